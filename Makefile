@@ -1,0 +1,37 @@
+# Alongside — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export ALONGSIDE_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamp makes install idempotent and fast: it reinstalls only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	ALONGSIDE_DEMO_MODE=1 $(BIN)/alongside manage migrate --no-input
+	ALONGSIDE_DEMO_MODE=1 $(BIN)/alongside demo
+	ALONGSIDE_DEMO_MODE=1 $(BIN)/alongside run --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+bench: install
+	$(BIN)/python bench/matching.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* .pytest_cache

@@ -1,0 +1,112 @@
+"""Who may do what, in one place.
+
+Every view, API endpoint and selector asks this module; none re-implements it.
+Access is by role *within a service*: a user holds memberships (service, role)
+and an action is allowed in the services where one of their roles allows it.
+Anything a user may not see is answered with 404 (``get_visible_or_404``), so
+the existence of other services' records is never revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.http import Http404
+
+from alongside.accounts.models import STAFF_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from alongside.accounts.models import User
+
+ADMIN, THERAPIST, MENTOR, PATIENT, ANALYST = (
+    Role.ADMIN.value, Role.THERAPIST.value, Role.MENTOR.value, Role.PATIENT.value,
+    Role.ANALYST.value,
+)
+EVERYONE = frozenset({ADMIN, THERAPIST, MENTOR, PATIENT, ANALYST})
+CLINICAL_TEAM = frozenset({ADMIN, THERAPIST})
+
+# action -> roles that may perform it within a service.
+# Actions on a person's *own* record (a mentor's own profile, a patient's own
+# consents) are decided by the owning app's selector, which combines these
+# service-wide grants with "the record is mine".
+RULES: dict[str, frozenset[str]] = {
+    "service.view": EVERYONE,
+    "service.configure": frozenset({ADMIN}),
+    "membership.manage": frozenset({ADMIN}),
+    "audit.view": frozenset({ADMIN}),
+    "mentor.view": CLINICAL_TEAM,
+    "mentor.manage": CLINICAL_TEAM,
+    "mentor.configure": frozenset({ADMIN}),
+    "patient.view": CLINICAL_TEAM,
+    "patient.manage": CLINICAL_TEAM,
+    "patient.configure": frozenset({ADMIN}),
+    "match.manage": CLINICAL_TEAM,
+    "matching.configure": frozenset({ADMIN}),
+    "report.view": frozenset({ADMIN, THERAPIST, ANALYST}),
+    "research.view": frozenset({ADMIN, ANALYST}),
+}
+
+
+def _memberships(user: User | AnonymousUser) -> list[tuple[int, str]]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[tuple[int, str]] | None = getattr(user, "_alongside_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.values_list("service_id", "role"))  # type: ignore[union-attr]
+        user._alongside_memberships = cached  # type: ignore[union-attr]
+    return cached
+
+
+def forget(user: Any) -> None:
+    """Drop the per-request membership cache after memberships change."""
+    if hasattr(user, "_alongside_memberships"):
+        del user._alongside_memberships
+
+
+def roles(user: User | AnonymousUser, service_id: int | None = None) -> set[str]:
+    return {role for sid, role in _memberships(user) if service_id is None or sid == service_id}
+
+
+def has_role(user: User | AnonymousUser, *wanted: str) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def needs_second_factor(user: User | AnonymousUser) -> bool:
+    return bool(roles(user) & STAFF_ROLES)
+
+
+def service_ids(user: User | AnonymousUser, action: str) -> list[int]:
+    allowed = RULES[action]
+    return sorted({sid for sid, role in _memberships(user) if role in allowed})
+
+
+def can(user: User | AnonymousUser, action: str, target: Any = None) -> bool:
+    """May ``user`` do ``action``: in any service (target None) or on ``target``.
+
+    ``target`` is a Service, or any record with a ``service_id``.
+    """
+    ids = service_ids(user, action)
+    if target is None:
+        return bool(ids)
+    service_id = target.pk if target.__class__.__name__ == "Service" else target.service_id
+    return service_id in ids
+
+
+def require(user: User | AnonymousUser, action: str, target: Any = None) -> None:
+    """Raise 404 (never 403) when the action is not allowed."""
+    if not can(user, action, target):
+        raise Http404("Not found")
+
+
+def role_list(user: User | AnonymousUser) -> list[str]:
+    """The user's roles, most powerful first, for navigation and audit."""
+    order = [ADMIN, THERAPIST, ANALYST, MENTOR, PATIENT]
+    held = roles(user)
+    return [role for role in order if role in held]
+
+
+def allowed_roles(action: str) -> Iterable[str]:
+    return RULES[action]

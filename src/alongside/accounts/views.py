@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+import segno
+
+from alongside.accounts import home as home_panels
+from alongside.accounts import policy, selectors, services
+from alongside.accounts.forms import ApiTokenForm, TokenCodeForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roles = policy.role_list(request.user)
+    return render(
+        request,
+        "accounts/home.html",
+        {"roles": roles, "panels": home_panels.panels_for(request, roles)},
+    )
+
+
+@login_required
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = services.totp_device_start(user=request.user)
+    form = TokenCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_device_confirm(user=request.user, device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            messages.success(request, "Two-step sign-in is on for your account.")
+            return redirect("accounts:home")
+        form.add_error("token", "That code did not match. Check the time on your phone and try again.")
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "accounts/2fa_setup.html",
+        {"form": form, "qr_svg": qr.svg_inline(scale=4, title="QR code for your authenticator app"),
+         "secret": _base32(device)},
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
+
+
+def _base32(device: TOTPDevice) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+@login_required
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    form = TokenCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "accounts:home")
+        form.add_error("token", "That code did not match. Codes change every 30 seconds; try the new one.")
+    return render(request, "accounts/2fa_verify.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        _, new_secret = services.api_token_issue(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": selectors.api_tokens_of(request.user), "new_secret": new_secret},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = selectors.api_token_of_or_404(request.user, token_id)
+    services.api_token_revoke(user=request.user, token=token)
+    messages.success(request, f"The token “{token.name}” no longer works.")
+    return redirect("accounts:tokens")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

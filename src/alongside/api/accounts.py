@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from alongside.accounts import policy
+from alongside.organisations.models import Service
+
+router = Router(tags=["accounts"])
+
+
+class MembershipOut(Schema):
+    service: str
+    role: str
+
+
+class MeOut(Schema):
+    email: str
+    name: str
+    roles: list[str]
+    memberships: list[MembershipOut]
+
+
+class ServiceOut(Schema):
+    slug: str
+    name: str
+    country: str
+    occupation_classification: str
+    time_zone: str
+
+
+@router.get("/me", response=MeOut, summary="The person this token belongs to")
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    memberships = [
+        MembershipOut(service=m.service.slug, role=m.role)
+        for m in user.memberships.select_related("service")  # type: ignore[union-attr]
+    ]
+    return MeOut(
+        email=user.email,  # type: ignore[union-attr]
+        name=user.display_name,  # type: ignore[union-attr]
+        roles=policy.role_list(user),
+        memberships=memberships,
+    )
+
+
+@router.get("/services", response=list[ServiceOut], summary="Services the caller belongs to")
+def services(request: HttpRequest) -> list[Service]:
+    return list(Service.objects.visible_to(request.user))
+
+
+@router.get("/services/{slug}", response=ServiceOut, summary="One service")
+def service_detail(request: HttpRequest, slug: str) -> Service:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Service.objects.visible_to(request.user), slug=slug)

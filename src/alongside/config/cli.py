@@ -1,0 +1,146 @@
+"""The `alongside` command. Each sub-command is a thin door onto a Django
+management command or a pure-core function; user errors print one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+import django
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.config.settings")
+    django.setup()
+
+
+def _call(command: str, *args: str) -> int:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _setup()
+    try:
+        call_command(command, *args)
+    except CommandError as error:
+        print(f"alongside: {error}", file=sys.stderr)
+        return getattr(error, "returncode", 1) or 1
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.config.settings")
+    execute_from_command_line(["alongside manage", *args.rest])
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    extra = ["--scale", args.scale, "--seed", str(args.seed)] + (["--reset"] if args.reset else [])
+    return _call("demo", *extra)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    return _call("db_worker", *args.rest)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    workers = str(args.workers or os.environ.get("WEB_CONCURRENCY") or 2)
+    command = [
+        sys.executable, "-m", "gunicorn", "alongside.config.wsgi:application",
+        "--bind", f"{args.host}:{args.port}", "--workers", workers,
+        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+    return subprocess.call(command)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Web server and task worker together, for `make run`."""
+    worker = subprocess.Popen([sys.executable, "-m", "alongside.config.cli", "worker"])
+    print(f"Alongside is starting on http://127.0.0.1:{args.port}/ (Ctrl+C stops it)", flush=True)
+    try:
+        return cmd_serve(args)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=10)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    return _call("audit_verify")
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from alongside.core.matching import bench
+
+    if args.patients < 1 or args.mentors < 1 or args.capacity_max < 1:
+        print("alongside: --patients, --mentors and --capacity-max must be at least 1", file=sys.stderr)
+        return 2
+    result = bench.run(args.patients, args.mentors, capacity_max=args.capacity_max, seed=args.seed)
+    print(json.dumps(result, indent=None if args.json else 2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alongside", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="load synthetic demo data")
+    demo.add_argument("--reset", action="store_true")
+    demo.add_argument("--scale", choices=["small", "national"], default="small")
+    demo.add_argument("--seed", type=int, default=2024)
+    demo.set_defaults(func=cmd_demo)
+
+    for name, func, helptext in (
+        ("serve", cmd_serve, "production-style web server (gunicorn)"),
+        ("run", cmd_run, "web server and task worker together (development)"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--workers", type=int, default=0)
+        p.set_defaults(func=func)
+
+    worker = sub.add_parser("worker", help="run background tasks")
+    worker.add_argument("rest", nargs=argparse.REMAINDER)
+    worker.set_defaults(func=cmd_worker)
+
+    manage = sub.add_parser("manage", help="any Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    audit = sub.add_parser("audit", help="audit trail tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit)
+
+    bench = sub.add_parser("bench", help="benchmarks")
+    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
+    matching = bench_sub.add_parser("matching", help="batch matching against the dense reference")
+    matching.add_argument("--patients", type=int, required=True)
+    matching.add_argument("--mentors", type=int, required=True)
+    matching.add_argument("--capacity-max", type=int, default=5)
+    matching.add_argument("--seed", type=int, default=0)
+    matching.add_argument("--json", action="store_true")
+    matching.set_defaults(func=cmd_bench)
+    return parser
+
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from alongside.api.urls import api
+from alongside.config import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("services/", include("alongside.organisations.urls")),
+    path("audit/", include("alongside.audit.urls")),
+    path("", include("alongside.accounts.urls")),
+]
+
+handler404 = "alongside.config.errors.not_found"
+handler500 = "alongside.config.errors.server_error"
+handler403 = "alongside.config.errors.forbidden"
+handler400 = "alongside.config.errors.bad_request"

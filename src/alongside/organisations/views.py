@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from alongside.organisations import selectors, services
+from alongside.organisations.forms import ServiceSettingsForm
+
+
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    services_ = selectors.services_visible_to(request.user, "service.configure")
+    return render(request, "organisations/list.html", {"services": services_})
+
+
+@login_required
+def service_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    service = selectors.service_for_or_404(request.user, slug, "service.configure")
+    form = ServiceSettingsForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.service_for_or_404(request.user, slug, "service.configure")
+        services.service_update(actor=request.user, service=fresh, changes=form.cleaned_data)
+        messages.success(request, "Service settings saved.")
+        return redirect("organisations:settings", slug=slug)
+    return render(
+        request, "organisations/settings.html", {"service": service, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from alongside.accounts import policy
 from alongside.organisations import selectors, services
 from alongside.organisations.forms import ServiceSettingsForm
 
 
 @login_required
 def service_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "service.configure")
     services_ = selectors.services_visible_to(request.user, "service.configure")
     return render(request, "organisations/list.html", {"services": services_})
 

@@ -1,0 +1,3 @@
+from tests.access import Row, expect
+
+ROWS = {"healthz": Row(expect(200))}

@@ -1,0 +1,93 @@
+"""Every URL of the project × every persona has an expected outcome, and gets it.
+
+Out-of-scope objects must answer 404 (never 403), so that other services'
+records cannot even be shown to exist.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests
+from tests.access import Row
+from tests.personas import PERSONAS, build_world
+
+
+def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= _url_names(entry, namespace)
+        elif isinstance(entry, URLPattern):
+            if not entry.name:
+                raise AssertionError(f"URL pattern {entry.pattern} has no name; name it for the matrix")
+            names.add(prefix + entry.name)
+    return names
+
+
+def _all_rows() -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    root = Path(tests.__file__).parent
+    for module_info in pkgutil.iter_modules([str(root)]):
+        if not module_info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"tests.{module_info.name}.access_rows")
+        except ModuleNotFoundError:
+            continue
+        for name, row in module.ROWS.items():
+            assert name not in rows, f"{name} has two access rows"
+            rows[name] = row
+    return rows
+
+
+ROWS = _all_rows()
+
+
+def test_every_url_has_a_row_for_every_persona() -> None:
+    missing = sorted(_url_names() - set(ROWS))
+    assert not missing, f"URL patterns without an access-matrix row: {missing}"
+    stale = sorted(set(ROWS) - _url_names())
+    assert not stale, f"access-matrix rows for URLs that no longer exist: {stale}"
+    for name, row in ROWS.items():
+        assert set(row.expected) == set(PERSONAS), f"{name} lacks personas"
+
+
+def _request(world: Any, persona: str, name: str, row: Row) -> int:
+    url = reverse(name, kwargs=row.kwargs(world))
+    client = world.client_for("anonymous" if row.api else persona)
+    headers = {}
+    if row.api:
+        token = world.token_for(persona)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+    data = row.data(world) if row.data else None
+    response = getattr(client, row.method)(url, data=data, headers=headers)
+    return response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_access(name: str) -> None:
+    row = ROWS[name]
+    world = build_world()
+    actual = {}
+    for persona in PERSONAS:
+        if row.fresh_world:
+            # Rows that change state (sign out, revoke) run each persona in a
+            # savepoint that is rolled back, so every persona meets the same world.
+            savepoint = transaction.savepoint()
+            actual[persona] = _request(world, persona, name, row)
+            transaction.savepoint_rollback(savepoint)
+            world.objects.clear()
+        else:
+            actual[persona] = _request(world, persona, name, row)
+    assert actual == row.expected

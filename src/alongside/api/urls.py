@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from alongside import __version__
-from alongside.api import accounts
+from alongside.api import accounts, mentors, patients
 from alongside.api.auth import BearerToken
 
 api = NinjaAPI(
@@ -24,3 +24,5 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("/", accounts.router)
+api.add_router("/mentors", mentors.router)
+api.add_router("/patients", patients.router)

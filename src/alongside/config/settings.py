@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "alongside.accounts",
     "alongside.organisations",
     "alongside.audit",
+    "alongside.mentors",
+    "alongside.patients",
     "alongside.demo",
     "alongside.api",
 ]

@@ -7,6 +7,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("services/", include("alongside.organisations.urls")),
+    path("mentors/", include("alongside.mentors.urls")),
+    path("patients/", include("alongside.patients.urls")),
     path("audit/", include("alongside.audit.urls")),
     path("", include("alongside.accounts.urls")),
 ]

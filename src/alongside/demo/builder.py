@@ -54,7 +54,10 @@ ACCOUNTS = [
 ]
 
 # Dotted paths of later apps' steps; each is `def step(ctx: DemoContext) -> None`.
-STEPS: list[str] = []
+STEPS: list[str] = [
+    "alongside.mentors.demo.load",
+    "alongside.patients.demo.load",
+]
 
 
 @dataclass

@@ -190,6 +190,7 @@ DEFAULT_FROM_EMAIL = env_str("ALONGSIDE_FROM_EMAIL", "Alongside <no-reply@alongs
 
 # --- Static files.
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("ALONGSIDE_STATIC_ROOT", str(DATA_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",

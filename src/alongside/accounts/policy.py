@@ -43,6 +43,8 @@ RULES: dict[str, frozenset[str]] = {
     "patient.view": CLINICAL_TEAM,
     "patient.manage": CLINICAL_TEAM,
     "patient.configure": frozenset({ADMIN}),
+    # A patient reads and acts on their own record only (patients.selectors adds "mine").
+    "patient.own": frozenset({PATIENT}),
     "match.manage": CLINICAL_TEAM,
     "matching.configure": frozenset({ADMIN}),
     "report.view": frozenset({ADMIN, THERAPIST, ANALYST}),

@@ -146,7 +146,7 @@ class PatientQuerySet(ServiceScopedQuerySet):
         """The patient records that belong to this signed-in patient."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(user=user)
+        return self.visible_to(user, "patient.own").filter(user=user)
 
 
 class Patient(models.Model):

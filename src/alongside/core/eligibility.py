@@ -1,0 +1,158 @@
+"""Referral eligibility: each of a service's rules judged met, not met or unknown.
+
+Pure functions over dataclasses; the patients app turns its records into
+``ReferralFacts`` and a service's settings into ``EligibilityCriteria``.
+A rule whose facts are missing is *unknown*, never silently met: the
+therapist sees what still has to be found out before accepting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+CATEGORY_NAMES: dict[str, str] = {
+    "sci": "spinal cord injury",
+    "tbi": "traumatic brain injury",
+    "ortho": "multi-trauma orthopaedic injury",
+    "amputation": "traumatic amputation",
+}
+
+
+class Outcome(str, Enum):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return {"met": "Met", "not_met": "Not met", "unknown": "Unknown"}[self.value]
+
+
+@dataclass(frozen=True)
+class EligibilityCriteria:
+    """A service's rules; defaults are those of the EIVRS trial."""
+
+    min_age: int = 16
+    max_age: int = 70
+    require_working_or_studying: bool = True
+    allowed_categories: frozenset[str] = field(default_factory=lambda: frozenset(CATEGORY_NAMES))
+    max_weeks_since_injury: int | None = 12
+    min_iss: int | None = None
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    date_of_birth: date | None = None
+    date_of_injury: date | None = None
+    date_of_referral: date | None = None
+    working_or_studying: bool | None = None
+    injury_category: str | None = None
+    iss: int | None = None
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    label: str
+    outcome: Outcome
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    results: tuple[RuleResult, ...]
+
+    @property
+    def outcome(self) -> Outcome:
+        """Not met if any rule fails; unknown if any is unknown; otherwise met."""
+        outcomes = {r.outcome for r in self.results}
+        if Outcome.NOT_MET in outcomes:
+            return Outcome.NOT_MET
+        if Outcome.UNKNOWN in outcomes:
+            return Outcome.UNKNOWN
+        return Outcome.MET
+
+    @property
+    def not_met(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.results if r.outcome is Outcome.NOT_MET)
+
+
+def age_on(born: date, day: date) -> int:
+    """Age in completed years (a 29 February birthday turns on 1 March)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def evaluate(criteria: EligibilityCriteria, facts: ReferralFacts) -> Evaluation:
+    results = [
+        _age(criteria, facts),
+        _working(criteria, facts),
+        _category(criteria, facts),
+        _timing(criteria, facts),
+    ]
+    if criteria.min_iss is not None:
+        results.append(_iss(criteria, facts))
+    return Evaluation(tuple(results))
+
+
+def _age(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
+    label = f"Aged {criteria.min_age} to {criteria.max_age} at injury"
+    if facts.date_of_birth is None or facts.date_of_injury is None:
+        return RuleResult("age", label, Outcome.UNKNOWN, "Date of birth or date of injury not recorded.")
+    age = age_on(facts.date_of_birth, facts.date_of_injury)
+    if criteria.min_age <= age <= criteria.max_age:
+        return RuleResult("age", label, Outcome.MET, f"Aged {age} at injury.")
+    return RuleResult(
+        "age", label, Outcome.NOT_MET,
+        f"Aged {age} at injury, outside {criteria.min_age} to {criteria.max_age}.",
+    )
+
+
+def _working(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
+    label = "In work or study at injury"
+    if not criteria.require_working_or_studying:
+        return RuleResult("working", label, Outcome.MET, "Not required by this service.")
+    if facts.working_or_studying is None:
+        return RuleResult("working", label, Outcome.UNKNOWN, "Employment at injury not recorded.")
+    if facts.working_or_studying:
+        return RuleResult("working", label, Outcome.MET, "Working or studying at injury.")
+    return RuleResult("working", label, Outcome.NOT_MET, "Not working or studying at injury.")
+
+
+def _category(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
+    allowed = sorted(criteria.allowed_categories)
+    names = ", ".join(CATEGORY_NAMES.get(c, c) for c in allowed) or "none"
+    label = "Injury type the service takes"
+    if not facts.injury_category:
+        return RuleResult("injury", label, Outcome.UNKNOWN, "Injury type not recorded.")
+    name = CATEGORY_NAMES.get(facts.injury_category, facts.injury_category)
+    if facts.injury_category in criteria.allowed_categories:
+        return RuleResult("injury", label, Outcome.MET, f"{name.capitalize()}.")
+    return RuleResult(
+        "injury", label, Outcome.NOT_MET, f"{name.capitalize()} is not one of: {names}."
+    )
+
+
+def _timing(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
+    limit = criteria.max_weeks_since_injury
+    label = "Referred soon enough after injury" if limit is None else (
+        f"Referred within {limit} weeks of injury"
+    )
+    if limit is None:
+        return RuleResult("timing", label, Outcome.MET, "No limit set by this service.")
+    if facts.date_of_injury is None or facts.date_of_referral is None:
+        return RuleResult("timing", label, Outcome.UNKNOWN, "Date of injury or referral not recorded.")
+    days = (facts.date_of_referral - facts.date_of_injury).days
+    text = f"Referred {days} days ({days // 7} weeks {days % 7} days) after injury."
+    outcome = Outcome.MET if days <= limit * 7 else Outcome.NOT_MET
+    return RuleResult("timing", label, outcome, text)
+
+
+def _iss(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
+    label = f"Injury Severity Score at least {criteria.min_iss}"
+    if facts.iss is None:
+        return RuleResult("iss", label, Outcome.UNKNOWN, "Injury Severity Score not recorded.")
+    assert criteria.min_iss is not None
+    outcome = Outcome.MET if facts.iss >= criteria.min_iss else Outcome.NOT_MET
+    return RuleResult("iss", label, outcome, f"Injury Severity Score {facts.iss}.")

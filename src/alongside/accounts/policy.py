@@ -40,6 +40,10 @@ RULES: dict[str, frozenset[str]] = {
     "mentor.view": CLINICAL_TEAM,
     "mentor.manage": CLINICAL_TEAM,
     "mentor.configure": frozenset({ADMIN}),
+    "mentor.view_own": frozenset({MENTOR}),  # a mentor's own record, check-ins and expenses
+    "mentor.wellbeing_view": frozenset({ADMIN}),  # plus the mentor's own supervisor (selector)
+    "mentor.expense_decide": CLINICAL_TEAM,
+    "mentor.expense_export": frozenset({ADMIN}),
     "patient.view": CLINICAL_TEAM,
     "patient.manage": CLINICAL_TEAM,
     "patient.configure": frozenset({ADMIN}),

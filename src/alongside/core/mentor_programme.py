@@ -1,0 +1,461 @@
+"""Rules of the peer-mentor programme: pipeline, selection, checks, training, supervision.
+
+Pure functions over small dataclasses, no Django: the mentors app turns its
+rows into these and stores what they return. Everything that takes "today"
+takes it as an argument, so the rules are tested without a clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+MAX_CAPACITY = 20
+LOW_WELLBEING_SCORE = 2  # a check-in scoring this or less alerts the supervisor
+# "Valid until" for a check or module that never expires.
+NEVER = dt.date.max
+
+# --- The selection pipeline --------------------------------------------------
+
+STATUSES = ("enquiry", "screening", "checks", "training", "active", "paused", "retired", "declined")
+STATUS_LABELS = {
+    "enquiry": "Enquiry",
+    "screening": "Screening",
+    "checks": "Checks",
+    "training": "Training",
+    "active": "Active",
+    "paused": "Paused",
+    "retired": "Retired",
+    "declined": "Declined",
+}
+# Forward one step at a time; any applicant may be declined before they are
+# active; an active mentor pauses and resumes, and finally retires.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "enquiry": frozenset({"screening", "declined"}),
+    "screening": frozenset({"checks", "declined"}),
+    "checks": frozenset({"training", "declined"}),
+    "training": frozenset({"active", "declined"}),
+    "active": frozenset({"paused", "retired"}),
+    "paused": frozenset({"active", "retired"}),
+    "retired": frozenset(),
+    "declined": frozenset(),
+}
+PIPELINE = ("enquiry", "screening", "checks", "training", "active")
+
+
+class ProgrammeRuleError(ValueError):
+    """A request the programme's rules refuse; ``problems`` lists every reason."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+def next_statuses(current: str) -> list[str]:
+    """Where a mentor in ``current`` may go next, in pipeline order."""
+    return [s for s in STATUSES if s in TRANSITIONS[current]]
+
+
+def require_transition(current: str, target: str) -> None:
+    if target not in TRANSITIONS:
+        raise ProgrammeRuleError(f"{target!r} is not a mentor status")
+    if target not in TRANSITIONS[current]:
+        allowed = ", ".join(STATUS_LABELS[s].lower() for s in next_statuses(current)) or "nowhere"
+        raise ProgrammeRuleError(
+            f"A mentor cannot go from {STATUS_LABELS[current].lower()} to "
+            f"{STATUS_LABELS[target].lower()}; from here they can go to: {allowed}."
+        )
+
+
+# --- Dates -------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day ``months`` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def whole_months_between(start: dt.date, end: dt.date) -> int:
+    """Completed months from ``start`` to ``end`` (0 if end is before start)."""
+    if end < start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    return months
+
+
+def age_band(birth_year: int | None, today: dt.date) -> str:
+    """Ten-year band such as "30–39"; "" when unknown."""
+    if not birth_year:
+        return ""
+    age = today.year - birth_year
+    low = (age // 10) * 10
+    return f"{low}–{low + 9}"
+
+
+# --- Input rules (each raises ValueError naming the problem) -----------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_PARTS = ("am", "pm", "eve")
+AVAILABILITY_SLOTS = tuple(f"{d}-{p}" for d in WEEKDAYS for p in DAY_PARTS)
+CONTACT_MODES = ("in_person", "phone", "video")
+INJURY_CATEGORIES = ("sci", "tbi", "ortho", "amputation")
+
+
+def validate_capacity(capacity: int) -> int:
+    if (
+        isinstance(capacity, bool)
+        or not isinstance(capacity, int)
+        or not 0 <= capacity <= MAX_CAPACITY
+    ):
+        raise ValueError(f"Capacity must be a whole number from 0 to {MAX_CAPACITY}.")
+    return capacity
+
+
+def validate_date_of_injury(day: dt.date | None, today: dt.date) -> dt.date | None:
+    if day is not None and day > today:
+        raise ValueError("The date of injury cannot be in the future.")
+    return day
+
+
+def validate_returned_to_work_on(
+    day: dt.date | None, date_of_injury: dt.date | None, today: dt.date
+) -> dt.date | None:
+    if day is None:
+        return None
+    if day > today:
+        raise ValueError("The return-to-work date cannot be in the future.")
+    if date_of_injury is not None and day < date_of_injury:
+        raise ValueError("The return-to-work date cannot be before the date of injury.")
+    return day
+
+
+def validate_check_dates(issued_on: dt.date, expires_on: dt.date | None, today: dt.date) -> None:
+    if issued_on > today:
+        raise ValueError("The issue date cannot be in the future.")
+    if expires_on is not None and expires_on < issued_on:
+        raise ValueError("The expiry date cannot be before the issue date.")
+
+
+def validate_choices(values: Iterable[str], allowed: Sequence[str], what: str) -> list[str]:
+    """Keep order, drop duplicates, refuse anything unknown."""
+    chosen: list[str] = []
+    for value in values:
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not a known {what}.")
+        if value not in chosen:
+            chosen.append(value)
+    return chosen
+
+
+# --- Selection criteria --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: int
+    name: str
+    required: bool
+    kind: str = "recorded"  # recorded | months_since_injury | returned_to_work
+    min_months: int | None = None
+
+
+@dataclass(frozen=True)
+class LivedExperience:
+    date_of_injury: dt.date | None
+    returned_to_work_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class CriterionStatus:
+    criterion: Criterion
+    met: bool | None  # None: not yet recorded
+    explanation: str
+
+
+def evaluate_criteria(
+    criteria: Sequence[Criterion],
+    recorded: dict[int, bool],
+    facts: LivedExperience,
+    today: dt.date,
+) -> list[CriterionStatus]:
+    """Each criterion's state: automatic kinds are worked out from the facts."""
+    statuses = []
+    for criterion in criteria:
+        if criterion.kind == "months_since_injury":
+            wanted = criterion.min_months or 0
+            if facts.date_of_injury is None:
+                statuses.append(CriterionStatus(criterion, None, "Date of injury not recorded"))
+                continue
+            months = whole_months_between(facts.date_of_injury, today)
+            statuses.append(
+                CriterionStatus(
+                    criterion, months >= wanted, f"{months} months since injury (needs {wanted})"
+                )
+            )
+        elif criterion.kind == "returned_to_work":
+            back = facts.returned_to_work_on
+            statuses.append(
+                CriterionStatus(
+                    criterion,
+                    back is not None,
+                    f"Returned on {back:%d %b %Y}"
+                    if back
+                    else "No return to work or study recorded",
+                )
+            )
+        else:
+            met = recorded.get(criterion.id)
+            text = {True: "Met", False: "Not met", None: "Not recorded yet"}[met]
+            statuses.append(CriterionStatus(criterion, met, text))
+    return statuses
+
+
+def criteria_problems(statuses: Sequence[CriterionStatus]) -> list[str]:
+    return [
+        f"Selection criterion not met: {s.criterion.name} ({s.explanation.lower()})"
+        for s in statuses
+        if s.criterion.required and s.met is not True
+    ]
+
+
+# --- Checks ----------------------------------------------------------------------
+
+CHECK_LABELS = {
+    "background": "police / background check",
+    "reference": "reference",
+    "wwvp": "working with vulnerable people check",
+    "certification": "certification",
+}
+
+
+@dataclass(frozen=True)
+class CheckFact:
+    kind: str
+    issued_on: dt.date
+    expires_on: dt.date | None
+    outcome: str  # clear | pending | not_clear
+
+
+def current_checks(checks: Iterable[CheckFact]) -> dict[str, CheckFact]:
+    """The latest check of each kind: a renewal replaces the one before."""
+    latest: dict[str, CheckFact] = {}
+    for check in checks:
+        held = latest.get(check.kind)
+        if held is None or check.issued_on >= held.issued_on:
+            latest[check.kind] = check
+    return latest
+
+
+def checks_valid_until(checks: Iterable[CheckFact]) -> dt.date | None:
+    """Last day the mentor's checks are all valid; None when they are not valid at all.
+
+    Valid means: a clear background check on record, and the latest check of
+    every kind recorded is clear. The date is the earliest expiry among them.
+    """
+    latest = current_checks(checks)
+    background = latest.get("background")
+    if background is None or any(c.outcome != "clear" for c in latest.values()):
+        return None
+    return min((c.expires_on or NEVER) for c in latest.values())
+
+
+def check_problems(checks: Iterable[CheckFact], today: dt.date) -> list[str]:
+    latest = current_checks(checks)
+    problems = []
+    if "background" not in latest:
+        problems.append("No police / background check recorded")
+    for kind, check in sorted(latest.items()):
+        label = CHECK_LABELS.get(kind, kind)
+        if check.outcome == "pending":
+            problems.append(f"The {label} is still pending")
+        elif check.outcome != "clear":
+            problems.append(f"The {label} is not clear")
+        elif check.expires_on is not None and check.expires_on < today:
+            problems.append(f"The {label} expired on {check.expires_on:%d %b %Y}")
+    return problems
+
+
+def checks_expiring(
+    checks: Iterable[CheckFact], today: dt.date, within_days: int = 30
+) -> list[CheckFact]:
+    """Current checks that are still valid but expire within ``within_days``."""
+    horizon = today + dt.timedelta(days=within_days)
+    return [
+        c
+        for c in current_checks(checks).values()
+        if c.expires_on is not None and today <= c.expires_on <= horizon
+    ]
+
+
+# --- Training ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Module:
+    id: int
+    title: str
+    required: bool
+    recertify_months: int | None = None
+
+
+@dataclass(frozen=True)
+class Completion:
+    module_id: int
+    completed_on: dt.date
+
+
+def module_valid_until(module: Module, completed_on: dt.date) -> dt.date:
+    if not module.recertify_months:
+        return NEVER
+    return add_months(completed_on, module.recertify_months) - dt.timedelta(days=1)
+
+
+def _latest_completions(completions: Iterable[Completion]) -> dict[int, dt.date]:
+    latest: dict[int, dt.date] = {}
+    for c in completions:
+        if c.module_id not in latest or c.completed_on > latest[c.module_id]:
+            latest[c.module_id] = c.completed_on
+    return latest
+
+
+def training_valid_until(
+    modules: Iterable[Module], completions: Iterable[Completion]
+) -> dt.date | None:
+    """Last day every required module is in date; None when one was never completed."""
+    latest = _latest_completions(completions)
+    until = NEVER
+    for module in modules:
+        if not module.required:
+            continue
+        done = latest.get(module.id)
+        if done is None:
+            return None
+        until = min(until, module_valid_until(module, done))
+    return until
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    module: Module
+    completed_on: dt.date | None
+    valid_until: dt.date | None
+    state: str  # done | lapsed | missing | optional
+
+
+def training_statuses(
+    modules: Sequence[Module], completions: Iterable[Completion], today: dt.date
+) -> list[ModuleStatus]:
+    latest = _latest_completions(completions)
+    out = []
+    for module in modules:
+        done = latest.get(module.id)
+        until = module_valid_until(module, done) if done else None
+        if done is None:
+            state = "missing" if module.required else "optional"
+        elif until is not None and until < today:
+            state = "lapsed"
+        else:
+            state = "done"
+        out.append(ModuleStatus(module, done, until, state))
+    return out
+
+
+def training_problems(statuses: Sequence[ModuleStatus]) -> list[str]:
+    problems = []
+    for s in statuses:
+        if not s.module.required:
+            continue
+        if s.state == "missing":
+            problems.append(f"Required training not done: {s.module.title}")
+        elif s.state == "lapsed" and s.valid_until is not None:
+            problems.append(
+                f"Required training lapsed on {s.valid_until:%d %b %Y}: {s.module.title}"
+            )
+    return problems
+
+
+# --- Supervision ---------------------------------------------------------------------
+
+
+def supervision_next_due(held_on: dt.date, every_weeks: int) -> dt.date:
+    return held_on + dt.timedelta(weeks=every_weeks)
+
+
+def supervision_overdue_days(due_on: dt.date | None, today: dt.date) -> int:
+    """Days past the due date (0 when not due yet or nothing is scheduled)."""
+    if due_on is None or due_on >= today:
+        return 0
+    return (today - due_on).days
+
+
+def supervision_blocks_matching(due_on: dt.date | None, today: dt.date, grace_days: int) -> bool:
+    return supervision_overdue_days(due_on, today) > grace_days
+
+
+# --- Activation and matchability ---------------------------------------------------
+
+
+def activation_problems(
+    criteria: Sequence[CriterionStatus],
+    checks: Iterable[CheckFact],
+    training: Sequence[ModuleStatus],
+    today: dt.date,
+) -> list[str]:
+    """Everything that stops a mentor becoming active; empty when they may."""
+    return criteria_problems(criteria) + check_problems(checks, today) + training_problems(training)
+
+
+@dataclass(frozen=True)
+class MentorState:
+    status: str
+    capacity: int
+    mentee_count: int
+    checks_valid_until: dt.date | None
+    training_valid_until: dt.date | None
+    supervision_due_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class Matchability:
+    matchable: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def matchability(state: MentorState, today: dt.date, grace_days: int) -> Matchability:
+    """May this mentor take a new mentee today? With every reason when not.
+
+    Mirrors ``Mentor.objects.matchable(today)``; a test keeps the two in step.
+    """
+    reasons = []
+    if state.status != "active":
+        reasons.append(
+            f"Status is {STATUS_LABELS.get(state.status, state.status).lower()}, not active"
+        )
+    if state.capacity <= state.mentee_count:
+        reasons.append(f"No spare capacity ({state.mentee_count} of {state.capacity} places used)")
+    if state.checks_valid_until is None:
+        reasons.append("Checks are missing or not clear")
+    elif state.checks_valid_until < today:
+        reasons.append(f"A check expired on {state.checks_valid_until:%d %b %Y}")
+    if state.training_valid_until is None:
+        reasons.append("Required training is not complete")
+    elif state.training_valid_until < today:
+        reasons.append(f"Required training lapsed on {state.training_valid_until:%d %b %Y}")
+    if supervision_blocks_matching(state.supervision_due_on, today, grace_days):
+        days = supervision_overdue_days(state.supervision_due_on, today)
+        reasons.append(f"Supervision is {days} days overdue (the service allows {grace_days})")
+    return Matchability(not reasons, reasons)
+
+
+# --- Well-being ------------------------------------------------------------------------
+
+
+def checkin_needs_attention(score: int, wants_to_talk: bool) -> bool:
+    """A low score or a request to talk alerts the supervising therapist at once."""
+    return score <= LOW_WELLBEING_SCORE or wants_to_talk

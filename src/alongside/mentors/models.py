@@ -1,0 +1,543 @@
+"""Peer mentors and what it takes to keep them safe to match.
+
+A Mentor belongs to one service. Its selection (criteria results, checks,
+training) and its supervision are child records. Three *compliance dates* on
+the Mentor row (``checks_valid_until``, ``training_valid_until``,
+``supervision_due_on``) are recomputed by ``mentors.services`` whenever a child
+record or a service rule changes, so that "who may be matched today" is one
+indexed query (``Mentor.objects.matchable(today)``) at national scale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from alongside.core.mentor_programme import MAX_CAPACITY
+from alongside.organisations.models import ServiceScopedQuerySet
+
+if TYPE_CHECKING:
+    from alongside.accounts.models import User
+
+
+class MentorStatus(models.TextChoices):
+    ENQUIRY = "enquiry", "Enquiry"
+    SCREENING = "screening", "Screening"
+    CHECKS = "checks", "Checks"
+    TRAINING = "training", "Training"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    RETIRED = "retired", "Retired"
+    DECLINED = "declined", "Declined"
+
+
+class InjuryCategory(models.TextChoices):
+    SCI = "sci", "Spinal cord injury"
+    TBI = "tbi", "Traumatic brain injury"
+    ORTHO = "ortho", "Multi-trauma orthopaedic injury"
+    AMPUTATION = "amputation", "Traumatic amputation"
+
+
+class EmploymentType(models.TextChoices):
+    EMPLOYEE = "employee", "Employee"
+    SELF_EMPLOYED = "self_employed", "Self-employed"
+    CONTRACTOR = "contractor", "Contractor"
+    CASUAL = "casual", "Casual"
+    STUDENT = "student", "Student"
+    OTHER = "other", "Other"
+
+
+class JobDemands(models.TextChoices):
+    PHYSICAL = "physical", "Mostly physical"
+    MIXED = "mixed", "Mixed"
+    DESK = "desk", "Mostly desk-based"
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    NON_BINARY = "non_binary", "Non-binary"
+    SELF_DESCRIBED = "self_described", "Prefers to self-describe"
+    NOT_SAID = "not_said", "Prefers not to say"
+
+
+class ContactMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+
+
+class MentorQuerySet(ServiceScopedQuerySet):
+    def visible_to(self, user: User, action: str = "mentor.view") -> MentorQuerySet:
+        """Mentors of the services where ``action`` is allowed (staff reads).
+
+        A mentor's own record is read through ``own()``, never through here.
+        """
+        return super().visible_to(user, action)  # type: ignore[return-value]
+
+    def own(self, user: User) -> MentorQuerySet:
+        """The signed-in person's own mentor record(s), one per service they mentor in."""
+        from alongside.accounts import policy
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user, service_id__in=policy.service_ids(user, "mentor.view_own"))
+
+    def with_capacity_left(self) -> MentorQuerySet:
+        return self.annotate(capacity_left=F("capacity") - F("mentee_count"))
+
+    def matchable(self, today: dt.date) -> MentorQuerySet:
+        """Mentors who may take a *new* mentee today (see docs/mentors.md).
+
+        Active, spare capacity, checks and required training in date, and
+        supervision not overdue by more than the service's grace period.
+        """
+        from alongside.organisations.models import Service
+
+        graces = sorted(set(Service.objects.values_list("supervision_grace_days", flat=True)))
+        supervision_ok = Q(supervision_due_on__isnull=True)
+        for grace in graces:
+            supervision_ok |= Q(
+                service__supervision_grace_days=grace,
+                supervision_due_on__gte=today - dt.timedelta(days=grace),
+            )
+        return self.filter(
+            supervision_ok,
+            status=MentorStatus.ACTIVE,
+            capacity__gt=F("mentee_count"),
+            checks_valid_until__gte=today,
+            training_valid_until__gte=today,
+        )
+
+
+class Mentor(models.Model):
+    service = models.ForeignKey(
+        "organisations.Service", on_delete=models.CASCADE, related_name="mentors"
+    )
+    # The mentor's sign-in, linked once they are active (a mentor may mentor in several services).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentor_records",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    status = models.CharField(
+        max_length=12, choices=MentorStatus.choices, default=MentorStatus.ENQUIRY
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    decline_reason = models.TextField(blank=True)
+    paused_reason = models.TextField(blank=True)
+
+    # Lived experience.
+    injury_category = models.CharField(max_length=12, choices=InjuryCategory.choices)
+    icd10_codes = models.JSONField(default=list, blank=True)
+    sci_level = models.CharField(max_length=3, blank=True)
+    asia_grade = models.CharField(max_length=1, blank=True)
+    tbi_severity = models.CharField(max_length=10, blank=True)
+    amputation_site = models.CharField(max_length=20, blank=True)
+    date_of_injury = models.DateField(null=True, blank=True)
+
+    # Work story, coded in the service's occupation classification.
+    occupation_code = models.CharField(max_length=10, blank=True)
+    industry = models.CharField(max_length=120, blank=True)
+    employment_type = models.CharField(max_length=16, choices=EmploymentType.choices, blank=True)
+    job_demands = models.CharField(max_length=10, choices=JobDemands.choices, blank=True)
+    returned_to_work_on = models.DateField(null=True, blank=True)
+    rtw_story = models.TextField(blank=True)
+
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    postcode = models.CharField(max_length=12, blank=True)
+    region = models.CharField(max_length=120, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    travel_radius_km = models.PositiveSmallIntegerField(default=20)
+    contact_modes = models.JSONField(default=list, blank=True)
+    availability = models.JSONField(
+        default=list, blank=True
+    )  # weekly slots: "mon-am", "tue-pm", ...
+    capacity = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(0), MaxValueValidator(MAX_CAPACITY)]
+    )
+    willing_categories = models.JSONField(default=list, blank=True)
+
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_mentors",
+    )
+    supervision_every_weeks = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+
+    # Kept by the matching work (under select_for_update on this row) when a
+    # match starts or ends, so "capacity left" needs no join.
+    mentee_count = models.PositiveSmallIntegerField(default=0)
+
+    # Compliance dates, recomputed by mentors.services (see module docstring).
+    # None means "not valid at all" (no clear check / required training missing).
+    checks_valid_until = models.DateField(null=True, blank=True)
+    training_valid_until = models.DateField(null=True, blank=True)
+    supervision_due_on = models.DateField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MentorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["service", "status"]),
+            models.Index(fields=["service", "injury_category"]),
+            models.Index(fields=["service", "supervision_due_on"]),
+            models.Index(fields=["service", "checks_valid_until"]),
+            models.Index(fields=["service", "last_name", "first_name"]),
+            models.Index(fields=["status", "checks_valid_until", "training_valid_until"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=0, capacity__lte=MAX_CAPACITY),
+                name="mentor_capacity_0_20",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def capacity_left(self) -> int:
+        return max(0, self.capacity - self.mentee_count)
+
+
+class CriterionKind(models.TextChoices):
+    RECORDED = "recorded", "Recorded by a therapist"
+    MONTHS_SINCE_INJURY = "months_since_injury", "Months since injury (worked out from the date)"
+    RETURNED_TO_WORK = "returned_to_work", "Has returned to work or study (from the work story)"
+
+
+class SelectionCriterion(models.Model):
+    service = models.ForeignKey(
+        "organisations.Service", on_delete=models.CASCADE, related_name="selection_criteria"
+    )
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    required = models.BooleanField(default=True)
+    kind = models.CharField(
+        max_length=24, choices=CriterionKind.choices, default=CriterionKind.RECORDED
+    )
+    min_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For “months since injury”: the least number of months"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "name"], name="criterion_name_once_per_service"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CriterionResult(models.Model):
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="criterion_results")
+    criterion = models.ForeignKey(
+        SelectionCriterion, on_delete=models.CASCADE, related_name="results"
+    )
+    met = models.BooleanField()
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentor", "criterion"], name="one_result_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {'met' if self.met else 'not met'}"
+
+
+class CheckKind(models.TextChoices):
+    BACKGROUND = "background", "Police / background check"
+    REFERENCE = "reference", "Reference"
+    WWVP = "wwvp", "Working with vulnerable people check"
+    CERTIFICATION = "certification", "Certification"
+
+
+class CheckOutcome(models.TextChoices):
+    CLEAR = "clear", "Clear"
+    PENDING = "pending", "Pending"
+    NOT_CLEAR = "not_clear", "Not clear"
+
+
+class Check(models.Model):
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(max_length=16, choices=CheckKind.choices)
+    reference = models.CharField(
+        max_length=120, blank=True, help_text="Certificate or reference number"
+    )
+    issued_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=12, choices=CheckOutcome.choices, default=CheckOutcome.CLEAR
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-issued_on", "-pk"]
+        indexes = [
+            models.Index(fields=["mentor", "kind", "issued_on"]),
+            models.Index(fields=["expires_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("issued_on")),
+                name="check_expires_after_issue",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} issued {self.issued_on}"
+
+
+class TrainingModule(models.Model):
+    service = models.ForeignKey(
+        "organisations.Service", on_delete=models.CASCADE, related_name="training_modules"
+    )
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    required = models.BooleanField(default=True)
+    recertify_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty if it never needs redoing"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "title"], name="module_title_once_per_service"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingCompletion(models.Model):
+    mentor = models.ForeignKey(
+        Mentor, on_delete=models.CASCADE, related_name="training_completions"
+    )
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="completions")
+    completed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        indexes = [models.Index(fields=["mentor", "module", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"Module {self.module_id} completed {self.completed_on}"
+
+
+class SupervisionKind(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", "One-to-one"
+    GROUP = "group", "Group"
+    DEBRIEF = "debrief", "Debrief"
+
+
+class SupervisionSession(models.Model):
+    mentor = models.ForeignKey(
+        Mentor, on_delete=models.CASCADE, related_name="supervision_sessions"
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    held_on = models.DateField()
+    kind = models.CharField(
+        max_length=12, choices=SupervisionKind.choices, default=SupervisionKind.ONE_TO_ONE
+    )
+    topics = models.TextField(blank=True)
+    actions = models.TextField(blank=True)
+    next_due_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["mentor", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} supervision on {self.held_on}"
+
+
+class ChildOfMentorQuerySet(models.QuerySet[Any]):
+    """Records hanging off a mentor, scoped through the mentor's service."""
+
+    def visible_to(self, user: User, action: str) -> ChildOfMentorQuerySet:
+        from alongside.accounts import policy
+
+        return self.filter(mentor__service_id__in=policy.service_ids(user, action))
+
+
+class WellbeingQuerySet(ChildOfMentorQuerySet):
+    def visible_to(self, user: User, action: str = "mentor.wellbeing_view") -> WellbeingQuerySet:
+        """Well-being is private: the mentor, their supervisor and the service admin only."""
+        from alongside.accounts import policy
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(mentor__service_id__in=policy.service_ids(user, "mentor.wellbeing_view"))
+            | Q(
+                mentor__supervisor=user,
+                mentor__service_id__in=policy.service_ids(user, "mentor.view"),
+            )
+            | Q(
+                mentor__user=user,
+                mentor__service_id__in=policy.service_ids(user, "mentor.view_own"),
+            )
+        )
+
+
+class WellbeingCheckIn(models.Model):
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="checkins")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    affecting_me = models.BooleanField(default=False)
+    wants_to_talk = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+    flagged = models.BooleanField(default=False)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    debrief_on = models.DateField(null=True, blank=True)
+
+    objects = WellbeingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["mentor", "submitted_at"]),
+            models.Index(fields=["flagged", "acknowledged_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="checkin_score_1_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.submitted_at:%Y-%m-%d} score {self.score}"
+
+
+class ExpenseStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ExpenseQuerySet(ChildOfMentorQuerySet):
+    def visible_to(self, user: User, action: str = "mentor.expense_decide") -> ExpenseQuerySet:
+        """Staff who decide claims in the service, and the mentor for their own claims."""
+        from alongside.accounts import policy
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(mentor__service_id__in=policy.service_ids(user, action))
+            | Q(
+                mentor__user=user,
+                mentor__service_id__in=policy.service_ids(user, "mentor.view_own"),
+            )
+        )
+
+
+def receipt_path(instance: ExpenseClaim, filename: str) -> str:
+    # The stored name never uses the uploaded one: it could carry personal data or path tricks.
+    suffix = (
+        ".pdf"
+        if instance.receipt_content_type == "application/pdf"
+        else "." + (instance.receipt_content_type.split("/")[-1] or "bin")
+    )
+    return f"receipts/{instance.mentor.service_id}/{timezone.now():%Y/%m}/{_token()}{suffix}"
+
+
+def _token() -> str:
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+class ExpenseClaim(models.Model):
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="expense_claims")
+    spent_on = models.DateField()
+    purpose = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    receipt = models.FileField(upload_to=receipt_path, max_length=200, blank=True)
+    receipt_content_type = models.CharField(max_length=40, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ExpenseStatus.choices, default=ExpenseStatus.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = ExpenseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["mentor", "status"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.amount})"

@@ -94,7 +94,7 @@ def _validated_scores(scores: npt.ArrayLike) -> FloatArray:
         raise ValueError(
             f"scores must be a 2-D array (patients x mentors), got {matrix.ndim}-D"
         )
-    if np.isposinf(matrix).any():
+    if np.any(matrix == np.inf):
         raise ValueError("scores must not contain +inf (use NaN or -inf to forbid a pair)")
     return matrix
 
@@ -124,7 +124,8 @@ def _pair_costs(
     low, high = float(pair_scores.min()), float(pair_scores.max())
     spread = high - low
     unit = (pair_scores - low) / spread if spread > 0 else np.zeros_like(pair_scores)
-    max_pairs = min(n_patients, int(capacity[np.unique(mentor_of_pair)].sum()))
+    has_candidates = np.bincount(mentor_of_pair, minlength=capacity.size) > 0
+    max_pairs = min(n_patients, int(capacity[has_candidates].sum()))
     bonus = float(max_pairs + 1)
     # Strictly positive costs: an explicit 0 in a sparse matrix means "no edge".
     return bonus + 1.0 - unit
@@ -156,8 +157,11 @@ def _solve_slots_on_rows(
     slot_length = row_length[slot_mentor]
     indptr = np.zeros(n_slots + 1, dtype=np.int64)
     np.cumsum(slot_length, out=indptr[1:])
-    gather = np.arange(indptr[-1], dtype=np.int64)
-    gather += np.repeat(row_start[slot_mentor] - indptr[:-1], slot_length)
+    # int32 where it fits: these arrays are the biggest allocations here and
+    # first-touch page faults dominate their cost.
+    index_type = np.int32 if indptr[-1] < np.iinfo(np.int32).max else np.int64
+    gather = np.arange(indptr[-1], dtype=index_type)
+    gather += np.repeat((row_start[slot_mentor] - indptr[:-1]).astype(index_type), slot_length)
 
     graph = csr_matrix(
         (row_costs[gather], row_indices[gather], indptr.astype(np.int32)),

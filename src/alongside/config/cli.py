@@ -78,11 +78,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from alongside.core.matching import bench
-
     if args.patients < 1 or args.mentors < 1 or args.capacity_max < 1:
         print("alongside: --patients, --mentors and --capacity-max must be at least 1", file=sys.stderr)
         return 2
+    from alongside.core.matching import bench
+
     result = bench.run(args.patients, args.mentors, capacity_max=args.capacity_max, seed=args.seed)
     print(json.dumps(result, indent=None if args.json else 2))
     return 0

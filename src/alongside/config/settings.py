@@ -18,9 +18,10 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEMO_MODE = env_bool("ALONGSIDE_DEMO_MODE", False)
 DEBUG = env_bool("ALONGSIDE_DEBUG", False)
-# Development and demo runs get a throwaway key; production must set one.
+# Development and demo runs get a throwaway key; `check --deploy` flags it
+# (Django's security.W009 recognises the "django-insecure-" prefix).
 SECRET_KEY = env_str("ALONGSIDE_SECRET_KEY") or (
-    "insecure-development-key-only-for-local-demo-runs-0123456789abcdef"
+    "django-insecure-development-key-only-for-local-demo-runs-0123456789abcdef"
 )
 ALLOWED_HOSTS = env_list("ALONGSIDE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("ALONGSIDE_CSRF_TRUSTED_ORIGINS")
@@ -125,6 +126,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = env_int("ALONGSIDE_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("ALONGSIDE_LOCKOUT_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form field, which holds the e-mail
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False

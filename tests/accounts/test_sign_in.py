@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.hashers import get_hasher
+from django.test import Client
+from django.urls import reverse
+
+from alongside.audit.models import AuditEvent
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def mentor():  # type: ignore[no-untyped-def]
+    return MembershipFactory(user=UserFactory(email="m@test.example", password=PASSWORD), role="mentor").user
+
+
+def _attempt(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]
+    return client.post(reverse("accounts:login"), {"username": email, "password": password})
+
+
+def test_passwords_are_hashed_with_argon2(mentor) -> None:  # type: ignore[no-untyped-def]
+    assert get_hasher().algorithm == "argon2"
+    assert mentor.password.startswith("argon2$argon2id$")
+
+
+def test_sign_in_goes_home_and_is_audited(mentor) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    response = _attempt(client, "M@test.example", PASSWORD)
+    assert response.status_code == 302 and response.url == reverse("accounts:home")
+    assert AuditEvent.objects.filter(action="auth.sign_in", actor_id=mentor.pk).count() == 1
+
+
+def test_wrong_password_is_explained_and_audited(mentor) -> None:  # type: ignore[no-untyped-def]
+    response = _attempt(Client(), mentor.email, "wrong")
+    assert response.status_code == 200
+    assert "do not match an account" in response.content.decode()
+    event = AuditEvent.objects.get(action="auth.sign_in_failed")
+    assert event.object_id == str(mentor.pk) and event.actor_id is None
+
+
+def test_sixth_attempt_after_five_wrong_passwords_is_locked_out(mentor) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    for _ in range(4):
+        assert _attempt(client, mentor.email, "wrong").status_code == 200
+    # The fifth failure reaches the limit; from then on even the right password is refused.
+    assert _attempt(client, mentor.email, "wrong").status_code == 429
+    locked = _attempt(client, mentor.email, PASSWORD)
+    assert locked.status_code == 429
+    assert "sign-in is paused" in locked.content.decode()
+    assert not client.session.get("_auth_user_id")
+    assert AuditEvent.objects.filter(action="auth.locked_out", object_id=str(mentor.pk)).exists()
+
+
+def test_lockout_is_per_account_and_address(mentor) -> None:  # type: ignore[no-untyped-def]
+    other = UserFactory(email="other@test.example", password=PASSWORD)
+    client = Client()
+    for _ in range(5):
+        _attempt(client, mentor.email, "wrong")
+    assert _attempt(client, other.email, PASSWORD).status_code == 302
+    from_elsewhere = Client(REMOTE_ADDR="10.9.8.7")
+    assert _attempt(from_elsewhere, mentor.email, PASSWORD).status_code == 302
+
+
+def test_sign_out_needs_post_and_is_audited(mentor) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(mentor)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert AuditEvent.objects.filter(action="auth.sign_out", actor_id=mentor.pk).exists()
+    assert client.get(reverse("accounts:home")).status_code == 302
+
+
+def test_idle_sessions_expire_after_thirty_minutes(settings, mentor) -> None:  # type: ignore[no-untyped-def]
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    client = Client()
+    client.force_login(mentor)
+    client.get(reverse("accounts:home"))
+    assert 0 < client.session.get_expiry_age() <= 30 * 60

@@ -1,0 +1,98 @@
+"""Inter-coder agreement for the service evaluation: Cohen's kappa, Krippendorff's alpha.
+
+When agreement beyond chance cannot be measured - every coder used a single
+category for every unit, so expected disagreement is zero - both functions
+return NaN rather than guessing 0 or 1; reports show it as "not measurable".
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+
+LEVELS = ("nominal", "ordinal", "interval")
+
+
+def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """Cohen's kappa for two coders labelling the same units, in order."""
+    if len(a) != len(b):
+        raise ValueError(f"the two coders labelled different numbers of units ({len(a)} and {len(b)})")
+    if not a:
+        raise ValueError("cohen_kappa needs at least one unit")
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b)) / n
+    count_a, count_b = Counter(a), Counter(b)
+    expected = sum(count_a[label] * count_b[label] for label in count_a) / (n * n)
+    if expected == 1.0:
+        return math.nan  # both coders used one single category: chance explains everything
+    return (observed - expected) / (1.0 - expected)
+
+
+def krippendorff_alpha(data: Sequence[Sequence[Hashable | None]], level: str = "nominal") -> float:
+    """Krippendorff's alpha; rows are coders, columns units, None = missing.
+
+    ``level`` is "nominal", "ordinal" (values must be orderable) or
+    "interval" (values must be numbers). Units with fewer than two values
+    are not pairable and are ignored, as Krippendorff specifies.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    rows = [list(row) for row in data]
+    if not rows or len({len(row) for row in rows}) != 1:
+        raise ValueError("every coder's row must have the same number of units")
+    values = sorted({v for row in rows for v in row if v is not None}, key=_order_key(level))
+    index = {v: i for i, v in enumerate(values)}
+    coincidence = _coincidences(rows, index)
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    if n < 2:
+        raise ValueError("krippendorff_alpha needs at least one unit coded by two coders")
+    delta = _distance(values, n_c, level)
+    observed = float((coincidence * delta).sum())
+    expected = float((np.outer(n_c, n_c) * delta).sum()) / (n - 1)
+    if expected == 0.0:
+        return math.nan
+    return 1.0 - observed / expected
+
+
+def _order_key(level: str) -> object:
+    if level == "nominal":
+        return lambda v: (type(v).__name__, repr(v))  # any hashables, deterministic order
+    return lambda v: v
+
+
+def _coincidences(rows: list[list[Hashable | None]], index: dict[Hashable, int]) -> np.ndarray:
+    matrix = np.zeros((len(index), len(index)))
+    for unit in zip(*rows):
+        present = [index[v] for v in unit if v is not None]
+        m = len(present)
+        if m < 2:
+            continue
+        counts = np.bincount(present, minlength=len(index)).astype(float)
+        # Ordered pairs from different coders: n_c * n_k, minus self-pairs on the diagonal.
+        matrix += (np.outer(counts, counts) - np.diag(counts)) / (m - 1)
+    return matrix
+
+
+def _distance(values: list[Hashable], n_c: np.ndarray, level: str) -> np.ndarray:
+    """Squared difference function delta^2 for the chosen level of measurement."""
+    k = len(values)
+    if level == "nominal":
+        return 1.0 - np.eye(k)
+    if level == "interval":
+        try:
+            numbers = np.array(values, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError("interval alpha needs numeric values") from None
+        return (numbers[:, None] - numbers[None, :]) ** 2
+    # Ordinal: distance is the number of pairable values between two ranks.
+    cumulative = np.concatenate(([0.0], np.cumsum(n_c)))
+    delta = np.zeros((k, k))
+    for c in range(k):
+        for g in range(c + 1, k):
+            between = cumulative[g + 1] - cumulative[c] - (n_c[c] + n_c[g]) / 2
+            delta[c, g] = delta[g, c] = between**2
+    return delta

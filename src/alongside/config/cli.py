@@ -88,6 +88,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_referrals(args: argparse.Namespace) -> int:
+    extra = [args.file] if args.file else []
+    extra += ["--template"] if args.template else []
+    extra += ["--dry-run"] if args.dry_run else []
+    extra += ["--valid-rows-only"] if args.valid_rows_only else []
+    extra += ["--service", args.service] if args.service else []
+    return _call("import_referrals", *extra)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alongside", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +138,17 @@ def build_parser() -> argparse.ArgumentParser:
     matching.add_argument("--seed", type=int, default=0)
     matching.add_argument("--json", action="store_true")
     matching.set_defaults(func=cmd_bench)
+
+    importer = sub.add_parser("import", help="import records from files")
+    import_sub = importer.add_subparsers(dest="import_command", required=True)
+    referrals = import_sub.add_parser("referrals", help="referrals from a CSV file (UTF-8, ≤ 10 MB)")
+    referrals.add_argument("file", nargs="?", help="the CSV file")
+    referrals.add_argument("--template", action="store_true", help="print the header and an example")
+    referrals.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    referrals.add_argument("--valid-rows-only", action="store_true",
+                           help="import the valid rows and report the bad ones")
+    referrals.add_argument("--service", help="service slug (needed when there are several)")
+    referrals.set_defaults(func=cmd_import_referrals)
     return parser
 
 

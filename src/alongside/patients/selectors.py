@@ -1,0 +1,234 @@
+"""Reads of the patient pathway, always scoped to the person asking."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from alongside.accounts.models import Membership, Role, User
+from alongside.core import eligibility as core_eligibility
+from alongside.core import targets as core_targets
+from alongside.organisations.models import Service
+from alongside.patients.models import (
+    OPEN_STATUSES,
+    WORKING_OR_STUDYING,
+    Consent,
+    EligibilityRules,
+    Goal,
+    Patient,
+    PatientStatus,
+    TargetKind,
+)
+
+
+def service_today(service: Service) -> date:
+    """Today's date where the service is: targets turn overdue at its midnight."""
+    try:
+        zone = zoneinfo.ZoneInfo(service.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.now().astimezone(zone).date()
+
+
+def patients_visible_to(user: User, action: str = "patient.view") -> QuerySet[Patient]:
+    return Patient.objects.visible_to(user, action)
+
+
+def patient_for_or_404(user: User, patient_id: int, action: str = "patient.view") -> Patient:
+    queryset = patients_visible_to(user, action).select_related("service", "allocated_therapist")
+    return get_object_or_404(queryset, pk=patient_id)
+
+
+def own_patient_records(user: User) -> QuerySet[Patient]:
+    """The signed-in patient's own records (normally one)."""
+    return Patient.objects.own(user).select_related("service", "allocated_therapist")
+
+
+def own_consent_or_404(user: User, consent_id: int) -> Consent:
+    return get_object_or_404(
+        Consent.objects.select_related("patient").filter(patient__in=Patient.objects.own(user)),
+        pk=consent_id,
+    )
+
+
+def consent_for_or_404(patient: Patient, consent_id: int) -> Consent:
+    return get_object_or_404(patient.consents.all(), pk=consent_id)
+
+
+def goal_for_or_404(patient: Patient, goal_id: int) -> Goal:
+    return get_object_or_404(patient.goals.all(), pk=goal_id)
+
+
+def shared_goals(patient: Patient) -> QuerySet[Goal]:
+    return patient.goals.filter(shared_with_patient=True)
+
+
+def therapists_of(service: Service) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__service=service,
+        memberships__role__in=[Role.THERAPIST, Role.ADMIN],
+    ).distinct().order_by("full_name", "email")
+
+
+def is_therapist_of(user: User, service: Service) -> bool:
+    return Membership.objects.filter(
+        user=user, service=service, role__in=[Role.THERAPIST, Role.ADMIN], user__is_active=True
+    ).exists()
+
+
+# --- Eligibility -----------------------------------------------------------------
+
+
+def eligibility_rules_for(service: Service) -> EligibilityRules:
+    """The service's rules, or the trial defaults (unsaved) when none are set."""
+    rules = EligibilityRules.objects.filter(service=service).first()
+    return rules or EligibilityRules(service=service)
+
+
+def criteria_of(rules: EligibilityRules) -> core_eligibility.EligibilityCriteria:
+    return core_eligibility.EligibilityCriteria(
+        min_age=rules.min_age,
+        max_age=rules.max_age,
+        require_working_or_studying=rules.require_working_or_studying,
+        allowed_categories=frozenset(rules.allowed_categories or []),
+        max_weeks_since_injury=rules.max_weeks_since_injury,
+        min_iss=rules.min_iss,
+    )
+
+
+def facts_of(patient: Patient) -> core_eligibility.ReferralFacts:
+    working = None if not patient.employment_type else patient.employment_type in WORKING_OR_STUDYING
+    return core_eligibility.ReferralFacts(
+        date_of_birth=patient.date_of_birth,
+        date_of_injury=patient.date_of_injury,
+        date_of_referral=patient.date_of_referral,
+        working_or_studying=working,
+        injury_category=patient.injury_category or None,
+        iss=patient.iss,
+    )
+
+
+def eligibility_of(
+    patient: Patient, rules: EligibilityRules | None = None
+) -> core_eligibility.Evaluation:
+    rules = rules or eligibility_rules_for(patient.service)
+    return core_eligibility.evaluate(criteria_of(rules), facts_of(patient))
+
+
+# --- Early-intervention targets ------------------------------------------------
+
+
+def targets_of(patient: Patient, today: date | None = None) -> list[core_targets.TargetStatus]:
+    """The case's early-intervention targets, judged on the service's calendar."""
+    service = patient.service
+    today = today or service_today(service)
+    declined = patient.status == PatientStatus.INELIGIBLE
+    return [
+        core_targets.target_status(
+            key=TargetKind.FIRST_THERAPIST_CONTACT.value,
+            label="First therapist contact",
+            start=None if declined else patient.date_of_referral,
+            days=service.first_therapist_contact_days,
+            working_days=True,
+            done_on=patient.first_therapist_contact_on,
+            today=today,
+        ),
+        core_targets.target_status(
+            key=TargetKind.MENTOR_INTRODUCED.value,
+            label="Peer mentor introduced",
+            start=None if declined else patient.accepted_on,
+            days=service.mentor_introduced_days,
+            working_days=False,
+            done_on=patient.mentor_introduced_on,
+            today=today,
+        ),
+    ]
+
+
+def overdue_targets_of(patient: Patient, today: date | None = None) -> list[core_targets.TargetStatus]:
+    if patient.status not in OPEN_STATUSES:
+        return []
+    return [t for t in targets_of(patient, today) if t.is_overdue]
+
+
+def _overdue_candidates(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Open cases with a target not yet done; the exact judgement (working
+    days, the service's time zone) is made in Python on what is left."""
+    return queryset.filter(status__in=OPEN_STATUSES).filter(
+        Q(first_therapist_contact_on__isnull=True)
+        | Q(accepted_on__isnull=False, mentor_introduced_on__isnull=True)
+    )
+
+
+def overdue_cases(queryset: QuerySet[Patient]) -> list[tuple[Patient, list[core_targets.TargetStatus]]]:
+    cases = []
+    for patient in _overdue_candidates(queryset).select_related("service", "allocated_therapist"):
+        overdue = overdue_targets_of(patient)
+        if overdue:
+            cases.append((patient, overdue))
+    return cases
+
+
+# --- Caseload ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    status: str = ""
+    therapist: str = ""  # a user id, "me" or "none"
+    overdue: bool = False
+    q: str = ""
+
+
+def caseload(user: User, filters: CaseloadFilters) -> QuerySet[Patient] | list[Patient]:
+    queryset = patients_visible_to(user).select_related("service", "allocated_therapist")
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.therapist == "me":
+        queryset = queryset.filter(allocated_therapist=user)
+    elif filters.therapist == "none":
+        queryset = queryset.filter(allocated_therapist__isnull=True)
+    elif filters.therapist.isdigit():
+        queryset = queryset.filter(allocated_therapist_id=int(filters.therapist))
+    if filters.q:
+        term = filters.q.strip()
+        queryset = queryset.filter(
+            Q(family_name__icontains=term) | Q(given_name__icontains=term)
+            | Q(hospital_number__iexact=term)
+        )
+    queryset = queryset.order_by("-date_of_referral", "family_name", "pk")
+    if filters.overdue:
+        return [patient for patient, _ in overdue_cases(queryset)]
+    return queryset
+
+
+def therapist_choices(user: User) -> list[tuple[int, str]]:
+    ids = Patient.objects.visible_to(user, "patient.view").values("service_id")
+    people = User.objects.filter(
+        memberships__service_id__in=ids, memberships__role=Role.THERAPIST
+    ).distinct().order_by("full_name", "email")
+    return [(person.pk, str(person)) for person in people]
+
+
+def patient_detail_context(patient: Patient) -> dict[str, Any]:
+    """Everything the case page shows, fetched in a fixed number of queries."""
+    rules = eligibility_rules_for(patient.service)
+    return {
+        "eligibility": eligibility_of(patient, rules),
+        "rules": rules,
+        "targets": targets_of(patient),
+        "consents": list(patient.consents.select_related("recorded_by", "withdrawn_by")),
+        "goals": list(patient.goals.all()),
+        "employer_contacts": list(patient.employer_contacts.select_related("recorded_by")),
+        "certificates": list(patient.certificates.all()),
+        "phased_steps": list(patient.phased_steps.all()),
+        "work_statuses": list(patient.work_statuses.select_related("recorded_by")),
+    }
+

@@ -1,0 +1,516 @@
+"""Writes of the patient pathway. Each opens one transaction, checks the
+policy, validates (raising ``ValidationError`` keyed by field name), writes
+and records an audit event naming the fields it changed.
+
+``actor=None`` means a trusted system process (the `alongside import` command
+run by an operator, the demo loader); people always pass themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from alongside.accounts import policy
+from alongside.accounts.models import User
+from alongside.audit.services import audit_record
+from alongside.core.codes import classification, injury_category_for_icd10, validate_icd10
+from alongside.organisations.models import Service
+from alongside.patients import selectors
+from alongside.patients.models import (
+    OPEN_STATUSES,
+    CapacityCertificate,
+    Consent,
+    ConsentKind,
+    EligibilityRules,
+    EmployerContact,
+    Goal,
+    Patient,
+    PatientStatus,
+    PhasedReturnStep,
+    WorkStatus,
+)
+
+# Fields a referral may set (the form, the CSV import and the API share them).
+REFERRAL_FIELDS = (
+    "given_name", "family_name", "date_of_birth", "gender", "languages", "phone", "email",
+    "postcode", "region", "hospital_number", "referral_source", "referrer_name",
+    "date_of_injury", "date_of_admission", "date_of_referral", "injury_category",
+    "icd10_codes", "mechanism", "employment_type", "occupation_code", "employer",
+)
+INJURY_FIELDS = (
+    "injury_category", "icd10_codes", "sci_level", "asia_grade", "tbi_severity", "gcs",
+    "amputation_site", "iss", "mechanism", "date_of_injury", "date_of_admission",
+)
+WORK_FIELDS = (
+    "occupation_code", "industry", "employer", "employment_type", "hours_per_week",
+    "physical_demands", "cognitive_demands", "job_held_open",
+)
+CONTACT_FIELDS = (
+    "given_name", "family_name", "date_of_birth", "gender", "languages", "phone", "email",
+    "postcode", "region", "latitude", "longitude", "hospital_number", "referral_source",
+    "referrer_name", "date_of_referral",
+)
+PREFERENCE_FIELDS = (
+    "preferred_mentor_gender", "required_language", "wants_in_person", "availability",
+    "contact_modes",
+)
+UPDATABLE_FIELDS = frozenset(INJURY_FIELDS + WORK_FIELDS + CONTACT_FIELDS + PREFERENCE_FIELDS)
+
+# Other apps (matching) register here to end proposals when a patient stops
+# sharing with mentors; called inside the withdrawing transaction.
+MentorSharingWithdrawn = Callable[[Patient, "User | None"], None]
+MENTOR_SHARING_WITHDRAWN: list[MentorSharingWithdrawn] = []
+
+
+def on_mentor_sharing_withdrawn(callback: MentorSharingWithdrawn) -> None:
+    if callback not in MENTOR_SHARING_WITHDRAWN:
+        MENTOR_SHARING_WITHDRAWN.append(callback)
+
+
+class DuplicateReferral(Exception):
+    """A referral for the same hospital number and date of injury exists."""
+
+    def __init__(self, existing: Patient) -> None:
+        super().__init__(
+            f"A referral for hospital number {existing.hospital_number} injured on "
+            f"{existing.date_of_injury:%d %B %Y} already exists (patient #{existing.pk})."
+        )
+        self.existing = existing
+
+
+def _require(actor: User | None, action: str, target: Any) -> None:
+    if actor is not None:
+        policy.require(actor, action, target)
+
+
+def _today(service: Service) -> date:
+    return selectors.service_today(service)
+
+
+# --- Validation shared by every way in -------------------------------------------
+
+
+def patient_problems(patient: Patient, *, today: date) -> dict[str, list[str]]:
+    """Cross-field rules and code sets; keyed by field name, plain words."""
+    problems: dict[str, list[str]] = {}
+
+    def add(field_name: str, message: str) -> None:
+        problems.setdefault(field_name, []).append(message)
+
+    born, injured = patient.date_of_birth, patient.date_of_injury
+    admitted, referred = patient.date_of_admission, patient.date_of_referral
+    if born and born > today:
+        add("date_of_birth", "The date of birth is in the future.")
+    if injured and injured > today:
+        add("date_of_injury", "The date of injury is in the future.")
+    if born and injured and born >= injured:
+        add("date_of_birth", "The date of birth must be before the date of injury.")
+    elif born and injured and patient.age_on(injured) > 110:
+        add("date_of_birth", "The date of birth gives an age over 110 at injury; check the year.")
+    if admitted and injured and admitted < injured:
+        add("date_of_admission", "The admission date is before the date of injury.")
+    if admitted and admitted > today:
+        add("date_of_admission", "The admission date is in the future.")
+    if referred and injured and referred < injured:
+        add("date_of_referral", "The referral date is before the date of injury.")
+    elif referred and admitted and referred < admitted:
+        add("date_of_referral", "The referral date is before the admission date.")
+    if referred and referred > today:
+        add("date_of_referral", "The referral date is in the future.")
+
+    codes: list[str] = []
+    for raw in patient.icd10_codes or []:
+        try:
+            codes.append(validate_icd10(raw))
+        except ValueError as error:
+            add("icd10_codes", str(error))
+    if "icd10_codes" not in problems:
+        patient.icd10_codes = list(dict.fromkeys(codes))
+        if not patient.injury_category and codes:
+            patient.injury_category = injury_category_for_icd10(codes[0])
+
+    if patient.occupation_code:
+        try:
+            scheme = classification(patient.service.occupation_classification)
+            patient.occupation_code = scheme.validate(patient.occupation_code)
+        except ValueError as error:
+            add("occupation_code", str(error))
+    if patient.gcs is not None and patient.tbi_severity == "":
+        from alongside.core.codes import tbi_severity_from_gcs
+
+        try:
+            patient.tbi_severity = tbi_severity_from_gcs(int(patient.gcs))
+        except ValueError as error:
+            add("gcs", str(error))
+    return problems
+
+
+def _clean(patient: Patient, *, today: date, exclude: Iterable[str] = ()) -> None:
+    problems = patient_problems(patient, today=today)
+    try:
+        # Uniqueness is checked separately (duplicate referral: warn and link).
+        patient.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                if message not in problems.get(name, []):
+                    problems.setdefault(name, []).append(message)
+    if patient.iss is not None and not 1 <= patient.iss <= 75:
+        problems.setdefault("iss", []).append("The Injury Severity Score must be from 1 to 75.")
+    if problems:
+        raise ValidationError(problems)
+
+
+def referral_find_duplicate(
+    *, service: Service, hospital_number: str, date_of_injury: date | None
+) -> Patient | None:
+    if not hospital_number or date_of_injury is None:
+        return None
+    return Patient.objects.filter(
+        service=service, hospital_number=hospital_number.strip(), date_of_injury=date_of_injury
+    ).first()
+
+
+def referral_build(*, service: Service, data: dict[str, Any], today: date | None = None) -> Patient:
+    """An unsaved, validated referral; raises ValidationError or DuplicateReferral."""
+    unknown = set(data) - set(REFERRAL_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set on a referral." for name in unknown})
+    values = {k: v for k, v in data.items() if v is not None}
+    for text_field in ("given_name", "family_name", "hospital_number", "referrer_name"):
+        if isinstance(values.get(text_field), str):
+            values[text_field] = values[text_field].strip()
+    patient = Patient(service=service, status=PatientStatus.REFERRED, **values)
+    _clean(patient, today=today or _today(service))
+    existing = referral_find_duplicate(
+        service=service, hospital_number=patient.hospital_number,
+        date_of_injury=patient.date_of_injury,
+    )
+    if existing is not None:
+        raise DuplicateReferral(existing)
+    return patient
+
+
+def referral_create(*, actor: User | None, service: Service, data: dict[str, Any]) -> Patient:
+    """Record a new referral. A duplicate raises DuplicateReferral with the existing record."""
+    _require(actor, "patient.manage", service)
+    with transaction.atomic():
+        patient = referral_build(service=service, data=data)
+        patient.save()
+        audit_record(
+            actor=actor, action="patient.create", target=patient,
+            fields=[k for k, v in data.items() if v not in (None, "", [])],
+        )
+    return patient
+
+
+def _locked(patient: Patient) -> Patient:
+    return Patient.objects.select_for_update().select_related("service").get(pk=patient.pk)
+
+
+def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, Any]) -> Patient:
+    """Change profile fields (injury, work, contact details, preferences)."""
+    _require(actor, "patient.manage", patient)
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    with transaction.atomic():
+        fresh = _locked(patient)
+        changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
+        if not changed:
+            return fresh
+        for name in changed:
+            setattr(fresh, name, changes[name])
+        _clean(fresh, today=_today(fresh.service))
+        if {"hospital_number", "date_of_injury"} & set(changed):
+            existing = referral_find_duplicate(
+                service=fresh.service, hospital_number=fresh.hospital_number,
+                date_of_injury=fresh.date_of_injury,
+            )
+            if existing is not None and existing.pk != fresh.pk:
+                raise DuplicateReferral(existing)
+        # Validation may derive values (canonical codes, category from codes): save those too.
+        derived = {"icd10_codes", "injury_category", "occupation_code", "tbi_severity"}
+        fresh.save(update_fields=sorted(set(changed) | derived | {"updated_at"}))
+        audit_record(actor=actor, action="patient.update", target=fresh, fields=changed)
+    return fresh
+
+
+def referral_accept(*, actor: User | None, patient: Patient, on: date | None = None) -> Patient:
+    _require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        fresh = _locked(patient)
+        if fresh.status not in (PatientStatus.REFERRED, PatientStatus.INELIGIBLE):
+            raise ValidationError({"status": "Only a new or declined referral can be accepted."})
+        failing = selectors.eligibility_of(fresh).not_met
+        if failing:
+            names = "; ".join(f"{r.label}: {r.explanation}" for r in failing)
+            raise ValidationError({"eligibility": f"Not eligible under the service's rules. {names}"})
+        accepted_on = on or _today(fresh.service)
+        if accepted_on < fresh.date_of_referral:
+            raise ValidationError({"accepted_on": "Acceptance cannot be before the referral date."})
+        fresh.status = PatientStatus.ACTIVE if fresh.allocated_therapist_id else PatientStatus.ELIGIBLE
+        fresh.accepted_on = accepted_on
+        fresh.decline_reason = ""
+        fresh.save(update_fields=["status", "accepted_on", "decline_reason", "updated_at"])
+        audit_record(actor=actor, action="patient.accept", target=fresh,
+                     fields=["status", "accepted_on"])
+    return fresh
+
+
+def referral_decline(*, actor: User | None, patient: Patient, reason: str) -> Patient:
+    """Decline (not eligible, or the person does not want the service); the record stays."""
+    _require(actor, "patient.manage", patient)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for declining; it is kept for reporting."})
+    with transaction.atomic():
+        fresh = _locked(patient)
+        if fresh.status not in (PatientStatus.REFERRED, PatientStatus.ELIGIBLE):
+            raise ValidationError({"status": "Only a referral not yet under way can be declined."})
+        fresh.status = PatientStatus.INELIGIBLE
+        fresh.decline_reason = reason
+        fresh.save(update_fields=["status", "decline_reason", "updated_at"])
+        audit_record(actor=actor, action="patient.decline", target=fresh,
+                     fields=["status", "decline_reason"])
+    return fresh
+
+
+def patient_allocate(*, actor: User | None, patient: Patient, therapist: User) -> Patient:
+    _require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        fresh = _locked(patient)
+        if not selectors.is_therapist_of(therapist, fresh.service):
+            raise ValidationError({"therapist": "That person is not a therapist in this service."})
+        fresh.allocated_therapist = therapist
+        fields = ["allocated_therapist"]
+        if fresh.status == PatientStatus.ELIGIBLE:
+            fresh.status = PatientStatus.ACTIVE
+            fields.append("status")
+        fresh.save(update_fields=[*fields, "updated_at"])
+        audit_record(actor=actor, action="patient.allocate", target=fresh, fields=fields)
+    return fresh
+
+
+def patient_record_first_contact(*, actor: User | None, patient: Patient, on: date) -> Patient:
+    _require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        fresh = _locked(patient)
+        if on > _today(fresh.service):
+            raise ValidationError({"on": "The first contact date is in the future."})
+        if on < fresh.date_of_injury:
+            raise ValidationError({"on": "The first contact date is before the date of injury."})
+        fresh.first_therapist_contact_on = on
+        fresh.save(update_fields=["first_therapist_contact_on", "updated_at"])
+        audit_record(actor=actor, action="patient.first_contact", target=fresh,
+                     fields=["first_therapist_contact_on"])
+    return fresh
+
+
+def patient_mentor_introduced(*, actor: User | None, patient: Patient, on: date) -> Patient:
+    """For the matching work: the mentor was introduced (stops that target's clock)."""
+    _require(actor, "match.manage", patient)
+    with transaction.atomic():
+        fresh = _locked(patient)
+        fresh.mentor_introduced_on = fresh.mentor_introduced_on or on
+        fields = ["mentor_introduced_on"]
+        if fresh.status in (PatientStatus.ELIGIBLE, PatientStatus.ACTIVE):
+            fresh.status = PatientStatus.MATCHED
+            fields.append("status")
+        fresh.save(update_fields=[*fields, "updated_at"])
+        audit_record(actor=actor, action="patient.mentor_introduced", target=fresh, fields=fields)
+    return fresh
+
+
+# Manual status moves a therapist may make on an accepted case.
+STATUS_MOVES = {
+    PatientStatus.RETURNED_TO_WORK: OPEN_STATUSES,
+    PatientStatus.DISCHARGED: (*OPEN_STATUSES, PatientStatus.RETURNED_TO_WORK),
+    PatientStatus.ACTIVE: (PatientStatus.RETURNED_TO_WORK, PatientStatus.DISCHARGED),
+}
+
+
+def patient_status_change(
+    *, actor: User | None, patient: Patient, status: str, on: date | None = None
+) -> Patient:
+    _require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        fresh = _locked(patient)
+        allowed_from = STATUS_MOVES.get(PatientStatus(status)) if status in PatientStatus.values else None
+        if allowed_from is None or fresh.status not in allowed_from:
+            raise ValidationError({"status": f"A case that is “{fresh.get_status_display()}” "
+                                             f"cannot be moved to that status."})
+        fresh.status = status
+        fields = ["status"]
+        if status == PatientStatus.DISCHARGED:
+            fresh.discharged_on = on or _today(fresh.service)
+            fields.append("discharged_on")
+        elif status == PatientStatus.ACTIVE:
+            fresh.discharged_on = None
+            fields.append("discharged_on")
+        fresh.save(update_fields=[*fields, "updated_at"])
+        audit_record(actor=actor, action="patient.status", target=fresh, fields=fields)
+    return fresh
+
+
+# --- Consent -----------------------------------------------------------------------
+
+
+def consent_record(
+    *, actor: User | None, patient: Patient, kind: str, given_on: date, how_given: str,
+    note: str = "",
+) -> Consent:
+    _require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        fresh = _locked(patient)
+        if kind not in ConsentKind.values:
+            raise ValidationError({"kind": "Choose what the consent is for."})
+        if given_on > _today(fresh.service):
+            raise ValidationError({"given_on": "The consent date is in the future."})
+        if fresh.consents.current().filter(kind=kind).exists():
+            raise ValidationError({"kind": "This consent is already recorded and current."})
+        consent = Consent(patient=fresh, kind=kind, given_on=given_on, how_given=how_given,
+                          note=note.strip(), recorded_by=actor)
+        consent.full_clean()
+        consent.save()
+        audit_record(actor=actor, action="consent.record", target=consent,
+                     service_id=fresh.service_id, fields=["kind", "given_on", "how_given"])
+    return consent
+
+
+def consent_withdraw(*, actor: User | None, consent: Consent, on: date | None = None) -> Consent:
+    """Withdraw a consent, by the clinical team or by the patient themself.
+
+    Mentor-sharing withdrawal takes effect at once: the patient drops out of
+    ``Patient.objects.sharing_with_mentors()`` for the rest of the request.
+    """
+    patient = consent.patient
+    if actor is not None:
+        own = patient.user_id == actor.pk and policy.can(actor, "patient.own", patient)
+        if not own:
+            policy.require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        fresh_patient = _locked(patient)
+        fresh = Consent.objects.select_for_update().get(pk=consent.pk)
+        if fresh.withdrawn_on is not None:
+            raise ValidationError({"consent": "This consent was already withdrawn."})
+        fresh.withdrawn_on = on or _today(fresh_patient.service)
+        if fresh.withdrawn_on < fresh.given_on:
+            fresh.withdrawn_on = fresh.given_on
+        fresh.withdrawn_by = actor
+        fresh.save(update_fields=["withdrawn_on", "withdrawn_by"])
+        audit_record(actor=actor, action="consent.withdraw", target=fresh,
+                     service_id=fresh_patient.service_id, fields=["withdrawn_on"])
+        if fresh.kind == ConsentKind.MENTOR_SHARING:
+            for callback in MENTOR_SHARING_WITHDRAWN:
+                callback(fresh_patient, actor)
+    return fresh
+
+
+# --- Return-to-work plan -------------------------------------------------------------
+
+
+def _add(actor: User | None, patient: Patient, record: Any, action: str, fields: list[str]) -> Any:
+    _require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        record.patient = _locked(patient)
+        record.full_clean()
+        record.save()
+        audit_record(actor=actor, action=action, target=record, service_id=patient.service_id,
+                     fields=fields)
+    return record
+
+
+def goal_add(
+    *, actor: User | None, patient: Patient, text: str, target_on: date | None = None,
+    shared_with_patient: bool = True,
+) -> Goal:
+    goal = Goal(text=text.strip(), target_on=target_on, shared_with_patient=shared_with_patient)
+    return _add(actor, patient, goal, "goal.add", ["text", "target_on", "shared_with_patient"])
+
+
+def goal_update(*, actor: User | None, goal: Goal, changes: dict[str, Any]) -> Goal:
+    _require(actor, "patient.manage", goal.patient)
+    allowed = {"text", "target_on", "status", "shared_with_patient"}
+    with transaction.atomic():
+        fresh = Goal.objects.select_for_update().select_related("patient").get(pk=goal.pk)
+        changed = [k for k, v in changes.items() if k in allowed and getattr(fresh, k) != v]
+        for name in changed:
+            setattr(fresh, name, changes[name])
+        fresh.full_clean()
+        if changed:
+            fresh.save(update_fields=changed)
+            audit_record(actor=actor, action="goal.update", target=fresh,
+                         service_id=fresh.patient.service_id, fields=changed)
+    return fresh
+
+
+def employer_contact_add(
+    *, actor: User | None, patient: Patient, on: date, who: str, summary: str, agreed: str = ""
+) -> EmployerContact:
+    if on > _today(patient.service):
+        raise ValidationError({"on": "The contact date is in the future."})
+    contact = EmployerContact(on=on, who=who.strip(), summary=summary.strip(),
+                              agreed=agreed.strip(), recorded_by=actor)
+    return _add(actor, patient, contact, "employer_contact.add", ["on", "who", "summary", "agreed"])
+
+
+def certificate_add(
+    *, actor: User | None, patient: Patient, from_date: date, to_date: date, capacity: str,
+    hours_per_week: Any = None, issued_by: str = "", notes: str = "",
+) -> CapacityCertificate:
+    if to_date < from_date:
+        raise ValidationError({"to_date": "The certificate ends before it starts."})
+    certificate = CapacityCertificate(
+        from_date=from_date, to_date=to_date, capacity=capacity, hours_per_week=hours_per_week,
+        issued_by=issued_by.strip(), notes=notes.strip(),
+    )
+    return _add(actor, patient, certificate, "certificate.add",
+                ["from_date", "to_date", "capacity", "hours_per_week"])
+
+
+def phased_step_add(
+    *, actor: User | None, patient: Patient, week_starting: date, hours: Any, duties: str = ""
+) -> PhasedReturnStep:
+    step = PhasedReturnStep(week_starting=week_starting, hours=hours, duties=duties.strip())
+    return _add(actor, patient, step, "phased_step.add", ["week_starting", "hours", "duties"])
+
+
+def work_status_add(
+    *, actor: User | None, patient: Patient, from_date: date, status: str,
+    hours_per_week: Any = None, note: str = "",
+) -> WorkStatus:
+    if from_date < patient.date_of_injury:
+        raise ValidationError({"from_date": "The date is before the date of injury."})
+    if from_date > _today(patient.service):
+        raise ValidationError({"from_date": "The date is in the future."})
+    entry = WorkStatus(from_date=from_date, status=status, hours_per_week=hours_per_week,
+                       note=note.strip(), recorded_by=actor)
+    return _add(actor, patient, entry, "work_status.add", ["from_date", "status", "hours_per_week"])
+
+
+# --- Service configuration ---------------------------------------------------------
+
+
+def eligibility_rules_update(
+    *, actor: User | None, service: Service, changes: dict[str, Any]
+) -> EligibilityRules:
+    _require(actor, "patient.configure", service)
+    with transaction.atomic():
+        rules, _ = EligibilityRules.objects.select_for_update().get_or_create(service=service)
+        changed = [k for k, v in changes.items() if getattr(rules, k) != v]
+        for name in changed:
+            setattr(rules, name, changes[name])
+        if rules.min_age > rules.max_age:
+            raise ValidationError({"max_age": "The maximum age is below the minimum age."})
+        rules.full_clean()
+        if changed:
+            rules.save()
+            audit_record(actor=actor, action="eligibility_rules.update", target=rules,
+                         service_id=service.pk, fields=changed)
+    return rules

@@ -17,3 +17,22 @@ def _test_transport(settings) -> None:  # type: ignore[no-untyped-def]
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def run_worker(monkeypatch):  # type: ignore[no-untyped-def]
+    """Run every queued background task the way `alongside worker` does, then return.
+
+    The worker closes "old" database connections between tasks; inside a test's
+    transaction that would drop the connection holding the test data, so only
+    that housekeeping call is switched off here.
+    """
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay")
+
+    return run

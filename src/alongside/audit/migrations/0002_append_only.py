@@ -28,7 +28,7 @@ DROP FUNCTION IF EXISTS alongside_audit_append_only();
 def _run(sql: str):  # type: ignore[no-untyped-def]
     def apply(apps, schema_editor):  # type: ignore[no-untyped-def]
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return apply
 

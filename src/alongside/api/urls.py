@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from alongside import __version__
-from alongside.api import accounts, mentors, patients
+from alongside.api import accounts, contacts, matches, mentors, notifications, patients
 from alongside.api.auth import BearerToken
 
 api = NinjaAPI(
@@ -26,3 +26,6 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/", accounts.router)
 api.add_router("/mentors", mentors.router)
 api.add_router("/patients", patients.router)
+api.add_router("/matches", matches.router)
+api.add_router("/contacts", contacts.router)
+api.add_router("/notifications", notifications.router)

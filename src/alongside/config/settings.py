@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "alongside.audit",
     "alongside.mentors",
     "alongside.patients",
+    "alongside.matches",
+    "alongside.contacts",
+    "alongside.notifications",
     "alongside.demo",
     "alongside.api",
 ]

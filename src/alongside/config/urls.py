@@ -9,6 +9,9 @@ urlpatterns = [
     path("services/", include("alongside.organisations.urls")),
     path("mentors/", include("alongside.mentors.urls")),
     path("patients/", include("alongside.patients.urls")),
+    path("matches/", include("alongside.matches.urls")),
+    path("contacts/", include("alongside.contacts.urls")),
+    path("notifications/", include("alongside.notifications.urls")),
     path("audit/", include("alongside.audit.urls")),
     path("", include("alongside.accounts.urls")),
 ]

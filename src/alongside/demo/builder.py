@@ -57,6 +57,9 @@ ACCOUNTS = [
 STEPS: list[str] = [
     "alongside.mentors.demo.load",
     "alongside.patients.demo.load",
+    "alongside.matches.demo.load",
+    "alongside.contacts.demo.load",
+    "alongside.notifications.demo.load",
 ]
 
 

@@ -166,15 +166,16 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
 
 
-def _row_data(raw: dict[str, str], row_number: int, report: ImportReport) -> dict[str, Any] | None:
+def _row_data(raw: dict[str, str], row_number: int, report: ImportReport) -> tuple[dict[str, Any], set[str]]:
+    """The row's values, and the columns already reported as bad."""
     data: dict[str, Any] = {}
-    ok = True
+    failed: set[str] = set()
     for column in COLUMNS:
         value = (raw.get(column) or "").strip()
         if not value:
             if column in REQUIRED_VALUES:
                 report.problems.append(RowProblem(row_number, column, "required, but empty"))
-                ok = False
+                failed.add(column)
             continue
         try:
             if column in DATE_COLUMNS:
@@ -190,8 +191,8 @@ def _row_data(raw: dict[str, str], row_number: int, report: ImportReport) -> dic
                 data[column] = value
         except ValueError as error:
             report.problems.append(RowProblem(row_number, column, str(error)))
-            ok = False
-    return data if ok else None
+            failed.add(column)
+    return data, failed
 
 
 def referrals_check(*, service: Service, content: bytes) -> ImportReport:
@@ -227,21 +228,24 @@ def referrals_check(*, service: Service, content: bytes) -> ImportReport:
             if not any((value or "").strip() for value in raw.values()):
                 continue  # blank line
             report.rows += 1
-            data = _row_data(raw, index, report)
-            if data is None:
-                continue
+            data, failed = _row_data(raw, index, report)
             try:
                 patient = services.referral_build(service=service, data=data, today=today)
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
-                    for message in messages:
-                        report.problems.append(RowProblem(index, name, message))
+                    if name not in failed:
+                        for message in messages:
+                            report.problems.append(RowProblem(index, name, message))
                 continue
             except services.DuplicateReferral as duplicate:
+                if failed:
+                    continue
                 report.problems.append(RowProblem(
                     index, "hospital_number",
                     f"already referred with this date of injury (patient #{duplicate.existing.pk})",
                 ))
+                continue
+            if failed:
                 continue
             key = (patient.hospital_number, patient.date_of_injury)
             if key in seen:

@@ -132,13 +132,13 @@ class PatientQuerySet(ServiceScopedQuerySet):
     def open(self) -> PatientQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def sharing_with_mentors(self, on: date | None = None) -> PatientQuerySet:
+    def sharing_with_mentors(self) -> PatientQuerySet:
         """Patients with a current (given, not withdrawn) mentor-sharing consent.
 
         A mentor may see a patient only through this queryset: withdrawing the
         consent hides the patient on the next read.
         """
-        return self.filter(Exists(Consent.objects.current(on).filter(
+        return self.filter(Exists(Consent.objects.current().filter(
             patient=OuterRef("pk"), kind=ConsentKind.MENTOR_SHARING,
         )))
 
@@ -303,11 +303,10 @@ class PatientRecord(models.Model):
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
-    def current(self, on: date | None = None) -> ConsentQuerySet:
-        day = on or timezone.localdate()
-        return self.filter(given_on__lte=day).filter(
-            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
-        )
+    def current(self) -> ConsentQuerySet:
+        """Given and not withdrawn. A withdrawal counts from the moment it is
+        recorded (whatever the time zones), so it hides the patient at once."""
+        return self.filter(withdrawn_on__isnull=True)
 
 
 class Consent(PatientRecord):
@@ -335,8 +334,7 @@ class Consent(PatientRecord):
 
     @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
-        return self.given_on <= today and (self.withdrawn_on is None or self.withdrawn_on > today)
+        return self.withdrawn_on is None
 
 
 def _all_categories() -> list[str]:

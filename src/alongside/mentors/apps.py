@@ -3,3 +3,40 @@ from django.apps import AppConfig
 
 class MentorsConfig(AppConfig):
     name = "alongside.mentors"
+    verbose_name = "Mentor programme"
+
+    def ready(self) -> None:
+        from alongside.accounts import policy
+        from alongside.accounts.context_processors import navigation_register
+        from alongside.accounts.home import HomePanel, register
+        from alongside.mentors import home
+
+        navigation_register(20, "Mentors", "mentors:list", policy.RULES["mentor.view"])
+        navigation_register(22, "My mentoring", "mentors:mine", policy.RULES["mentor.view_own"])
+        navigation_register(
+            24, "Expenses", "mentors:expenses", policy.RULES["mentor.expense_decide"]
+        )
+        register(
+            HomePanel(
+                role=policy.THERAPIST,
+                template="mentors/home/_staff.html",
+                order=20,
+                context=home.staff_panel,
+            )
+        )
+        register(
+            HomePanel(
+                role=policy.ADMIN,
+                template="mentors/home/_staff.html",
+                order=20,
+                context=home.admin_panel,
+            )
+        )
+        register(
+            HomePanel(
+                role=policy.MENTOR,
+                template="mentors/home/_mentor.html",
+                order=20,
+                context=home.mentor_panel,
+            )
+        )

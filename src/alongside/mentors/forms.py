@@ -1,0 +1,345 @@
+"""Forms of the mentor programme. Rules are checked by ``services``; forms map
+their refusals onto the fields so the page names the field at fault."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from alongside.core import mentor_programme as rules
+from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
+from alongside.mentors import services
+from alongside.mentors.models import (
+    CheckKind,
+    CheckOutcome,
+    ContactMode,
+    CriterionKind,
+    InjuryCategory,
+    Mentor,
+    SelectionCriterion,
+    SupervisionKind,
+    TrainingModule,
+)
+from alongside.organisations.models import Service
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+YES_NO = [("yes", "Yes"), ("no", "No")]
+DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
+             "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}  # fmt: skip
+PART_NAMES = {"am": "morning", "pm": "afternoon", "eve": "evening"}
+SLOT_CHOICES = [
+    (slot, f"{DAY_NAMES[slot[:3]]} {PART_NAMES[slot[4:]]}") for slot in rules.AVAILABILITY_SLOTS
+]
+
+
+def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", "—"), *choices]
+
+
+class CommaListField(forms.CharField):
+    """A list typed as words separated by commas (ICD-10 codes, languages)."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value)
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+
+class MentorForm(forms.ModelForm):
+    icd10_codes = CommaListField(
+        required=False,
+        label="ICD-10 codes",
+        help_text="Separate codes with commas, for example S14.1, S06.2",
+    )
+    languages = CommaListField(
+        required=False, help_text="Separate languages with commas, for example English, Greek"
+    )
+    sci_level = forms.ChoiceField(
+        required=False,
+        label="Spinal cord injury: neurological level",
+        choices=_blank([(v, v) for v in SCI_LEVELS]),
+    )
+    asia_grade = forms.ChoiceField(
+        required=False,
+        label="Spinal cord injury: ASIA grade",
+        choices=_blank([(v, v) for v in ASIA_GRADES]),
+    )
+    tbi_severity = forms.ChoiceField(
+        required=False,
+        label="Brain injury: severity",
+        choices=_blank([(v, v.capitalize()) for v in TBI_SEVERITIES]),
+    )
+    amputation_site = forms.ChoiceField(
+        required=False,
+        label="Amputation: site",
+        choices=_blank([(s.id, s.title) for s in AMPUTATION_SITES]),
+    )
+    contact_modes = forms.MultipleChoiceField(
+        required=False,
+        choices=ContactMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Ways of meeting offered",
+    )
+    availability = forms.MultipleChoiceField(
+        required=False,
+        choices=SLOT_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="Usually available",
+    )
+    willing_categories = forms.MultipleChoiceField(
+        required=False,
+        choices=InjuryCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Willing to mentor people with",
+    )
+    capacity = forms.IntegerField(
+        label="Capacity (most mentees at once)",
+        help_text="From 0 to 20",
+    )
+
+    class Meta:
+        model = Mentor
+        fields = list(services.PROFILE_FIELDS)
+        labels = {
+            "email": "E-mail", "date_of_injury": "Date of injury",
+            "occupation_code": "Occupation code", "returned_to_work_on": "Returned to work on",
+            "rtw_story": "How they returned to work", "travel_radius_km": "Will travel (km)",
+            "supervision_every_weeks": "Supervision every (weeks)",
+            "birth_year": "Year of birth",
+        }  # fmt: skip
+        widgets = {"date_of_injury": DATE, "returned_to_work_on": DATE}
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        from alongside.mentors.selectors import supervisors_for
+
+        self.fields["supervisor"].queryset = supervisors_for(service.pk)
+        self.fields[
+            "occupation_code"
+        ].help_text = f"A code from {service.get_occupation_classification_display()}"
+        self.fields["latitude"].required = False
+        self.fields["longitude"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        values = {k: data.get(k) for k in services.PROFILE_FIELDS if k in data}
+        try:
+            data.update(services.validate_profile(service=self.service, values=values))
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return data
+
+    def profile_values(self) -> dict[str, Any]:
+        return {k: self.cleaned_data.get(k) for k in services.PROFILE_FIELDS}
+
+
+class NewMentorServiceForm(forms.Form):
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
+
+
+class StatusForm(forms.Form):
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason",
+    )
+
+
+class CriterionResultForm(forms.Form):
+    criterion = forms.ModelChoiceField(queryset=SelectionCriterion.objects.none(), empty_label=None)
+    met = forms.ChoiceField(choices=[("yes", "Met"), ("no", "Not met")], widget=forms.RadioSelect)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = SelectionCriterion.objects.filter(
+            service_id=mentor.service_id, kind=CriterionKind.RECORDED
+        )
+        self.auto_id = "criterion_%s"
+
+
+class CheckForm(forms.Form):
+    kind = forms.ChoiceField(choices=CheckKind.choices, label="Check")
+    outcome = forms.ChoiceField(choices=CheckOutcome.choices)
+    issued_on = forms.DateField(widget=DATE, label="Issued on")
+    expires_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Expires on",
+        help_text="Leave empty if it does not expire",
+    )
+    reference = forms.CharField(required=False, max_length=120, label="Reference number")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.auto_id = "check_%s"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("issued_on"):
+            try:
+                rules.validate_check_dates(
+                    data["issued_on"], data.get("expires_on"), timezone.localdate()
+                )
+            except ValueError as exc:
+                self.add_error("expires_on" if "expiry" in str(exc) else "issued_on", str(exc))
+        return data
+
+
+class TrainingCompletionForm(forms.Form):
+    module = forms.ModelChoiceField(
+        queryset=TrainingModule.objects.none(), empty_label=None, label="Training module"
+    )
+    completed_on = forms.DateField(widget=DATE, label="Completed on")
+
+    def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = TrainingModule.objects.filter(service_id=mentor.service_id)
+        self.auto_id = "training_%s"
+
+
+class SupervisionForm(forms.Form):
+    held_on = forms.DateField(widget=DATE, label="Held on")
+    kind = forms.ChoiceField(choices=SupervisionKind.choices, label="Type")
+    topics = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    actions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_due_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Next session due",
+        help_text="Leave empty to use the mentor's usual cadence",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.auto_id = "supervision_%s"
+
+
+class SelectionCriterionForm(forms.ModelForm):
+    class Meta:
+        model = SelectionCriterion
+        fields = ["name", "description", "required", "kind", "min_months", "order"]
+        labels = {
+            "required": "Required before a mentor can be active",
+            "min_months": "Least months since injury",
+            "order": "Order on the checklist",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == CriterionKind.MONTHS_SINCE_INJURY and not data.get("min_months"):
+            self.add_error("min_months", "Give the least number of months since injury.")
+        return data
+
+
+class TrainingModuleForm(forms.ModelForm):
+    class Meta:
+        model = TrainingModule
+        fields = ["title", "description", "required", "recertify_months", "order"]
+        labels = {
+            "required": "Required before a mentor can be active or matched",
+            "recertify_months": "Redo every (months)",
+            "order": "Order on the list",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class CheckInForm(forms.Form):
+    score = forms.TypedChoiceField(
+        coerce=int, widget=forms.RadioSelect,
+        choices=[(5, "5 — going really well"), (4, "4 — going well"), (3, "3 — okay"),
+                 (2, "2 — finding it hard"), (1, "1 — finding it very hard")],
+        label="How are you finding mentoring at the moment?",
+    )  # fmt: skip
+    affecting_me = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        label="Is mentoring affecting you in a way that worries you?",
+    )
+    wants_to_talk = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        label="Would you like to talk to your supervisor?",
+    )
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Anything else you want to tell us",
+        help_text="Optional",
+    )
+
+
+class ExpenseClaimForm(forms.Form):
+    spent_on = forms.DateField(widget=DATE, label="Date spent")
+    purpose = forms.CharField(
+        max_length=200, label="What was it for?", help_text="For example: parking at the hospital"
+    )
+    amount = forms.DecimalField(max_digits=8, decimal_places=2, min_value=0.01, label="Amount")
+    receipt = forms.FileField(
+        required=False,
+        label="Receipt",
+        help_text="A photo (JPEG, PNG, GIF or WebP) or a PDF, up to 5 MB",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+    def clean_spent_on(self) -> dt.date:
+        spent_on: dt.date = self.cleaned_data["spent_on"]
+        if spent_on > timezone.localdate():
+            raise ValidationError("The date spent cannot be in the future.")
+        return spent_on
+
+    def clean_receipt(self) -> Any:
+        upload = self.cleaned_data.get("receipt")
+        if upload:
+            try:
+                services.receipt_content_type(upload)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["receipt"]) from None
+        return upload
+
+
+class ExpenseDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        required=False, max_length=500, label="Note", help_text="Needed when rejecting"
+    )
+
+
+class CheckInAcknowledgeForm(forms.Form):
+    debrief_on = forms.DateField(
+        widget=DATE, required=False, label="Book a debrief on", help_text="Optional"
+    )
+
+
+class MentorFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Name")
+    status = forms.ChoiceField(required=False, choices=_blank(list(rules.STATUS_LABELS.items())))
+    injury_category = forms.ChoiceField(
+        required=False, choices=_blank(InjuryCategory.choices), label="Injury"
+    )
+    capacity_left = forms.IntegerField(
+        required=False, min_value=0, max_value=rules.MAX_CAPACITY, label="Places free (at least)"
+    )
+    supervision = forms.ChoiceField(
+        required=False,
+        label="Supervision",
+        choices=[("", "—"), ("due", "Due within a week"), ("overdue", "Overdue")],
+    )
+    checks = forms.ChoiceField(
+        required=False,
+        label="Checks",
+        choices=[("", "—"), ("expiring", "Expiring within 30 days or expired")],
+    )

@@ -1,0 +1,317 @@
+"""Reads of the mentor programme, always scoped to the person asking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from alongside.accounts import policy
+from alongside.accounts.models import User
+from alongside.core import mentor_programme as rules
+from alongside.mentors import services
+from alongside.mentors.models import (
+    Check,
+    ExpenseClaim,
+    Mentor,
+    MentorQuerySet,
+    MentorStatus,
+    SelectionCriterion,
+    SupervisionSession,
+    TrainingModule,
+    WellbeingCheckIn,
+)
+
+CHECK_WARNING_DAYS = 30  # a check expiring within this many days is listed
+SUPERVISION_SOON_DAYS = 7
+CURRENT = (MentorStatus.ACTIVE, MentorStatus.PAUSED)
+
+
+# --- Mentors ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentorFilters:
+    status: str = ""
+    injury_category: str = ""
+    capacity_left: int | None = None  # at least this many places free
+    supervision: str = ""  # "due" (within a week or overdue) | "overdue"
+    checks: str = ""  # "expiring" (within 30 days or expired)
+    service_id: int | None = None
+    q: str = ""
+
+
+def mentors_for_list(user: User, filters: MentorFilters, today: dt.date) -> MentorQuerySet:
+    """The staff list: every filter is an indexed column on the mentor row."""
+    qs = Mentor.objects.visible_to(user, "mentor.view").select_related("service", "supervisor")
+    if filters.service_id:
+        qs = qs.filter(service_id=filters.service_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.injury_category:
+        qs = qs.filter(injury_category=filters.injury_category)
+    if filters.capacity_left is not None:
+        qs = qs.with_capacity_left().filter(capacity_left__gte=filters.capacity_left)
+    if filters.supervision == "overdue":
+        qs = qs.filter(status__in=CURRENT, supervision_due_on__lt=today)
+    elif filters.supervision == "due":
+        qs = qs.filter(
+            status__in=CURRENT,
+            supervision_due_on__lte=today + dt.timedelta(days=SUPERVISION_SOON_DAYS),
+        )
+    if filters.checks == "expiring":
+        qs = qs.filter(
+            status__in=CURRENT,
+            checks_valid_until__lte=today + dt.timedelta(days=CHECK_WARNING_DAYS),
+        )
+    if filters.q:
+        for word in filters.q.split()[:4]:
+            qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return qs
+
+
+def mentor_visible_or_404(user: User, mentor_id: int, action: str = "mentor.view") -> Mentor:
+    return get_object_or_404(
+        Mentor.objects.visible_to(user, action).select_related("service", "supervisor", "user"),
+        pk=mentor_id,
+    )
+
+
+def own_mentor_records(user: User) -> list[Mentor]:
+    """The signed-in mentor's own records (one per service they mentor in)."""
+    return list(Mentor.objects.own(user).select_related("service", "supervisor"))
+
+
+def own_mentor_or_404(user: User, mentor_id: int | None = None) -> Mentor:
+    qs = Mentor.objects.own(user).select_related("service", "supervisor")
+    if mentor_id is not None:
+        return get_object_or_404(qs, pk=mentor_id)
+    mentor = qs.order_by("pk").first()
+    if mentor is None:
+        from django.http import Http404
+
+        raise Http404("Not found")
+    return mentor
+
+
+def mentor_is_matchable(mentor: Mentor, today: dt.date) -> rules.Matchability:
+    """Same answer as ``Mentor.objects.matchable(today)``, with the reasons when not."""
+    return rules.matchability(
+        services.mentor_state(mentor), today, mentor.service.supervision_grace_days
+    )
+
+
+def supervisors_for(service_id: int) -> QuerySet[User]:
+    """Who may supervise mentors in a service: its therapists and managers."""
+    return User.objects.filter(
+        memberships__service_id=service_id,
+        memberships__role__in=sorted(policy.RULES["mentor.manage"]),
+        is_active=True,
+    ).distinct()
+
+
+@dataclass
+class MentorDetail:
+    mentor: Mentor
+    criteria: list[rules.CriterionStatus]
+    criteria_table: list[tuple[rules.CriterionStatus, Any]]
+    checks: list[Check]
+    check_problems: list[str]
+    training: list[rules.ModuleStatus]
+    supervision: list[SupervisionSession]
+    checkins: list[WellbeingCheckIn] | None  # None: this viewer may not see well-being
+    expenses: list[ExpenseClaim]
+    activation_problems: list[str]
+    matchability: rules.Matchability
+    next_statuses: list[str]
+    supervision_overdue_days: int
+
+
+def may_see_wellbeing(user: User, mentor: Mentor) -> bool:
+    """The rule of ``WellbeingQuerySet.visible_to`` for one mentor."""
+    return (
+        policy.can(user, "mentor.wellbeing_view", mentor)
+        or (mentor.supervisor_id == user.pk and policy.can(user, "mentor.view", mentor))
+        or (mentor.user_id == user.pk and policy.can(user, "mentor.view_own", mentor))
+    )
+
+
+def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
+    criteria = services.criteria_statuses(mentor, today)
+    facts = services.check_facts(mentor)
+    can_see_wellbeing = may_see_wellbeing(user, mentor)
+    recorded = {r.criterion_id: r for r in mentor.criterion_results.select_related("recorded_by")}
+    return MentorDetail(
+        mentor=mentor,
+        criteria=criteria,
+        criteria_table=[(status, recorded.get(status.criterion.id)) for status in criteria],
+        checks=list(mentor.checks.all()),
+        check_problems=rules.check_problems(facts, today),
+        training=services.training_statuses(mentor, today),
+        supervision=list(mentor.supervision_sessions.select_related("therapist")[:20]),
+        checkins=(
+            list(WellbeingCheckIn.objects.visible_to(user).filter(mentor=mentor)[:20])
+            if can_see_wellbeing
+            else None
+        ),
+        expenses=list(mentor.expense_claims.all()[:20]),
+        activation_problems=services.activation_problems(mentor, today),
+        matchability=mentor_is_matchable(mentor, today),
+        next_statuses=rules.next_statuses(mentor.status),
+        supervision_overdue_days=rules.supervision_overdue_days(mentor.supervision_due_on, today)
+        if mentor.status in CURRENT
+        else 0,
+    )
+
+
+# --- Configuration --------------------------------------------------------------
+
+
+def criteria_of(service_id: int) -> QuerySet[SelectionCriterion]:
+    return SelectionCriterion.objects.filter(service_id=service_id)
+
+
+def modules_of(service_id: int) -> QuerySet[TrainingModule]:
+    return TrainingModule.objects.filter(service_id=service_id)
+
+
+def criterion_visible_or_404(user: User, criterion_id: int) -> SelectionCriterion:
+    return get_object_or_404(
+        SelectionCriterion.objects.visible_to(user, "mentor.configure"), pk=criterion_id
+    )
+
+
+def module_visible_or_404(user: User, module_id: int) -> TrainingModule:
+    return get_object_or_404(
+        TrainingModule.objects.visible_to(user, "mentor.configure"), pk=module_id
+    )
+
+
+# --- Well-being ---------------------------------------------------------------------
+
+
+def checkin_visible_or_404(user: User, checkin_id: int) -> WellbeingCheckIn:
+    return get_object_or_404(
+        WellbeingCheckIn.objects.visible_to(user).select_related("mentor", "mentor__service"),
+        pk=checkin_id,
+    )
+
+
+def flagged_checkins_for(user: User) -> list[WellbeingCheckIn]:
+    """Unacknowledged flagged check-ins this person must act on: as the mentor's
+    supervisor, or as a manager of the service when the mentor has none."""
+    admin_services = policy.service_ids(user, "mentor.wellbeing_view")
+    return list(
+        WellbeingCheckIn.objects.visible_to(user)
+        .filter(flagged=True, acknowledged_at__isnull=True)
+        .filter(
+            Q(mentor__supervisor=user)
+            | Q(mentor__supervisor__isnull=True, mentor__service_id__in=admin_services)
+        )
+        .exclude(mentor__user=user)
+        .select_related("mentor")
+        .order_by("-submitted_at")[:50]
+    )
+
+
+# --- Home-page lists ---------------------------------------------------------------
+
+
+def supervision_overdue_for(user: User, today: dt.date) -> list[Mentor]:
+    """Current mentors this therapist supervises whose supervision is overdue."""
+    return list(
+        Mentor.objects.visible_to(user, "mentor.view")
+        .filter(supervisor=user, status__in=CURRENT, supervision_due_on__lt=today)
+        .order_by("supervision_due_on")[:50]
+    )
+
+
+def checks_expiring_for(user: User, today: dt.date) -> list[Mentor]:
+    """Current mentors in the person's services whose checks expire soon or have expired."""
+    return list(
+        Mentor.objects.visible_to(user, "mentor.view")
+        .filter(
+            status__in=CURRENT,
+            checks_valid_until__lte=today + dt.timedelta(days=CHECK_WARNING_DAYS),
+        )
+        .order_by("checks_valid_until")[:50]
+    )
+
+
+def own_mentoring(user: User, mentor: Mentor, today: dt.date) -> dict[str, Any]:
+    """Everything on the mentor's own "My mentoring" page."""
+    last_checkin = mentor.checkins.order_by("-submitted_at").first()
+    return {
+        "mentor": mentor,
+        "training": services.training_statuses(mentor, today),
+        "supervision": list(mentor.supervision_sessions.all()[:10]),
+        "checkins": list(mentor.checkins.all()[:10]),
+        "expenses": list(mentor.expense_claims.all()[:20]),
+        "last_checkin": last_checkin,
+        "checkin_due": last_checkin is None
+        or (today - last_checkin.submitted_at.date()).days >= 28,
+    }
+
+
+# --- Expenses --------------------------------------------------------------------------
+
+
+def expenses_for_staff(user: User, status: str = "") -> QuerySet[ExpenseClaim]:
+    qs = (
+        ExpenseClaim.objects.visible_to(user, "mentor.expense_decide")
+        .filter(mentor__service_id__in=policy.service_ids(user, "mentor.expense_decide"))
+        .select_related("mentor", "mentor__service", "decided_by")
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def expense_visible_or_404(user: User, claim_id: int) -> ExpenseClaim:
+    return get_object_or_404(
+        ExpenseClaim.objects.visible_to(user).select_related("mentor", "mentor__service"),
+        pk=claim_id,
+    )
+
+
+def expenses_for_export(user: User) -> QuerySet[ExpenseClaim]:
+    return (
+        ExpenseClaim.objects.visible_to(user, "mentor.expense_export")
+        .filter(mentor__service_id__in=policy.service_ids(user, "mentor.expense_export"))
+        .select_related("mentor", "mentor__service", "decided_by")
+        .order_by("mentor__service__name", "spent_on", "pk")
+    )
+
+
+def status_counts(user: User) -> dict[str, int]:
+    rows = (
+        Mentor.objects.visible_to(user, "mentor.view")
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def mentor_labels(mentor: Mentor) -> dict[str, Any]:
+    """Plain-words labels for the coded parts of a mentor's profile."""
+    from alongside.core.codes import classification
+    from alongside.mentors.models import ContactMode, InjuryCategory
+
+    occupation = ""
+    if mentor.occupation_code:
+        try:
+            occupation = classification(mentor.service.occupation_classification).label(
+                mentor.occupation_code
+            )
+        except ValueError:
+            occupation = mentor.occupation_code
+    return {
+        "occupation": occupation,
+        "willing": [
+            InjuryCategory(c).label for c in mentor.willing_categories if c in InjuryCategory.values
+        ],
+        "modes": [ContactMode(m).label for m in mentor.contact_modes if m in ContactMode.values],
+        "pipeline": [(s, rules.STATUS_LABELS[s]) for s in rules.PIPELINE],
+    }

@@ -1,0 +1,557 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alongside.accounts import policy
+from alongside.audit.services import audit_record
+from alongside.core.mentor_programme import ProgrammeRuleError
+from alongside.mentors import selectors, services
+from alongside.mentors.exports import spreadsheet_safe
+from alongside.mentors.forms import (
+    CheckForm,
+    CheckInAcknowledgeForm,
+    CheckInForm,
+    CriterionResultForm,
+    ExpenseClaimForm,
+    ExpenseDecisionForm,
+    MentorFilterForm,
+    MentorForm,
+    NewMentorServiceForm,
+    SelectionCriterionForm,
+    StatusForm,
+    SupervisionForm,
+    TrainingCompletionForm,
+    TrainingModuleForm,
+)
+from alongside.mentors.models import ExpenseStatus, Mentor
+from alongside.organisations.models import Service
+from alongside.organisations.selectors import service_for_or_404
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+# --- Staff: list and detail --------------------------------------------------------
+
+
+@login_required
+def mentor_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mentor.view")
+    form = MentorFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.MentorFilters(
+        status=data.get("status") or "",
+        injury_category=data.get("injury_category") or "",
+        capacity_left=data.get("capacity_left"),
+        supervision=data.get("supervision") or "",
+        checks=data.get("checks") or "",
+        q=data.get("q") or "",
+    )
+    today = timezone.localdate()
+    mentors = selectors.mentors_for_list(request.user, filters, today)
+    page = Paginator(mentors, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "mentors": page.object_list,
+        "today": today,
+        "query": request.GET.copy().urlencode() if request.GET else "",
+        "can_configure": policy.can(request.user, "mentor.configure"),
+        "can_export": policy.can(request.user, "mentor.expense_export"),
+        "configurable": Service.objects.visible_to(request.user, "mentor.configure"),
+    }
+    template = "mentors/_list_fragment.html" if request.htmx else "mentors/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def mentor_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mentor.manage")
+    choices = Service.objects.visible_to(request.user, "mentor.manage")
+    chooser = NewMentorServiceForm(request.POST or request.GET or None)
+    chooser.fields["service"].queryset = choices
+    service = chooser.cleaned_data["service"] if chooser.is_valid() else choices.first()
+    if service is None:
+        raise Http404("Not found")
+    form = MentorForm(request.POST or None, service=service, initial={"capacity": 2})
+    if request.method == "POST" and form.is_valid():
+        try:
+            mentor = services.mentor_create(
+                actor=request.user, service=service, values=form.profile_values()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{mentor.full_name} is recorded as an enquiry.")
+            return redirect("mentors:detail", mentor_id=mentor.pk)
+    return render(
+        request,
+        "mentors/edit.html",
+        {"form": form, "chooser": chooser, "service": service, "mentor": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def mentor_edit(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
+    form = MentorForm(request.POST or None, instance=mentor, service=mentor.service)
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
+        try:
+            services.mentor_update(actor=request.user, mentor=fresh, values=form.profile_values())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Mentor details saved.")
+            return redirect("mentors:detail", mentor_id=mentor_id)
+    return render(
+        request,
+        "mentors/edit.html",
+        {"form": form, "mentor": mentor, "service": mentor.service},
+        status=400 if form.errors else 200,
+    )
+
+
+def _detail(request: HttpRequest, mentor: Mentor, status: int = 200, **bound: Any) -> HttpResponse:
+    today = timezone.localdate()
+    detail = selectors.mentor_detail(request.user, mentor, today)
+    forms = {
+        "criterion_form": CriterionResultForm(mentor=mentor),
+        "check_form": CheckForm(),
+        "training_form": TrainingCompletionForm(mentor=mentor),
+        "supervision_form": SupervisionForm(initial={"held_on": today}),
+        "status_form": StatusForm(),
+        **bound,
+    }
+    return render(
+        request,
+        "mentors/detail.html",
+        {
+            "d": detail,
+            "mentor": mentor,
+            "today": today,
+            **forms,
+            **selectors.mentor_labels(mentor),
+            "can_manage": policy.can(request.user, "mentor.manage", mentor),
+            "can_decide": policy.can(request.user, "mentor.expense_decide", mentor),
+        },
+        status=status,
+    )
+
+
+@login_required
+def mentor_detail(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    mentor = selectors.mentor_visible_or_404(request.user, mentor_id)
+    audit_record(actor=request.user, action="mentor.view", target=mentor)
+    return _detail(request, mentor)
+
+
+@login_required
+@require_POST
+def mentor_status(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
+    form = StatusForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    action = request.POST.get("action", "")
+    try:
+        if action == "activate":
+            mentor = services.mentor_activate(actor=request.user, mentor=mentor)
+        elif action == "resume":
+            mentor = services.mentor_resume(actor=request.user, mentor=mentor)
+        elif action == "paused":
+            mentor = services.mentor_pause(actor=request.user, mentor=mentor, reason=reason)
+        elif action == "retired":
+            mentor = services.mentor_retire(actor=request.user, mentor=mentor, reason=reason)
+        elif action == "declined":
+            mentor = services.mentor_decline(actor=request.user, mentor=mentor, reason=reason)
+        else:
+            mentor = services.mentor_advance(actor=request.user, mentor=mentor, to_status=action)
+    except ProgrammeRuleError as exc:
+        form.add_error(None, str(exc))
+        return _detail(request, mentor, status=400, status_form=form, status_problems=exc.problems)
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return _detail(request, mentor, status=400, status_form=form)
+    messages.success(request, f"{mentor.full_name} is now {mentor.get_status_display().lower()}.")
+    return redirect("mentors:detail", mentor_id=mentor.pk)
+
+
+def _child_write(
+    request: HttpRequest, mentor_id: int, form_name: str, form: Any, write: Any, done: str
+) -> HttpResponse:
+    mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
+    if form.is_valid():
+        try:
+            write(mentor, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("mentors:detail", mentor_id=mentor.pk)
+    return _detail(request, mentor, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def criterion_record(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
+    return _child_write(
+        request,
+        mentor_id,
+        "criterion_form",
+        CriterionResultForm(request.POST, mentor=mentor),
+        lambda m, d: services.criterion_result_record(
+            actor=request.user,
+            mentor=m,
+            criterion=d["criterion"],
+            met=d["met"] == "yes",
+            notes=d["notes"],
+        ),
+        "Criterion result recorded.",
+    )
+
+
+@login_required
+@require_POST
+def check_add(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    return _child_write(
+        request,
+        mentor_id,
+        "check_form",
+        CheckForm(request.POST),
+        lambda m, d: services.check_add(actor=request.user, mentor=m, **d),
+        "Check recorded.",
+    )
+
+
+@login_required
+@require_POST
+def training_record(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
+    return _child_write(
+        request,
+        mentor_id,
+        "training_form",
+        TrainingCompletionForm(request.POST, mentor=mentor),
+        lambda m, d: services.training_completion_record(actor=request.user, mentor=m, **d),
+        "Training recorded.",
+    )
+
+
+@login_required
+@require_POST
+def supervision_log(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    return _child_write(
+        request,
+        mentor_id,
+        "supervision_form",
+        SupervisionForm(request.POST),
+        lambda m, d: services.supervision_log(actor=request.user, mentor=m, **d),
+        "Supervision session recorded.",
+    )
+
+
+@login_required
+@require_POST
+def checkin_acknowledge(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = selectors.checkin_visible_or_404(request.user, checkin_id)
+    if checkin.mentor.user_id == request.user.pk:
+        raise Http404("Not found")
+    form = CheckInAcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.checkin_acknowledge(
+                actor=request.user, checkin=checkin, debrief_on=form.cleaned_data["debrief_on"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+        else:
+            messages.success(request, "Marked as seen.")
+    else:
+        messages.error(request, "Enter the debrief date as a date.")
+    if selectors.Mentor.objects.visible_to(request.user).filter(pk=checkin.mentor_id).exists():
+        return redirect("mentors:detail", mentor_id=checkin.mentor_id)
+    return redirect("accounts:home")
+
+
+# --- Admin: selection criteria and training modules --------------------------------
+
+
+def _config_page(
+    request: HttpRequest, slug: str, form_class: Any, save: Any, items: Any, template: str
+) -> HttpResponse:
+    service = service_for_or_404(request.user, slug, "mentor.configure")
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(service, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(request.path)
+    return render(
+        request,
+        template,
+        {"service": service, "form": form, "items": items(service.pk)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def criteria(request: HttpRequest, slug: str) -> HttpResponse:
+    return _config_page(
+        request,
+        slug,
+        SelectionCriterionForm,
+        lambda s, d: services.selection_criterion_save(actor=request.user, service=s, values=d),
+        selectors.criteria_of,
+        "mentors/criteria.html",
+    )
+
+
+@login_required
+def modules(request: HttpRequest, slug: str) -> HttpResponse:
+    return _config_page(
+        request,
+        slug,
+        TrainingModuleForm,
+        lambda s, d: services.training_module_save(actor=request.user, service=s, values=d),
+        selectors.modules_of,
+        "mentors/modules.html",
+    )
+
+
+def _config_edit(
+    request: HttpRequest, item: Any, form_class: Any, save: Any, back: str, title: str
+) -> HttpResponse:
+    form = form_class(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        fresh = type(item).objects.get(pk=item.pk)
+        try:
+            save(fresh, values)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(back, slug=item.service.slug)
+    return render(
+        request,
+        "mentors/config_edit.html",
+        {"form": form, "item": item, "title": title, "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def criterion_edit(request: HttpRequest, criterion_id: int) -> HttpResponse:
+    item = selectors.criterion_visible_or_404(request.user, criterion_id)
+    return _config_edit(
+        request,
+        item,
+        SelectionCriterionForm,
+        lambda c, d: services.selection_criterion_save(
+            actor=request.user, service=c.service, values=d, criterion=c
+        ),
+        "mentors:criteria",
+        "Change selection criterion",
+    )
+
+
+@login_required
+def module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
+    item = selectors.module_visible_or_404(request.user, module_id)
+    return _config_edit(
+        request,
+        item,
+        TrainingModuleForm,
+        lambda m, d: services.training_module_save(
+            actor=request.user, service=m.service, values=d, module=m
+        ),
+        "mentors:modules",
+        "Change training module",
+    )
+
+
+# --- The mentor's own pages ---------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
+    context = selectors.own_mentoring(request.user, mentor, timezone.localdate())
+    context["others"] = [m for m in selectors.own_mentor_records(request.user) if m.pk != mentor.pk]
+    return render(request, "mentors/mine.html", context)
+
+
+def _chosen(request: HttpRequest) -> int | None:
+    value = request.GET.get("record") or request.POST.get("record")
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def checkin(request: HttpRequest) -> HttpResponse:
+    mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = services.checkin_submit(
+            actor=request.user,
+            mentor=mentor,
+            score=data["score"],
+            affecting_me=data["affecting_me"] == "yes",
+            wants_to_talk=data["wants_to_talk"] == "yes",
+            comment=data["comment"],
+        )
+        if result.flagged:
+            messages.success(
+                request,
+                "Thank you. Your supervisor has been told and will get in touch to offer a "
+                "debrief.",
+            )
+        else:
+            messages.success(request, "Thank you for checking in.")
+        return redirect("mentors:mine")
+    return render(
+        request,
+        "mentors/checkin.html",
+        {"form": form, "mentor": mentor},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def expense_claim(request: HttpRequest) -> HttpResponse:
+    mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
+    form = ExpenseClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.expense_claim_submit(
+                actor=request.user,
+                mentor=mentor,
+                spent_on=data["spent_on"],
+                purpose=data["purpose"],
+                amount=data["amount"],
+                receipt=data["receipt"] or None,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Your claim has been sent for approval.")
+            return redirect("mentors:mine")
+    return render(
+        request,
+        "mentors/expense_claim.html",
+        {"form": form, "mentor": mentor},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Staff: expenses ------------------------------------------------------------------
+
+
+@login_required
+def expenses(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mentor.expense_decide")
+    status = request.GET.get("status", ExpenseStatus.SUBMITTED)
+    if status not in ExpenseStatus.values and status != "":
+        status = ExpenseStatus.SUBMITTED
+    claims = selectors.expenses_for_staff(request.user, status)
+    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentors/expenses.html",
+        {
+            "page": page,
+            "claims": page.object_list,
+            "status": status,
+            "statuses": ExpenseStatus.choices,
+            "form": ExpenseDecisionForm(),
+            "can_export": policy.can(request.user, "mentor.expense_export"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def expense_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = selectors.expense_visible_or_404(request.user, claim_id)
+    policy.require(request.user, "mentor.expense_decide", claim.mentor)
+    form = ExpenseDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.expense_decide(
+                actor=request.user,
+                claim=claim,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+        else:
+            messages.success(request, "Decision recorded.")
+    else:
+        messages.error(request, "Choose approve or reject.")
+    return redirect("mentors:expenses")
+
+
+@login_required
+def expense_receipt(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = selectors.expense_visible_or_404(request.user, claim_id)
+    if not claim.receipt:
+        raise Http404("Not found")
+    audit_record(actor=request.user, action="mentor.expense_receipt_view", target=claim.mentor)
+    response = FileResponse(claim.receipt.open("rb"), content_type=claim.receipt_content_type)
+    response["Content-Disposition"] = f'inline; filename="receipt-{claim.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def expenses_export(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mentor.expense_export")
+    claims = selectors.expenses_for_export(request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mentor-expenses.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "claim",
+            "service",
+            "mentor",
+            "spent_on",
+            "purpose",
+            "amount",
+            "status",
+            "decided_by",
+            "decided_at",
+            "note",
+        ]
+    )
+    for claim in claims:
+        writer.writerow([spreadsheet_safe(v) for v in (
+            claim.pk, claim.mentor.service.name, claim.mentor.full_name, claim.spent_on.isoformat(),
+            claim.purpose, f"{claim.amount:.2f}", claim.status,
+            claim.decided_by.email if claim.decided_by else "",
+            claim.decided_at.isoformat() if claim.decided_at else "", claim.note,
+        )])  # fmt: skip
+    audit_record(
+        actor=request.user, action="mentor.expense_export", object_type="mentors.expenseclaim"
+    )
+    return response

@@ -49,7 +49,9 @@ def sign_in(client: Client, user: User) -> None:
     """Sign in fully, including the second factor for staff roles."""
     client.force_login(user)
     if policy.needs_second_factor(user):
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
@@ -57,12 +59,20 @@ def sign_in(client: Client, user: User) -> None:
 
 def build_world() -> World:
     home = ServiceFactory(slug="home-service", name="Home Service")
-    other = ServiceFactory(slug="other-service", name="Other Service", country="GB",
-                           occupation_classification="soc2020", time_zone="Europe/London")
+    other = ServiceFactory(
+        slug="other-service",
+        name="Other Service",
+        country="GB",
+        occupation_classification="soc2020",
+        time_zone="Europe/London",
+    )
     people: dict[str, User] = {}
     for persona, role in (
-        ("admin", Role.ADMIN), ("therapist", Role.THERAPIST), ("mentor", Role.MENTOR),
-        ("patient", Role.PATIENT), ("analyst", Role.ANALYST),
+        ("admin", Role.ADMIN),
+        ("therapist", Role.THERAPIST),
+        ("mentor", Role.MENTOR),
+        ("patient", Role.PATIENT),
+        ("analyst", Role.ANALYST),
     ):
         people[persona] = MembershipFactory(
             user=UserFactory(email=f"{persona}@test.example"), service=home, role=role

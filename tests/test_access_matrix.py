@@ -28,7 +28,9 @@ def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str
             names |= _url_names(entry, namespace)
         elif isinstance(entry, URLPattern):
             if not entry.name:
-                raise AssertionError(f"URL pattern {entry.pattern} has no name; name it for the matrix")
+                raise AssertionError(
+                    f"URL pattern {entry.pattern} has no name; name it for the matrix"
+                )
             names.add(prefix + entry.name)
     return names
 

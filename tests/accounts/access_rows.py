@@ -25,7 +25,9 @@ ROWS = {
     "accounts:tokens": Row(expect(200, anonymous=LOGIN)),
     # Only the token's owner may revoke it; anyone else is told it does not exist.
     "accounts:token_revoke": Row(
-        expect(404, anonymous=LOGIN, therapist=302), kwargs=_therapist_token, method="post",
+        expect(404, anonymous=LOGIN, therapist=302),
+        kwargs=_therapist_token,
+        method="post",
         fresh_world=True,
     ),
 }

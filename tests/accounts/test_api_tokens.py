@@ -18,7 +18,10 @@ def test_token_issued_in_the_ui_works_once_shown_and_stops_when_revoked(world) -
     secret = page.context["new_secret"]
     assert secret.startswith("alg_") and secret in page.content.decode()
     token = ApiToken.objects.get(user=world.people["therapist"])
-    assert token.key_hash != secret and secret not in client.get(reverse("accounts:tokens")).content.decode()
+    assert (
+        token.key_hash != secret
+        and secret not in client.get(reverse("accounts:tokens")).content.decode()
+    )
 
     api = Client()
     me = api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
@@ -36,5 +39,7 @@ def test_issue_token_command_prints_a_working_token(world, capsys) -> None:  # t
 
 def test_api_hides_other_services(world) -> None:  # type: ignore[no-untyped-def]
     secret = world.token_for("outsider")
-    response = Client().get("/api/v1/services/home-service", headers={"Authorization": f"Bearer {secret}"})
+    response = Client().get(
+        "/api/v1/services/home-service", headers={"Authorization": f"Bearer {secret}"}
+    )
     assert response.status_code == 404

@@ -42,13 +42,18 @@ def test_enrolment_then_verification_on_next_sign_in(world) -> None:  # type: ig
     page = client.get(reverse("accounts:2fa_setup"))
     assert b"<svg" in page.content
     device = TOTPDevice.objects.get(user=therapist, confirmed=False)
-    bad = client.post(reverse("accounts:2fa_setup"), {"token": "000000" if _code(device) != "000000" else "111111"})
+    bad = client.post(
+        reverse("accounts:2fa_setup"),
+        {"token": "000000" if _code(device) != "000000" else "111111"},
+    )
     assert bad.status_code == 400 and "did not match" in bad.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # a failure throttles the next try for a second; skip the wait
     assert client.post(reverse("accounts:2fa_setup"), {"token": _code(device)}).status_code == 302
     assert client.get(reverse("accounts:home")).status_code == 200
-    assert AuditEvent.objects.filter(action="auth.second_factor_enrolled", actor_id=therapist.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="auth.second_factor_enrolled", actor_id=therapist.pk
+    ).exists()
 
     again = Client()
     again.force_login(therapist)

@@ -14,7 +14,9 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def mentor():  # type: ignore[no-untyped-def]
-    return MembershipFactory(user=UserFactory(email="m@test.example", password=PASSWORD), role="mentor").user
+    return MembershipFactory(
+        user=UserFactory(email="m@test.example", password=PASSWORD), role="mentor"
+    ).user
 
 
 def _attempt(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@ ROWS = {
     "api:me": Row(expect(200, anonymous=401), api=True),
     "api:services": Row(expect(200, anonymous=401), api=True),
     "api:service_detail": Row(
-        expect(200, anonymous=401, outsider=404), kwargs=lambda world: {"slug": world.home.slug},
+        expect(200, anonymous=401, outsider=404),
+        kwargs=lambda world: {"slug": world.home.slug},
         api=True,
     ),
 }

@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 def _events(world, n: int = 4) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
     return [
-        audit_record(actor=world.people["therapist"], action="patient.view", object_type="patients.patient",
-                     object_id=i, service_id=world.home.pk, fields=["given_name"])
+        audit_record(
+            actor=world.people["therapist"],
+            action="patient.view",
+            object_type="patients.patient",
+            object_id=i,
+            service_id=world.home.pk,
+            fields=["given_name"],
+        )
         for i in range(n)
     ]
 
@@ -60,11 +66,15 @@ def test_deleting_a_row_breaks_the_link_of_the_next(world, capsys) -> None:  # t
     assert report.broken_event_id == events[2].pk and "link" in report.problem
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
 def test_postgresql_refuses_update_and_delete(world) -> None:  # type: ignore[no-untyped-def]
     event = _events(world, 1)[0]
-    for statement in ("UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
-                      "DELETE FROM audit_auditevent WHERE id = %s"):
+    for statement in (
+        "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(statement, [event.pk])

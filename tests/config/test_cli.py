@@ -5,8 +5,12 @@ import sys
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "alongside.config.cli", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "alongside.config.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_unknown_command_is_one_line_and_no_traceback() -> None:
@@ -17,4 +21,8 @@ def test_unknown_command_is_one_line_and_no_traceback() -> None:
 
 def test_bench_rejects_nonsense_sizes() -> None:
     result = _run("bench", "matching", "--patients", "0", "--mentors", "5")
-    assert result.returncode == 2 and "at least 1" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2
+        and "at least 1" in result.stderr
+        and "Traceback" not in result.stderr
+    )

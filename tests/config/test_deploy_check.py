@@ -1,4 +1,4 @@
-"""`alongside manage check --deploy` is clean with the production variables of docs/deployment.md."""
+"""`alongside manage check --deploy` is clean with the variables of docs/deployment.md."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 PRODUCTION = {
-    "ALONGSIDE_SECRET_KEY": "x7#kq-" + "9f3b2c1d8e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c",
+    "ALONGSIDE_SECRET_KEY": "x7#kq-"
+    + "9f3b2c1d8e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c",
     "ALONGSIDE_ALLOWED_HOSTS": "alongside.example.org",
     "ALONGSIDE_CSRF_TRUSTED_ORIGINS": "https://alongside.example.org",
 }
@@ -18,8 +19,20 @@ def _check(extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALONGSIDE_", "DATABASE_URL"))}
     env.update(extra, ALONGSIDE_DATA_DIR=str(tmp_path))
     return subprocess.run(
-        [sys.executable, "-m", "alongside.config.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "alongside.config.cli",
+            "manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

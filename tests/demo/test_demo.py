@@ -28,7 +28,9 @@ def test_outsider_is_in_a_different_service_from_the_therapist() -> None:
     call_command("demo")
     therapist = User.objects.get(email="therapist@demo.example")
     outsider = User.objects.get(email="outsider@demo.example")
-    assert not set(policy.service_ids(therapist, "patient.view")) & set(policy.service_ids(outsider, "patient.view"))
+    assert not set(policy.service_ids(therapist, "patient.view")) & set(
+        policy.service_ids(outsider, "patient.view")
+    )
 
 
 def test_reset_recreates_the_data() -> None:

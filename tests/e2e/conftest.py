@@ -16,8 +16,13 @@ import pytest
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 # The flags a closed network and a root sandbox need (see docs/testing in the README).
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -40,7 +45,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     if os.environ.get("CI", "").lower() == "true":
         raise pytest.UsageError("CI=true but no Chromium found: install Debian's chromium package")
-    skip = pytest.mark.skip(reason="no system Chromium found (install Debian's chromium to run browser tests)")
+    skip = pytest.mark.skip(
+        reason="no system Chromium found (install Debian's chromium to run browser tests)"
+    )
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(skip)
@@ -53,8 +60,12 @@ def _demo_mode_over_plain_http() -> Iterator[None]:
     from django.test import override_settings
 
     with override_settings(
-        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False,
-        SECURE_HSTS_SECONDS=0, DEMO_MODE=True, REQUIRE_2FA=False,
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        SECURE_HSTS_SECONDS=0,
+        DEMO_MODE=True,
+        REQUIRE_2FA=False,
     ):
         yield
 

@@ -20,8 +20,15 @@ def sign_in(page: Page, base_url: str, email: str) -> None:
 
 def assert_accessible(page: Page) -> None:
     """axe-core finds no serious or critical WCAG violation on the page as it is now."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
+    results = _axe.run(
+        page,
+        options={
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+            }
+        },
+    )
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     summary = "; ".join(
         f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"][:5])

@@ -10,10 +10,13 @@ from alongside.accounts.tasks import send_email
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
-        label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+        label="E-mail",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     error_messages = {
-        "invalid_login": "That e-mail and password do not match an account. Check both and try again.",
+        "invalid_login": (
+            "That e-mail and password do not match an account. Check both and try again."
+        ),
         "inactive": "This account has been switched off. Ask your service manager.",
     }
 

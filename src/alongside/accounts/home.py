@@ -30,5 +30,7 @@ def register(panel: HomePanel) -> None:
 
 
 def panels_for(request: HttpRequest, roles: list[str]) -> list[dict[str, Any]]:
-    chosen = sorted((p for p in PANELS if p.role in roles), key=lambda p: (roles.index(p.role), p.order))
+    chosen = sorted(
+        (p for p in PANELS if p.role in roles), key=lambda p: (roles.index(p.role), p.order)
+    )
     return [{"template": p.template, **p.context(request)} for p in chosen]

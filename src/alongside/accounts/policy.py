@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from alongside.accounts.models import User
 
 ADMIN, THERAPIST, MENTOR, PATIENT, ANALYST = (
-    Role.ADMIN.value, Role.THERAPIST.value, Role.MENTOR.value, Role.PATIENT.value,
+    Role.ADMIN.value,
+    Role.THERAPIST.value,
+    Role.MENTOR.value,
+    Role.PATIENT.value,
     Role.ANALYST.value,
 )
 EVERYONE = frozenset({ADMIN, THERAPIST, MENTOR, PATIENT, ANALYST})

@@ -13,19 +13,25 @@ from alongside.accounts.models import ApiToken, Membership, User, hash_token
 from alongside.audit.services import audit_record
 from alongside.organisations.models import Service
 
-TOKEN_PREFIX = "alg_"
+TOKEN_PREFIX = "alg_"  # noqa: S105 - a visible prefix, not a secret
 
 
-def user_create(*, email: str, password: str | None, full_name: str = "", actor: User | None = None) -> User:
+def user_create(
+    *, email: str, password: str | None, full_name: str = "", actor: User | None = None
+) -> User:
     with transaction.atomic():
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
         audit_record(actor=actor, action="user.create", target=user, fields=["email", "full_name"])
     return user
 
 
-def membership_grant(*, user: User, service: Service, role: str, actor: User | None = None) -> Membership:
+def membership_grant(
+    *, user: User, service: Service, role: str, actor: User | None = None
+) -> Membership:
     with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(user=user, service=service, role=role)
+        membership, created = Membership.objects.get_or_create(
+            user=user, service=service, role=role
+        )
         if created:
             audit_record(actor=actor, action="membership.grant", target=membership, fields=["role"])
     policy.forget(user)
@@ -53,7 +59,10 @@ def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name.strip() or "API token", prefix=secret[:8], key_hash=hash_token(secret)
+            user=user,
+            name=name.strip() or "API token",
+            prefix=secret[:8],
+            key_hash=hash_token(secret),
         )
         audit_record(actor=user, action="api_token.issue", target=token, fields=["name"])
     return token, secret

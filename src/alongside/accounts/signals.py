@@ -33,7 +33,9 @@ def _account_for(credentials: dict[str, Any]) -> Any:
 
 
 @receiver(user_login_failed)
-def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+def _sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
+) -> None:
     account = _account_for(credentials)
     # The typed e-mail is not stored when no such account exists: it may be a
     # password typed into the wrong box.

@@ -11,7 +11,8 @@ urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=SignInForm,
+            template_name="accounts/login.html",
+            authentication_form=SignInForm,
             redirect_authenticated_user=True,
         ),
         name="login",
@@ -27,7 +28,9 @@ urlpatterns = [
     ),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
         name="password_change_done",
     ),
     path(

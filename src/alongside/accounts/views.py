@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +9,6 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
-import segno
 
 from alongside.accounts import home as home_panels
 from alongside.accounts import policy, selectors, services
@@ -32,17 +32,24 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
         device = services.totp_device_start(user=request.user)
     form = TokenCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_device_confirm(user=request.user, device=device, token=form.cleaned_data["token"]):
+        if services.totp_device_confirm(
+            user=request.user, device=device, token=form.cleaned_data["token"]
+        ):
             otp_login(request, device)
             messages.success(request, "Two-step sign-in is on for your account.")
             return redirect("accounts:home")
-        form.add_error("token", "That code did not match. Check the time on your phone and try again.")
+        form.add_error(
+            "token", "That code did not match. Check the time on your phone and try again."
+        )
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
         "accounts/2fa_setup.html",
-        {"form": form, "qr_svg": qr.svg_inline(scale=4, title="QR code for your authenticator app"),
-         "secret": _base32(device)},
+        {
+            "form": form,
+            "qr_svg": qr.svg_inline(scale=4, title="QR code for your authenticator app"),
+            "secret": _base32(device),
+        },
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
 
@@ -61,8 +68,12 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(request.GET.get("next") or "accounts:home")
-        form.add_error("token", "That code did not match. Codes change every 30 seconds; try the new one.")
-    return render(request, "accounts/2fa_verify.html", {"form": form}, status=400 if form.errors else 200)
+        form.add_error(
+            "token", "That code did not match. Codes change every 30 seconds; try the new one."
+        )
+    return render(
+        request, "accounts/2fa_verify.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required

@@ -12,4 +12,4 @@ class RequestContext:
     ip: str | None = None
 
 
-current: ContextVar[RequestContext] = ContextVar("alongside_request", default=RequestContext())
+current: ContextVar[RequestContext] = ContextVar("alongside_request", default=RequestContext())  # noqa: B039 - frozen

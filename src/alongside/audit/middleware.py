@@ -20,7 +20,9 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        token = current.set(RequestContext(request_id=request_id, ip=request.META.get("REMOTE_ADDR")))
+        token = current.set(
+            RequestContext(request_id=request_id, ip=request.META.get("REMOTE_ADDR"))
+        )
         try:
             response = self.get_response(request)
         finally:

@@ -54,8 +54,10 @@ def audit_record(
         object_type = object_type or target._meta.label_lower
         object_id = object_id or target.pk
         if service_id is None:
-            service_id = target.pk if object_type == "organisations.service" else getattr(
-                target, "service_id", None
+            service_id = (
+                target.pk
+                if object_type == "organisations.service"
+                else getattr(target, "service_id", None)
             )
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     request = current.get()
@@ -67,7 +69,9 @@ def audit_record(
             created_at=timezone.now(),
             actor_id=actor.pk if authenticated else None,
             actor_email=actor.email if authenticated else "",
-            role=role if role is not None else ",".join(policy.role_list(actor) if authenticated else []),
+            role=role
+            if role is not None
+            else ",".join(policy.role_list(actor) if authenticated else []),
             service_id=service_id,
             action=action,
             object_type=object_type,

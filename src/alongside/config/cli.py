@@ -53,9 +53,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     workers = str(args.workers or os.environ.get("WEB_CONCURRENCY") or 2)
     command = [
-        sys.executable, "-m", "gunicorn", "alongside.config.wsgi:application",
-        "--bind", f"{args.host}:{args.port}", "--workers", workers,
-        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "alongside.config.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        workers,
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
     return subprocess.call(command)
 
@@ -79,7 +88,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.patients < 1 or args.mentors < 1 or args.capacity_max < 1:
-        print("alongside: --patients, --mentors and --capacity-max must be at least 1", file=sys.stderr)
+        print(
+            "alongside: --patients, --mentors and --capacity-max must be at least 1",
+            file=sys.stderr,
+        )
         return 2
     from alongside.core.matching import bench
 
@@ -141,17 +153,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = sub.add_parser("import", help="import records from files")
     import_sub = importer.add_subparsers(dest="import_command", required=True)
-    referrals = import_sub.add_parser("referrals", help="referrals from a CSV file (UTF-8, ≤ 10 MB)")
+    referrals = import_sub.add_parser(
+        "referrals", help="referrals from a CSV file (UTF-8, ≤ 10 MB)"
+    )
     referrals.add_argument("file", nargs="?", help="the CSV file")
-    referrals.add_argument("--template", action="store_true", help="print the header and an example")
+    referrals.add_argument(
+        "--template", action="store_true", help="print the header and an example"
+    )
     referrals.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-    referrals.add_argument("--valid-rows-only", action="store_true",
-                           help="import the valid rows and report the bad ones")
+    referrals.add_argument(
+        "--valid-rows-only",
+        action="store_true",
+        help="import the valid rows and report the bad ones",
+    )
     referrals.add_argument("--service", help="service slug (needed when there are several)")
     referrals.set_defaults(func=cmd_import_referrals)
     return parser
-
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:

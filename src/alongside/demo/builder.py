@@ -44,8 +44,11 @@ SERVICES = [
 
 # (e-mail, full name, [(service slug, role)]) — the sign-ins promised in docs/interface.md.
 ACCOUNTS = [
-    ("admin@demo.example", "Alex Admin",
-     [("demo-melbourne", Role.ADMIN), ("demo-leeds", Role.ADMIN)]),
+    (
+        "admin@demo.example",
+        "Alex Admin",
+        [("demo-melbourne", Role.ADMIN), ("demo-leeds", Role.ADMIN)],
+    ),
     ("therapist@demo.example", "Theo Therapist", [("demo-melbourne", Role.THERAPIST)]),
     ("mentor@demo.example", "Mina Mentor", [("demo-melbourne", Role.MENTOR)]),
     ("patient@demo.example", "Pat Patient", [("demo-melbourne", Role.PATIENT)]),
@@ -79,7 +82,9 @@ def demo_reset() -> None:
         User.objects.filter(email__endswith="@" + DEMO_DOMAIN).delete()
 
 
-def demo_load(*, scale: str = "small", seed: int = 2024, log: Callable[[str], None] = print) -> DemoContext:
+def demo_load(
+    *, scale: str = "small", seed: int = 2024, log: Callable[[str], None] = print
+) -> DemoContext:
     services = {spec["slug"]: _service(spec) for spec in SERVICES}
     users = {email: _account(email, name, grants, services) for email, name, grants in ACCOUNTS}
     ctx = DemoContext(services=services, users=users, rng=random.Random(seed), scale=scale, log=log)
@@ -89,11 +94,15 @@ def demo_load(*, scale: str = "small", seed: int = 2024, log: Callable[[str], No
 
 
 def _service(spec: dict[str, str]) -> Service:
-    service, _ = Service.objects.get_or_create(slug=spec["slug"], defaults={**spec, "is_demo": True})
+    service, _ = Service.objects.get_or_create(
+        slug=spec["slug"], defaults={**spec, "is_demo": True}
+    )
     return service
 
 
-def _account(email: str, name: str, grants: list[tuple[str, str]], services: dict[str, Service]) -> User:
+def _account(
+    email: str, name: str, grants: list[tuple[str, str]], services: dict[str, Service]
+) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = user_create(email=email, password=demo_password(), full_name=name)

@@ -7,8 +7,13 @@ class ServiceSettingsForm(forms.ModelForm):
     class Meta:
         model = Service
         fields = [
-            "name", "country", "occupation_classification", "time_zone",
-            "first_therapist_contact_days", "mentor_introduced_days", "supervision_grace_days",
+            "name",
+            "country",
+            "occupation_classification",
+            "time_zone",
+            "first_therapist_contact_days",
+            "mentor_introduced_days",
+            "supervision_grace_days",
         ]
 
     def clean_time_zone(self) -> str:
@@ -16,7 +21,9 @@ class ServiceSettingsForm(forms.ModelForm):
 
         value = self.cleaned_data["time_zone"]
         if value not in zoneinfo.available_timezones():
-            raise forms.ValidationError("Use a time zone name such as Australia/Melbourne or Europe/London.")
+            raise forms.ValidationError(
+                "Use a time zone name such as Australia/Melbourne or Europe/London."
+            )
         return value
 
     def clean_country(self) -> str:

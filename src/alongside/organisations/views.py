@@ -27,6 +27,8 @@ def service_settings(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Service settings saved.")
         return redirect("organisations:settings", slug=slug)
     return render(
-        request, "organisations/settings.html", {"service": service, "form": form},
+        request,
+        "organisations/settings.html",
+        {"service": service, "form": form},
         status=400 if form.errors else 200,
     )

@@ -4,30 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2, e.g. AU or GB', max_length=2)),
-                ('occupation_classification', models.CharField(choices=[('isco08', 'ISCO-08 (international)'), ('anzsco', 'ANZSCO (Australia and New Zealand)'), ('soc2020', 'UK SOC 2020')], default='isco08', max_length=10)),
-                ('time_zone', models.CharField(default='UTC', max_length=64)),
-                ('first_therapist_contact_days', models.PositiveSmallIntegerField(default=5, help_text='Working days from referral to first therapist contact')),
-                ('mentor_introduced_days', models.PositiveSmallIntegerField(default=21, help_text='Days from acceptance to the mentor being introduced')),
-                ('supervision_grace_days', models.PositiveSmallIntegerField(default=14, help_text='Days supervision may be overdue before new matches stop')),
-                ('is_demo', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                (
+                    "country",
+                    models.CharField(help_text="ISO 3166-1 alpha-2, e.g. AU or GB", max_length=2),
+                ),
+                (
+                    "occupation_classification",
+                    models.CharField(
+                        choices=[
+                            ("isco08", "ISCO-08 (international)"),
+                            ("anzsco", "ANZSCO (Australia and New Zealand)"),
+                            ("soc2020", "UK SOC 2020"),
+                        ],
+                        default="isco08",
+                        max_length=10,
+                    ),
+                ),
+                ("time_zone", models.CharField(default="UTC", max_length=64)),
+                (
+                    "first_therapist_contact_days",
+                    models.PositiveSmallIntegerField(
+                        default=5, help_text="Working days from referral to first therapist contact"
+                    ),
+                ),
+                (
+                    "mentor_introduced_days",
+                    models.PositiveSmallIntegerField(
+                        default=21, help_text="Days from acceptance to the mentor being introduced"
+                    ),
+                ),
+                (
+                    "supervision_grace_days",
+                    models.PositiveSmallIntegerField(
+                        default=14,
+                        help_text="Days supervision may be overdue before new matches stop",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

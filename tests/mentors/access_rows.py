@@ -74,3 +74,13 @@ ROWS = {
         kwargs=lambda w: {"claim_id": home_claim(w).pk},
     ),
 }
+
+ROWS.update({
+    "api:mentor_list": Row(
+        expect(404, anonymous=401, admin=200, therapist=200, outsider=200), api=True
+    ),
+    "api:mentor_me": Row(expect(200, anonymous=401), api=True),
+    "api:mentor_detail": Row(
+        expect(404, anonymous=401, admin=200, therapist=200), kwargs=_mentor, api=True
+    ),
+})

@@ -1,3 +1,143 @@
-from ninja import Router
+"""Mentor programme API: scoped exactly like the pages (out of scope is 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from alongside.accounts import policy
+from alongside.audit.services import audit_record
+from alongside.mentors import selectors
+from alongside.mentors.models import Mentor
 
 router = Router(tags=["mentors"])
+
+
+class MentorSummaryOut(Schema):
+    id: int
+    service: str
+    first_name: str
+    last_name: str
+    status: str
+    injury_category: str
+    occupation_code: str
+    capacity: int
+    mentee_count: int
+    capacity_left: int
+    supervisor_email: str | None
+    checks_valid_until: dt.date | None
+    training_valid_until: dt.date | None
+    supervision_due_on: dt.date | None
+
+
+class MentorOut(MentorSummaryOut):
+    icd10_codes: list[str]
+    sci_level: str
+    asia_grade: str
+    tbi_severity: str
+    amputation_site: str
+    date_of_injury: dt.date | None
+    returned_to_work_on: dt.date | None
+    employment_type: str
+    job_demands: str
+    gender: str
+    birth_year: int | None
+    languages: list[str]
+    region: str
+    postcode: str
+    travel_radius_km: int
+    contact_modes: list[str]
+    availability: list[str]
+    willing_categories: list[str]
+    matchable: bool
+    not_matchable_because: list[str]
+
+
+class MentorFilterIn(Schema):
+    status: str = ""
+    injury_category: str = ""
+    capacity_left: int | None = None
+    supervision: str = ""
+    checks: str = ""
+    limit: int = 100
+    offset: int = 0
+
+
+def _summary(m: Mentor) -> dict[str, object]:
+    return {
+        "id": m.pk, "service": m.service.slug, "first_name": m.first_name,
+        "last_name": m.last_name, "status": m.status, "injury_category": m.injury_category,
+        "occupation_code": m.occupation_code, "capacity": m.capacity,
+        "mentee_count": m.mentee_count, "capacity_left": m.capacity_left,
+        "supervisor_email": m.supervisor.email if m.supervisor else None,
+        "checks_valid_until": m.checks_valid_until,
+        "training_valid_until": m.training_valid_until,
+        "supervision_due_on": m.supervision_due_on,
+    }  # fmt: skip
+
+
+def _full(m: Mentor, today: dt.date) -> dict[str, object]:
+    verdict = selectors.mentor_is_matchable(m, today)
+    fields = (
+        "icd10_codes", "sci_level", "asia_grade", "tbi_severity", "amputation_site",
+        "date_of_injury", "returned_to_work_on", "employment_type", "job_demands", "gender",
+        "birth_year", "languages", "region", "postcode", "travel_radius_km", "contact_modes",
+        "availability", "willing_categories",
+    )  # fmt: skip
+    return {
+        **_summary(m),
+        **{f: getattr(m, f) for f in fields},
+        "matchable": verdict.matchable,
+        "not_matchable_because": verdict.reasons,
+    }
+
+
+@router.get(
+    "",
+    response=list[MentorSummaryOut],
+    url_name="mentor_list",
+    summary="Mentors of the caller's services (therapists and managers)",
+)
+def mentor_list(request: HttpRequest, filters: Query[MentorFilterIn]) -> list[dict[str, object]]:
+    if not policy.can(request.user, "mentor.view"):
+        raise Http404("Not found")
+    found = selectors.mentors_for_list(
+        request.user,
+        selectors.MentorFilters(
+            status=filters.status,
+            injury_category=filters.injury_category,
+            capacity_left=filters.capacity_left,
+            supervision=filters.supervision,
+            checks=filters.checks,
+        ),
+        timezone.localdate(),
+    )
+    limit = max(1, min(filters.limit, 500))
+    offset = max(0, filters.offset)
+    return [_summary(m) for m in found[offset : offset + limit]]
+
+
+@router.get(
+    "/me",
+    response=list[MentorOut],
+    url_name="mentor_me",
+    summary="The caller's own mentor record(s)",
+)
+def mentor_me(request: HttpRequest) -> list[dict[str, object]]:
+    today = timezone.localdate()
+    return [_full(m, today) for m in selectors.own_mentor_records(request.user)]
+
+
+@router.get(
+    "/{int:mentor_id}",
+    response=MentorOut,
+    url_name="mentor_detail",
+    summary="One mentor, with whether they can take a new mentee today and why not",
+)
+def mentor_detail(request: HttpRequest, mentor_id: int) -> dict[str, object]:
+    mentor = selectors.mentor_visible_or_404(request.user, mentor_id)
+    audit_record(actor=request.user, action="mentor.view", target=mentor)
+    return _full(mentor, timezone.localdate())

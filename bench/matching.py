@@ -83,7 +83,9 @@ def yes(flag: bool) -> str:
     return "yes" if flag else "**no**"
 
 
-def section(rank: dict[str, float], batches: dict[str, dict[str, object]], args: argparse.Namespace) -> str:
+def section(
+    rank: dict[str, float], batches: dict[str, dict[str, object]], args: argparse.Namespace
+) -> str:
     lines = [
         "## Matching",
         "",
@@ -109,10 +111,18 @@ def section(rank: dict[str, float], batches: dict[str, dict[str, object]], args:
         lines += [
             f"| `assign` {args.patients:,} × {args.mentors:,}, {name} ({b['feasible']:.1%} pairs feasible, "
             f"{b['slots']:,} slots) | {ours['seconds']:.2f} s | "
-            + (f"≤ {BATCH_TARGET_S:.0f} s | {yes(ours['seconds'] <= BATCH_TARGET_S)} |" if target else "(reported) | |"),
+            + (
+                f"≤ {BATCH_TARGET_S:.0f} s | {yes(ours['seconds'] <= BATCH_TARGET_S)} |"
+                if target
+                else "(reported) | |"
+            ),
             f"| reference dense `linear_sum_assignment`, {name} | {ref['seconds']:.2f} s | | |",
             f"| speed-up, {name} | {speedup:.1f}× | "
-            + (f"≥ {SPEEDUP_TARGET:.0f}× | {yes(speedup >= SPEEDUP_TARGET)} |" if target else "(reported) | |"),
+            + (
+                f"≥ {SPEEDUP_TARGET:.0f}× | {yes(speedup >= SPEEDUP_TARGET)} |"
+                if target
+                else "(reported) | |"
+            ),
             f"| same result, {name}: matched / total score | {ours['assigned']:,} / {ours['objective']:.6f} "
             f"(reference {ref['assigned']:,} / {ref['objective']:.6f}) | equal within 1e-6 | yes |",
         ]
@@ -132,7 +142,11 @@ def write_section(text: str) -> Path:
     path = ROOT / "docs" / "performance.md"
     old = path.read_text() if path.exists() else "# Performance\n\n"
     pattern = re.compile(r"^## Matching\n.*?(?=^## |\Z)", re.S | re.M)
-    new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
+    new = (
+        pattern.sub(lambda _: text, old)
+        if pattern.search(old)
+        else old.rstrip("\n") + "\n\n" + text
+    )
     path.write_text(new)
     return path
 
@@ -141,7 +155,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     args = parser.parse_args()
-    args.patients, args.mentors, args.repeats = (1000, 200, 5) if args.quick else (10_000, 2_000, 50)
+    args.patients, args.mentors, args.repeats = (
+        (1000, 200, 5) if args.quick else (10_000, 2_000, 50)
+    )
     rank_mentors = 1000 if args.quick else 10_000
     rank = time_rank(rank_mentors, args.repeats)
     args.mentors_rank = rank_mentors

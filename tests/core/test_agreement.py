@@ -14,7 +14,9 @@ RELIABILITY_DATA = [
 ]
 
 
-@pytest.mark.parametrize(("level", "published"), [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849)])
+@pytest.mark.parametrize(
+    ("level", "published"), [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849)]
+)
 def test_alpha_matches_krippendorffs_worked_example(level, published):
     assert krippendorff_alpha(RELIABILITY_DATA, level) == pytest.approx(published, abs=5e-4)
 

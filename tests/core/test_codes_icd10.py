@@ -1,14 +1,25 @@
 import pytest
 
-from alongside.core.codes import icd10_title, injury_category_for_icd10, list_icd10_codes, validate_icd10
+from alongside.core.codes import (
+    icd10_title,
+    injury_category_for_icd10,
+    list_icd10_codes,
+    validate_icd10,
+)
 
 
 @pytest.mark.parametrize(
     ("raw", "canonical", "category"),
     [
-        ("S14.1", "S14.1", "sci"), (" s141 ", "S14.1", "sci"), ("S34.3", "S34.3", "sci"),
-        ("S06.5", "S06.5", "tbi"), ("S06.21", "S06.21", "tbi"), ("S88.1", "S88.1", "amputation"),
-        ("S48", "S48", "amputation"), ("S82.2", "S82.2", "ortho"), ("S72", "S72", "ortho"),
+        ("S14.1", "S14.1", "sci"),
+        (" s141 ", "S14.1", "sci"),
+        ("S34.3", "S34.3", "sci"),
+        ("S06.5", "S06.5", "tbi"),
+        ("S06.21", "S06.21", "tbi"),
+        ("S88.1", "S88.1", "amputation"),
+        ("S48", "S48", "amputation"),
+        ("S82.2", "S82.2", "ortho"),
+        ("S72", "S72", "ortho"),
     ],
 )
 def test_it_normalises_and_categorises(raw, canonical, category):
@@ -21,8 +32,15 @@ def test_it_titles_codes_and_national_extensions_by_their_who_parent():
     assert icd10_title("S06.21") == "Diffuse brain injury"
 
 
-@pytest.mark.parametrize(("raw", "message"), [("XYZ", "not an ICD-10 code"), ("S1", "not an ICD-10 code"),
-                                              ("S99.9", "not one of the traumatic"), ("J45", "not one of")])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("XYZ", "not an ICD-10 code"),
+        ("S1", "not an ICD-10 code"),
+        ("S99.9", "not one of the traumatic"),
+        ("J45", "not one of"),
+    ],
+)
 def test_it_rejects_bad_codes_in_plain_words(raw, message):
     with pytest.raises(ValueError, match=message):
         validate_icd10(raw)

@@ -1,8 +1,13 @@
 import pytest
 
 from alongside.core.codes import (
-    ASIA_GRADES, SCI_LEVELS, amputation_site, sci_level_distance, tbi_severity_from_gcs,
-    validate_asia_grade, validate_sci_level,
+    ASIA_GRADES,
+    SCI_LEVELS,
+    amputation_site,
+    sci_level_distance,
+    tbi_severity_from_gcs,
+    validate_asia_grade,
+    validate_sci_level,
 )
 
 
@@ -24,8 +29,10 @@ def test_it_validates_levels_and_grades():
         validate_asia_grade("F")
 
 
-@pytest.mark.parametrize(("gcs", "band"), [(15, "mild"), (13, "mild"), (12, "moderate"), (9, "moderate"),
-                                           (8, "severe"), (3, "severe")])
+@pytest.mark.parametrize(
+    ("gcs", "band"),
+    [(15, "mild"), (13, "mild"), (12, "moderate"), (9, "moderate"), (8, "severe"), (3, "severe")],
+)
 def test_gcs_bands(gcs, band):
     assert tbi_severity_from_gcs(gcs) == band
 

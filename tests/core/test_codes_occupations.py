@@ -31,9 +31,13 @@ def test_hierarchy_similarity_by_common_prefix():
 
 @pytest.mark.parametrize(
     ("scheme", "code", "message"),
-    [(ISCO08, "74a1", "digits only"), (ISCO08, "74111", "expected 1 or 2 or 3 or 4 digits"),
-     (ANZSCO, "9111", "no major group 9"), (SOC2020, "0123", "no major group 0"),
-     (ANZSCO, "34111", "digits")],
+    [
+        (ISCO08, "74a1", "digits only"),
+        (ISCO08, "74111", "expected 1 or 2 or 3 or 4 digits"),
+        (ANZSCO, "9111", "no major group 9"),
+        (SOC2020, "0123", "no major group 0"),
+        (ANZSCO, "34111", "digits"),
+    ],
 )
 def test_it_rejects_bad_codes(scheme, code, message):
     with pytest.raises(ValueError, match=message):

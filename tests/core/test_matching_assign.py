@@ -88,7 +88,10 @@ def brute_force(scores, capacities):
             continue
         if any(c >= 0 and not np.isfinite(scores[i, c]) for i, c in enumerate(choice)):
             continue
-        value = (sum(c >= 0 for c in choice), sum(scores[i, c] for i, c in enumerate(choice) if c >= 0))
+        value = (
+            sum(c >= 0 for c in choice),
+            sum(scores[i, c] for i, c in enumerate(choice) if c >= 0),
+        )
         if value[0] > best[0] or (value[0] == best[0] and value[1] > best[1] + 1e-12):
             best = value
     return best

@@ -12,9 +12,14 @@ def test_defaults_are_valid_and_favour_injury_and_work():
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"age": -1}, "'age' must not be negative"), ({"injury": math.nan}, "'injury' must be a finite"),
-     ({"work": math.inf}, "'work' must be a finite"), ({"place": "1"}, "'place' must be a number"),
-     ({"modes": True}, "'modes' must be a number"), ({"language": None}, "'language' must be a number")],
+    [
+        ({"age": -1}, "'age' must not be negative"),
+        ({"injury": math.nan}, "'injury' must be a finite"),
+        ({"work": math.inf}, "'work' must be a finite"),
+        ({"place": "1"}, "'place' must be a number"),
+        ({"modes": True}, "'modes' must be a number"),
+        ({"language": None}, "'language' must be a number"),
+    ],
 )
 def test_bad_weights_name_the_weight(kwargs, message):
     with pytest.raises(ValueError, match=message):

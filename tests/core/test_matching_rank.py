@@ -1,17 +1,38 @@
 import pytest
 
-from alongside.core.matching import MentorPool, PatientProfile, Weights, explain, rank, rank_with_exclusions
+from alongside.core.matching import (
+    MentorPool,
+    PatientProfile,
+    Weights,
+    explain,
+    rank,
+    rank_with_exclusions,
+)
 from tests.core.helpers import ready_mentor
 
-PATIENT = PatientProfile("p", injury_category="sci", sci_level="C6", asia_grade="C", age=34,
-                         occupation_code="7411", occupation_classification="isco08")
+PATIENT = PatientProfile(
+    "p",
+    injury_category="sci",
+    sci_level="C6",
+    asia_grade="C",
+    age=34,
+    occupation_code="7411",
+    occupation_classification="isco08",
+)
 
 
 def test_best_first_with_reasons_and_exclusions():
     mentors = [
         ready_mentor("far", injury_category="tbi", age=60),
-        ready_mentor("close", injury_category="sci", sci_level="C6", asia_grade="C", age=41,
-                     occupation_code="7411", occupation_classification="isco08"),
+        ready_mentor(
+            "close",
+            injury_category="sci",
+            sci_level="C6",
+            asia_grade="C",
+            age=41,
+            occupation_code="7411",
+            occupation_classification="isco08",
+        ),
         ready_mentor("off", active=False),
     ]
     suggestions, exclusions = rank_with_exclusions(PATIENT, mentors, Weights())

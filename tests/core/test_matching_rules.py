@@ -17,10 +17,16 @@ def test_a_ready_mentor_passes():
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
-    [({"active": False}, "active"), ({"active": None}, "active"), ({"paused": True}, "paused"),
-     ({"training_ok": False}, "training"), ({"checks_ok": None}, "checks"),
-     ({"supervision_ok": False}, "supervision"), ({"capacity": 1, "active_mentee_count": 1}, "capacity"),
-     ({"capacity": None}, "capacity")],
+    [
+        ({"active": False}, "active"),
+        ({"active": None}, "active"),
+        ({"paused": True}, "paused"),
+        ({"training_ok": False}, "training"),
+        ({"checks_ok": None}, "checks"),
+        ({"supervision_ok": False}, "supervision"),
+        ({"capacity": 1, "active_mentee_count": 1}, "capacity"),
+        ({"capacity": None}, "capacity"),
+    ],
 )
 def test_safety_gates(changes, expected):
     assert rule(P(1), ready_mentor(**changes)) == expected
@@ -61,8 +67,13 @@ def test_in_person_needs_distance_or_region():
     assert rule(patient, ready_mentor(travel_radius_km=80, **geelong)) is None
     far = first_failed_rule(patient, ready_mentor(travel_radius_km=20, **geelong))
     assert far.rule == "in_person" and "Too far" in far.reason
-    assert rule(P(1, wants_in_person=True, region="Geelong"), ready_mentor(region="geelong")) is None
-    assert rule(P(1, wants_in_person=True, region="Geelong"), ready_mentor(region="Bendigo")) == "in_person"
+    assert (
+        rule(P(1, wants_in_person=True, region="Geelong"), ready_mentor(region="geelong")) is None
+    )
+    assert (
+        rule(P(1, wants_in_person=True, region="Geelong"), ready_mentor(region="Bendigo"))
+        == "in_person"
+    )
     assert rule(P(1, wants_in_person=True), ready_mentor()) == "in_person"
     phone_only = ready_mentor(region="Geelong", contact_modes=frozenset({"phone"}))
     assert rule(P(1, wants_in_person=True, region="Geelong"), phone_only) == "in_person"

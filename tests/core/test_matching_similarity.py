@@ -2,8 +2,15 @@ import pytest
 
 from alongside.core.matching import MentorProfile, PatientProfile, Weights
 from alongside.core.matching.similarity import (
-    age_similarity, availability_similarity, injury_similarity, language_similarity,
-    modes_similarity, place_similarity, score_all, weighted_total, work_similarity,
+    age_similarity,
+    availability_similarity,
+    injury_similarity,
+    language_similarity,
+    modes_similarity,
+    place_similarity,
+    score_all,
+    weighted_total,
+    work_similarity,
 )
 
 P = PatientProfile
@@ -11,44 +18,61 @@ M = MentorProfile
 
 
 def test_same_sci_level_and_grade():
-    c = injury_similarity(P(1, injury_category="sci", sci_level="C6", asia_grade="C"),
-                          M(2, injury_category="sci", sci_level="C6", asia_grade="C"))
+    c = injury_similarity(
+        P(1, injury_category="sci", sci_level="C6", asia_grade="C"),
+        M(2, injury_category="sci", sci_level="C6", asia_grade="C"),
+    )
     assert c.score == 1.0
     assert c.reason == "Both had a C6 spinal cord injury (ASIA C)"
 
 
 def test_nearby_sci_levels_score_less():
-    c = injury_similarity(P(1, injury_category="sci", sci_level="C6", asia_grade="C"),
-                          M(2, injury_category="sci", sci_level="C7", asia_grade="D"))
+    c = injury_similarity(
+        P(1, injury_category="sci", sci_level="C6", asia_grade="C"),
+        M(2, injury_category="sci", sci_level="C7", asia_grade="D"),
+    )
     assert 0.5 < c.score < 1.0
     assert "C6 (ASIA C) and C7 (ASIA D)" in c.reason
 
 
 def test_different_injuries_and_amputation_and_tbi():
     assert injury_similarity(P(1, injury_category="sci"), M(2, injury_category="tbi")).score == 0.0
-    tbi = injury_similarity(P(1, injury_category="tbi", tbi_severity="moderate"),
-                            M(2, injury_category="tbi", tbi_severity="moderate"))
+    tbi = injury_similarity(
+        P(1, injury_category="tbi", tbi_severity="moderate"),
+        M(2, injury_category="tbi", tbi_severity="moderate"),
+    )
     assert (tbi.score, tbi.reason) == (1.0, "Both had a moderate traumatic brain injury")
-    amp = injury_similarity(P(1, injury_category="amputation", amputation_site="transtibial"),
-                            M(2, injury_category="amputation", amputation_site="transfemoral"))
+    amp = injury_similarity(
+        P(1, injury_category="amputation", amputation_site="transtibial"),
+        M(2, injury_category="amputation", amputation_site="transfemoral"),
+    )
     assert amp.score == 0.75 and "both lower limb" in amp.reason
     bare = injury_similarity(P(1, injury_category="ortho"), M(2, injury_category="ortho"))
     assert bare.score == 0.75
 
 
 def test_same_occupation_and_same_major_group():
-    same = work_similarity(P(1, occupation_code="7411", occupation_classification="isco08"),
-                           M(2, occupation_code="7411", occupation_classification="isco08"))
-    assert (same.score, same.reason) == (1.0, "Both worked as Building and related electricians (ISCO 7411)")
-    major = work_similarity(P(1, occupation_code="7411", occupation_classification="isco08"),
-                            M(2, occupation_code="7115", occupation_classification="isco08"))
+    same = work_similarity(
+        P(1, occupation_code="7411", occupation_classification="isco08"),
+        M(2, occupation_code="7411", occupation_classification="isco08"),
+    )
+    assert (same.score, same.reason) == (
+        1.0,
+        "Both worked as Building and related electricians (ISCO 7411)",
+    )
+    major = work_similarity(
+        P(1, occupation_code="7411", occupation_classification="isco08"),
+        M(2, occupation_code="7115", occupation_classification="isco08"),
+    )
     assert major.reason == "Same major occupation group: Craft and related trades workers"
     assert major.score == 0.25
 
 
 def test_work_combines_recorded_parts():
-    c = work_similarity(P(1, industry="Construction", work_demands="physical"),
-                        M(2, industry="construction", work_demands="mixed"))
+    c = work_similarity(
+        P(1, industry="Construction", work_demands="physical"),
+        M(2, industry="construction", work_demands="mixed"),
+    )
     assert c.score == pytest.approx((0.15 * 1 + 0.15 * 0.5) / 0.3)
     assert "Both worked in Construction" in c.reason
 
@@ -56,15 +80,24 @@ def test_work_combines_recorded_parts():
 def test_age_place_language_availability_modes_reasons():
     assert age_similarity(P(1, age=34), M(2, age=41)).reason == "Ages 34 and 41 — 7 years apart"
     assert age_similarity(P(1, age=34), M(2, age=41)).score == pytest.approx(0.65)
-    assert place_similarity(P(1, region="Geelong"), M(2, region="geelong")).reason == "Both in Geelong"
-    near = place_similarity(P(1, latitude=-37.8, longitude=144.9), M(2, latitude=-37.9, longitude=144.9))
+    assert (
+        place_similarity(P(1, region="Geelong"), M(2, region="geelong")).reason == "Both in Geelong"
+    )
+    near = place_similarity(
+        P(1, latitude=-37.8, longitude=144.9), M(2, latitude=-37.9, longitude=144.9)
+    )
     assert near.reason == "About 11 km apart" and near.score == pytest.approx(0.889, abs=1e-3)
-    lang = language_similarity(P(1, languages=("Vietnamese", "English")), M(2, languages=("vietnamese",)))
+    lang = language_similarity(
+        P(1, languages=("Vietnamese", "English")), M(2, languages=("vietnamese",))
+    )
     assert (lang.score, lang.reason) == (1.0, "Both speak Vietnamese")
-    avail = availability_similarity(P(1, availability=frozenset({"mon-am", "tue-pm"})),
-                                    M(2, availability=frozenset({"mon-am"})))
+    avail = availability_similarity(
+        P(1, availability=frozenset({"mon-am", "tue-pm"})), M(2, availability=frozenset({"mon-am"}))
+    )
     assert avail.score == 0.5 and "mon-am" in avail.reason
-    modes = modes_similarity(P(1, contact_modes=frozenset({"phone"})), M(2, contact_modes=frozenset({"phone", "video"})))
+    modes = modes_similarity(
+        P(1, contact_modes=frozenset({"phone"})), M(2, contact_modes=frozenset({"phone", "video"}))
+    )
     assert (modes.score, modes.reason) == (1.0, "Both can meet by phone")
 
 
@@ -76,14 +109,20 @@ def test_nothing_recorded_is_skipped_not_a_mismatch():
 
 
 def test_invalid_stored_codes_do_not_crash():
-    c = injury_similarity(P(1, injury_category="sci", sci_level="Z9", asia_grade="Q"),
-                          M(2, injury_category="sci", sci_level="C5", asia_grade="A"))
+    c = injury_similarity(
+        P(1, injury_category="sci", sci_level="Z9", asia_grade="Q"),
+        M(2, injury_category="sci", sci_level="C5", asia_grade="A"),
+    )
     assert c.score == 0.75
-    w = work_similarity(P(1, occupation_code="xx", occupation_classification="isco08"),
-                        M(2, occupation_code="7411", occupation_classification="isco08"))
+    w = work_similarity(
+        P(1, occupation_code="xx", occupation_classification="isco08"),
+        M(2, occupation_code="7411", occupation_classification="isco08"),
+    )
     assert w.score is None
 
 
 def test_weighted_total_ignores_unrecorded_criteria():
     weights = Weights(injury=2, work=0, age=1, place=0, language=0, availability=0, modes=0)
-    assert weighted_total([1.0, None, 0.4, None, None, None, None], weights) == pytest.approx(2.4 / 3)
+    assert weighted_total([1.0, None, 0.4, None, None, None, None], weights) == pytest.approx(
+        2.4 / 3
+    )

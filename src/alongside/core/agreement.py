@@ -19,11 +19,13 @@ LEVELS = ("nominal", "ordinal", "interval")
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     """Cohen's kappa for two coders labelling the same units, in order."""
     if len(a) != len(b):
-        raise ValueError(f"the two coders labelled different numbers of units ({len(a)} and {len(b)})")
+        raise ValueError(
+            f"the two coders labelled different numbers of units ({len(a)} and {len(b)})"
+        )
     if not a:
         raise ValueError("cohen_kappa needs at least one unit")
     n = len(a)
-    observed = sum(x == y for x, y in zip(a, b)) / n
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
     count_a, count_b = Counter(a), Counter(b)
     expected = sum(count_a[label] * count_b[label] for label in count_a) / (n * n)
     if expected == 1.0:
@@ -66,7 +68,7 @@ def _order_key(level: str) -> object:
 
 def _coincidences(rows: list[list[Hashable | None]], index: dict[Hashable, int]) -> np.ndarray:
     matrix = np.zeros((len(index), len(index)))
-    for unit in zip(*rows):
+    for unit in zip(*rows, strict=True):
         present = [index[v] for v in unit if v is not None]
         m = len(present)
         if m < 2:

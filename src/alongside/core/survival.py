@@ -15,7 +15,9 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 
-def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> tuple[FloatArray, FloatArray]:
+def kaplan_meier(
+    durations: Sequence[float], observed: Sequence[bool]
+) -> tuple[FloatArray, FloatArray]:
     """Return (times, survival): a right-continuous step function.
 
     ``times`` starts at 0 (survival 1.0) followed by each distinct event time;
@@ -25,7 +27,9 @@ def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> tuple[
     t = np.asarray(durations, dtype=float)
     e = np.asarray(observed)
     if t.ndim != 1 or e.shape != t.shape:
-        raise ValueError(f"durations and observed must be 1-D and the same length ({t.shape} vs {e.shape})")
+        raise ValueError(
+            f"durations and observed must be 1-D and the same length ({t.shape} vs {e.shape})"
+        )
     if t.size and (np.isnan(t).any() or (t < 0).any()):
         raise ValueError("durations must be numbers >= 0")
     if e.dtype != np.bool_ and not np.isin(e, (0, 1)).all():

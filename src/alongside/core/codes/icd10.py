@@ -57,7 +57,10 @@ _CODES: Final[dict[str, tuple[str, str]]] = {
     "S68.0": ("Traumatic amputation of thumb (complete)(partial)", "amputation"),
     "S68.1": ("Traumatic amputation of other single finger (complete)(partial)", "amputation"),
     "S68.2": ("Traumatic amputation of two or more fingers alone", "amputation"),
-    "S68.3": ("Combined traumatic amputation of finger(s) with other parts of wrist and hand", "amputation"),
+    "S68.3": (
+        "Combined traumatic amputation of finger(s) with other parts of wrist and hand",
+        "amputation",
+    ),
     "S68.4": ("Traumatic amputation of hand at wrist level", "amputation"),
     "S68.8": ("Traumatic amputation of other parts of wrist and hand", "amputation"),
     "S68.9": ("Traumatic amputation of wrist and hand, level unspecified", "amputation"),

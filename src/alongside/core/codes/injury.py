@@ -51,7 +51,9 @@ _AMPUTATION_BY_ID: Final[dict[str, AmputationSite]] = {s.id: s for s in AMPUTATI
 def validate_sci_level(level: str) -> str:
     canonical = str(level).strip().upper()
     if canonical not in _SCI_INDEX:
-        raise ValueError(f"{level!r} is not a neurological level: expected C1-C8, T1-T12, L1-L5 or S1-S5")
+        raise ValueError(
+            f"{level!r} is not a neurological level: expected C1-C8, T1-T12, L1-L5 or S1-S5"
+        )
     return canonical
 
 
@@ -67,14 +69,18 @@ def sci_level_distance(a: str, b: str) -> int:
 def validate_asia_grade(grade: str) -> str:
     canonical = str(grade).strip().upper()
     if canonical not in ASIA_GRADES:
-        raise ValueError(f"{grade!r} is not an ASIA Impairment Scale grade: expected A, B, C, D or E")
+        raise ValueError(
+            f"{grade!r} is not an ASIA Impairment Scale grade: expected A, B, C, D or E"
+        )
     return canonical
 
 
 def tbi_severity_from_gcs(gcs: int) -> str:
     """Glasgow Coma Scale 13-15 mild, 9-12 moderate, 3-8 severe."""
     if isinstance(gcs, bool) or not isinstance(gcs, int) or not 3 <= gcs <= 15:
-        raise ValueError(f"Glasgow Coma Scale score must be a whole number from 3 to 15, got {gcs!r}")
+        raise ValueError(
+            f"Glasgow Coma Scale score must be a whole number from 3 to 15, got {gcs!r}"
+        )
     if gcs >= 13:
         return "mild"
     return "moderate" if gcs >= 9 else "severe"
@@ -92,4 +98,6 @@ def amputation_site(site_id: str) -> AmputationSite:
         return _AMPUTATION_BY_ID[str(site_id).strip().lower()]
     except KeyError:
         known = ", ".join(_AMPUTATION_BY_ID)
-        raise ValueError(f"{site_id!r} is not an amputation site: expected one of {known}") from None
+        raise ValueError(
+            f"{site_id!r} is not an amputation site: expected one of {known}"
+        ) from None

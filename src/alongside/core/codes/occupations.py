@@ -361,7 +361,7 @@ class OccupationClassification:
         return self.titles.get(self.validate(code))
 
     def label(self, code: str) -> str:
-        """"Building and related electricians (ISCO 7411)", for reasons and lists."""
+        """ "Building and related electricians (ISCO 7411)", for reasons and lists."""
         valid = self.validate(code)
         title = self.titles.get(valid)
         tag = f"{self.short_name} {valid}"
@@ -371,7 +371,7 @@ class OccupationClassification:
         return self.validate(code)[0]
 
     def level_name(self, code: str) -> str:
-        """"major group", "unit group", ... for a code of this length."""
+        """ "major group", "unit group", ... for a code of this length."""
         return self.level_names[self.level_lengths.index(len(self.validate(code)))]
 
     def list_codes(self, level: str | None = None) -> list[tuple[str, str]]:
@@ -401,7 +401,7 @@ class OccupationClassification:
 
 def _common_prefix_length(a: str, b: str) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1

@@ -26,10 +26,13 @@ one more matched pair is always worth more than any gain in total score, so
 the optimum maximises the count first. ``B`` stays around 10^4, so costs are
 resolved to about 1e-12 each - far below the 1e-6 the benchmark checks.
 
-Measured on 10,000 patients x 2,000 mentors, ~10 % feasible pairs: with the
-slots on the rows the solver takes ~0.4 s; with the 10,000 patients on the
-rows it takes ~3.5 s, hence step 3. Dense SciPy ``linear_sum_assignment`` on
-the full slot-expanded matrix is the reference in ``bench.py``.
+Measured (docs/performance.md): on 10,000 uniform-random patients x 2,000
+mentors with ~10 % feasible pairs, slots on the rows solve in ~0.4 s versus
+~3.5 s with the 10,000 patients on the rows, hence step 3. On the realistic
+bench instance (19 % feasible) a first call takes ~2.2 s, a repeat ~1.0 s:
+building and first-touching the ~11 M slot-expanded edges costs as much as
+the solve. When most pairs are allowed (dense), SciPy's dense
+``linear_sum_assignment`` is faster than this sparse path; see the bench.
 """
 
 from __future__ import annotations
@@ -71,15 +74,22 @@ def assign(scores: npt.ArrayLike, capacities: npt.ArrayLike) -> IntArray:
 
     if n_slots <= n_active_patients:
         slot_patient = _solve_slots_on_rows(
-            mentor_of_pair, patient_of_pair, pair_costs, candidates,
-            slots_per_mentor, n_patients,
+            mentor_of_pair,
+            patient_of_pair,
+            pair_costs,
+            candidates,
+            slots_per_mentor,
+            n_patients,
         )
         slot_owner = np.repeat(np.arange(capacity.size), slots_per_mentor)
         matched = slot_patient >= 0
         result[slot_patient[matched]] = slot_owner[matched]
     else:
         result = _solve_patients_on_rows(
-            mentor_of_pair, patient_of_pair, pair_costs, slots_per_mentor,
+            mentor_of_pair,
+            patient_of_pair,
+            pair_costs,
+            slots_per_mentor,
             n_patients,
         )
     return result
@@ -91,9 +101,7 @@ def _validated_scores(scores: npt.ArrayLike) -> FloatArray:
     except (TypeError, ValueError) as error:
         raise ValueError(f"scores must be numbers: {error}") from None
     if matrix.ndim != 2:
-        raise ValueError(
-            f"scores must be a 2-D array (patients x mentors), got {matrix.ndim}-D"
-        )
+        raise ValueError(f"scores must be a 2-D array (patients x mentors), got {matrix.ndim}-D")
     if np.any(matrix == np.inf):
         raise ValueError("scores must not contain +inf (use NaN or -inf to forbid a pair)")
     return matrix

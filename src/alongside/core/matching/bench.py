@@ -31,17 +31,43 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _REGIONS = {  # name: (latitude, longitude), Victoria-like
-    "Melbourne North": (-37.70, 144.96), "Melbourne South": (-37.90, 145.00),
-    "Melbourne East": (-37.82, 145.25), "Melbourne West": (-37.80, 144.75),
-    "Geelong": (-38.15, 144.36), "Ballarat": (-37.56, 143.85),
-    "Bendigo": (-36.76, 144.28), "Gippsland": (-38.20, 146.40),
+    "Melbourne North": (-37.70, 144.96),
+    "Melbourne South": (-37.90, 145.00),
+    "Melbourne East": (-37.82, 145.25),
+    "Melbourne West": (-37.80, 144.75),
+    "Geelong": (-38.15, 144.36),
+    "Ballarat": (-37.56, 143.85),
+    "Bendigo": (-36.76, 144.28),
+    "Gippsland": (-38.20, 146.40),
 }
 _CATEGORIES = ("ortho", "tbi", "sci", "amputation")
 _CATEGORY_SHARE = (0.5, 0.25, 0.15, 0.10)
-_OCCUPATIONS = ("7411", "7115", "8332", "2221", "4110", "9313", "2512", "5120", "6111", "3112",
-                "7126", "7231", "8342", "5223", "5321", "9333", "2330", "1323")
+_OCCUPATIONS = (
+    "7411",
+    "7115",
+    "8332",
+    "2221",
+    "4110",
+    "9313",
+    "2512",
+    "5120",
+    "6111",
+    "3112",
+    "7126",
+    "7231",
+    "8342",
+    "5223",
+    "5321",
+    "9333",
+    "2330",
+    "1323",
+)
 _LANGUAGES = ("Vietnamese", "Greek", "Italian", "Arabic", "Mandarin", "Cantonese", "Hindi")
-_SLOTS = tuple(f"{d}-{p}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") for p in ("am", "pm", "eve"))
+_SLOTS = tuple(
+    f"{d}-{p}"
+    for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    for p in ("am", "pm", "eve")
+)
 _MODES = ("in_person", "phone", "video")
 
 
@@ -52,11 +78,19 @@ def _person(rng: np.random.Generator) -> dict[str, Any]:
     extra = str(rng.choice(_LANGUAGES)) if rng.random() < 0.2 else None
     return {
         "injury_category": category,
-        "sci_level": str(rng.choice(["C4", "C5", "C6", "C7", "T4", "T10", "L1"])) if category == "sci" else None,
+        "sci_level": str(rng.choice(["C4", "C5", "C6", "C7", "T4", "T10", "L1"]))
+        if category == "sci"
+        else None,
         "asia_grade": str(rng.choice(list("ABCD"))) if category == "sci" else None,
-        "tbi_severity": str(rng.choice(["mild", "moderate", "severe"])) if category == "tbi" else None,
-        "amputation_site": str(rng.choice([s.id for s in AMPUTATION_SITES])) if category == "amputation" else None,
-        "icd10_codes": (str(rng.choice(["S72.3", "S82.2", "S32.4", "S42.2"])),) if category == "ortho" else (),
+        "tbi_severity": str(rng.choice(["mild", "moderate", "severe"]))
+        if category == "tbi"
+        else None,
+        "amputation_site": str(rng.choice([s.id for s in AMPUTATION_SITES]))
+        if category == "amputation"
+        else None,
+        "icd10_codes": (str(rng.choice(["S72.3", "S82.2", "S32.4", "S42.2"])),)
+        if category == "ortho"
+        else (),
         "occupation_code": str(rng.choice(_OCCUPATIONS)),
         "occupation_classification": "isco08",
         "work_demands": str(rng.choice(["physical", "mixed", "desk"])),
@@ -79,12 +113,21 @@ def random_mentors(count: int, capacity_max: int = 5, seed: int = 0) -> list[Men
         willing = {person["injury_category"]}
         if rng.random() < 0.3:
             willing.add(str(rng.choice(_CATEGORIES)))
-        mentors.append(MentorProfile(
-            mentor_id=i, **person, active=bool(rng.random() < 0.95), paused=bool(rng.random() < 0.03),
-            training_ok=bool(rng.random() < 0.97), checks_ok=bool(rng.random() < 0.97),
-            supervision_ok=True, capacity=int(rng.integers(1, capacity_max + 1)), active_mentee_count=0,
-            willing_categories=frozenset(willing), travel_radius_km=float(rng.choice([20, 40, 80])),
-        ))
+        mentors.append(
+            MentorProfile(
+                mentor_id=i,
+                **person,
+                active=bool(rng.random() < 0.95),
+                paused=bool(rng.random() < 0.03),
+                training_ok=bool(rng.random() < 0.97),
+                checks_ok=bool(rng.random() < 0.97),
+                supervision_ok=True,
+                capacity=int(rng.integers(1, capacity_max + 1)),
+                active_mentee_count=0,
+                willing_categories=frozenset(willing),
+                travel_radius_km=float(rng.choice([20, 40, 80])),
+            )
+        )
     return mentors
 
 
@@ -93,12 +136,17 @@ def random_patients(count: int, seed: int = 0) -> list[PatientProfile]:
     patients = []
     for i in range(count):
         person = _person(rng)
-        patients.append(PatientProfile(
-            patient_id=i, **person,
-            preferred_mentor_gender=person["gender"] if rng.random() < 0.15 else None,
-            required_language=person["languages"][-1] if len(person["languages"]) > 1 and rng.random() < 0.5 else None,
-            wants_in_person=bool(rng.random() < 0.4),
-        ))
+        patients.append(
+            PatientProfile(
+                patient_id=i,
+                **person,
+                preferred_mentor_gender=person["gender"] if rng.random() < 0.15 else None,
+                required_language=person["languages"][-1]
+                if len(person["languages"]) > 1 and rng.random() < 0.5
+                else None,
+                wants_in_person=bool(rng.random() < 0.4),
+            )
+        )
     return patients
 
 
@@ -116,7 +164,9 @@ def dense_instance(
 ) -> tuple[FloatArray, IntArray]:
     """Every pair allowed, uniform random scores: the hardest case for ``assign``."""
     rng = np.random.default_rng([seed, 3])
-    return rng.random((patients, mentors)), rng.integers(1, capacity_max + 1, mentors).astype(np.int64)
+    return rng.random((patients, mentors)), rng.integers(1, capacity_max + 1, mentors).astype(
+        np.int64
+    )
 
 
 def reference_assign(scores: FloatArray, capacities: IntArray) -> IntArray:
@@ -151,8 +201,12 @@ def _timed(solver: Any, scores: FloatArray, capacities: IntArray) -> dict[str, A
 
 
 def run(
-    patients: int, mentors: int, capacity_max: int = 5, seed: int = 0,
-    dense: bool = False, reference: bool = True,
+    patients: int,
+    mentors: int,
+    capacity_max: int = 5,
+    seed: int = 0,
+    dense: bool = False,
+    reference: bool = True,
 ) -> dict[str, Any]:
     """Time ``assign`` and the dense reference on one instance.
 

@@ -141,7 +141,9 @@ class MentorPool:
         self._training = _tri_state(m.training_ok for m in ms)
         self._checks = _tri_state(m.checks_ok for m in ms)
         self._supervision = _tri_state(m.supervision_ok for m in ms)
-        self._capacity = np.array([-1 if m.capacity is None else m.capacity for m in ms], dtype=np.int64)
+        self._capacity = np.array(
+            [-1 if m.capacity is None else m.capacity for m in ms], dtype=np.int64
+        )
         self._mentee_count = np.array([m.active_mentee_count for m in ms], dtype=np.int64)
         self._willing_vocab = _Vocabulary()
         self._willing_known = np.array([m.willing_categories is not None for m in ms], dtype=bool)
@@ -150,7 +152,9 @@ class MentorPool:
         self._modes = _set_matrix([m.contact_modes for m in ms], self._modes_vocab)
         self._mode_count = self._modes.sum(axis=1)
         in_person = self._modes_vocab.get(IN_PERSON)
-        self._offers_in_person = self._modes[:, in_person] if in_person >= 0 else np.zeros(len(ms), bool)
+        self._offers_in_person = (
+            self._modes[:, in_person] if in_person >= 0 else np.zeros(len(ms), bool)
+        )
         self._radius = np.array(
             [np.nan if m.travel_radius_km is None else float(m.travel_radius_km) for m in ms]
         )
@@ -158,7 +162,9 @@ class MentorPool:
     def _encode_injury(self) -> None:
         ms = self.mentors
         self._category_vocab = _Vocabulary()
-        self._category = np.array([self._category_vocab.add(m.injury_category) for m in ms], dtype=np.int64)
+        self._category = np.array(
+            [self._category_vocab.add(m.injury_category) for m in ms], dtype=np.int64
+        )
         self._sci_level = np.array([_ordinal(m.sci_level, SCI_LEVELS) for m in ms], dtype=np.int64)
         self._asia = np.array([_ordinal(m.asia_grade, ASIA_GRADES) for m in ms], dtype=np.int64)
         self._tbi = np.array([_ordinal(m.tbi_severity, TBI_SEVERITIES) for m in ms], dtype=np.int64)
@@ -193,9 +199,14 @@ class MentorPool:
             self._digits[row, : len(code)] = [int(d) for d in code]
             self._depth[row] = scheme.level_lengths.index(len(code)) + 1
         self._industry_vocab = _Vocabulary()
-        self._industry = np.array([self._industry_vocab.add(_key(m.industry)) for m in ms], dtype=np.int64)
+        self._industry = np.array(
+            [self._industry_vocab.add(_key(m.industry)) for m in ms], dtype=np.int64
+        )
         self._demands = np.array(
-            [DEMANDS_ORDER.index(m.work_demands) if m.work_demands in DEMANDS_ORDER else -1 for m in ms],
+            [
+                DEMANDS_ORDER.index(m.work_demands) if m.work_demands in DEMANDS_ORDER else -1
+                for m in ms
+            ],
             dtype=np.int64,
         )
         self._employment_vocab = _Vocabulary()
@@ -207,14 +218,23 @@ class MentorPool:
         ms = self.mentors
         self._age = np.array([np.nan if m.age is None else float(m.age) for m in ms])
         self._gender_vocab = _Vocabulary()
-        self._gender = np.array([self._gender_vocab.add(_key(m.gender)) for m in ms], dtype=np.int64)
+        self._gender = np.array(
+            [self._gender_vocab.add(_key(m.gender)) for m in ms], dtype=np.int64
+        )
         self._region_vocab = _Vocabulary()
-        self._region = np.array([self._region_vocab.add(_key(m.region)) for m in ms], dtype=np.int64)
-        self._lat = np.radians(np.array([np.nan if m.latitude is None else float(m.latitude) for m in ms]))
-        self._lon = np.radians(np.array([np.nan if m.longitude is None else float(m.longitude) for m in ms]))
+        self._region = np.array(
+            [self._region_vocab.add(_key(m.region)) for m in ms], dtype=np.int64
+        )
+        self._lat = np.radians(
+            np.array([np.nan if m.latitude is None else float(m.latitude) for m in ms])
+        )
+        self._lon = np.radians(
+            np.array([np.nan if m.longitude is None else float(m.longitude) for m in ms])
+        )
         self._language_vocab = _Vocabulary()
         self._languages = _set_matrix(
-            [[k for k in (_key(lang) for lang in m.languages) if k] for m in ms], self._language_vocab
+            [[k for k in (_key(lang) for lang in m.languages) if k] for m in ms],
+            self._language_vocab,
         )
         self._speaks_any = np.array([bool(m.languages) for m in ms], dtype=bool)
         self._slot_vocab = _Vocabulary()
@@ -304,8 +324,12 @@ class MentorPool:
                 self._age_scores(patient),
                 self._place_scores(patient),
                 self._language_scores(patient),
-                self._share_scores(patient.availability, self._slots, self._slot_count, self._slot_vocab),
-                self._share_scores(patient.contact_modes, self._modes, self._mode_count, self._modes_vocab),
+                self._share_scores(
+                    patient.availability, self._slots, self._slot_count, self._slot_vocab
+                ),
+                self._share_scores(
+                    patient.contact_modes, self._modes, self._mode_count, self._modes_vocab
+                ),
             ]
         )
 
@@ -353,17 +377,27 @@ class MentorPool:
     def _work_scores(self, patient: PatientProfile) -> FloatArray:
         numerator, denominator = np.zeros(len(self)), np.zeros(len(self))
         for weight, (closeness, known) in zip(
-            (WORK_PARTS["occupation"], WORK_PARTS["industry"], WORK_PARTS["demands"], WORK_PARTS["employment"]),
+            (
+                WORK_PARTS["occupation"],
+                WORK_PARTS["industry"],
+                WORK_PARTS["demands"],
+                WORK_PARTS["employment"],
+            ),
             (
                 self._occupation_closeness(patient),
                 _equal_closeness(self._industry, self._industry_vocab.get(_key(patient.industry))),
                 _closeness(
                     self._demands,
-                    DEMANDS_ORDER.index(patient.work_demands) if patient.work_demands in DEMANDS_ORDER else -1,
+                    DEMANDS_ORDER.index(patient.work_demands)
+                    if patient.work_demands in DEMANDS_ORDER
+                    else -1,
                     2,
                 ),
-                _equal_closeness(self._employment, self._employment_vocab.get(_key(patient.employment_type))),
+                _equal_closeness(
+                    self._employment, self._employment_vocab.get(_key(patient.employment_type))
+                ),
             ),
+            strict=True,
         ):
             numerator += np.where(known, weight * closeness, 0.0)
             denominator += np.where(known, weight, 0.0)
@@ -399,7 +433,9 @@ class MentorPool:
         by_distance = np.maximum(0.0, 1.0 - km / DISTANCE_SPAN_KM)
         region = self._region_vocab.get(_key(patient.region))
         by_region = np.where(
-            (self._region >= 0) & (region != -1), (self._region == region).astype(np.float64), np.nan
+            (self._region >= 0) & (region != -1),
+            (self._region == region).astype(np.float64),
+            np.nan,
         )
         return np.where(np.isnan(km), by_region, by_distance)
 
@@ -411,7 +447,11 @@ class MentorPool:
         return np.where(self._speaks_any, shared.astype(np.float64), np.nan)
 
     def _share_scores(
-        self, wanted: frozenset[str], offered: BoolArray, offered_count: IntArray, vocabulary: _Vocabulary
+        self,
+        wanted: frozenset[str],
+        offered: BoolArray,
+        offered_count: IntArray,
+        vocabulary: _Vocabulary,
     ) -> FloatArray:
         if not wanted:
             return np.full(len(self), np.nan)
@@ -421,7 +461,9 @@ class MentorPool:
 
     # ---- ranking ------------------------------------------------------------
 
-    def rank(self, patient: PatientProfile, weights: Weights, limit: int | None = None) -> list[Suggestion]:
+    def rank(
+        self, patient: PatientProfile, weights: Weights, limit: int | None = None
+    ) -> list[Suggestion]:
         """Eligible mentors, best first; ties broken by mentor id."""
         eligible = np.flatnonzero(self.failed_rule_index(patient) < 0)
         parts = self.part_scores(patient)[eligible]
@@ -477,7 +519,9 @@ def _weighted_totals(parts: FloatArray, weights: Weights) -> FloatArray:
         return np.where(denominator > 0, numerator / denominator, 0.0)
 
 
-def score_matrix(patients: Sequence[PatientProfile], pool: MentorPool, weights: Weights) -> FloatArray:
+def score_matrix(
+    patients: Sequence[PatientProfile], pool: MentorPool, weights: Weights
+) -> FloatArray:
     """Scores for ``assign``: (patients, mentors), NaN where a hard rule forbids."""
     return pool.score_matrix(patients, weights)
 

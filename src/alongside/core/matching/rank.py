@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from alongside.core.matching.pool import MentorPool
-from alongside.core.matching.profiles import Exclusion, MentorProfile, PatientProfile, Suggestion, Weights
+from alongside.core.matching.profiles import (
+    Exclusion,
+    MentorProfile,
+    PatientProfile,
+    Suggestion,
+    Weights,
+)
 
 
 def _as_pool(mentors: MentorPool | Iterable[MentorProfile]) -> MentorPool:

@@ -53,7 +53,8 @@ def _willing(patient: PatientProfile, mentor: MentorProfile) -> str | None:
         return None
     if category in mentor.willing_categories:
         return None
-    return f"Mentor is not willing to mentor someone with a {INJURY_CATEGORIES.get(category, category)}"
+    words = INJURY_CATEGORIES.get(category, category)
+    return f"Mentor is not willing to mentor someone with a {words}"
 
 
 def _gender(patient: PatientProfile, mentor: MentorProfile) -> str | None:
@@ -88,23 +89,54 @@ def _in_person(patient: PatientProfile, mentor: MentorProfile) -> str | None:
     if km is not None and mentor.travel_radius_km is not None:
         if km <= mentor.travel_radius_km:
             return None
-        return f"Too far to meet in person: about {km:.0f} km, mentor travels up to {mentor.travel_radius_km:.0f} km"
+        return (
+            f"Too far to meet in person: about {km:.0f} km, "
+            f"mentor travels up to {mentor.travel_radius_km:.0f} km"
+        )
     if patient.region and mentor.region:
         if patient.region.strip().casefold() == mentor.region.strip().casefold():
             return None
         return "Patient wants to meet in person; mentor is in a different region"
-    return "Patient wants to meet in person; cannot check distance because a location is not recorded"
+    return (
+        "Patient wants to meet in person; cannot check distance because a location is not recorded"
+    )
 
 
 RULES: tuple[tuple[str, RuleCheck], ...] = (
     ("active", _gate("active", "Mentor is not active", "Mentor's status is not recorded")),
     (
         "paused",
-        _gate("paused", "Mentor is paused for well-being", "Mentor's pause status is not recorded", want=False),
+        _gate(
+            "paused",
+            "Mentor is paused for well-being",
+            "Mentor's pause status is not recorded",
+            want=False,
+        ),
     ),
-    ("training", _gate("training_ok", "Mentor's training is not complete or has lapsed", "Mentor's training is not recorded")),
-    ("checks", _gate("checks_ok", "Mentor's background checks are missing or expired", "Mentor's checks are not recorded")),
-    ("supervision", _gate("supervision_ok", "Mentor's supervision is overdue", "Mentor's supervision is not recorded")),
+    (
+        "training",
+        _gate(
+            "training_ok",
+            "Mentor's training is not complete or has lapsed",
+            "Mentor's training is not recorded",
+        ),
+    ),
+    (
+        "checks",
+        _gate(
+            "checks_ok",
+            "Mentor's background checks are missing or expired",
+            "Mentor's checks are not recorded",
+        ),
+    ),
+    (
+        "supervision",
+        _gate(
+            "supervision_ok",
+            "Mentor's supervision is overdue",
+            "Mentor's supervision is not recorded",
+        ),
+    ),
     ("capacity", _capacity),
     ("declined_before", _not_excluded),
     ("willing", _willing),

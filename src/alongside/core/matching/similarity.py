@@ -56,7 +56,9 @@ def injury_similarity(patient: PatientProfile, mentor: MentorProfile) -> Criteri
         return CriterionScore("injury", None, NOT_RECORDED)
     if p_cat != m_cat:
         return CriterionScore(
-            "injury", 0.0, f"Different injuries: {_category_words(p_cat)} and {_category_words(m_cat)}"
+            "injury",
+            0.0,
+            f"Different injuries: {_category_words(p_cat)} and {_category_words(m_cat)}",
         )
     details, reason = _INJURY_DETAILS.get(p_cat, _no_details)(patient, mentor)
     score = 0.75 if not details else 0.5 + 0.5 * sum(details) / len(details)
@@ -124,14 +126,19 @@ def _amputation_details(patient: PatientProfile, mentor: MentorProfile) -> tuple
     if not (patient.amputation_site and mentor.amputation_site):
         return [], "Both had a traumatic amputation"
     try:
-        p_site, m_site = amputation_site(patient.amputation_site), amputation_site(mentor.amputation_site)
+        p_site, m_site = (
+            amputation_site(patient.amputation_site),
+            amputation_site(mentor.amputation_site),
+        )
     except ValueError:
         return [], "Both had a traumatic amputation"
     if p_site == m_site:
         return [1.0], f"Both had an amputation: {p_site.title.lower()}"
     closeness = 0.5 if p_site.limb == m_site.limb else 0.0
     limb = f" (both {p_site.limb} limb)" if closeness else ""
-    return [closeness], f"Both had an amputation: {p_site.title.lower()} and {m_site.title.lower()}{limb}"
+    return [
+        closeness
+    ], f"Both had an amputation: {p_site.title.lower()} and {m_site.title.lower()}{limb}"
 
 
 def _ortho_details(patient: PatientProfile, mentor: MentorProfile) -> tuple[list[float], str]:
@@ -246,7 +253,9 @@ def age_similarity(patient: PatientProfile, mentor: MentorProfile) -> CriterionS
     if gap == 0:
         return CriterionScore("age", score, f"Both aged {patient.age}")
     years = "year" if gap == 1 else "years"
-    return CriterionScore("age", score, f"Ages {patient.age} and {mentor.age} — {gap} {years} apart")
+    return CriterionScore(
+        "age", score, f"Ages {patient.age} and {mentor.age} — {gap} {years} apart"
+    )
 
 
 def place_similarity(patient: PatientProfile, mentor: MentorProfile) -> CriterionScore:
@@ -269,7 +278,10 @@ def distance_km(patient: PatientProfile, mentor: MentorProfile) -> float | None:
     if any(c is None for c in coords):
         return None
     lat1, lon1, lat2, lon2 = (math.radians(float(c)) for c in coords)  # type: ignore[arg-type]
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -346,7 +358,7 @@ def score_all(patient: PatientProfile, mentor: MentorProfile) -> tuple[Criterion
 def weighted_total(parts: Iterable[float | None], weights: Weights) -> float:
     """Weighted mean over recorded criteria; 0.0 when no weighted criterion is recorded."""
     numerator = denominator = 0.0
-    for score, weight in zip(parts, weights.as_tuple()):
+    for score, weight in zip(parts, weights.as_tuple(), strict=False):
         if score is not None:
             numerator += weight * score
             denominator += weight

@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class PatientsConfig(AppConfig):
     name = "alongside.patients"
+
+    def ready(self) -> None:
+        from alongside.accounts import policy
+        from alongside.accounts.context_processors import navigation_register
+        from alongside.accounts.home import HomePanel, register
+        from alongside.patients import home
+
+        navigation_register(20, "Patients", "patients:list", policy.RULES["patient.view"])
+        navigation_register(20, "My support", "patients:mine", policy.RULES["patient.own"])
+        register(HomePanel(role=policy.THERAPIST, template="patients/home/_overdue.html",
+                           order=10, context=home.overdue_panel))
+        register(HomePanel(role=policy.PATIENT, template="patients/home/_mine.html",
+                           order=10, context=home.patient_panel))

@@ -1,0 +1,263 @@
+"""Forms of the patient pathway: they parse input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from alongside.core.codes import classification
+from alongside.organisations.models import Service
+from alongside.patients.models import (
+    Capacity,
+    CapacityCertificate,
+    ConsentKind,
+    ConsentMethod,
+    ContactMode,
+    EligibilityRules,
+    EmployerContact,
+    Gender,
+    Goal,
+    GoalStatus,
+    InjuryCategory,
+    Patient,
+    PatientStatus,
+    PhasedReturnStep,
+    WorkStatus,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ListField(forms.CharField):
+    """Several values in one box, separated by commas or semicolons."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+
+def _dates(form: forms.Form) -> None:
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReferralForm(forms.ModelForm):
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
+    icd10_codes = ListField(
+        required=False, label="ICD-10 codes",
+        help_text="Separate codes with commas, for example S14.1, S22.0",
+    )
+    languages = ListField(required=False, help_text="Separate with commas")
+
+    class Meta:
+        model = Patient
+        fields = [
+            "given_name", "family_name", "date_of_birth", "gender", "languages", "phone", "email",
+            "postcode", "hospital_number", "referral_source", "referrer_name", "date_of_injury",
+            "date_of_admission", "date_of_referral", "injury_category", "icd10_codes",
+            "employment_type", "occupation_code", "employer",
+        ]
+        labels = {
+            "hospital_number": "Hospital (UR/MRN) number",
+            "employment_type": "Work or study at injury",
+            "occupation_code": "Occupation code",
+        }
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        if services.count() == 1:
+            self.fields["service"].widget = forms.HiddenInput()
+            self.fields["service"].initial = services.first()
+        self.order_fields(["service"])
+        _dates(self)
+
+    def _post_clean(self) -> None:
+        # Model validation happens in services.referral_create, with the service known.
+        pass
+
+    def referral_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "service"}
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Reason for declining",
+        help_text="Kept with the record for reporting",
+    )
+
+
+class AllocateForm(forms.Form):
+    therapist = forms.TypedChoiceField(coerce=int, label="Allocated therapist")
+
+    def __init__(self, *args: Any, therapists: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].choices = therapists
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(label="Date of first contact", widget=DATE)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(PatientStatus.RETURNED_TO_WORK.value, PatientStatus.RETURNED_TO_WORK.label),
+                 (PatientStatus.DISCHARGED.value, PatientStatus.DISCHARGED.label),
+                 (PatientStatus.ACTIVE.value, "Re-open as active")],
+        label="Move the case to",
+    )
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(choices=ConsentKind.choices, label="Consent to")
+    given_on = forms.DateField(label="Date given", widget=DATE)
+    how_given = forms.ChoiceField(choices=ConsentMethod.choices, label="How it was given")
+    note = forms.CharField(required=False, max_length=300)
+
+
+class _ProfileForm(forms.ModelForm):
+    def _post_clean(self) -> None:
+        pass  # services.patient_update validates against the whole record
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _dates(self)
+
+    def changes(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class InjuryForm(_ProfileForm):
+    icd10_codes = ListField(required=False, label="ICD-10 codes",
+                            help_text="Separate codes with commas, for example S06.5, S82.2")
+
+    class Meta:
+        model = Patient
+        fields = ["injury_category", "icd10_codes", "sci_level", "asia_grade", "tbi_severity",
+                  "gcs", "amputation_site", "iss", "mechanism", "date_of_injury",
+                  "date_of_admission"]
+        labels = {"sci_level": "SCI neurological level", "asia_grade": "ASIA Impairment Scale",
+                  "tbi_severity": "TBI severity", "gcs": "Glasgow Coma Scale (lowest)",
+                  "iss": "Injury Severity Score (1–75)"}
+
+
+class WorkForm(_ProfileForm):
+    class Meta:
+        model = Patient
+        fields = ["occupation_code", "industry", "employer", "employment_type", "hours_per_week",
+                  "physical_demands", "cognitive_demands", "job_held_open"]
+        labels = {"employment_type": "Work or study at injury",
+                  "hours_per_week": "Hours per week before injury",
+                  "job_held_open": "Job held open by the employer"}
+        widgets = {"job_held_open": forms.Select(choices=[(None, "Not known"), (True, "Yes"),
+                                                          (False, "No")])}
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scheme = classification(service.occupation_classification)
+        self.fields["occupation_code"].help_text = (
+            f"{scheme.name} code, for example {scheme.list_codes()[0][0]} "
+            f"({scheme.list_codes()[0][1]})"
+        )
+
+
+class DetailsForm(_ProfileForm):
+    languages = ListField(required=False, help_text="Separate with commas")
+    availability = ListField(required=False, help_text='Weekly slots such as "mon-am, wed-pm"')
+    contact_modes = forms.MultipleChoiceField(
+        choices=ContactMode.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Ways the patient is happy to meet a mentor",
+    )
+    preferred_mentor_gender = forms.ChoiceField(
+        choices=[("", "No preference"), *Gender.choices], required=False,
+    )
+
+    class Meta:
+        model = Patient
+        fields = ["given_name", "family_name", "date_of_birth", "gender", "languages", "phone",
+                  "email", "postcode", "region", "hospital_number", "referral_source",
+                  "referrer_name", "date_of_referral", "preferred_mentor_gender",
+                  "required_language", "wants_in_person", "availability", "contact_modes"]
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["text", "target_on", "shared_with_patient"]
+        labels = {"text": "Goal", "target_on": "Target date",
+                  "shared_with_patient": "Show this goal to the patient"}
+        widgets = {"target_on": DATE}
+
+
+class GoalStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=GoalStatus.choices, label="Goal status")
+
+
+class EmployerContactForm(forms.ModelForm):
+    class Meta:
+        model = EmployerContact
+        fields = ["on", "who", "summary", "agreed"]
+        labels = {"on": "Date", "who": "Who (name and role)"}
+        widgets = {"on": DATE, "summary": forms.Textarea(attrs={"rows": 2}),
+                   "agreed": forms.Textarea(attrs={"rows": 2})}
+
+
+class CertificateForm(forms.ModelForm):
+    capacity = forms.ChoiceField(choices=Capacity.choices)
+
+    class Meta:
+        model = CapacityCertificate
+        fields = ["from_date", "to_date", "capacity", "hours_per_week", "issued_by", "notes"]
+        labels = {"from_date": "From", "to_date": "To"}
+        widgets = {"from_date": DATE, "to_date": DATE}
+
+
+class PhasedStepForm(forms.ModelForm):
+    class Meta:
+        model = PhasedReturnStep
+        fields = ["week_starting", "hours", "duties"]
+        labels = {"hours": "Hours that week"}
+        widgets = {"week_starting": DATE}
+
+
+class WorkStatusForm(forms.ModelForm):
+    class Meta:
+        model = WorkStatus
+        fields = ["from_date", "status", "hours_per_week", "note"]
+        labels = {"from_date": "From", "status": "Work status"}
+        widgets = {"from_date": DATE}
+
+
+class ImportForm(forms.Form):
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
+    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV, at most 10 MB, with the template's header")
+    valid_rows_only = forms.BooleanField(
+        required=False, label="Import the valid rows even if some rows have problems",
+    )
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        if services.count() == 1:
+            self.fields["service"].widget = forms.HiddenInput()
+            self.fields["service"].initial = services.first()
+
+
+class EligibilityRulesForm(forms.ModelForm):
+    allowed_categories = forms.MultipleChoiceField(
+        choices=InjuryCategory.choices, widget=forms.CheckboxSelectMultiple,
+        label="Injury types the service takes",
+    )
+
+    class Meta:
+        model = EligibilityRules
+        fields = ["min_age", "max_age", "require_working_or_studying", "allowed_categories",
+                  "max_weeks_since_injury", "min_iss"]
+        labels = {"min_age": "Youngest age at injury", "max_age": "Oldest age at injury"}

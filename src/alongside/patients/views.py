@@ -1,0 +1,480 @@
+"""Pages of the patient pathway: thin views over selectors and services."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from alongside.accounts import policy
+from alongside.audit.services import audit_record
+from alongside.organisations.models import Service
+from alongside.patients import forms, importing, selectors, services
+from alongside.patients.models import Patient, PatientStatus
+
+NO_CHANGE = "Nothing was changed."
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's field errors on the form; unknown fields go to the top."""
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(name if name in form.fields else None, problem)
+    else:
+        for problem in error.messages:
+            form.add_error(None, problem)
+
+
+def _manage_services(user: Any) -> Any:
+    return Service.objects.visible_to(user, "patient.manage")
+
+
+# --- Caseload ---------------------------------------------------------------------
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "patient.view")
+    filters = selectors.CaseloadFilters(
+        status=request.GET.get("status", "") if request.GET.get("status") in PatientStatus.values
+        else "",
+        therapist=request.GET.get("therapist", ""),
+        overdue=request.GET.get("overdue") == "1",
+        q=request.GET.get("q", "")[:100],
+    )
+    page = Paginator(selectors.caseload(request.user, filters), 50).get_page(request.GET.get("page"))
+    rows = [(patient, selectors.overdue_targets_of(patient)) for patient in page]
+    context = {
+        "page": page, "rows": rows, "filters": filters, "statuses": PatientStatus.choices,
+        "therapists": selectors.therapist_choices(request.user),
+        "can_manage": policy.can(request.user, "patient.manage"),
+    }
+    template = "patients/_caseload_table.html" if request.htmx else "patients/caseload.html"
+    return render(request, template, context)
+
+
+# --- Referral ---------------------------------------------------------------------
+
+
+@login_required
+def referral_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "patient.manage")
+    choices = _manage_services(request.user)
+    form = forms.ReferralForm(request.POST or None, services=choices)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.referral_create(
+                actor=request.user, service=form.cleaned_data["service"], data=form.referral_data()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except services.DuplicateReferral as error:
+            duplicate = error.existing
+            form.add_error("hospital_number", str(error))
+        else:
+            messages.success(request, f"Referral for {patient.full_name} recorded.")
+            return redirect("patients:detail", patient_id=patient.pk)
+    return render(request, "patients/referral_form.html", {"form": form, "duplicate": duplicate},
+                  status=400 if form.errors else 200)
+
+
+# --- The case page ------------------------------------------------------------------
+
+
+def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "decline_form": forms.DeclineForm(),
+        "allocate_form": forms.AllocateForm(
+            therapists=[(u.pk, str(u)) for u in selectors.therapists_of(patient.service)],
+            initial={"therapist": patient.allocated_therapist_id or request.user.pk},
+        ),
+        "first_contact_form": forms.DateForm(initial={"on": selectors.service_today(patient.service)}),
+        "status_form": forms.StatusForm(),
+        "consent_form": forms.ConsentForm(initial={"given_on": selectors.service_today(patient.service)}),
+        "goal_form": forms.GoalForm(prefix="goal"),
+        "employer_contact_form": forms.EmployerContactForm(prefix="employer"),
+        "certificate_form": forms.CertificateForm(prefix="certificate"),
+        "phased_step_form": forms.PhasedStepForm(prefix="phased"),
+        "work_status_form": forms.WorkStatusForm(prefix="work"),
+        "goal_statuses": forms.GoalStatusForm().fields["status"].choices,
+    }
+
+
+def _render_detail(
+    request: HttpRequest, patient: Patient, bound: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    context: dict[str, Any] = {"patient": patient, **selectors.patient_detail_context(patient)}
+    context.update(_detail_forms(patient, request))
+    context.update(bound or {})
+    return render(request, "patients/detail.html", context, status=status)
+
+
+@login_required
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = selectors.patient_for_or_404(request.user, patient_id)
+    audit_record(actor=request.user, action="patient.view", target=patient)
+    return _render_detail(request, patient)
+
+
+def _manage(request: HttpRequest, patient_id: int) -> Patient:
+    return selectors.patient_for_or_404(request.user, patient_id, "patient.manage")
+
+
+def _post_action(
+    request: HttpRequest, patient_id: int, form_name: str, form: Any,
+    act: Callable[[Patient, dict[str, Any]], Any], done: str, anchor: str = "",
+) -> HttpResponse:
+    """Validate a small form on the case page, run the service, or re-show the page."""
+    patient = _manage(request, patient_id)
+    if form.is_valid():
+        try:
+            act(patient, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + anchor)
+    return _render_detail(request, patient, {form_name: form}, status=400)
+
+
+@login_required
+@require_POST
+def referral_accept(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _manage(request, patient_id)
+    try:
+        services.referral_accept(actor=request.user, patient=patient)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, "Referral accepted.")
+    return redirect("patients:detail", patient_id=patient.pk)
+
+
+@login_required
+@require_POST
+def referral_decline(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request, patient_id, "decline_form", forms.DeclineForm(request.POST),
+        lambda p, data: services.referral_decline(actor=request.user, patient=p,
+                                                  reason=data["reason"]),
+        "Referral declined; the record and reason are kept.",
+    )
+
+
+@login_required
+@require_POST
+def patient_allocate(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _manage(request, patient_id)
+    therapists = {u.pk: u for u in selectors.therapists_of(patient.service)}
+    form = forms.AllocateForm(request.POST, therapists=[(pk, str(u)) for pk, u in therapists.items()])
+    return _post_action(
+        request, patient_id, "allocate_form", form,
+        lambda p, data: services.patient_allocate(actor=request.user, patient=p,
+                                                  therapist=therapists[data["therapist"]]),
+        "Therapist allocated.", "#allocation",
+    )
+
+
+@login_required
+@require_POST
+def first_contact(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request, patient_id, "first_contact_form", forms.DateForm(request.POST),
+        lambda p, data: services.patient_record_first_contact(actor=request.user, patient=p,
+                                                              on=data["on"]),
+        "First contact recorded.", "#targets",
+    )
+
+
+@login_required
+@require_POST
+def status_change(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request, patient_id, "status_form", forms.StatusForm(request.POST),
+        lambda p, data: services.patient_status_change(actor=request.user, patient=p,
+                                                       status=data["status"]),
+        "Case status changed.",
+    )
+
+
+@login_required
+@require_POST
+def consent_record(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request, patient_id, "consent_form", forms.ConsentForm(request.POST),
+        lambda p, data: services.consent_record(actor=request.user, patient=p, **data),
+        "Consent recorded.", "#consent",
+    )
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, patient_id: int, consent_id: int) -> HttpResponse:
+    patient = _manage(request, patient_id)
+    consent = selectors.consent_for_or_404(patient, consent_id)
+    try:
+        services.consent_withdraw(actor=request.user, consent=consent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Consent withdrawn: {consent.get_kind_display().lower()}.")
+    return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + "#consent")
+
+
+def _profile_edit(request: HttpRequest, patient_id: int, form_class: Any, title: str,
+                  **form_kwargs: Any) -> HttpResponse:
+    patient = _manage(request, patient_id)
+    form = form_class(request.POST or None, instance=patient, **form_kwargs)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_update(actor=request.user, patient=patient, changes=form.changes())
+        except ValidationError as error:
+            _add_errors(form, error)
+        except services.DuplicateReferral as error:
+            duplicate = error.existing
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{title} saved.")
+            return redirect("patients:detail", patient_id=patient.pk)
+    return render(request, "patients/profile_form.html",
+                  {"form": form, "patient": patient, "title": title, "duplicate": duplicate},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def injury_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _profile_edit(request, patient_id, forms.InjuryForm, "Injury profile")
+
+
+@login_required
+def work_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _manage(request, patient_id)
+    return _profile_edit(request, patient_id, forms.WorkForm, "Work before injury",
+                         service=patient.service)
+
+
+@login_required
+def details_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _profile_edit(request, patient_id, forms.DetailsForm, "Contact details and preferences")
+
+
+# --- Return-to-work plan --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def goal_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request, patient_id, "goal_form", forms.GoalForm(request.POST, prefix="goal"),
+        lambda p, data: services.goal_add(actor=request.user, patient=p, **data),
+        "Goal added.", "#goals",
+    )
+
+
+@login_required
+@require_POST
+def goal_update(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
+    patient = _manage(request, patient_id)
+    goal = selectors.goal_for_or_404(patient, goal_id)
+    form = forms.GoalStatusForm(request.POST)
+    if form.is_valid():
+        services.goal_update(actor=request.user, goal=goal, changes=form.cleaned_data)
+        messages.success(request, "Goal updated.")
+    else:
+        messages.error(request, "Choose a goal status.")
+    return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + "#goals")
+
+
+@login_required
+@require_POST
+def employer_contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request, patient_id, "employer_contact_form",
+        forms.EmployerContactForm(request.POST, prefix="employer"),
+        lambda p, data: services.employer_contact_add(actor=request.user, patient=p, **data),
+        "Employer contact logged.", "#employer",
+    )
+
+
+@login_required
+@require_POST
+def certificate_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request, patient_id, "certificate_form",
+        forms.CertificateForm(request.POST, prefix="certificate"),
+        lambda p, data: services.certificate_add(actor=request.user, patient=p, **data),
+        "Certificate recorded.", "#certificates",
+    )
+
+
+@login_required
+@require_POST
+def phased_step_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request, patient_id, "phased_step_form", forms.PhasedStepForm(request.POST, prefix="phased"),
+        lambda p, data: services.phased_step_add(actor=request.user, patient=p, **data),
+        "Phased-return week added.", "#phased",
+    )
+
+
+@login_required
+@require_POST
+def work_status_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request, patient_id, "work_status_form", forms.WorkStatusForm(request.POST, prefix="work"),
+        lambda p, data: services.work_status_add(actor=request.user, patient=p, **data),
+        "Work status added.", "#work-status",
+    )
+
+
+# --- CSV import (upload, preview, confirm) -------------------------------------------------
+
+IMPORT_SESSION_KEY = "patients.import"
+
+
+@login_required
+def referral_import(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "patient.manage")
+    choices = _manage_services(request.user)
+    form = forms.ImportForm(request.POST or None, request.FILES or None, services=choices)
+    context: dict[str, Any] = {"form": form, "limit": importing.MAX_LABEL,
+                               "columns": importing.COLUMNS, "required": importing.REQUIRED_COLUMNS}
+    if request.method == "POST" and request.POST.get("confirm"):
+        return _import_confirm(request, choices)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        service = form.cleaned_data["service"]
+        if upload.size > importing.MAX_BYTES:
+            form.add_error("file", f"The file is {upload.size / (1024 * 1024):.1f} MB; "
+                                   f"the limit is {importing.MAX_LABEL}.")
+        else:
+            content = upload.read()
+            report = importing.referrals_check(service=service, content=content)
+            name = f"imports/{uuid.uuid4().hex}.csv"
+            if not report.file_refused and report.valid:
+                default_storage.save(name, ContentFile(content))
+                request.session[IMPORT_SESSION_KEY] = {
+                    "name": name, "service": service.pk,
+                    "valid_rows_only": form.cleaned_data["valid_rows_only"],
+                }
+            context.update(report=report, service=service,
+                           valid_rows_only=form.cleaned_data["valid_rows_only"],
+                           preview=[p for _, p in report.valid[:20]])
+    return render(request, "patients/import.html", context,
+                  status=400 if form.errors else 200)
+
+
+def _import_confirm(request: HttpRequest, choices: Any) -> HttpResponse:
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not pending:
+        messages.error(request, "That preview has expired; upload the file again.")
+        return redirect("patients:import")
+    service = get_object_or_404(choices, pk=pending["service"])
+    try:
+        with default_storage.open(pending["name"], "rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:
+        messages.error(request, "That preview has expired; upload the file again.")
+        return redirect("patients:import")
+    finally:
+        if default_storage.exists(pending["name"]):
+            default_storage.delete(pending["name"])
+    report = importing.referrals_import(actor=request.user, service=service, content=content,
+                                        valid_rows_only=pending["valid_rows_only"])
+    if report.written:
+        skipped = f" {len(report.bad_rows)} rows with problems were skipped." if report.bad_rows else ""
+        messages.success(request, f"Imported {len(report.created)} referrals into {service}.{skipped}")
+        return redirect("patients:list")
+    form = forms.ImportForm(services=choices)
+    return render(request, "patients/import.html",
+                  {"form": form, "report": report, "service": service, "limit": importing.MAX_LABEL,
+                   "columns": importing.COLUMNS, "required": importing.REQUIRED_COLUMNS},
+                  status=400)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "patient.manage")
+    response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="referrals-template.csv"'
+    return response
+
+
+# --- Service configuration -------------------------------------------------------------
+
+
+@login_required
+def eligibility_rules(request: HttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(Service.objects.visible_to(request.user, "patient.configure"),
+                                slug=slug)
+    rules = selectors.eligibility_rules_for(service)
+    form = forms.EligibilityRulesForm(request.POST or None, instance=rules)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.eligibility_rules_update(actor=request.user, service=service,
+                                              changes=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Eligibility rules saved.")
+            return redirect("patients:rules", slug=slug)
+    return render(request, "patients/rules.html", {"form": form, "service": service},
+                  status=400 if form.errors else 200)
+
+
+# --- The patient's own page ------------------------------------------------------------
+
+
+# The matching work fills the "My peer mentor" section: a provider returns
+# {"template": ..., **context} for that patient, or None to leave it empty.
+MyMentorPanel = Callable[[HttpRequest, Patient], "dict[str, Any] | None"]
+MY_MENTOR_PANELS: list[MyMentorPanel] = []
+
+
+def register_my_mentor_panel(provider: MyMentorPanel) -> None:
+    if provider not in MY_MENTOR_PANELS:
+        MY_MENTOR_PANELS.append(provider)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    records = list(selectors.own_patient_records(request.user))
+    if not records:
+        raise Http404("No patient record")
+    audit_record(actor=request.user, action="patient.view_own", target=records[0])
+    cards = [
+        {"patient": p, "consents": list(p.consents.all()),
+         "goals": list(selectors.shared_goals(p)),
+         "mentor_panels": [panel for provider in MY_MENTOR_PANELS
+                           if (panel := provider(request, p)) is not None]}
+        for p in records
+    ]
+    return render(request, "patients/mine.html", {"cards": cards})
+
+
+@login_required
+@require_POST
+def my_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.own_consent_or_404(request.user, consent_id)
+    try:
+        services.consent_withdraw(actor=request.user, consent=consent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your consent has been withdrawn.")
+    return redirect("patients:mine")

@@ -37,8 +37,10 @@ ROWS = {
     # may see their own check-in but not acknowledge it.
     "mentors:checkin_acknowledge": Row(
         expect(404, anonymous=LOGIN, admin=302, therapist=302),
-        kwargs=lambda w: {"checkin_id": home_checkin(w).pk}, method="post",
-        data=lambda w: {}, fresh_world=True,
+        kwargs=lambda w: {"checkin_id": home_checkin(w).pk},
+        method="post",
+        data=lambda w: {},
+        fresh_world=True,
     ),
     "mentors:criteria": Row(
         expect(404, anonymous=LOGIN, admin=200), kwargs=lambda w: {"slug": w.home.slug}
@@ -66,8 +68,10 @@ ROWS = {
     "mentors:expenses_export": Row(expect(404, anonymous=LOGIN, admin=200)),
     "mentors:expense_decide": Row(
         expect(404, anonymous=LOGIN, admin=302, therapist=302),
-        kwargs=lambda w: {"claim_id": home_claim(w).pk}, method="post",
-        data=lambda w: {"decision": "approve"}, fresh_world=True,
+        kwargs=lambda w: {"claim_id": home_claim(w).pk},
+        method="post",
+        data=lambda w: {"decision": "approve"},
+        fresh_world=True,
     ),
     "mentors:expense_receipt": Row(
         expect(404, anonymous=LOGIN, admin=200, therapist=200, mentor=200),
@@ -75,12 +79,14 @@ ROWS = {
     ),
 }
 
-ROWS.update({
-    "api:mentor_list": Row(
-        expect(404, anonymous=401, admin=200, therapist=200, outsider=200), api=True
-    ),
-    "api:mentor_me": Row(expect(200, anonymous=401), api=True),
-    "api:mentor_detail": Row(
-        expect(404, anonymous=401, admin=200, therapist=200), kwargs=_mentor, api=True
-    ),
-})
+ROWS.update(
+    {
+        "api:mentor_list": Row(
+            expect(404, anonymous=401, admin=200, therapist=200, outsider=200), api=True
+        ),
+        "api:mentor_me": Row(expect(200, anonymous=401), api=True),
+        "api:mentor_detail": Row(
+            expect(404, anonymous=401, admin=200, therapist=200), kwargs=_mentor, api=True
+        ),
+    }
+)

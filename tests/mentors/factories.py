@@ -71,8 +71,11 @@ def make_ready_mentor(
     for criterion in SelectionCriterion.objects.filter(service=service, kind="recorded"):
         mentor.criterion_results.create(criterion=criterion, met=True)
     Check.objects.create(
-        mentor=mentor, kind="background", issued_on=today - dt.timedelta(days=100),
-        expires_on=today + dt.timedelta(days=900), outcome="clear",
+        mentor=mentor,
+        kind="background",
+        issued_on=today - dt.timedelta(days=100),
+        expires_on=today + dt.timedelta(days=900),
+        outcome="clear",
     )
     for module in TrainingModule.objects.filter(service=service):
         TrainingCompletion.objects.create(
@@ -90,8 +93,12 @@ def home_mentor(world: World) -> Mentor:
     """The mentor persona's own record in the home service, supervised by the therapist."""
     if "mentor_record" not in world.objects:
         world.objects["mentor_record"] = MentorFactory(
-            service=world.home, user=world.people["mentor"], status=MentorStatus.ACTIVE,
-            supervisor=world.people["therapist"], first_name="Mia", last_name="Home",
+            service=world.home,
+            user=world.people["mentor"],
+            status=MentorStatus.ACTIVE,
+            supervisor=world.people["therapist"],
+            first_name="Mia",
+            last_name="Home",
         )
     return world.objects["mentor_record"]
 
@@ -109,8 +116,11 @@ def home_claim(world: World) -> ExpenseClaim:
         from django.core.files.base import ContentFile
 
         claim = ExpenseClaim(
-            mentor=home_mentor(world), spent_on=dt.date(2024, 1, 5), purpose="Parking",
-            amount=Decimal("12.50"), receipt_content_type="application/pdf",
+            mentor=home_mentor(world),
+            spent_on=dt.date(2024, 1, 5),
+            purpose="Parking",
+            amount=Decimal("12.50"),
+            receipt_content_type="application/pdf",
         )
         claim.receipt.save("receipt", ContentFile(PDF_BYTES), save=False)
         claim.save()

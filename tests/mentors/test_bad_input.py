@@ -13,8 +13,12 @@ from alongside.mentors import services
 from alongside.mentors.models import Check, ExpenseClaim, Mentor
 from tests.mentors.factories import PDF_BYTES, MentorFactory, home_mentor
 
-GOOD: dict[str, Any] = {"first_name": "Ada", "last_name": "Lee", "injury_category": "sci",
-                        "capacity": 2}
+GOOD: dict[str, Any] = {
+    "first_name": "Ada",
+    "last_name": "Lee",
+    "injury_category": "sci",
+    "capacity": 2,
+}
 
 
 @pytest.mark.parametrize(
@@ -30,25 +34,37 @@ GOOD: dict[str, Any] = {"first_name": "Ada", "last_name": "Lee", "injury_categor
         ({"contact_modes": ["carrier pigeon"]}, "contact_modes", "contact mode"),
         ({"availability": ["someday"]}, "availability", "availability slot"),
         ({"willing_categories": ["burns"]}, "willing_categories", "injury category"),
-        ({"returned_to_work_on": dt.date(2019, 1, 1), "date_of_injury": dt.date(2020, 1, 1)},
-         "returned_to_work_on", "before the date of injury"),
+        (
+            {"returned_to_work_on": dt.date(2019, 1, 1), "date_of_injury": dt.date(2020, 1, 1)},
+            "returned_to_work_on",
+            "before the date of injury",
+        ),
     ],
 )
 def test_service_refuses_bad_profile(world, frozen, values, field, words) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError) as refused:
-        services.mentor_create(actor=world.people["therapist"], service=world.home,
-                               values={**GOOD, **values})
+        services.mentor_create(
+            actor=world.people["therapist"], service=world.home, values={**GOOD, **values}
+        )
     assert words in " ".join(refused.value.message_dict[field])
     assert not Mentor.objects.exists()
 
 
 def test_the_form_names_the_field_and_saves_nothing(world, frozen) -> None:  # type: ignore[no-untyped-def]
     client = world.client_for("therapist")
-    response = client.post("/mentors/new/", {
-        "first_name": "Ada", "last_name": "Lee", "injury_category": "sci", "capacity": "25",
-        "date_of_injury": "2030-01-01", "travel_radius_km": "20", "supervision_every_weeks": "4",
-        "icd10_codes": "S14.1, Q99",
-    })
+    response = client.post(
+        "/mentors/new/",
+        {
+            "first_name": "Ada",
+            "last_name": "Lee",
+            "injury_category": "sci",
+            "capacity": "25",
+            "date_of_injury": "2030-01-01",
+            "travel_radius_km": "20",
+            "supervision_every_weeks": "4",
+            "icd10_codes": "S14.1, Q99",
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "The date of injury cannot be in the future." in page
@@ -59,13 +75,23 @@ def test_the_form_names_the_field_and_saves_nothing(world, frozen) -> None:  # t
 def test_check_expiry_before_issue_is_refused(world, frozen) -> None:  # type: ignore[no-untyped-def]
     mentor = MentorFactory(service=world.home)
     with pytest.raises(ValidationError) as refused:
-        services.check_add(actor=world.people["therapist"], mentor=mentor, kind="background",
-                           issued_on=dt.date(2025, 1, 1), expires_on=dt.date(2024, 12, 31))
+        services.check_add(
+            actor=world.people["therapist"],
+            mentor=mentor,
+            kind="background",
+            issued_on=dt.date(2025, 1, 1),
+            expires_on=dt.date(2024, 12, 31),
+        )
     assert "expires_on" in refused.value.message_dict
-    response = world.client_for("therapist").post(f"/mentors/{mentor.pk}/checks/", {
-        "kind": "background", "outcome": "clear", "issued_on": "2025-01-01",
-        "expires_on": "2024-12-31",
-    })
+    response = world.client_for("therapist").post(
+        f"/mentors/{mentor.pk}/checks/",
+        {
+            "kind": "background",
+            "outcome": "clear",
+            "issued_on": "2025-01-01",
+            "expires_on": "2024-12-31",
+        },
+    )
     assert response.status_code == 400
     assert "The expiry date cannot be before the issue date." in response.content.decode()
     assert not Check.objects.exists()
@@ -73,15 +99,22 @@ def test_check_expiry_before_issue_is_refused(world, frozen) -> None:  # type: i
 
 def _claim(world, receipt):  # type: ignore[no-untyped-def]
     home_mentor(world)
-    return world.client_for("mentor").post("/mentors/me/expenses/new/", {
-        "spent_on": "2025-06-01", "purpose": "Parking", "amount": "9.50", "receipt": receipt,
-    })
+    return world.client_for("mentor").post(
+        "/mentors/me/expenses/new/",
+        {
+            "spent_on": "2025-06-01",
+            "purpose": "Parking",
+            "amount": "9.50",
+            "receipt": receipt,
+        },
+    )
 
 
 def test_receipt_must_really_be_an_image_or_pdf(world, frozen) -> None:  # type: ignore[no-untyped-def]
     # Named and labelled as a PDF, but it is an HTML page: the content decides.
-    fake = SimpleUploadedFile("receipt.pdf", b"<html><script>alert(1)</script>",
-                              content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "receipt.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf"
+    )
     response = _claim(world, fake)
     assert response.status_code == 400
     assert "must be a photo (JPEG, PNG, GIF or WebP) or a PDF" in response.content.decode()
@@ -89,8 +122,9 @@ def test_receipt_must_really_be_an_image_or_pdf(world, frozen) -> None:  # type:
 
 
 def test_receipt_over_5_mb_is_refused(world, frozen) -> None:  # type: ignore[no-untyped-def]
-    big = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * (5 * 1024 * 1024),
-                             content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "big.pdf", PDF_BYTES + b"0" * (5 * 1024 * 1024), content_type="application/pdf"
+    )
     response = _claim(world, big)
     assert response.status_code == 400
     assert "larger than 5 MB" in response.content.decode()

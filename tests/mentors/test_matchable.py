@@ -17,8 +17,9 @@ def ready(world, frozen):  # type: ignore[no-untyped-def]
     TrainingModuleFactory(service=world.home, title="Safeguarding", recertify_months=12)
     world.home.supervision_grace_days = 14
     world.home.save()
-    return make_ready_mentor(service=world.home, today=frozen, status="active",
-                             supervisor=world.people["therapist"])
+    return make_ready_mentor(
+        service=world.home, today=frozen, status="active", supervisor=world.people["therapist"]
+    )
 
 
 def _agree(mentor: Mentor, today: dt.date) -> bool:
@@ -78,8 +79,14 @@ def test_paused_and_pipeline_mentors_are_not_matchable(ready, world, frozen) -> 
 
 def test_a_new_required_module_makes_everyone_unmatchable_until_done(ready, world, frozen) -> None:  # type: ignore[no-untyped-def]
     services.training_module_save(
-        actor=world.people["admin"], service=world.home,
-        values={"title": "New rule", "required": True, "recertify_months": None,
-                "description": "", "order": 9},
+        actor=world.people["admin"],
+        service=world.home,
+        values={
+            "title": "New rule",
+            "required": True,
+            "recertify_months": None,
+            "description": "",
+            "order": 9,
+        },
     )
     assert not _agree(ready, frozen)

@@ -44,13 +44,16 @@ def test_it_walks_enquiry_to_training_one_step_at_a_time(programme) -> None:  # 
 def test_it_refuses_skipping_a_step(programme) -> None:  # type: ignore[no-untyped-def]
     mentor = MentorFactory(service=programme.home)
     with pytest.raises(ProgrammeRuleError, match="cannot go from enquiry to checks"):
-        services.mentor_advance(actor=programme.people["therapist"], mentor=mentor, to_status="checks")
+        services.mentor_advance(
+            actor=programme.people["therapist"], mentor=mentor, to_status="checks"
+        )
     assert Mentor.objects.get(pk=mentor.pk).status == "enquiry"
 
 
 def test_activation_refuses_and_lists_everything_missing(programme, frozen) -> None:  # type: ignore[no-untyped-def]
-    mentor = MentorFactory(service=programme.home, status="training",
-                           date_of_injury=frozen - dt.timedelta(days=100))
+    mentor = MentorFactory(
+        service=programme.home, status="training", date_of_injury=frozen - dt.timedelta(days=100)
+    )
     with pytest.raises(ProgrammeRuleError) as refused:
         services.mentor_activate(actor=programme.people["therapist"], mentor=mentor)
     problems = refused.value.problems
@@ -65,8 +68,9 @@ def test_activation_refuses_and_lists_everything_missing(programme, frozen) -> N
 
 def test_activation_refuses_an_expired_check(programme, frozen) -> None:  # type: ignore[no-untyped-def]
     mentor = make_ready_mentor(service=programme.home, today=frozen)
-    mentor.checks.update(issued_on=frozen - dt.timedelta(days=800),
-                         expires_on=frozen - dt.timedelta(days=1))
+    mentor.checks.update(
+        issued_on=frozen - dt.timedelta(days=800), expires_on=frozen - dt.timedelta(days=1)
+    )
     with pytest.raises(ProgrammeRuleError, match="expired on 14 Jun 2025"):
         services.mentor_activate(actor=programme.people["therapist"], mentor=mentor)
 
@@ -79,8 +83,9 @@ def test_activation_refuses_lapsed_training(programme, frozen) -> None:  # type:
 
 
 def test_activation_succeeds_when_everything_is_in_place(programme, frozen) -> None:  # type: ignore[no-untyped-def]
-    mentor = make_ready_mentor(service=programme.home, today=frozen,
-                               user=programme.people["patient"])
+    mentor = make_ready_mentor(
+        service=programme.home, today=frozen, user=programme.people["patient"]
+    )
     active = services.mentor_activate(actor=programme.people["therapist"], mentor=mentor)
     assert active.status == MentorStatus.ACTIVE
     # First supervision is due one cadence after activation.

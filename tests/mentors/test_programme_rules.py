@@ -40,8 +40,10 @@ def test_only_the_pipeline_reaches_active() -> None:
     assert reach == {"training", "paused"}
 
 
-@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 1, 1)),
-       st.integers(min_value=0, max_value=400))
+@given(
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 1, 1)),
+    st.integers(min_value=0, max_value=400),
+)
 def test_add_months_then_whole_months_between_round_trips(start: dt.date, months: int) -> None:
     assert rules.whole_months_between(start, rules.add_months(start, months)) == months
 
@@ -75,7 +77,9 @@ def test_criteria_problems_name_each_missing_required_criterion() -> None:
 
 def _check(kind: str, issued: str, expires: str | None, outcome: str = "clear") -> rules.CheckFact:
     return rules.CheckFact(
-        kind, dt.date.fromisoformat(issued), dt.date.fromisoformat(expires) if expires else None,
+        kind,
+        dt.date.fromisoformat(issued),
+        dt.date.fromisoformat(expires) if expires else None,
         outcome,
     )
 
@@ -95,11 +99,16 @@ def test_checks_need_a_clear_background_check() -> None:
     assert rules.checks_valid_until([_check("reference", "2024-01-01", None)]) is None
     pending = [_check("background", "2025-01-01", "2028-01-01", "pending")]
     assert rules.checks_valid_until(pending) is None
-    assert rules.check_problems(pending, TODAY) == ["The police / background check is still pending"]
+    assert rules.check_problems(pending, TODAY) == [
+        "The police / background check is still pending"
+    ]
 
 
 def test_expired_check_is_a_problem_and_expiring_soon_is_listed() -> None:
-    checks = [_check("background", "2022-06-01", "2025-06-01"), _check("wwvp", "2020-01-01", "2025-07-01")]
+    checks = [
+        _check("background", "2022-06-01", "2025-06-01"),
+        _check("wwvp", "2020-01-01", "2025-07-01"),
+    ]
     assert rules.check_problems(checks, TODAY) == [
         "The police / background check expired on 01 Jun 2025"
     ]
@@ -107,10 +116,16 @@ def test_expired_check_is_a_problem_and_expiring_soon_is_listed() -> None:
 
 
 def test_training_valid_until_and_lapsed_modules() -> None:
-    modules = [rules.Module(1, "Intro", True), rules.Module(2, "Safeguarding", True, 12),
-               rules.Module(3, "Optional", False, 6)]
-    done = [rules.Completion(1, dt.date(2020, 1, 1)), rules.Completion(2, dt.date(2024, 6, 1)),
-            rules.Completion(2, dt.date(2023, 1, 1))]
+    modules = [
+        rules.Module(1, "Intro", True),
+        rules.Module(2, "Safeguarding", True, 12),
+        rules.Module(3, "Optional", False, 6),
+    ]
+    done = [
+        rules.Completion(1, dt.date(2020, 1, 1)),
+        rules.Completion(2, dt.date(2024, 6, 1)),
+        rules.Completion(2, dt.date(2023, 1, 1)),
+    ]
     assert rules.training_valid_until(modules, done) == dt.date(2025, 5, 31)
     statuses = rules.training_statuses(modules, done, TODAY)
     assert [s.state for s in statuses] == ["done", "lapsed", "optional"]
@@ -136,8 +151,10 @@ def test_matchability_gives_every_reason() -> None:
     assert rules.matchability(ok, TODAY, 14) == rules.Matchability(True, [])
 
 
-@pytest.mark.parametrize(("score", "talk", "flag"), [(1, False, True), (2, False, True),
-                                                     (3, False, False), (5, True, True)])
+@pytest.mark.parametrize(
+    ("score", "talk", "flag"),
+    [(1, False, True), (2, False, True), (3, False, False), (5, True, True)],
+)
 def test_checkin_alert_rule(score: int, talk: bool, flag: bool) -> None:
     assert rules.checkin_needs_attention(score, talk) is flag
 

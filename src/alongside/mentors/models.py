@@ -89,8 +89,8 @@ class MentorQuerySet(ServiceScopedQuerySet):
             return self.none()
         return self.filter(user=user, service_id__in=policy.service_ids(user, "mentor.view_own"))
 
-    def with_capacity_left(self) -> MentorQuerySet:
-        return self.annotate(capacity_left=F("capacity") - F("mentee_count"))
+    def with_places_free(self) -> MentorQuerySet:
+        return self.annotate(places_free=F("capacity") - F("mentee_count"))
 
     def matchable(self, today: dt.date) -> MentorQuerySet:
         """Mentors who may take a *new* mentee today (see docs/mentors.md).

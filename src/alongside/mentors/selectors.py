@@ -54,7 +54,7 @@ def mentors_for_list(user: User, filters: MentorFilters, today: dt.date) -> Ment
     if filters.injury_category:
         qs = qs.filter(injury_category=filters.injury_category)
     if filters.capacity_left is not None:
-        qs = qs.with_capacity_left().filter(capacity_left__gte=filters.capacity_left)
+        qs = qs.with_places_free().filter(places_free__gte=filters.capacity_left)
     if filters.supervision == "overdue":
         qs = qs.filter(status__in=CURRENT, supervision_due_on__lt=today)
     elif filters.supervision == "due":

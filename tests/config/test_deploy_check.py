@@ -16,7 +16,10 @@ PRODUCTION = {
 
 
 def _check(extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALONGSIDE_", "DATABASE_URL"))}
+    # A clean production-like environment: nothing from the test run leaks in
+    # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, for one).
+    leaks = ("ALONGSIDE_", "DATABASE_URL", "DJANGO_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(leaks)}
     env.update(extra, ALONGSIDE_DATA_DIR=str(tmp_path))
     return subprocess.run(
         [

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from alongside.accounts import policy
 from alongside.audit.services import audit_record
@@ -161,14 +161,14 @@ def patient_detail(request: HttpRequest, patient_id: int) -> dict[str, Any]:
 
 @router.post("/referrals", response={201: PatientOut, 409: ProblemOut, 422: ProblemOut},
              url_name="referral_create", summary="Record a new referral")
-def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, dict[str, Any]]:
+def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, Any]]:
     service = get_object_or_404(Service.objects.visible_to(request.user, "patient.manage"),
                                 slug=payload.service)
     data = payload.dict(exclude={"service"})
     try:
         patient = services.referral_create(actor=request.user, service=service, data=data)
     except ValidationError as error:
-        return 422, {"detail": "The referral has problems.", "errors": error.message_dict}
+        return Status(422, {"detail": "The referral has problems.", "errors": error.message_dict})
     except services.DuplicateReferral as error:
-        return 409, {"detail": str(error), "existing_id": error.existing.pk}
-    return 201, _full(patient)
+        return Status(409, {"detail": str(error), "existing_id": error.existing.pk})
+    return Status(201, _full(patient))

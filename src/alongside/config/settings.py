@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "alongside.accounts.context_processors.navigation",
+                "alongside.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -194,6 +195,12 @@ EMAIL_HOST_USER = env_str("ALONGSIDE_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("ALONGSIDE_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("ALONGSIDE_EMAIL_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("ALONGSIDE_FROM_EMAIL", "Alongside <no-reply@alongside.invalid>")
+# Text messages (notifications app): a class with send(to, body); console by default.
+ALONGSIDE_SMS_BACKEND = env_str(
+    "ALONGSIDE_SMS_BACKEND", "alongside.notifications.sms.ConsoleSmsBackend"
+)
+# Where people reach this site, for links in e-mails and texts (e.g. https://alongside.example).
+ALONGSIDE_SITE_URL = env_str("ALONGSIDE_SITE_URL").rstrip("/")
 
 # --- Static files.
 STATIC_URL = "/static/"

@@ -8,6 +8,11 @@ def _therapist_token(world):  # type: ignore[no-untyped-def]
     return {"token_id": world.objects["token"].pk}
 
 
+def _therapist_membership(world):  # type: ignore[no-untyped-def]
+    membership = world.people["therapist"].memberships.get(service=world.home)
+    return {"slug": world.home.slug, "membership_id": membership.pk}
+
+
 ROWS = {
     "accounts:home": Row(expect(200, anonymous=LOGIN)),
     "accounts:login": Row(expect(302, anonymous=200)),  # signed-in people go home
@@ -27,6 +32,15 @@ ROWS = {
     "accounts:token_revoke": Row(
         expect(404, anonymous=LOGIN, therapist=302),
         kwargs=_therapist_token,
+        method="post",
+        fresh_world=True,
+    ),
+    "accounts:people": Row(
+        expect(404, anonymous=LOGIN, admin=200), kwargs=lambda world: {"slug": world.home.slug}
+    ),
+    "accounts:membership_remove": Row(
+        expect(404, anonymous=LOGIN, admin=302),
+        kwargs=_therapist_membership,
         method="post",
         fresh_world=True,
     ),

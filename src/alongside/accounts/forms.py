@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from alongside.accounts.models import Role
 from alongside.accounts.tasks import send_email
 
 
@@ -47,6 +48,12 @@ class TokenCodeForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class PersonInviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail")
+    full_name = forms.CharField(label="Full name", max_length=200)
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
 
 
 class ApiTokenForm(forms.Form):

@@ -6,7 +6,20 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from alongside.accounts.models import ApiToken, User, hash_token
+from alongside.accounts.models import ApiToken, Membership, User, hash_token
+
+
+def memberships_of_service(service_id: int) -> QuerySet[Membership]:
+    """Members of one service; callers check membership.manage first."""
+    return (
+        Membership.objects.filter(service_id=service_id)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+
+
+def membership_in_service_or_404(service_id: int, membership_id: int) -> Membership:
+    return get_object_or_404(memberships_of_service(service_id), pk=membership_id)
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:

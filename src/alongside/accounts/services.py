@@ -38,6 +38,63 @@ def membership_grant(
     return membership
 
 
+class MembershipError(ValueError):
+    """A membership change that would leave the service in a bad state."""
+
+
+def person_invite(
+    *, actor: User, service: Service, email: str, full_name: str, role: str, base_url: str
+) -> Membership:
+    """Give someone a role in a service, creating their account if needed.
+
+    A new account has no password; the person gets an e-mail (sent by the task
+    worker) with a one-time link to choose one.
+    """
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from alongside.accounts.tasks import send_email
+
+    policy.require(actor, "membership.manage", service)
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        created = user is None
+        if user is None:
+            user = user_create(email=email, password=None, full_name=full_name.strip(), actor=actor)
+        membership = membership_grant(user=user, service=service, role=role, actor=actor)
+        if created:
+            link = base_url.rstrip("/") + reverse(
+                "accounts:password_reset_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            )
+            send_email.enqueue(
+                to=[user.email],
+                subject=f"You have been added to {service.name} on Alongside",
+                body=(
+                    f"{actor.display_name} added you to {service.name} on Alongside as "
+                    f"{membership.get_role_display().lower()}.\n\n"
+                    f"Choose your password here (the link works once):\n{link}\n"
+                ),
+            )
+    return membership
+
+
+def membership_revoke(*, actor: User, membership: Membership) -> None:
+    policy.require(actor, "membership.manage", membership.service)
+    if membership.user_id == actor.pk and membership.role == "admin":
+        raise MembershipError("You cannot remove your own service-manager role.")
+    with transaction.atomic():
+        audit_record(actor=actor, action="membership.revoke", target=membership, fields=["role"])
+        membership.delete()
+    policy.forget(membership.user)
+
+
 def totp_device_start(*, user: User) -> TOTPDevice:
     """An unconfirmed device to show as a QR code until the first code proves it works."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()

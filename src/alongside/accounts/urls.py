@@ -67,5 +67,11 @@ urlpatterns = [
     path("accounts/2fa/setup/", views.second_factor_setup, name="2fa_setup"),
     path("accounts/2fa/verify/", views.second_factor_verify, name="2fa_verify"),
     path("accounts/tokens/", views.api_tokens, name="tokens"),
+    path("services/<slug:slug>/people/", views.people, name="people"),
+    path(
+        "services/<slug:slug>/people/<int:membership_id>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
     path("accounts/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="token_revoke"),
 ]

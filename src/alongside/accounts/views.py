@@ -12,7 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alongside.accounts import home as home_panels
 from alongside.accounts import policy, selectors, services
-from alongside.accounts.forms import ApiTokenForm, TokenCodeForm
+from alongside.accounts.forms import ApiTokenForm, PersonInviteForm, TokenCodeForm
+from alongside.organisations.selectors import service_for_or_404
 
 
 @login_required
@@ -98,6 +99,47 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.api_token_revoke(user=request.user, token=token)
     messages.success(request, f"The token “{token.name}” no longer works.")
     return redirect("accounts:tokens")
+
+
+@login_required
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    service = service_for_or_404(request.user, slug, "membership.manage")
+    form = PersonInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = services.person_invite(
+            actor=request.user,
+            service=service,
+            base_url=request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
+        messages.success(
+            request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
+        )
+        return redirect("accounts:people", slug=slug)
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "service": service,
+            "form": form,
+            "memberships": selectors.memberships_of_service(service.pk),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    service = service_for_or_404(request.user, slug, "membership.manage")
+    membership = selectors.membership_in_service_or_404(service.pk, membership_id)
+    try:
+        services.membership_revoke(actor=request.user, membership=membership)
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{membership.user.email} no longer has that role.")
+    return redirect("accounts:people", slug=slug)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from tests.access import LOGIN, Row, expect
-from tests.personas import World
 from tests.patients.factories import ConsentFactory, GoalFactory, PatientFactory
+from tests.personas import World
 
 STAFF_PAGE = expect(404, anonymous=LOGIN, admin=200, therapist=200, outsider=200)
 CASE_PAGE = expect(404, anonymous=LOGIN, admin=200, therapist=200)
@@ -48,44 +48,74 @@ ROWS = {
     "patients:referral_create": Row(STAFF_PAGE),
     "patients:import": Row(STAFF_PAGE),
     "patients:import_template": Row(STAFF_PAGE),
-    "patients:rules": Row(expect(404, anonymous=LOGIN, admin=200),
-                          kwargs=lambda world: {"slug": world.home.slug}),
-    "patients:mine": Row(expect(404, anonymous=LOGIN, patient=200),
-                         kwargs=lambda world: (patient(world), {})[1]),
+    "patients:rules": Row(
+        expect(404, anonymous=LOGIN, admin=200), kwargs=lambda world: {"slug": world.home.slug}
+    ),
+    "patients:mine": Row(
+        expect(404, anonymous=LOGIN, patient=200), kwargs=lambda world: (patient(world), {})[1]
+    ),
     "patients:my_consent_withdraw": Row(
         expect(404, anonymous=LOGIN, patient=302),
-        kwargs=lambda world: {"consent_id": consent_kwargs(world)["consent_id"]}, **post(),
+        kwargs=lambda world: {"consent_id": consent_kwargs(world)["consent_id"]},
+        **post(),
     ),
     "patients:detail": Row(CASE_PAGE, kwargs=pid),
     "patients:accept": Row(CASE_POST, kwargs=pid, **post()),
     "patients:decline": Row(CASE_POST, kwargs=pid, **post({"reason": "Not working"})),
-    "patients:allocate": Row(CASE_POST, kwargs=pid, method="post", fresh_world=True,
-                             data=lambda world: {"therapist": world.people["therapist"].pk}),
+    "patients:allocate": Row(
+        CASE_POST,
+        kwargs=pid,
+        method="post",
+        fresh_world=True,
+        data=lambda world: {"therapist": world.people["therapist"].pk},
+    ),
     "patients:first_contact": Row(CASE_POST, kwargs=pid, **post({"on": TODAY})),
     "patients:status": Row(CASE_POST, kwargs=pid, **post({"status": "discharged"})),
-    "patients:consent_record": Row(CASE_POST, kwargs=pid, **post(
-        {"kind": "research", "given_on": TODAY, "how_given": "verbal"})),
+    "patients:consent_record": Row(
+        CASE_POST,
+        kwargs=pid,
+        **post({"kind": "research", "given_on": TODAY, "how_given": "verbal"}),
+    ),
     "patients:consent_withdraw": Row(CASE_POST, kwargs=consent_kwargs, **post()),
     "patients:injury_edit": Row(CASE_PAGE, kwargs=pid),
     "patients:work_edit": Row(CASE_PAGE, kwargs=pid),
     "patients:details_edit": Row(CASE_PAGE, kwargs=pid),
     "patients:goal_add": Row(CASE_POST, kwargs=pid, **post({"goal-text": "Drive again"})),
     "patients:goal_update": Row(CASE_POST, kwargs=goal_kwargs, **post({"status": "achieved"})),
-    "patients:employer_contact_add": Row(CASE_POST, kwargs=pid, **post(
-        {"employer-on": TODAY, "employer-who": "Jo, manager", "employer-summary": "Call"})),
-    "patients:certificate_add": Row(CASE_POST, kwargs=pid, **post(
-        {"certificate-from_date": TODAY, "certificate-to_date": TODAY,
-         "certificate-capacity": "modified"})),
-    "patients:phased_step_add": Row(CASE_POST, kwargs=pid, **post(
-        {"phased-week_starting": TODAY, "phased-hours": "12"})),
-    "patients:work_status_add": Row(CASE_POST, kwargs=pid, **post(
-        {"work-from_date": TODAY, "work-status": "on_leave"})),
-    "api:patient_list": Row(expect(404, anonymous=401, admin=200, therapist=200, outsider=200),
-                            api=True),
-    "api:patient_detail": Row(expect(404, anonymous=401, admin=200, therapist=200), kwargs=pid,
-                              api=True),
+    "patients:employer_contact_add": Row(
+        CASE_POST,
+        kwargs=pid,
+        **post({"employer-on": TODAY, "employer-who": "Jo, manager", "employer-summary": "Call"}),
+    ),
+    "patients:certificate_add": Row(
+        CASE_POST,
+        kwargs=pid,
+        **post(
+            {
+                "certificate-from_date": TODAY,
+                "certificate-to_date": TODAY,
+                "certificate-capacity": "modified",
+            }
+        ),
+    ),
+    "patients:phased_step_add": Row(
+        CASE_POST, kwargs=pid, **post({"phased-week_starting": TODAY, "phased-hours": "12"})
+    ),
+    "patients:work_status_add": Row(
+        CASE_POST, kwargs=pid, **post({"work-from_date": TODAY, "work-status": "on_leave"})
+    ),
+    "api:patient_list": Row(
+        expect(404, anonymous=401, admin=200, therapist=200, outsider=200), api=True
+    ),
+    "api:patient_detail": Row(
+        expect(404, anonymous=401, admin=200, therapist=200), kwargs=pid, api=True
+    ),
     # The matrix client posts form data, which a JSON endpoint refuses before any
     # scope check; tests/patients/test_api.py posts real JSON per persona.
-    "api:referral_create": Row(expect(400, anonymous=401), api=True, method="post",
-                               data=lambda world: {"service": world.home.slug}),
+    "api:referral_create": Row(
+        expect(400, anonymous=401),
+        api=True,
+        method="post",
+        data=lambda world: {"service": world.home.slug},
+    ),
 }

@@ -26,8 +26,11 @@ def _rows(n: int) -> list[dict[str, str]]:
     for i in range(n):
         row = dict(importing.EXAMPLE_ROW)
         row.update(
-            hospital_number=f"MRN{i:06d}", given_name=f"Given{i}", family_name=f"Family{i}",
-            date_of_injury=base.isoformat(), date_of_admission=base.isoformat(),
+            hospital_number=f"MRN{i:06d}",
+            given_name=f"Given{i}",
+            family_name=f"Family{i}",
+            date_of_injury=base.isoformat(),
+            date_of_admission=base.isoformat(),
             date_of_referral=(base + timedelta(days=5)).isoformat(),
         )
         rows.append(row)
@@ -69,7 +72,9 @@ def _run(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_three_bad_rows_in_a_thousand_stop_the_whole_import(service, thousand_with_three_bad) -> None:
+def test_three_bad_rows_in_a_thousand_stop_the_whole_import(
+    service, thousand_with_three_bad
+) -> None:
     events_before = AuditEvent.objects.count()
     code, _, err = _run(str(thousand_with_three_bad), "--service", service.slug)
     assert code == 1
@@ -82,8 +87,12 @@ def test_three_bad_rows_in_a_thousand_stop_the_whole_import(service, thousand_wi
     assert AuditEvent.objects.count() == events_before
 
 
-def test_valid_rows_only_imports_the_997_and_reports_the_3(service, thousand_with_three_bad) -> None:
-    code, out, err = _run(str(thousand_with_three_bad), "--service", service.slug, "--valid-rows-only")
+def test_valid_rows_only_imports_the_997_and_reports_the_3(
+    service, thousand_with_three_bad
+) -> None:
+    code, out, err = _run(
+        str(thousand_with_three_bad), "--service", service.slug, "--valid-rows-only"
+    )
     assert code == 0
     assert Patient.objects.filter(service=service).count() == 997
     assert "Imported 997" in out
@@ -136,12 +145,16 @@ def test_a_file_over_10_mb_is_refused_stating_the_limit(service, tmp_path: Path)
 
 def test_duplicates_in_the_database_and_in_the_file_are_reported(service) -> None:
     rows = _rows(3)
-    existing = PatientFactory(service=service, hospital_number="MRN000000",
-                              date_of_injury=date.fromisoformat(rows[0]["date_of_injury"]))
+    existing = PatientFactory(
+        service=service,
+        hospital_number="MRN000000",
+        date_of_injury=date.fromisoformat(rows[0]["date_of_injury"]),
+    )
     rows[2]["hospital_number"] = "MRN000001"
     report = importing.referrals_check(service=service, content=_csv(rows))
     assert report.lines() == [
-        f"row 2: hospital_number: already referred with this date of injury (patient #{existing.pk})",
+        "row 2: hospital_number: already referred with this date of injury "
+        f"(patient #{existing.pk})",
         "row 4: hospital_number: same hospital number and date of injury as row 3",
     ]
 

@@ -22,8 +22,11 @@ DUE = dt.date(2025, 1, 17)
 
 def _case(world):
     return PatientFactory(
-        service=world.home, date_of_injury=dt.date(2025, 1, 2), date_of_admission=dt.date(2025, 1, 2),
-        date_of_referral=REFERRED, allocated_therapist=world.people["therapist"],
+        service=world.home,
+        date_of_injury=dt.date(2025, 1, 2),
+        date_of_admission=dt.date(2025, 1, 2),
+        date_of_referral=REFERRED,
+        allocated_therapist=world.people["therapist"],
     )
 
 

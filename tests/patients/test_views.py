@@ -42,26 +42,40 @@ def test_referral_form_saves_and_the_duplicate_is_linked(world) -> None:
     client = world.client_for("therapist")
     injured = date.today() - timedelta(days=20)
     data = {
-        "service": world.home.pk, "given_name": "Ana", "family_name": "Silva",
-        "date_of_birth": "1985-01-02", "hospital_number": "UR9", "date_of_injury": injured,
-        "date_of_referral": injured + timedelta(days=2), "icd10_codes": "S06.5, S82.2",
+        "service": world.home.pk,
+        "given_name": "Ana",
+        "family_name": "Silva",
+        "date_of_birth": "1985-01-02",
+        "hospital_number": "UR9",
+        "date_of_injury": injured,
+        "date_of_referral": injured + timedelta(days=2),
+        "icd10_codes": "S06.5, S82.2",
     }
     response = client.post(reverse("patients:referral_create"), data)
     patient = Patient.objects.get()
     assert response.status_code == 302 and patient.icd10_codes == ["S06.5", "S82.2"]
     response = client.post(reverse("patients:referral_create"), data)
     assert response.status_code == 400
-    assert reverse("patients:detail", kwargs={"patient_id": patient.pk}) in response.content.decode()
+    assert (
+        reverse("patients:detail", kwargs={"patient_id": patient.pk}) in response.content.decode()
+    )
     assert Patient.objects.count() == 1
 
 
 def test_referral_form_names_the_bad_field(world) -> None:
     client = world.client_for("therapist")
-    response = client.post(reverse("patients:referral_create"), {
-        "service": world.home.pk, "given_name": "A", "family_name": "B",
-        "date_of_birth": "1985-01-02", "date_of_injury": "2025-03-10",
-        "date_of_referral": "2025-03-01", "icd10_codes": "Q99",
-    })
+    response = client.post(
+        reverse("patients:referral_create"),
+        {
+            "service": world.home.pk,
+            "given_name": "A",
+            "family_name": "B",
+            "date_of_birth": "1985-01-02",
+            "date_of_injury": "2025-03-10",
+            "date_of_referral": "2025-03-01",
+            "icd10_codes": "Q99",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert "The referral date is before the date of injury." in body
@@ -79,7 +93,8 @@ def test_case_page_shows_the_checklist_and_is_audited(world) -> None:
 def test_goal_with_errors_re_shows_the_case_page(world) -> None:
     patient = PatientFactory(service=world.home)
     response = world.client_for("therapist").post(
-        reverse("patients:goal_add", args=[patient.pk]), {"goal-text": ""})
+        reverse("patients:goal_add", args=[patient.pk]), {"goal-text": ""}
+    )
     assert response.status_code == 400 and "This field is required" in response.content.decode()
 
 
@@ -111,9 +126,13 @@ def test_patients_own_page_shows_shared_goals_only_and_withdraws(world) -> None:
 def test_api_creates_a_referral_in_scope_only(world) -> None:
     injured = date.today() - timedelta(days=20)
     payload = {
-        "service": world.home.slug, "given_name": "Ana", "family_name": "Silva",
-        "date_of_birth": "1985-01-02", "date_of_injury": injured.isoformat(),
-        "date_of_referral": (injured + timedelta(days=1)).isoformat(), "icd10_codes": ["S14.1"],
+        "service": world.home.slug,
+        "given_name": "Ana",
+        "family_name": "Silva",
+        "date_of_birth": "1985-01-02",
+        "date_of_injury": injured.isoformat(),
+        "date_of_referral": (injured + timedelta(days=1)).isoformat(),
+        "icd10_codes": ["S14.1"],
         "hospital_number": "API1",
     }
     url = reverse("api:referral_create")
@@ -121,8 +140,11 @@ def test_api_creates_a_referral_in_scope_only(world) -> None:
     def post(persona: str, body: dict) -> int:
         token = world.token_for(persona)
         response = world.client_for("anonymous").post(
-            url, json.dumps(body), content_type="application/json",
-            headers={"Authorization": f"Bearer {token}"})
+            url,
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
         return response.status_code, response.json()
 
     assert post("outsider", payload)[0] == 404

@@ -105,9 +105,14 @@ class ProblemOut(Schema):
 
 def _summary(p: Patient) -> dict[str, Any]:
     return {
-        "id": p.pk, "service": p.service.slug, "given_name": p.given_name,
-        "family_name": p.family_name, "status": p.status, "hospital_number": p.hospital_number,
-        "date_of_injury": p.date_of_injury, "date_of_referral": p.date_of_referral,
+        "id": p.pk,
+        "service": p.service.slug,
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "status": p.status,
+        "hospital_number": p.hospital_number,
+        "date_of_injury": p.date_of_injury,
+        "date_of_referral": p.date_of_referral,
         "injury_category": p.injury_category,
         "allocated_therapist": p.allocated_therapist.email if p.allocated_therapist else None,
     }
@@ -125,45 +130,71 @@ def _full(p: Patient) -> dict[str, Any]:
         **{f: getattr(p, f) for f in fields},
         "hours_per_week": float(p.hours_per_week) if p.hours_per_week is not None else None,
         "eligibility": [
-            {"rule": r.rule, "label": r.label, "outcome": r.outcome.value,
-             "explanation": r.explanation}
+            {
+                "rule": r.rule,
+                "label": r.label,
+                "outcome": r.outcome.value,
+                "explanation": r.explanation,
+            }
             for r in selectors.eligibility_of(p).results
         ],
         "targets": [
-            {"key": t.key, "label": t.label, "due_on": t.due_on, "done_on": t.done_on,
-             "state": t.state.value}
+            {
+                "key": t.key,
+                "label": t.label,
+                "due_on": t.due_on,
+                "done_on": t.done_on,
+                "state": t.state.value,
+            }
             for t in selectors.targets_of(p)
         ],
     }
 
 
-@router.get("", response=list[PatientSummaryOut], url_name="patient_list",
-            summary="Patients of the caller's services (therapists and managers)")
+@router.get(
+    "",
+    response=list[PatientSummaryOut],
+    url_name="patient_list",
+    summary="Patients of the caller's services (therapists and managers)",
+)
 def patient_list(request: HttpRequest, filters: Query[PatientFilterIn]) -> list[dict[str, Any]]:
     if not policy.can(request.user, "patient.view"):
         raise Http404("Not found")
-    found = selectors.caseload(request.user, selectors.CaseloadFilters(
-        status=filters.status if filters.status in PatientStatus.values else "",
-        therapist=filters.therapist, overdue=filters.overdue,
-    ))
+    found = selectors.caseload(
+        request.user,
+        selectors.CaseloadFilters(
+            status=filters.status if filters.status in PatientStatus.values else "",
+            therapist=filters.therapist,
+            overdue=filters.overdue,
+        ),
+    )
     limit = max(1, min(filters.limit, 500))
     offset = max(0, filters.offset)
-    return [_summary(p) for p in found[offset: offset + limit]]
+    return [_summary(p) for p in found[offset : offset + limit]]
 
 
-@router.get("/{int:patient_id}", response=PatientOut, url_name="patient_detail",
-            summary="One patient's case record, with eligibility and targets")
+@router.get(
+    "/{int:patient_id}",
+    response=PatientOut,
+    url_name="patient_detail",
+    summary="One patient's case record, with eligibility and targets",
+)
 def patient_detail(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     patient = selectors.patient_for_or_404(request.user, patient_id)
     audit_record(actor=request.user, action="patient.view", target=patient)
     return _full(patient)
 
 
-@router.post("/referrals", response={201: PatientOut, 409: ProblemOut, 422: ProblemOut},
-             url_name="referral_create", summary="Record a new referral")
+@router.post(
+    "/referrals",
+    response={201: PatientOut, 409: ProblemOut, 422: ProblemOut},
+    url_name="referral_create",
+    summary="Record a new referral",
+)
 def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, Any]]:
-    service = get_object_or_404(Service.objects.visible_to(request.user, "patient.manage"),
-                                slug=payload.service)
+    service = get_object_or_404(
+        Service.objects.visible_to(request.user, "patient.manage"), slug=payload.service
+    )
     data = payload.dict(exclude={"service"})
     try:
         patient = services.referral_create(actor=request.user, service=service, data=data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 CATEGORY_NAMES: dict[str, str] = {
     "sci": "spinal cord injury",
@@ -20,7 +20,7 @@ CATEGORY_NAMES: dict[str, str] = {
 }
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     UNKNOWN = "unknown"
@@ -99,12 +99,16 @@ def evaluate(criteria: EligibilityCriteria, facts: ReferralFacts) -> Evaluation:
 def _age(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
     label = f"Aged {criteria.min_age} to {criteria.max_age} at injury"
     if facts.date_of_birth is None or facts.date_of_injury is None:
-        return RuleResult("age", label, Outcome.UNKNOWN, "Date of birth or date of injury not recorded.")
+        return RuleResult(
+            "age", label, Outcome.UNKNOWN, "Date of birth or date of injury not recorded."
+        )
     age = age_on(facts.date_of_birth, facts.date_of_injury)
     if criteria.min_age <= age <= criteria.max_age:
         return RuleResult("age", label, Outcome.MET, f"Aged {age} at injury.")
     return RuleResult(
-        "age", label, Outcome.NOT_MET,
+        "age",
+        label,
+        Outcome.NOT_MET,
         f"Aged {age} at injury, outside {criteria.min_age} to {criteria.max_age}.",
     )
 
@@ -136,13 +140,17 @@ def _category(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult
 
 def _timing(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
     limit = criteria.max_weeks_since_injury
-    label = "Referred soon enough after injury" if limit is None else (
-        f"Referred within {limit} weeks of injury"
+    label = (
+        "Referred soon enough after injury"
+        if limit is None
+        else (f"Referred within {limit} weeks of injury")
     )
     if limit is None:
         return RuleResult("timing", label, Outcome.MET, "No limit set by this service.")
     if facts.date_of_injury is None or facts.date_of_referral is None:
-        return RuleResult("timing", label, Outcome.UNKNOWN, "Date of injury or referral not recorded.")
+        return RuleResult(
+            "timing", label, Outcome.UNKNOWN, "Date of injury or referral not recorded."
+        )
     days = (facts.date_of_referral - facts.date_of_injury).days
     text = f"Referred {days} days ({days // 7} weeks {days % 7} days) after injury."
     outcome = Outcome.MET if days <= limit * 7 else Outcome.NOT_MET

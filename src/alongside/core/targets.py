@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 
-class TargetState(str, Enum):
+class TargetState(StrEnum):
     NOT_STARTED = "not_started"  # the clock has not started (e.g. not yet accepted)
     DUE = "due"
     MET = "met"
@@ -94,7 +94,9 @@ def target_status(
     holidays: Iterable[date] = (),
 ) -> TargetStatus:
     if start is None:
-        return TargetStatus(key, label, None, None, done_on, TargetState.NOT_STARTED, days, working_days)
+        return TargetStatus(
+            key, label, None, None, done_on, TargetState.NOT_STARTED, days, working_days
+        )
     due = due_date(start, days, working_days=working_days, holidays=holidays)
     if done_on is not None:
         state = TargetState.MET if done_on <= due else TargetState.LATE

@@ -12,7 +12,19 @@ class PatientsConfig(AppConfig):
 
         navigation_register(20, "Patients", "patients:list", policy.RULES["patient.view"])
         navigation_register(20, "My support", "patients:mine", policy.RULES["patient.own"])
-        register(HomePanel(role=policy.THERAPIST, template="patients/home/_overdue.html",
-                           order=10, context=home.overdue_panel))
-        register(HomePanel(role=policy.PATIENT, template="patients/home/_mine.html",
-                           order=10, context=home.patient_panel))
+        register(
+            HomePanel(
+                role=policy.THERAPIST,
+                template="patients/home/_overdue.html",
+                order=10,
+                context=home.overdue_panel,
+            )
+        )
+        register(
+            HomePanel(
+                role=policy.PATIENT,
+                template="patients/home/_mine.html",
+                order=10,
+                context=home.patient_panel,
+            )
+        )

@@ -56,15 +56,45 @@ ICD10 = {
 }
 MECHANISMS = ["road_vehicle", "road_motorcycle", "road_cyclist", "road_pedestrian", "fall_height",
               "fall_low", "struck", "sport", "assault"]  # fmt: skip
-MALE = ["James", "Liam", "Noah", "Jack", "Oliver", "Tom", "Daniel", "Ben", "Luke", "Ahmed",
-        "Minh", "Raj", "Marco", "Sean", "Kieran", "Dylan", "Mohammed", "Nikos", "Callum", "Josh"]
+MALE = [
+    "James",
+    "Liam",
+    "Noah",
+    "Jack",
+    "Oliver",
+    "Tom",
+    "Daniel",
+    "Ben",
+    "Luke",
+    "Ahmed",
+    "Minh",
+    "Raj",
+    "Marco",
+    "Sean",
+    "Kieran",
+    "Dylan",
+    "Mohammed",
+    "Nikos",
+    "Callum",
+    "Josh",
+]
 FEMALE = ["Olivia", "Emma", "Chloe", "Priya", "Sophie", "Mia", "Grace", "Hannah", "Lucy",
           "Aisha", "Mei", "Zoe", "Ella", "Fatima", "Niamh"]  # fmt: skip
 LAST = ["Nguyen", "Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Khan", "Patel",
         "Murphy", "O'Connor", "Walsh", "Papadopoulos", "Rossi", "Chen", "Tran", "Kelly",
         "Hughes", "Evans", "Ali", "Martin", "Clarke", "Wright", "Singh", "Kowalski"]  # fmt: skip
-INDUSTRIES = ["Construction", "Health care", "Transport and logistics", "Retail", "Education",
-              "Manufacturing", "Hospitality", "Public administration", "Agriculture", "Mining"]
+INDUSTRIES = [
+    "Construction",
+    "Health care",
+    "Transport and logistics",
+    "Retail",
+    "Education",
+    "Manufacturing",
+    "Hospitality",
+    "Public administration",
+    "Agriculture",
+    "Mining",
+]
 REASONS = [
     "Not in paid or unpaid work or study at the time of injury.",
     "Declined the service: wants to focus on medical recovery for now.",
@@ -94,7 +124,9 @@ def load(ctx: DemoContext) -> None:
         service = ctx.services[slug]
         with transaction.atomic():
             EligibilityRules.objects.get_or_create(service=service)
-            if Patient.objects.filter(service=service, hospital_number__startswith="DEMO-").exists():
+            if Patient.objects.filter(
+                service=service, hospital_number__startswith="DEMO-"
+            ).exists():
                 continue
             _load_service(ctx, service, count)
             ctx.log(f"  patients: {count} referrals in {slug}")
@@ -127,8 +159,15 @@ def _load_service(ctx: DemoContext, service: Any, count: int) -> None:
         model.objects.bulk_create(rows)
 
 
-def _patient(rng: random.Random, service: Any, index: int, stage: str, today: dt.date,
-             therapist: Any, occupations: list[str]) -> Patient:
+def _patient(
+    rng: random.Random,
+    service: Any,
+    index: int,
+    stage: str,
+    today: dt.date,
+    therapist: Any,
+    occupations: list[str],
+) -> Patient:
     male = rng.random() < 0.75
     age = int(min(69, max(17, rng.gauss(38, 12))))
     # How long ago the injury was depends on how far along the pathway the case is.
@@ -147,8 +186,17 @@ def _patient(rng: random.Random, service: Any, index: int, stage: str, today: dt
     born = injured - dt.timedelta(days=age * 365 + rng.randint(0, 364))
     category = _weighted(rng, INJURIES)
     place = rng.choice(PLACES[service.slug])
-    employment = _weighted(rng, [("full_time", 60), ("part_time", 14), ("casual", 8),
-                                 ("self_employed", 10), ("student", 5), ("unpaid", 3)])
+    employment = _weighted(
+        rng,
+        [
+            ("full_time", 60),
+            ("part_time", 14),
+            ("casual", 8),
+            ("self_employed", 10),
+            ("student", 5),
+            ("unpaid", 3),
+        ],
+    )
     if stage == PatientStatus.INELIGIBLE and index % 3 == 0:
         employment = "unemployed"
     accepted = first_contact = mentor_on = discharged = None
@@ -157,7 +205,9 @@ def _patient(rng: random.Random, service: Any, index: int, stage: str, today: dt
     if stage != PatientStatus.INELIGIBLE:
         # Most first contacts land within the 5-working-day target; some late, some missing.
         late = rng.random() < 0.15
-        first_contact = referred + dt.timedelta(days=rng.randint(8, 14) if late else rng.randint(0, 5))
+        first_contact = referred + dt.timedelta(
+            days=rng.randint(8, 14) if late else rng.randint(0, 5)
+        )
         if first_contact > today or (stage == PatientStatus.REFERRED and rng.random() < 0.4):
             first_contact = None
     if stage in (PatientStatus.MATCHED, PatientStatus.RETURNED_TO_WORK, PatientStatus.DISCHARGED):
@@ -168,29 +218,57 @@ def _patient(rng: random.Random, service: Any, index: int, stage: str, today: dt
     demands = rng.choice(["low", "medium", "high"])
     first = rng.choice(MALE if male else FEMALE)
     return Patient(
-        service=service, given_name=first, family_name=rng.choice(LAST),
-        date_of_birth=born, gender="male" if male else "female",
-        languages=["English"] + (["Vietnamese"] if rng.random() < 0.08 else [])
+        service=service,
+        given_name=first,
+        family_name=rng.choice(LAST),
+        date_of_birth=born,
+        gender="male" if male else "female",
+        languages=["English"]
+        + (["Vietnamese"] if rng.random() < 0.08 else [])
         + (["Greek"] if rng.random() < 0.05 else []),
         phone=f"0400 {rng.randint(100, 999)} {rng.randint(100, 999)}",
         email=f"{first.lower()}.{index}@patients.demo.example",
-        postcode=place[0], region=place[1],
-        latitude=place[2] + rng.uniform(-0.05, 0.05), longitude=place[3] + rng.uniform(-0.05, 0.05),
+        postcode=place[0],
+        region=place[1],
+        latitude=place[2] + rng.uniform(-0.05, 0.05),
+        longitude=place[3] + rng.uniform(-0.05, 0.05),
         hospital_number=f"DEMO-{service.slug[5:8].upper()}-{index + 1:04d}",
         status=stage,
         decline_reason=rng.choice(REASONS) if stage == PatientStatus.INELIGIBLE else "",
         allocated_therapist=therapist if accepted or rng.random() < 0.3 else None,
-        referral_source=rng.choice(["trauma_ward", "trauma_ward", "icu", "rehab_unit",
-                                    "spinal_unit", "outpatient"]),
-        referrer_name=rng.choice(["Trauma registrar", "Ward nurse unit manager",
-                                  "Rehabilitation consultant", "Social worker"]),
-        date_of_injury=injured, date_of_admission=admitted, date_of_referral=referred,
-        accepted_on=accepted, first_therapist_contact_on=first_contact,
-        mentor_introduced_on=mentor_on, discharged_on=discharged,
+        referral_source=rng.choice(
+            ["trauma_ward", "trauma_ward", "icu", "rehab_unit", "spinal_unit", "outpatient"]
+        ),
+        referrer_name=rng.choice(
+            [
+                "Trauma registrar",
+                "Ward nurse unit manager",
+                "Rehabilitation consultant",
+                "Social worker",
+            ]
+        ),
+        date_of_injury=injured,
+        date_of_admission=admitted,
+        date_of_referral=referred,
+        accepted_on=accepted,
+        first_therapist_contact_on=first_contact,
+        mentor_introduced_on=mentor_on,
+        discharged_on=discharged,
         **_injury(rng, category),
-        occupation_code=rng.choice(occupations), industry=rng.choice(INDUSTRIES),
-        employer=rng.choice(["Metro Rail", "City Council", "BuildRight", "Northern Health",
-                             "Fresh Foods", "Self-employed", "State Schools", "Coastal Freight"]),
+        occupation_code=rng.choice(occupations),
+        industry=rng.choice(INDUSTRIES),
+        employer=rng.choice(
+            [
+                "Metro Rail",
+                "City Council",
+                "BuildRight",
+                "Northern Health",
+                "Fresh Foods",
+                "Self-employed",
+                "State Schools",
+                "Coastal Freight",
+            ]
+        ),
         employment_type=employment,
         hours_per_week=Decimal(rng.choice([38, 38, 40, 45, 24, 30, 20, 50])),
         physical_demands=demands,
@@ -208,8 +286,10 @@ def _injury(rng: random.Random, category: str) -> dict[str, Any]:
     if rng.random() < 0.3:
         codes.append(rng.choice(ICD10["ortho"]))
     detail: dict[str, Any] = {
-        "injury_category": category, "icd10_codes": list(dict.fromkeys(codes)),
-        "iss": rng.randint(9, 45), "mechanism": rng.choice(MECHANISMS),
+        "injury_category": category,
+        "icd10_codes": list(dict.fromkeys(codes)),
+        "iss": rng.randint(9, 45),
+        "mechanism": rng.choice(MECHANISMS),
     }
     if category == "sci":
         detail["sci_level"] = rng.choice(SCI_LEVELS[3:22])
@@ -223,77 +303,146 @@ def _injury(rng: random.Random, category: str) -> dict[str, Any]:
     return detail
 
 
-def _plan(rng: random.Random, patient: Patient, today: dt.date, therapist: Any,
-          records: dict[type, list[Any]]) -> None:
+def _plan(
+    rng: random.Random,
+    patient: Patient,
+    today: dt.date,
+    therapist: Any,
+    records: dict[type, list[Any]],
+) -> None:
     accepted = patient.accepted_on
     if accepted is None:
         return
-    records[Consent].append(Consent(patient=patient, kind=ConsentKind.SERVICE, given_on=accepted,
-                                    how_given="written", recorded_by=therapist))
+    records[Consent].append(
+        Consent(
+            patient=patient,
+            kind=ConsentKind.SERVICE,
+            given_on=accepted,
+            how_given="written",
+            recorded_by=therapist,
+        )
+    )
     sharing = patient.mentor_introduced_on is not None or rng.random() < 0.7
     if sharing:
         withdrawn = today if rng.random() < 0.04 else None
-        records[Consent].append(Consent(
-            patient=patient, kind=ConsentKind.MENTOR_SHARING, given_on=accepted,
-            how_given=rng.choice(["written", "verbal"]), recorded_by=therapist,
-            withdrawn_on=withdrawn, withdrawn_by=therapist if withdrawn else None,
-        ))
+        records[Consent].append(
+            Consent(
+                patient=patient,
+                kind=ConsentKind.MENTOR_SHARING,
+                given_on=accepted,
+                how_given=rng.choice(["written", "verbal"]),
+                recorded_by=therapist,
+                withdrawn_on=withdrawn,
+                withdrawn_by=therapist if withdrawn else None,
+            )
+        )
     if rng.random() < 0.6:
-        records[Consent].append(Consent(patient=patient, kind=ConsentKind.RESEARCH,
-                                        given_on=accepted, how_given="written",
-                                        recorded_by=therapist))
+        records[Consent].append(
+            Consent(
+                patient=patient,
+                kind=ConsentKind.RESEARCH,
+                given_on=accepted,
+                how_given="written",
+                recorded_by=therapist,
+            )
+        )
     if patient.status == PatientStatus.ELIGIBLE:
         return
     returned = patient.status in (PatientStatus.RETURNED_TO_WORK, PatientStatus.DISCHARGED)
     for text in rng.sample(GOALS, rng.randint(1, 3)):
-        records[Goal].append(Goal(
-            patient=patient, text=text, target_on=accepted + dt.timedelta(days=rng.randint(30, 180)),
-            status=GoalStatus.ACHIEVED if returned else rng.choice(
-                [GoalStatus.PLANNED, GoalStatus.IN_PROGRESS, GoalStatus.IN_PROGRESS]),
-            shared_with_patient=rng.random() < 0.85,
-        ))
+        records[Goal].append(
+            Goal(
+                patient=patient,
+                text=text,
+                target_on=accepted + dt.timedelta(days=rng.randint(30, 180)),
+                status=GoalStatus.ACHIEVED
+                if returned
+                else rng.choice(
+                    [GoalStatus.PLANNED, GoalStatus.IN_PROGRESS, GoalStatus.IN_PROGRESS]
+                ),
+                shared_with_patient=rng.random() < 0.85,
+            )
+        )
     contact_on = min(today, accepted + dt.timedelta(days=rng.randint(3, 20)))
-    records[EmployerContact].append(EmployerContact(
-        patient=patient, on=contact_on, who=rng.choice(["Line manager", "HR adviser", "Owner"]),
-        summary="Explained the service and the likely recovery; employer keen to keep the job open.",
-        agreed="Stay in touch fortnightly; consider modified duties when cleared.",
-        recorded_by=therapist,
-    ))
+    records[EmployerContact].append(
+        EmployerContact(
+            patient=patient,
+            on=contact_on,
+            who=rng.choice(["Line manager", "HR adviser", "Owner"]),
+            summary=(
+                "Explained the service and the likely recovery; "
+                "employer keen to keep the job open."
+            ),
+            agreed="Stay in touch fortnightly; consider modified duties when cleared.",
+            recorded_by=therapist,
+        )
+    )
     injured = patient.date_of_injury
-    records[WorkStatus].append(WorkStatus(
-        patient=patient, from_date=injured, status="on_leave" if patient.job_held_open else "not_working",
-        hours_per_week=Decimal(0), recorded_by=therapist,
-    ))
-    records[CapacityCertificate].append(CapacityCertificate(
-        patient=patient, from_date=injured, to_date=injured + dt.timedelta(days=90),
-        capacity="unfit", issued_by="Treating surgeon",
-    ))
+    records[WorkStatus].append(
+        WorkStatus(
+            patient=patient,
+            from_date=injured,
+            status="on_leave" if patient.job_held_open else "not_working",
+            hours_per_week=Decimal(0),
+            recorded_by=therapist,
+        )
+    )
+    records[CapacityCertificate].append(
+        CapacityCertificate(
+            patient=patient,
+            from_date=injured,
+            to_date=injured + dt.timedelta(days=90),
+            capacity="unfit",
+            issued_by="Treating surgeon",
+        )
+    )
     if returned:
         # Days to first RTW centre on the trial's 166-day median.
-        rtw = min(today - dt.timedelta(days=3),
-                  injured + dt.timedelta(days=max(60, int(rng.gauss(166, 40)))))
+        rtw = min(
+            today - dt.timedelta(days=3),
+            injured + dt.timedelta(days=max(60, int(rng.gauss(166, 40)))),
+        )
         hours = patient.hours_per_week or Decimal(38)
         for week in range(4):
-            records[PhasedReturnStep].append(PhasedReturnStep(
-                patient=patient, week_starting=rtw + dt.timedelta(weeks=week),
-                hours=(hours * (week + 1) / 4).quantize(Decimal("0.1")),
-                duties="Modified duties" if week < 3 else "Usual duties",
-            ))
-        records[CapacityCertificate].append(CapacityCertificate(
-            patient=patient, from_date=rtw, to_date=rtw + dt.timedelta(days=28),
-            capacity="modified", hours_per_week=hours / 2, issued_by="General practitioner",
-        ))
-        records[WorkStatus].append(WorkStatus(
-            patient=patient, from_date=rtw, status="phased_return", hours_per_week=hours / 4,
-            recorded_by=therapist,
-        ))
+            records[PhasedReturnStep].append(
+                PhasedReturnStep(
+                    patient=patient,
+                    week_starting=rtw + dt.timedelta(weeks=week),
+                    hours=(hours * (week + 1) / 4).quantize(Decimal("0.1")),
+                    duties="Modified duties" if week < 3 else "Usual duties",
+                )
+            )
+        records[CapacityCertificate].append(
+            CapacityCertificate(
+                patient=patient,
+                from_date=rtw,
+                to_date=rtw + dt.timedelta(days=28),
+                capacity="modified",
+                hours_per_week=hours / 2,
+                issued_by="General practitioner",
+            )
+        )
+        records[WorkStatus].append(
+            WorkStatus(
+                patient=patient,
+                from_date=rtw,
+                status="phased_return",
+                hours_per_week=hours / 4,
+                recorded_by=therapist,
+            )
+        )
         full = min(today, rtw + dt.timedelta(weeks=4))
-        records[WorkStatus].append(WorkStatus(
-            patient=patient, from_date=full,
-            status=rng.choice(["full_return", "full_return", "new_job"]),
-            hours_per_week=hours if rng.random() < 0.6 else (hours * Decimal("0.75")).quantize(Decimal("0.1")),
-            recorded_by=therapist,
-        ))
+        records[WorkStatus].append(
+            WorkStatus(
+                patient=patient,
+                from_date=full,
+                status=rng.choice(["full_return", "full_return", "new_job"]),
+                hours_per_week=hours
+                if rng.random() < 0.6
+                else (hours * Decimal("0.75")).quantize(Decimal("0.1")),
+                recorded_by=therapist,
+            )
+        )
 
 
 def _link_demo_patient(ctx: DemoContext) -> None:
@@ -307,34 +456,79 @@ def _link_demo_patient(ctx: DemoContext) -> None:
     with transaction.atomic():
         injured = today - dt.timedelta(days=58)
         patient = Patient.objects.create(
-            service=service, user=user, given_name="Pat", family_name="Patient",
-            date_of_birth=dt.date(injured.year - 36, 4, 12), gender="male",
-            languages=["English"], email="patient@demo.example", phone="0400 555 010",
-            postcode="3000", region="Melbourne", latitude=-37.81, longitude=144.96,
-            hospital_number="DEMO-PAT-0001", status=PatientStatus.ACTIVE,
-            allocated_therapist=therapist, referral_source="trauma_ward",
-            referrer_name="Trauma registrar", date_of_injury=injured, date_of_admission=injured,
+            service=service,
+            user=user,
+            given_name="Pat",
+            family_name="Patient",
+            date_of_birth=dt.date(injured.year - 36, 4, 12),
+            gender="male",
+            languages=["English"],
+            email="patient@demo.example",
+            phone="0400 555 010",
+            postcode="3000",
+            region="Melbourne",
+            latitude=-37.81,
+            longitude=144.96,
+            hospital_number="DEMO-PAT-0001",
+            status=PatientStatus.ACTIVE,
+            allocated_therapist=therapist,
+            referral_source="trauma_ward",
+            referrer_name="Trauma registrar",
+            date_of_injury=injured,
+            date_of_admission=injured,
             date_of_referral=injured + dt.timedelta(days=12),
             accepted_on=injured + dt.timedelta(days=14),
             first_therapist_contact_on=injured + dt.timedelta(days=15),
-            injury_category="sci", icd10_codes=["S14.1"], sci_level="C6", asia_grade="C",
-            iss=25, mechanism="road_motorcycle", occupation_code="341111",
-            industry="Construction", employer="BuildRight", employment_type="full_time",
-            hours_per_week=Decimal(40), physical_demands="high", cognitive_demands="medium",
-            job_held_open=True, wants_in_person=True, availability=["tue-pm", "thu-pm"],
+            injury_category="sci",
+            icd10_codes=["S14.1"],
+            sci_level="C6",
+            asia_grade="C",
+            iss=25,
+            mechanism="road_motorcycle",
+            occupation_code="341111",
+            industry="Construction",
+            employer="BuildRight",
+            employment_type="full_time",
+            hours_per_week=Decimal(40),
+            physical_demands="high",
+            cognitive_demands="medium",
+            job_held_open=True,
+            wants_in_person=True,
+            availability=["tue-pm", "thu-pm"],
             contact_modes=["in_person", "phone"],
         )
         given = injured + dt.timedelta(days=14)
-        Consent.objects.bulk_create([
-            Consent(patient=patient, kind=kind, given_on=given, how_given="written",
-                    recorded_by=therapist)
-            for kind in (ConsentKind.SERVICE, ConsentKind.MENTOR_SHARING, ConsentKind.RESEARCH)
-        ])
-        Goal.objects.bulk_create([
-            Goal(patient=patient, text="Talk with my manager about what a return could look like",
-                 target_on=today + dt.timedelta(days=14), status=GoalStatus.IN_PROGRESS),
-            Goal(patient=patient, text="Visit the workplace with my therapist",
-                 target_on=today + dt.timedelta(days=45)),
-        ])
-        WorkStatus.objects.create(patient=patient, from_date=injured, status="on_leave",
-                                  hours_per_week=Decimal(0), recorded_by=therapist)
+        Consent.objects.bulk_create(
+            [
+                Consent(
+                    patient=patient,
+                    kind=kind,
+                    given_on=given,
+                    how_given="written",
+                    recorded_by=therapist,
+                )
+                for kind in (ConsentKind.SERVICE, ConsentKind.MENTOR_SHARING, ConsentKind.RESEARCH)
+            ]
+        )
+        Goal.objects.bulk_create(
+            [
+                Goal(
+                    patient=patient,
+                    text="Talk with my manager about what a return could look like",
+                    target_on=today + dt.timedelta(days=14),
+                    status=GoalStatus.IN_PROGRESS,
+                ),
+                Goal(
+                    patient=patient,
+                    text="Visit the workplace with my therapist",
+                    target_on=today + dt.timedelta(days=45),
+                ),
+            ]
+        )
+        WorkStatus.objects.create(
+            patient=patient,
+            from_date=injured,
+            status="on_leave",
+            hours_per_week=Decimal(0),
+            recorded_by=therapist,
+        )

@@ -51,7 +51,8 @@ def _dates(form: forms.Form) -> None:
 class ReferralForm(forms.ModelForm):
     service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
     icd10_codes = ListField(
-        required=False, label="ICD-10 codes",
+        required=False,
+        label="ICD-10 codes",
         help_text="Separate codes with commas, for example S14.1, S22.0",
     )
     languages = ListField(required=False, help_text="Separate with commas")
@@ -59,10 +60,25 @@ class ReferralForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = [
-            "given_name", "family_name", "date_of_birth", "gender", "languages", "phone", "email",
-            "postcode", "hospital_number", "referral_source", "referrer_name", "date_of_injury",
-            "date_of_admission", "date_of_referral", "injury_category", "icd10_codes",
-            "employment_type", "occupation_code", "employer",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "gender",
+            "languages",
+            "phone",
+            "email",
+            "postcode",
+            "hospital_number",
+            "referral_source",
+            "referrer_name",
+            "date_of_injury",
+            "date_of_admission",
+            "date_of_referral",
+            "injury_category",
+            "icd10_codes",
+            "employment_type",
+            "occupation_code",
+            "employer",
         ]
         labels = {
             "hospital_number": "Hospital (UR/MRN) number",
@@ -89,7 +105,8 @@ class ReferralForm(forms.ModelForm):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="Reason for declining",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for declining",
         help_text="Kept with the record for reporting",
     )
 
@@ -108,9 +125,11 @@ class DateForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
-        choices=[(PatientStatus.RETURNED_TO_WORK.value, PatientStatus.RETURNED_TO_WORK.label),
-                 (PatientStatus.DISCHARGED.value, PatientStatus.DISCHARGED.label),
-                 (PatientStatus.ACTIVE.value, "Re-open as active")],
+        choices=[
+            (PatientStatus.RETURNED_TO_WORK.value, PatientStatus.RETURNED_TO_WORK.label),
+            (PatientStatus.DISCHARGED.value, PatientStatus.DISCHARGED.label),
+            (PatientStatus.ACTIVE.value, "Re-open as active"),
+        ],
         label="Move the case to",
     )
 
@@ -135,29 +154,59 @@ class _ProfileForm(forms.ModelForm):
 
 
 class InjuryForm(_ProfileForm):
-    icd10_codes = ListField(required=False, label="ICD-10 codes",
-                            help_text="Separate codes with commas, for example S06.5, S82.2")
+    icd10_codes = ListField(
+        required=False,
+        label="ICD-10 codes",
+        help_text="Separate codes with commas, for example S06.5, S82.2",
+    )
 
     class Meta:
         model = Patient
-        fields = ["injury_category", "icd10_codes", "sci_level", "asia_grade", "tbi_severity",
-                  "gcs", "amputation_site", "iss", "mechanism", "date_of_injury",
-                  "date_of_admission"]
-        labels = {"sci_level": "SCI neurological level", "asia_grade": "ASIA Impairment Scale",
-                  "tbi_severity": "TBI severity", "gcs": "Glasgow Coma Scale (lowest)",
-                  "iss": "Injury Severity Score (1–75)"}
+        fields = [
+            "injury_category",
+            "icd10_codes",
+            "sci_level",
+            "asia_grade",
+            "tbi_severity",
+            "gcs",
+            "amputation_site",
+            "iss",
+            "mechanism",
+            "date_of_injury",
+            "date_of_admission",
+        ]
+        labels = {
+            "sci_level": "SCI neurological level",
+            "asia_grade": "ASIA Impairment Scale",
+            "tbi_severity": "TBI severity",
+            "gcs": "Glasgow Coma Scale (lowest)",
+            "iss": "Injury Severity Score (1–75)",
+        }
 
 
 class WorkForm(_ProfileForm):
     class Meta:
         model = Patient
-        fields = ["occupation_code", "industry", "employer", "employment_type", "hours_per_week",
-                  "physical_demands", "cognitive_demands", "job_held_open"]
-        labels = {"employment_type": "Work or study at injury",
-                  "hours_per_week": "Hours per week before injury",
-                  "job_held_open": "Job held open by the employer"}
-        widgets = {"job_held_open": forms.Select(choices=[(None, "Not known"), (True, "Yes"),
-                                                          (False, "No")])}
+        fields = [
+            "occupation_code",
+            "industry",
+            "employer",
+            "employment_type",
+            "hours_per_week",
+            "physical_demands",
+            "cognitive_demands",
+            "job_held_open",
+        ]
+        labels = {
+            "employment_type": "Work or study at injury",
+            "hours_per_week": "Hours per week before injury",
+            "job_held_open": "Job held open by the employer",
+        }
+        widgets = {
+            "job_held_open": forms.Select(
+                choices=[(None, "Not known"), (True, "Yes"), (False, "No")]
+            )
+        }
 
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,27 +221,49 @@ class DetailsForm(_ProfileForm):
     languages = ListField(required=False, help_text="Separate with commas")
     availability = ListField(required=False, help_text='Weekly slots such as "mon-am, wed-pm"')
     contact_modes = forms.MultipleChoiceField(
-        choices=ContactMode.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=ContactMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="Ways the patient is happy to meet a mentor",
     )
     preferred_mentor_gender = forms.ChoiceField(
-        choices=[("", "No preference"), *Gender.choices], required=False,
+        choices=[("", "No preference"), *Gender.choices],
+        required=False,
     )
 
     class Meta:
         model = Patient
-        fields = ["given_name", "family_name", "date_of_birth", "gender", "languages", "phone",
-                  "email", "postcode", "region", "hospital_number", "referral_source",
-                  "referrer_name", "date_of_referral", "preferred_mentor_gender",
-                  "required_language", "wants_in_person", "availability", "contact_modes"]
+        fields = [
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "gender",
+            "languages",
+            "phone",
+            "email",
+            "postcode",
+            "region",
+            "hospital_number",
+            "referral_source",
+            "referrer_name",
+            "date_of_referral",
+            "preferred_mentor_gender",
+            "required_language",
+            "wants_in_person",
+            "availability",
+            "contact_modes",
+        ]
 
 
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["text", "target_on", "shared_with_patient"]
-        labels = {"text": "Goal", "target_on": "Target date",
-                  "shared_with_patient": "Show this goal to the patient"}
+        labels = {
+            "text": "Goal",
+            "target_on": "Target date",
+            "shared_with_patient": "Show this goal to the patient",
+        }
         widgets = {"target_on": DATE}
 
 
@@ -205,8 +276,11 @@ class EmployerContactForm(forms.ModelForm):
         model = EmployerContact
         fields = ["on", "who", "summary", "agreed"]
         labels = {"on": "Date", "who": "Who (name and role)"}
-        widgets = {"on": DATE, "summary": forms.Textarea(attrs={"rows": 2}),
-                   "agreed": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "on": DATE,
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "agreed": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class CertificateForm(forms.ModelForm):
@@ -237,9 +311,12 @@ class WorkStatusForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
-    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV, at most 10 MB, with the template's header")
+    file = forms.FileField(
+        label="CSV file", help_text="UTF-8 CSV, at most 10 MB, with the template's header"
+    )
     valid_rows_only = forms.BooleanField(
-        required=False, label="Import the valid rows even if some rows have problems",
+        required=False,
+        label="Import the valid rows even if some rows have problems",
     )
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
@@ -252,12 +329,19 @@ class ImportForm(forms.Form):
 
 class EligibilityRulesForm(forms.ModelForm):
     allowed_categories = forms.MultipleChoiceField(
-        choices=InjuryCategory.choices, widget=forms.CheckboxSelectMultiple,
+        choices=InjuryCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
         label="Injury types the service takes",
     )
 
     class Meta:
         model = EligibilityRules
-        fields = ["min_age", "max_age", "require_working_or_studying", "allowed_categories",
-                  "max_weeks_since_injury", "min_iss"]
+        fields = [
+            "min_age",
+            "max_age",
+            "require_working_or_studying",
+            "allowed_categories",
+            "max_weeks_since_injury",
+            "min_iss",
+        ]
         labels = {"min_age": "Youngest age at injury", "max_age": "Oldest age at injury"}

@@ -11,12 +11,15 @@ from alongside.patients import selectors
 
 def overdue_panel(request: HttpRequest) -> dict[str, Any]:
     mine = selectors.patients_visible_to(request.user).filter(allocated_therapist=request.user)
-    unallocated = selectors.patients_visible_to(request.user).filter(allocated_therapist__isnull=True)
+    unallocated = selectors.patients_visible_to(request.user).filter(
+        allocated_therapist__isnull=True
+    )
     return {
         "overdue_mine": selectors.overdue_cases(mine)[:20],
         "overdue_unallocated": selectors.overdue_cases(unallocated)[:20],
         "new_referrals": selectors.patients_visible_to(request.user)
-        .filter(status="referred").count(),
+        .filter(status="referred")
+        .count(),
     }
 
 

@@ -36,13 +36,33 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_LABEL = "10 MB"
 
 COLUMNS = (
-    "hospital_number", "given_name", "family_name", "date_of_birth", "gender", "phone", "email",
-    "postcode", "referral_source", "referrer_name", "date_of_injury", "date_of_admission",
-    "date_of_referral", "injury_category", "icd10_codes", "mechanism", "employment_type",
-    "occupation_code", "employer", "languages",
+    "hospital_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "phone",
+    "email",
+    "postcode",
+    "referral_source",
+    "referrer_name",
+    "date_of_injury",
+    "date_of_admission",
+    "date_of_referral",
+    "injury_category",
+    "icd10_codes",
+    "mechanism",
+    "employment_type",
+    "occupation_code",
+    "employer",
+    "languages",
 )
 REQUIRED_COLUMNS = (
-    "hospital_number", "given_name", "family_name", "date_of_birth", "date_of_injury",
+    "hospital_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "date_of_injury",
     "date_of_referral",
 )
 REQUIRED_VALUES = REQUIRED_COLUMNS
@@ -127,16 +147,24 @@ def template_csv() -> str:
 def _decode(content: bytes, report: ImportReport) -> str | None:
     if len(content) > MAX_BYTES:
         size = len(content) / (1024 * 1024)
-        report.problems.append(RowProblem(
-            0, "file", f"the file is {size:.1f} MB; the limit is {MAX_LABEL} — split it into parts",
-        ))
+        report.problems.append(
+            RowProblem(
+                0,
+                "file",
+                f"the file is {size:.1f} MB; the limit is {MAX_LABEL} — split it into parts",
+            )
+        )
         return None
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        report.problems.append(RowProblem(
-            0, "file", f"not UTF-8 text (byte {error.start}); save the file as “CSV UTF-8” and try again",
-        ))
+        report.problems.append(
+            RowProblem(
+                0,
+                "file",
+                f"not UTF-8 text (byte {error.start}); save the file as “CSV UTF-8” and try again",
+            )
+        )
         return None
     if "\x00" in text:
         report.problems.append(RowProblem(0, "file", "this is not a CSV text file"))
@@ -166,7 +194,9 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
 
 
-def _row_data(raw: dict[str, str], row_number: int, report: ImportReport) -> tuple[dict[str, Any], set[str]]:
+def _row_data(
+    raw: dict[str, str], row_number: int, report: ImportReport
+) -> tuple[dict[str, Any], set[str]]:
     """The row's values, and the columns already reported as bad."""
     data: dict[str, Any] = {}
     failed: set[str] = set()
@@ -213,9 +243,13 @@ def referrals_check(*, service: Service, content: bytes) -> ImportReport:
         return report
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
-        report.problems.append(RowProblem(
-            1, "header", "unknown columns: " + ", ".join(unknown) + " (see the template)",
-        ))
+        report.problems.append(
+            RowProblem(
+                1,
+                "header",
+                "unknown columns: " + ", ".join(unknown) + " (see the template)",
+            )
+        )
         return report
     today = selectors.service_today(service)
     seen: dict[tuple[str, date], int] = {}
@@ -240,19 +274,26 @@ def referrals_check(*, service: Service, content: bytes) -> ImportReport:
             except services.DuplicateReferral as duplicate:
                 if failed:
                     continue
-                report.problems.append(RowProblem(
-                    index, "hospital_number",
-                    f"already referred with this date of injury (patient #{duplicate.existing.pk})",
-                ))
+                report.problems.append(
+                    RowProblem(
+                        index,
+                        "hospital_number",
+                        "already referred with this date of injury "
+                        f"(patient #{duplicate.existing.pk})",
+                    )
+                )
                 continue
             if failed:
                 continue
             key = (patient.hospital_number, patient.date_of_injury)
             if key in seen:
-                report.problems.append(RowProblem(
-                    index, "hospital_number",
-                    f"same hospital number and date of injury as row {seen[key]}",
-                ))
+                report.problems.append(
+                    RowProblem(
+                        index,
+                        "hospital_number",
+                        f"same hospital number and date of injury as row {seen[key]}",
+                    )
+                )
                 continue
             seen[key] = index
             report.valid.append((index, patient))
@@ -264,7 +305,11 @@ def referrals_check(*, service: Service, content: bytes) -> ImportReport:
 
 
 def referrals_import(
-    *, actor: User | None, service: Service, content: bytes, valid_rows_only: bool = False,
+    *,
+    actor: User | None,
+    service: Service,
+    content: bytes,
+    valid_rows_only: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
     """Check, then write in one transaction: all rows, or only the valid ones if asked."""
@@ -278,16 +323,21 @@ def referrals_import(
             with transaction.atomic():
                 for _, patient in report.valid:
                     patient.save()
-                    audit_record(actor=actor, action="patient.create", target=patient,
-                                 fields=["import"])
+                    audit_record(
+                        actor=actor, action="patient.create", target=patient, fields=["import"]
+                    )
                     report.created.append(patient)
         except IntegrityError:
             # Someone entered one of these referrals while the file was being read.
             report.created.clear()
-            report.problems.append(RowProblem(
-                0, "file", "another referral with the same hospital number and date of injury "
-                "was saved meanwhile; nothing was imported, run the import again",
-            ))
+            report.problems.append(
+                RowProblem(
+                    0,
+                    "file",
+                    "another referral with the same hospital number and date of injury "
+                    "was saved meanwhile; nothing was imported, run the import again",
+                )
+            )
             return report
         report.written = True
     return report

@@ -35,7 +35,10 @@ class PatientStatus(models.TextChoices):
 
 # Statuses in which the case is open and early-intervention targets still run.
 OPEN_STATUSES = (
-    PatientStatus.REFERRED, PatientStatus.ELIGIBLE, PatientStatus.ACTIVE, PatientStatus.MATCHED,
+    PatientStatus.REFERRED,
+    PatientStatus.ELIGIBLE,
+    PatientStatus.ACTIVE,
+    PatientStatus.MATCHED,
 )
 
 
@@ -91,10 +94,16 @@ class EmploymentType(models.TextChoices):
 
 
 # Employment types that meet "employed or studying at injury".
-WORKING_OR_STUDYING = frozenset({
-    EmploymentType.FULL_TIME, EmploymentType.PART_TIME, EmploymentType.CASUAL,
-    EmploymentType.SELF_EMPLOYED, EmploymentType.UNPAID, EmploymentType.STUDENT,
-})
+WORKING_OR_STUDYING = frozenset(
+    {
+        EmploymentType.FULL_TIME,
+        EmploymentType.PART_TIME,
+        EmploymentType.CASUAL,
+        EmploymentType.SELF_EMPLOYED,
+        EmploymentType.UNPAID,
+        EmploymentType.STUDENT,
+    }
+)
 
 
 class Demand(models.TextChoices):
@@ -138,9 +147,14 @@ class PatientQuerySet(ServiceScopedQuerySet):
         A mentor may see a patient only through this queryset: withdrawing the
         consent hides the patient on the next read.
         """
-        return self.filter(Exists(Consent.objects.current().filter(
-            patient=OuterRef("pk"), kind=ConsentKind.MENTOR_SHARING,
-        )))
+        return self.filter(
+            Exists(
+                Consent.objects.current().filter(
+                    patient=OuterRef("pk"),
+                    kind=ConsentKind.MENTOR_SHARING,
+                )
+            )
+        )
 
     def own(self, user: User) -> PatientQuerySet:
         """The patient records that belong to this signed-in patient."""
@@ -154,8 +168,12 @@ class Patient(models.Model):
         "organisations.Service", on_delete=models.PROTECT, related_name="patients"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="patient_records", help_text="The patient's own sign-in, if they have one",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patient_records",
+        help_text="The patient's own sign-in, if they have one",
     )
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -175,7 +193,10 @@ class Patient(models.Model):
     )
     decline_reason = models.TextField(blank=True)
     allocated_therapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="caseload",
     )
 
@@ -198,12 +219,16 @@ class Patient(models.Model):
     asia_grade = models.CharField(max_length=1, choices=ASIA_CHOICES, blank=True)
     tbi_severity = models.CharField(max_length=10, choices=TBI_CHOICES, blank=True)
     gcs = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(3), MaxValueValidator(15)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(3), MaxValueValidator(15)],
         help_text="Glasgow Coma Scale, 3-15",
     )
     amputation_site = models.CharField(max_length=20, choices=AMPUTATION_CHOICES, blank=True)
     iss = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(75)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(75)],
         verbose_name="Injury Severity Score",
     )
     mechanism = models.CharField(max_length=20, choices=Mechanism.choices, blank=True)
@@ -216,7 +241,10 @@ class Patient(models.Model):
     employer = models.CharField(max_length=200, blank=True)
     employment_type = models.CharField(max_length=16, choices=EmploymentType.choices, blank=True)
     hours_per_week = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     physical_demands = models.CharField(max_length=8, choices=Demand.choices, blank=True)
@@ -458,9 +486,13 @@ class WorkStatusKind(models.TextChoices):
 
 
 # Work statuses that count as being back at work (for time to first RTW).
-AT_WORK = frozenset({
-    WorkStatusKind.PHASED_RETURN, WorkStatusKind.FULL_RETURN, WorkStatusKind.NEW_JOB,
-})
+AT_WORK = frozenset(
+    {
+        WorkStatusKind.PHASED_RETURN,
+        WorkStatusKind.FULL_RETURN,
+        WorkStatusKind.NEW_JOB,
+    }
+)
 
 
 class WorkStatus(PatientRecord):
@@ -468,7 +500,10 @@ class WorkStatus(PatientRecord):
     from_date = models.DateField()
     status = models.CharField(max_length=16, choices=WorkStatusKind.choices)
     hours_per_week = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     note = models.CharField(max_length=300, blank=True)

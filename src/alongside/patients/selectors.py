@@ -70,11 +70,15 @@ def shared_goals(patient: Patient) -> QuerySet[Goal]:
 
 
 def therapists_of(service: Service) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__service=service,
-        memberships__role__in=[Role.THERAPIST, Role.ADMIN],
-    ).distinct().order_by("full_name", "email")
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__service=service,
+            memberships__role__in=[Role.THERAPIST, Role.ADMIN],
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 def is_therapist_of(user: User, service: Service) -> bool:
@@ -104,7 +108,9 @@ def criteria_of(rules: EligibilityRules) -> core_eligibility.EligibilityCriteria
 
 
 def facts_of(patient: Patient) -> core_eligibility.ReferralFacts:
-    working = None if not patient.employment_type else patient.employment_type in WORKING_OR_STUDYING
+    working = (
+        None if not patient.employment_type else patient.employment_type in WORKING_OR_STUDYING
+    )
     return core_eligibility.ReferralFacts(
         date_of_birth=patient.date_of_birth,
         date_of_injury=patient.date_of_injury,
@@ -152,7 +158,9 @@ def targets_of(patient: Patient, today: date | None = None) -> list[core_targets
     ]
 
 
-def overdue_targets_of(patient: Patient, today: date | None = None) -> list[core_targets.TargetStatus]:
+def overdue_targets_of(
+    patient: Patient, today: date | None = None
+) -> list[core_targets.TargetStatus]:
     if patient.status not in OPEN_STATUSES:
         return []
     return [t for t in targets_of(patient, today) if t.is_overdue]
@@ -167,7 +175,9 @@ def _overdue_candidates(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
     )
 
 
-def overdue_cases(queryset: QuerySet[Patient]) -> list[tuple[Patient, list[core_targets.TargetStatus]]]:
+def overdue_cases(
+    queryset: QuerySet[Patient],
+) -> list[tuple[Patient, list[core_targets.TargetStatus]]]:
     cases = []
     for patient in _overdue_candidates(queryset).select_related("service", "allocated_therapist"):
         overdue = overdue_targets_of(patient)
@@ -200,7 +210,8 @@ def caseload(user: User, filters: CaseloadFilters) -> QuerySet[Patient] | list[P
     if filters.q:
         term = filters.q.strip()
         queryset = queryset.filter(
-            Q(family_name__icontains=term) | Q(given_name__icontains=term)
+            Q(family_name__icontains=term)
+            | Q(given_name__icontains=term)
             | Q(hospital_number__iexact=term)
         )
     queryset = queryset.order_by("-date_of_referral", "family_name", "pk")
@@ -211,9 +222,11 @@ def caseload(user: User, filters: CaseloadFilters) -> QuerySet[Patient] | list[P
 
 def therapist_choices(user: User) -> list[tuple[int, str]]:
     ids = Patient.objects.visible_to(user, "patient.view").values("service_id")
-    people = User.objects.filter(
-        memberships__service_id__in=ids, memberships__role=Role.THERAPIST
-    ).distinct().order_by("full_name", "email")
+    people = (
+        User.objects.filter(memberships__service_id__in=ids, memberships__role=Role.THERAPIST)
+        .distinct()
+        .order_by("full_name", "email")
+    )
     return [(person.pk, str(person)) for person in people]
 
 
@@ -231,4 +244,3 @@ def patient_detail_context(patient: Patient) -> dict[str, Any]:
         "phased_steps": list(patient.phased_steps.all()),
         "work_statuses": list(patient.work_statuses.select_related("recorded_by")),
     }
-

@@ -37,26 +37,73 @@ from alongside.patients.models import (
 
 # Fields a referral may set (the form, the CSV import and the API share them).
 REFERRAL_FIELDS = (
-    "given_name", "family_name", "date_of_birth", "gender", "languages", "phone", "email",
-    "postcode", "region", "hospital_number", "referral_source", "referrer_name",
-    "date_of_injury", "date_of_admission", "date_of_referral", "injury_category",
-    "icd10_codes", "mechanism", "employment_type", "occupation_code", "employer",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "languages",
+    "phone",
+    "email",
+    "postcode",
+    "region",
+    "hospital_number",
+    "referral_source",
+    "referrer_name",
+    "date_of_injury",
+    "date_of_admission",
+    "date_of_referral",
+    "injury_category",
+    "icd10_codes",
+    "mechanism",
+    "employment_type",
+    "occupation_code",
+    "employer",
 )
 INJURY_FIELDS = (
-    "injury_category", "icd10_codes", "sci_level", "asia_grade", "tbi_severity", "gcs",
-    "amputation_site", "iss", "mechanism", "date_of_injury", "date_of_admission",
+    "injury_category",
+    "icd10_codes",
+    "sci_level",
+    "asia_grade",
+    "tbi_severity",
+    "gcs",
+    "amputation_site",
+    "iss",
+    "mechanism",
+    "date_of_injury",
+    "date_of_admission",
 )
 WORK_FIELDS = (
-    "occupation_code", "industry", "employer", "employment_type", "hours_per_week",
-    "physical_demands", "cognitive_demands", "job_held_open",
+    "occupation_code",
+    "industry",
+    "employer",
+    "employment_type",
+    "hours_per_week",
+    "physical_demands",
+    "cognitive_demands",
+    "job_held_open",
 )
 CONTACT_FIELDS = (
-    "given_name", "family_name", "date_of_birth", "gender", "languages", "phone", "email",
-    "postcode", "region", "latitude", "longitude", "hospital_number", "referral_source",
-    "referrer_name", "date_of_referral",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "languages",
+    "phone",
+    "email",
+    "postcode",
+    "region",
+    "latitude",
+    "longitude",
+    "hospital_number",
+    "referral_source",
+    "referrer_name",
+    "date_of_referral",
 )
 PREFERENCE_FIELDS = (
-    "preferred_mentor_gender", "required_language", "wants_in_person", "availability",
+    "preferred_mentor_gender",
+    "required_language",
+    "wants_in_person",
+    "availability",
     "contact_modes",
 )
 UPDATABLE_FIELDS = frozenset(INJURY_FIELDS + WORK_FIELDS + CONTACT_FIELDS + PREFERENCE_FIELDS)
@@ -188,7 +235,8 @@ def referral_build(*, service: Service, data: dict[str, Any], today: date | None
     patient = Patient(service=service, status=PatientStatus.REFERRED, **values)
     _clean(patient, today=today or _today(service))
     existing = referral_find_duplicate(
-        service=service, hospital_number=patient.hospital_number,
+        service=service,
+        hospital_number=patient.hospital_number,
         date_of_injury=patient.date_of_injury,
     )
     if existing is not None:
@@ -203,7 +251,9 @@ def referral_create(*, actor: User | None, service: Service, data: dict[str, Any
         patient = referral_build(service=service, data=data)
         patient.save()
         audit_record(
-            actor=actor, action="patient.create", target=patient,
+            actor=actor,
+            action="patient.create",
+            target=patient,
             fields=[k for k, v in data.items() if v not in (None, "", [])],
         )
     return patient
@@ -229,7 +279,8 @@ def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, A
         _clean(fresh, today=_today(fresh.service))
         if {"hospital_number", "date_of_injury"} & set(changed):
             existing = referral_find_duplicate(
-                service=fresh.service, hospital_number=fresh.hospital_number,
+                service=fresh.service,
+                hospital_number=fresh.hospital_number,
                 date_of_injury=fresh.date_of_injury,
             )
             if existing is not None and existing.pk != fresh.pk:
@@ -250,16 +301,21 @@ def referral_accept(*, actor: User | None, patient: Patient, on: date | None = N
         failing = selectors.eligibility_of(fresh).not_met
         if failing:
             names = "; ".join(f"{r.label}: {r.explanation}" for r in failing)
-            raise ValidationError({"eligibility": f"Not eligible under the service's rules. {names}"})
+            raise ValidationError(
+                {"eligibility": f"Not eligible under the service's rules. {names}"}
+            )
         accepted_on = on or _today(fresh.service)
         if accepted_on < fresh.date_of_referral:
             raise ValidationError({"accepted_on": "Acceptance cannot be before the referral date."})
-        fresh.status = PatientStatus.ACTIVE if fresh.allocated_therapist_id else PatientStatus.ELIGIBLE
+        fresh.status = (
+            PatientStatus.ACTIVE if fresh.allocated_therapist_id else PatientStatus.ELIGIBLE
+        )
         fresh.accepted_on = accepted_on
         fresh.decline_reason = ""
         fresh.save(update_fields=["status", "accepted_on", "decline_reason", "updated_at"])
-        audit_record(actor=actor, action="patient.accept", target=fresh,
-                     fields=["status", "accepted_on"])
+        audit_record(
+            actor=actor, action="patient.accept", target=fresh, fields=["status", "accepted_on"]
+        )
     return fresh
 
 
@@ -268,7 +324,9 @@ def referral_decline(*, actor: User | None, patient: Patient, reason: str) -> Pa
     _require(actor, "patient.manage", patient)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason for declining; it is kept for reporting."})
+        raise ValidationError(
+            {"reason": "Give the reason for declining; it is kept for reporting."}
+        )
     with transaction.atomic():
         fresh = _locked(patient)
         if fresh.status not in (PatientStatus.REFERRED, PatientStatus.ELIGIBLE):
@@ -276,8 +334,9 @@ def referral_decline(*, actor: User | None, patient: Patient, reason: str) -> Pa
         fresh.status = PatientStatus.INELIGIBLE
         fresh.decline_reason = reason
         fresh.save(update_fields=["status", "decline_reason", "updated_at"])
-        audit_record(actor=actor, action="patient.decline", target=fresh,
-                     fields=["status", "decline_reason"])
+        audit_record(
+            actor=actor, action="patient.decline", target=fresh, fields=["status", "decline_reason"]
+        )
     return fresh
 
 
@@ -307,8 +366,12 @@ def patient_record_first_contact(*, actor: User | None, patient: Patient, on: da
             raise ValidationError({"on": "The first contact date is before the date of injury."})
         fresh.first_therapist_contact_on = on
         fresh.save(update_fields=["first_therapist_contact_on", "updated_at"])
-        audit_record(actor=actor, action="patient.first_contact", target=fresh,
-                     fields=["first_therapist_contact_on"])
+        audit_record(
+            actor=actor,
+            action="patient.first_contact",
+            target=fresh,
+            fields=["first_therapist_contact_on"],
+        )
     return fresh
 
 
@@ -341,10 +404,16 @@ def patient_status_change(
     _require(actor, "patient.manage", patient)
     with transaction.atomic():
         fresh = _locked(patient)
-        allowed_from = STATUS_MOVES.get(PatientStatus(status)) if status in PatientStatus.values else None
+        allowed_from = (
+            STATUS_MOVES.get(PatientStatus(status)) if status in PatientStatus.values else None
+        )
         if allowed_from is None or fresh.status not in allowed_from:
-            raise ValidationError({"status": f"A case that is “{fresh.get_status_display()}” "
-                                             f"cannot be moved to that status."})
+            raise ValidationError(
+                {
+                    "status": f"A case that is “{fresh.get_status_display()}” "
+                    f"cannot be moved to that status."
+                }
+            )
         fresh.status = status
         fields = ["status"]
         if status == PatientStatus.DISCHARGED:
@@ -362,7 +431,12 @@ def patient_status_change(
 
 
 def consent_record(
-    *, actor: User | None, patient: Patient, kind: str, given_on: date, how_given: str,
+    *,
+    actor: User | None,
+    patient: Patient,
+    kind: str,
+    given_on: date,
+    how_given: str,
     note: str = "",
 ) -> Consent:
     _require(actor, "patient.manage", patient)
@@ -374,12 +448,23 @@ def consent_record(
             raise ValidationError({"given_on": "The consent date is in the future."})
         if fresh.consents.current().filter(kind=kind).exists():
             raise ValidationError({"kind": "This consent is already recorded and current."})
-        consent = Consent(patient=fresh, kind=kind, given_on=given_on, how_given=how_given,
-                          note=note.strip(), recorded_by=actor)
+        consent = Consent(
+            patient=fresh,
+            kind=kind,
+            given_on=given_on,
+            how_given=how_given,
+            note=note.strip(),
+            recorded_by=actor,
+        )
         consent.full_clean()
         consent.save()
-        audit_record(actor=actor, action="consent.record", target=consent,
-                     service_id=fresh.service_id, fields=["kind", "given_on", "how_given"])
+        audit_record(
+            actor=actor,
+            action="consent.record",
+            target=consent,
+            service_id=fresh.service_id,
+            fields=["kind", "given_on", "how_given"],
+        )
     return consent
 
 
@@ -404,8 +489,13 @@ def consent_withdraw(*, actor: User | None, consent: Consent, on: date | None = 
             fresh.withdrawn_on = fresh.given_on
         fresh.withdrawn_by = actor
         fresh.save(update_fields=["withdrawn_on", "withdrawn_by"])
-        audit_record(actor=actor, action="consent.withdraw", target=fresh,
-                     service_id=fresh_patient.service_id, fields=["withdrawn_on"])
+        audit_record(
+            actor=actor,
+            action="consent.withdraw",
+            target=fresh,
+            service_id=fresh_patient.service_id,
+            fields=["withdrawn_on"],
+        )
         if fresh.kind == ConsentKind.MENTOR_SHARING:
             for callback in MENTOR_SHARING_WITHDRAWN:
                 callback(fresh_patient, actor)
@@ -421,13 +511,18 @@ def _add(actor: User | None, patient: Patient, record: Any, action: str, fields:
         record.patient = _locked(patient)
         record.full_clean()
         record.save()
-        audit_record(actor=actor, action=action, target=record, service_id=patient.service_id,
-                     fields=fields)
+        audit_record(
+            actor=actor, action=action, target=record, service_id=patient.service_id, fields=fields
+        )
     return record
 
 
 def goal_add(
-    *, actor: User | None, patient: Patient, text: str, target_on: date | None = None,
+    *,
+    actor: User | None,
+    patient: Patient,
+    text: str,
+    target_on: date | None = None,
     shared_with_patient: bool = True,
 ) -> Goal:
     goal = Goal(text=text.strip(), target_on=target_on, shared_with_patient=shared_with_patient)
@@ -445,8 +540,13 @@ def goal_update(*, actor: User | None, goal: Goal, changes: dict[str, Any]) -> G
         fresh.full_clean()
         if changed:
             fresh.save(update_fields=changed)
-            audit_record(actor=actor, action="goal.update", target=fresh,
-                         service_id=fresh.patient.service_id, fields=changed)
+            audit_record(
+                actor=actor,
+                action="goal.update",
+                target=fresh,
+                service_id=fresh.patient.service_id,
+                fields=changed,
+            )
     return fresh
 
 
@@ -455,23 +555,40 @@ def employer_contact_add(
 ) -> EmployerContact:
     if on > _today(patient.service):
         raise ValidationError({"on": "The contact date is in the future."})
-    contact = EmployerContact(on=on, who=who.strip(), summary=summary.strip(),
-                              agreed=agreed.strip(), recorded_by=actor)
+    contact = EmployerContact(
+        on=on, who=who.strip(), summary=summary.strip(), agreed=agreed.strip(), recorded_by=actor
+    )
     return _add(actor, patient, contact, "employer_contact.add", ["on", "who", "summary", "agreed"])
 
 
 def certificate_add(
-    *, actor: User | None, patient: Patient, from_date: date, to_date: date, capacity: str,
-    hours_per_week: Any = None, issued_by: str = "", notes: str = "",
+    *,
+    actor: User | None,
+    patient: Patient,
+    from_date: date,
+    to_date: date,
+    capacity: str,
+    hours_per_week: Any = None,
+    issued_by: str = "",
+    notes: str = "",
 ) -> CapacityCertificate:
     if to_date < from_date:
         raise ValidationError({"to_date": "The certificate ends before it starts."})
     certificate = CapacityCertificate(
-        from_date=from_date, to_date=to_date, capacity=capacity, hours_per_week=hours_per_week,
-        issued_by=issued_by.strip(), notes=notes.strip(),
+        from_date=from_date,
+        to_date=to_date,
+        capacity=capacity,
+        hours_per_week=hours_per_week,
+        issued_by=issued_by.strip(),
+        notes=notes.strip(),
     )
-    return _add(actor, patient, certificate, "certificate.add",
-                ["from_date", "to_date", "capacity", "hours_per_week"])
+    return _add(
+        actor,
+        patient,
+        certificate,
+        "certificate.add",
+        ["from_date", "to_date", "capacity", "hours_per_week"],
+    )
 
 
 def phased_step_add(
@@ -482,15 +599,25 @@ def phased_step_add(
 
 
 def work_status_add(
-    *, actor: User | None, patient: Patient, from_date: date, status: str,
-    hours_per_week: Any = None, note: str = "",
+    *,
+    actor: User | None,
+    patient: Patient,
+    from_date: date,
+    status: str,
+    hours_per_week: Any = None,
+    note: str = "",
 ) -> WorkStatus:
     if from_date < patient.date_of_injury:
         raise ValidationError({"from_date": "The date is before the date of injury."})
     if from_date > _today(patient.service):
         raise ValidationError({"from_date": "The date is in the future."})
-    entry = WorkStatus(from_date=from_date, status=status, hours_per_week=hours_per_week,
-                       note=note.strip(), recorded_by=actor)
+    entry = WorkStatus(
+        from_date=from_date,
+        status=status,
+        hours_per_week=hours_per_week,
+        note=note.strip(),
+        recorded_by=actor,
+    )
     return _add(actor, patient, entry, "work_status.add", ["from_date", "status", "hours_per_week"])
 
 
@@ -511,6 +638,11 @@ def eligibility_rules_update(
         rules.full_clean()
         if changed:
             rules.save()
-            audit_record(actor=actor, action="eligibility_rules.update", target=rules,
-                         service_id=service.pk, fields=changed)
+            audit_record(
+                actor=actor,
+                action="eligibility_rules.update",
+                target=rules,
+                service_id=service.pk,
+                fields=changed,
+            )
     return rules

@@ -26,7 +26,9 @@ def overdue_alerts_send() -> int:
             try:
                 with transaction.atomic():
                     TargetAlert.objects.create(
-                        patient=patient, target=target.key, due_on=target.due_on,
+                        patient=patient,
+                        target=target.key,
+                        due_on=target.due_on,
                         sent_to=therapist.email if therapist else "",
                     )
                     if therapist is not None:
@@ -35,7 +37,8 @@ def overdue_alerts_send() -> int:
                             to=[therapist.email],
                             subject=f"Overdue: {target.label.lower()} for a patient",
                             body=(
-                                f"{target.label} for {patient.given_name} {patient.family_name[:1]}. "
+                                f"{target.label} for {patient.given_name} "
+                                f"{patient.family_name[:1]}. "
                                 f"({patient.service.name}) was due on {target.due_on:%d %B %Y} "
                                 f"and is now overdue.\n\nOpen the case: {link}\n"
                             ),

@@ -11,8 +11,11 @@ urlpatterns = [
     path("import/template.csv", views.import_template, name="import_template"),
     path("rules/<slug:slug>/", views.eligibility_rules, name="rules"),
     path("me/", views.mine, name="mine"),
-    path("me/consents/<int:consent_id>/withdraw/", views.my_consent_withdraw,
-         name="my_consent_withdraw"),
+    path(
+        "me/consents/<int:consent_id>/withdraw/",
+        views.my_consent_withdraw,
+        name="my_consent_withdraw",
+    ),
     path(P, views.patient_detail, name="detail"),
     path(P + "accept/", views.referral_accept, name="accept"),
     path(P + "decline/", views.referral_decline, name="decline"),
@@ -20,7 +23,9 @@ urlpatterns = [
     path(P + "first-contact/", views.first_contact, name="first_contact"),
     path(P + "status/", views.status_change, name="status"),
     path(P + "consents/", views.consent_record, name="consent_record"),
-    path(P + "consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path(
+        P + "consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"
+    ),
     path(P + "injury/", views.injury_edit, name="injury_edit"),
     path(P + "work/", views.work_edit, name="work_edit"),
     path(P + "details/", views.details_edit, name="details_edit"),

@@ -48,16 +48,22 @@ def _manage_services(user: Any) -> Any:
 def caseload(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.view")
     filters = selectors.CaseloadFilters(
-        status=request.GET.get("status", "") if request.GET.get("status") in PatientStatus.values
+        status=request.GET.get("status", "")
+        if request.GET.get("status") in PatientStatus.values
         else "",
         therapist=request.GET.get("therapist", ""),
         overdue=request.GET.get("overdue") == "1",
         q=request.GET.get("q", "")[:100],
     )
-    page = Paginator(selectors.caseload(request.user, filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.caseload(request.user, filters), 50).get_page(
+        request.GET.get("page")
+    )
     rows = [(patient, selectors.overdue_targets_of(patient)) for patient in page]
     context = {
-        "page": page, "rows": rows, "filters": filters, "statuses": PatientStatus.choices,
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "statuses": PatientStatus.choices,
         "therapists": selectors.therapist_choices(request.user),
         "can_manage": policy.can(request.user, "patient.manage"),
     }
@@ -87,8 +93,12 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Referral for {patient.full_name} recorded.")
             return redirect("patients:detail", patient_id=patient.pk)
-    return render(request, "patients/referral_form.html", {"form": form, "duplicate": duplicate},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "patients/referral_form.html",
+        {"form": form, "duplicate": duplicate},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- The case page ------------------------------------------------------------------
@@ -101,9 +111,13 @@ def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
             therapists=[(u.pk, str(u)) for u in selectors.therapists_of(patient.service)],
             initial={"therapist": patient.allocated_therapist_id or request.user.pk},
         ),
-        "first_contact_form": forms.DateForm(initial={"on": selectors.service_today(patient.service)}),
+        "first_contact_form": forms.DateForm(
+            initial={"on": selectors.service_today(patient.service)}
+        ),
         "status_form": forms.StatusForm(),
-        "consent_form": forms.ConsentForm(initial={"given_on": selectors.service_today(patient.service)}),
+        "consent_form": forms.ConsentForm(
+            initial={"given_on": selectors.service_today(patient.service)}
+        ),
         "goal_form": forms.GoalForm(prefix="goal"),
         "employer_contact_form": forms.EmployerContactForm(prefix="employer"),
         "certificate_form": forms.CertificateForm(prefix="certificate"),
@@ -134,8 +148,13 @@ def _manage(request: HttpRequest, patient_id: int) -> Patient:
 
 
 def _post_action(
-    request: HttpRequest, patient_id: int, form_name: str, form: Any,
-    act: Callable[[Patient, dict[str, Any]], Any], done: str, anchor: str = "",
+    request: HttpRequest,
+    patient_id: int,
+    form_name: str,
+    form: Any,
+    act: Callable[[Patient, dict[str, Any]], Any],
+    done: str,
+    anchor: str = "",
 ) -> HttpResponse:
     """Validate a small form on the case page, run the service, or re-show the page."""
     patient = _manage(request, patient_id)
@@ -168,9 +187,13 @@ def referral_accept(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def referral_decline(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _post_action(
-        request, patient_id, "decline_form", forms.DeclineForm(request.POST),
-        lambda p, data: services.referral_decline(actor=request.user, patient=p,
-                                                  reason=data["reason"]),
+        request,
+        patient_id,
+        "decline_form",
+        forms.DeclineForm(request.POST),
+        lambda p, data: services.referral_decline(
+            actor=request.user, patient=p, reason=data["reason"]
+        ),
         "Referral declined; the record and reason are kept.",
     )
 
@@ -180,12 +203,19 @@ def referral_decline(request: HttpRequest, patient_id: int) -> HttpResponse:
 def patient_allocate(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     therapists = {u.pk: u for u in selectors.therapists_of(patient.service)}
-    form = forms.AllocateForm(request.POST, therapists=[(pk, str(u)) for pk, u in therapists.items()])
+    form = forms.AllocateForm(
+        request.POST, therapists=[(pk, str(u)) for pk, u in therapists.items()]
+    )
     return _post_action(
-        request, patient_id, "allocate_form", form,
-        lambda p, data: services.patient_allocate(actor=request.user, patient=p,
-                                                  therapist=therapists[data["therapist"]]),
-        "Therapist allocated.", "#allocation",
+        request,
+        patient_id,
+        "allocate_form",
+        form,
+        lambda p, data: services.patient_allocate(
+            actor=request.user, patient=p, therapist=therapists[data["therapist"]]
+        ),
+        "Therapist allocated.",
+        "#allocation",
     )
 
 
@@ -193,10 +223,15 @@ def patient_allocate(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def first_contact(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _post_action(
-        request, patient_id, "first_contact_form", forms.DateForm(request.POST),
-        lambda p, data: services.patient_record_first_contact(actor=request.user, patient=p,
-                                                              on=data["on"]),
-        "First contact recorded.", "#targets",
+        request,
+        patient_id,
+        "first_contact_form",
+        forms.DateForm(request.POST),
+        lambda p, data: services.patient_record_first_contact(
+            actor=request.user, patient=p, on=data["on"]
+        ),
+        "First contact recorded.",
+        "#targets",
     )
 
 
@@ -204,9 +239,13 @@ def first_contact(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def status_change(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _post_action(
-        request, patient_id, "status_form", forms.StatusForm(request.POST),
-        lambda p, data: services.patient_status_change(actor=request.user, patient=p,
-                                                       status=data["status"]),
+        request,
+        patient_id,
+        "status_form",
+        forms.StatusForm(request.POST),
+        lambda p, data: services.patient_status_change(
+            actor=request.user, patient=p, status=data["status"]
+        ),
         "Case status changed.",
     )
 
@@ -215,9 +254,13 @@ def status_change(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def consent_record(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _post_action(
-        request, patient_id, "consent_form", forms.ConsentForm(request.POST),
+        request,
+        patient_id,
+        "consent_form",
+        forms.ConsentForm(request.POST),
         lambda p, data: services.consent_record(actor=request.user, patient=p, **data),
-        "Consent recorded.", "#consent",
+        "Consent recorded.",
+        "#consent",
     )
 
 
@@ -235,8 +278,9 @@ def consent_withdraw(request: HttpRequest, patient_id: int, consent_id: int) -> 
     return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + "#consent")
 
 
-def _profile_edit(request: HttpRequest, patient_id: int, form_class: Any, title: str,
-                  **form_kwargs: Any) -> HttpResponse:
+def _profile_edit(
+    request: HttpRequest, patient_id: int, form_class: Any, title: str, **form_kwargs: Any
+) -> HttpResponse:
     patient = _manage(request, patient_id)
     form = form_class(request.POST or None, instance=patient, **form_kwargs)
     duplicate = None
@@ -251,9 +295,12 @@ def _profile_edit(request: HttpRequest, patient_id: int, form_class: Any, title:
         else:
             messages.success(request, f"{title} saved.")
             return redirect("patients:detail", patient_id=patient.pk)
-    return render(request, "patients/profile_form.html",
-                  {"form": form, "patient": patient, "title": title, "duplicate": duplicate},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "patients/profile_form.html",
+        {"form": form, "patient": patient, "title": title, "duplicate": duplicate},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -264,8 +311,9 @@ def injury_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 def work_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
-    return _profile_edit(request, patient_id, forms.WorkForm, "Work before injury",
-                         service=patient.service)
+    return _profile_edit(
+        request, patient_id, forms.WorkForm, "Work before injury", service=patient.service
+    )
 
 
 @login_required
@@ -280,9 +328,13 @@ def details_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def goal_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _post_action(
-        request, patient_id, "goal_form", forms.GoalForm(request.POST, prefix="goal"),
+        request,
+        patient_id,
+        "goal_form",
+        forms.GoalForm(request.POST, prefix="goal"),
         lambda p, data: services.goal_add(actor=request.user, patient=p, **data),
-        "Goal added.", "#goals",
+        "Goal added.",
+        "#goals",
     )
 
 
@@ -304,10 +356,13 @@ def goal_update(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResp
 @require_POST
 def employer_contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _post_action(
-        request, patient_id, "employer_contact_form",
+        request,
+        patient_id,
+        "employer_contact_form",
         forms.EmployerContactForm(request.POST, prefix="employer"),
         lambda p, data: services.employer_contact_add(actor=request.user, patient=p, **data),
-        "Employer contact logged.", "#employer",
+        "Employer contact logged.",
+        "#employer",
     )
 
 
@@ -315,10 +370,13 @@ def employer_contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def certificate_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _post_action(
-        request, patient_id, "certificate_form",
+        request,
+        patient_id,
+        "certificate_form",
         forms.CertificateForm(request.POST, prefix="certificate"),
         lambda p, data: services.certificate_add(actor=request.user, patient=p, **data),
-        "Certificate recorded.", "#certificates",
+        "Certificate recorded.",
+        "#certificates",
     )
 
 
@@ -326,9 +384,13 @@ def certificate_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def phased_step_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _post_action(
-        request, patient_id, "phased_step_form", forms.PhasedStepForm(request.POST, prefix="phased"),
+        request,
+        patient_id,
+        "phased_step_form",
+        forms.PhasedStepForm(request.POST, prefix="phased"),
         lambda p, data: services.phased_step_add(actor=request.user, patient=p, **data),
-        "Phased-return week added.", "#phased",
+        "Phased-return week added.",
+        "#phased",
     )
 
 
@@ -336,9 +398,13 @@ def phased_step_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def work_status_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _post_action(
-        request, patient_id, "work_status_form", forms.WorkStatusForm(request.POST, prefix="work"),
+        request,
+        patient_id,
+        "work_status_form",
+        forms.WorkStatusForm(request.POST, prefix="work"),
         lambda p, data: services.work_status_add(actor=request.user, patient=p, **data),
-        "Work status added.", "#work-status",
+        "Work status added.",
+        "#work-status",
     )
 
 
@@ -352,16 +418,23 @@ def referral_import(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.manage")
     choices = _manage_services(request.user)
     form = forms.ImportForm(request.POST or None, request.FILES or None, services=choices)
-    context: dict[str, Any] = {"form": form, "limit": importing.MAX_LABEL,
-                               "columns": importing.COLUMNS, "required": importing.REQUIRED_COLUMNS}
+    context: dict[str, Any] = {
+        "form": form,
+        "limit": importing.MAX_LABEL,
+        "columns": importing.COLUMNS,
+        "required": importing.REQUIRED_COLUMNS,
+    }
     if request.method == "POST" and request.POST.get("confirm"):
         return _import_confirm(request, choices)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         service = form.cleaned_data["service"]
         if upload.size > importing.MAX_BYTES:
-            form.add_error("file", f"The file is {upload.size / (1024 * 1024):.1f} MB; "
-                                   f"the limit is {importing.MAX_LABEL}.")
+            form.add_error(
+                "file",
+                f"The file is {upload.size / (1024 * 1024):.1f} MB; "
+                f"the limit is {importing.MAX_LABEL}.",
+            )
         else:
             content = upload.read()
             report = importing.referrals_check(service=service, content=content)
@@ -369,14 +442,17 @@ def referral_import(request: HttpRequest) -> HttpResponse:
             if not report.file_refused and report.valid:
                 default_storage.save(name, ContentFile(content))
                 request.session[IMPORT_SESSION_KEY] = {
-                    "name": name, "service": service.pk,
+                    "name": name,
+                    "service": service.pk,
                     "valid_rows_only": form.cleaned_data["valid_rows_only"],
                 }
-            context.update(report=report, service=service,
-                           valid_rows_only=form.cleaned_data["valid_rows_only"],
-                           preview=[p for _, p in report.valid[:20]])
-    return render(request, "patients/import.html", context,
-                  status=400 if form.errors else 200)
+            context.update(
+                report=report,
+                service=service,
+                valid_rows_only=form.cleaned_data["valid_rows_only"],
+                preview=[p for _, p in report.valid[:20]],
+            )
+    return render(request, "patients/import.html", context, status=400 if form.errors else 200)
 
 
 def _import_confirm(request: HttpRequest, choices: Any) -> HttpResponse:
@@ -394,17 +470,34 @@ def _import_confirm(request: HttpRequest, choices: Any) -> HttpResponse:
     finally:
         if default_storage.exists(pending["name"]):
             default_storage.delete(pending["name"])
-    report = importing.referrals_import(actor=request.user, service=service, content=content,
-                                        valid_rows_only=pending["valid_rows_only"])
+    report = importing.referrals_import(
+        actor=request.user,
+        service=service,
+        content=content,
+        valid_rows_only=pending["valid_rows_only"],
+    )
     if report.written:
-        skipped = f" {len(report.bad_rows)} rows with problems were skipped." if report.bad_rows else ""
-        messages.success(request, f"Imported {len(report.created)} referrals into {service}.{skipped}")
+        skipped = (
+            f" {len(report.bad_rows)} rows with problems were skipped." if report.bad_rows else ""
+        )
+        messages.success(
+            request, f"Imported {len(report.created)} referrals into {service}.{skipped}"
+        )
         return redirect("patients:list")
     form = forms.ImportForm(services=choices)
-    return render(request, "patients/import.html",
-                  {"form": form, "report": report, "service": service, "limit": importing.MAX_LABEL,
-                   "columns": importing.COLUMNS, "required": importing.REQUIRED_COLUMNS},
-                  status=400)
+    return render(
+        request,
+        "patients/import.html",
+        {
+            "form": form,
+            "report": report,
+            "service": service,
+            "limit": importing.MAX_LABEL,
+            "columns": importing.COLUMNS,
+            "required": importing.REQUIRED_COLUMNS,
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -420,21 +513,27 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def eligibility_rules(request: HttpRequest, slug: str) -> HttpResponse:
-    service = get_object_or_404(Service.objects.visible_to(request.user, "patient.configure"),
-                                slug=slug)
+    service = get_object_or_404(
+        Service.objects.visible_to(request.user, "patient.configure"), slug=slug
+    )
     rules = selectors.eligibility_rules_for(service)
     form = forms.EligibilityRulesForm(request.POST or None, instance=rules)
     if request.method == "POST" and form.is_valid():
         try:
-            services.eligibility_rules_update(actor=request.user, service=service,
-                                              changes=form.cleaned_data)
+            services.eligibility_rules_update(
+                actor=request.user, service=service, changes=form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, "Eligibility rules saved.")
             return redirect("patients:rules", slug=slug)
-    return render(request, "patients/rules.html", {"form": form, "service": service},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "patients/rules.html",
+        {"form": form, "service": service},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- The patient's own page ------------------------------------------------------------
@@ -458,10 +557,16 @@ def mine(request: HttpRequest) -> HttpResponse:
         raise Http404("No patient record")
     audit_record(actor=request.user, action="patient.view_own", target=records[0])
     cards = [
-        {"patient": p, "consents": list(p.consents.all()),
-         "goals": list(selectors.shared_goals(p)),
-         "mentor_panels": [panel for provider in MY_MENTOR_PANELS
-                           if (panel := provider(request, p)) is not None]}
+        {
+            "patient": p,
+            "consents": list(p.consents.all()),
+            "goals": list(selectors.shared_goals(p)),
+            "mentor_panels": [
+                panel
+                for provider in MY_MENTOR_PANELS
+                if (panel := provider(request, p)) is not None
+            ],
+        }
         for p in records
     ]
     return render(request, "patients/mine.html", {"cards": cards})

@@ -19,11 +19,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", help="the CSV file")
-        parser.add_argument("--template", action="store_true",
-                            help="print the CSV header and one example row, then stop")
+        parser.add_argument(
+            "--template",
+            action="store_true",
+            help="print the CSV header and one example row, then stop",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-        parser.add_argument("--valid-rows-only", action="store_true",
-                            help="import the valid rows and report the bad ones")
+        parser.add_argument(
+            "--valid-rows-only",
+            action="store_true",
+            help="import the valid rows and report the bad ones",
+        )
         parser.add_argument("--service", help="slug of the service the referrals belong to")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,8 +51,11 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot read the file ({error.strerror})") from None
         service = _service(options["service"])
         report = importing.referrals_import(
-            actor=None, service=service, content=content,
-            valid_rows_only=options["valid_rows_only"], dry_run=options["dry_run"],
+            actor=None,
+            service=service,
+            content=content,
+            valid_rows_only=options["valid_rows_only"],
+            dry_run=options["dry_run"],
         )
         for line in report.lines():
             self.stderr.write(line)
@@ -54,16 +63,20 @@ class Command(BaseCommand):
         if report.file_refused:
             raise CommandError("nothing was imported", returncode=1)
         if options["dry_run"]:
-            self.stdout.write(f"Dry run for {service.slug}: {report.rows} rows, {valid} valid, "
-                              f"{len(report.bad_rows)} with problems; nothing was written.")
+            self.stdout.write(
+                f"Dry run for {service.slug}: {report.rows} rows, {valid} valid, "
+                f"{len(report.bad_rows)} with problems; nothing was written."
+            )
             if report.problems:
                 raise CommandError(f"{len(report.bad_rows)} rows have problems", returncode=1)
             return
         if report.written:
             self.stdout.write(f"Imported {len(report.created)} referrals into {service.slug}.")
             if report.bad_rows:
-                self.stdout.write(f"Skipped {len(report.bad_rows)} rows with problems "
-                                  f"(rows {', '.join(str(n) for n in report.bad_rows)}).")
+                self.stdout.write(
+                    f"Skipped {len(report.bad_rows)} rows with problems "
+                    f"(rows {', '.join(str(n) for n in report.bad_rows)})."
+                )
             return
         raise CommandError(
             f"{len(report.bad_rows)} of {report.rows} rows have problems; nothing was imported "

@@ -13,8 +13,11 @@ class Command(BaseCommand):
     help = "E-mail therapists about cases that have just become overdue (one e-mail per case)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--now", action="store_true",
-                            help="run here instead of queueing the task for the worker")
+        parser.add_argument(
+            "--now",
+            action="store_true",
+            help="run here instead of queueing the task for the worker",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["now"]:

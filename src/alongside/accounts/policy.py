@@ -54,6 +54,14 @@ RULES: dict[str, frozenset[str]] = {
     "patient.own": frozenset({PATIENT}),
     "match.manage": CLINICAL_TEAM,
     "matching.configure": frozenset({ADMIN}),
+    # Contacts: the clinical team reads and logs for any pair in the service; a mentor
+    # only for their own matches (contacts.selectors adds "mine"). Patients: never.
+    "contact.view": CLINICAL_TEAM,
+    "contact.log": CLINICAL_TEAM,
+    "contact.own": frozenset({MENTOR}),
+    "contact.configure": frozenset({ADMIN}),
+    "concern.manage": CLINICAL_TEAM,
+    "survey.respond": frozenset({MENTOR, PATIENT}),  # own ended matches only (selector)
     "report.view": frozenset({ADMIN, THERAPIST, ANALYST}),
     "research.view": frozenset({ADMIN, ANALYST}),
 }

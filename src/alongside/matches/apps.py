@@ -3,3 +3,41 @@ from django.apps import AppConfig
 
 class MatchesConfig(AppConfig):
     name = "alongside.matches"
+    verbose_name = "Matching"
+
+    def ready(self) -> None:
+        from alongside.accounts import policy
+        from alongside.accounts.context_processors import navigation_register
+        from alongside.accounts.home import HomePanel, register
+        from alongside.matches import home, services
+        from alongside.mentors import services as mentor_services
+        from alongside.patients import services as patient_services
+
+        # A paused mentor's open matches are flagged inside the pause transaction;
+        # a patient who stops sharing with mentors drops out of every proposal.
+        if services.on_mentor_paused not in mentor_services.ON_PAUSE:
+            mentor_services.ON_PAUSE.append(services.on_mentor_paused)
+        patient_services.on_mentor_sharing_withdrawn(services.on_mentor_sharing_withdrawn)
+
+        navigation_register(30, "Matching", "matches:list", policy.RULES["match.manage"])
+        navigation_register(31, "My mentees", "matches:mentees", policy.RULES["mentor.view_own"])
+        navigation_register(31, "My mentor", "matches:mine", policy.RULES["patient.own"])
+        for role in (policy.THERAPIST, policy.ADMIN):
+            register(
+                HomePanel(
+                    role=role, template="matches/home/_staff.html", order=30,
+                    context=home.staff_panel,
+                )
+            )  # fmt: skip
+        register(
+            HomePanel(
+                role=policy.MENTOR, template="matches/home/_mentor.html", order=10,
+                context=home.mentor_panel,
+            )
+        )  # fmt: skip
+        register(
+            HomePanel(
+                role=policy.PATIENT, template="matches/home/_patient.html", order=20,
+                context=home.patient_panel,
+            )
+        )  # fmt: skip

@@ -1,0 +1,405 @@
+"""Reads of matches, always scoped to the person asking.
+
+Three doors, never mixed:
+
+- the clinical team: ``Match.objects.visible_to(user)`` (policy ``match.manage``);
+- a mentor: ``mentees_visible_to(user)`` - only their own matches, only
+  patients whose consent to share with a mentor is current, and only the
+  minimal profile (first name, injury category, occupation major group,
+  contact preferences), fetched column by column so nothing else leaves the
+  database;
+- a patient: ``own_matches(user)`` - their own proposals and mentor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from alongside.accounts import policy
+from alongside.accounts.models import User
+from alongside.core.codes import INJURY_CATEGORIES, classification
+from alongside.core.matching import CRITERIA, rank_with_exclusions
+from alongside.core.matching.explain import CRITERION_LABELS, explain, explain_exclusion
+from alongside.matches import profiles
+from alongside.matches.models import OPEN_STATUSES, Match, MatchStatus
+from alongside.matches.services import waiting_patients
+from alongside.mentors.models import Mentor
+from alongside.organisations.models import Service
+from alongside.patients.models import ContactMode, Patient
+
+# What a mentor sees of a match: after the patient agreed, until it ends.
+MENTOR_VISIBLE_STATUSES = (
+    MatchStatus.PATIENT_AGREED,
+    MatchStatus.MENTOR_ACCEPTED,
+    MatchStatus.ACTIVE,
+)
+SLOT_DAYS = {
+    "mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
+    "fri": "Friday", "sat": "Saturday", "sun": "Sunday",
+}  # fmt: skip
+SLOT_PARTS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
+
+
+def slot_words(slot: str) -> str:
+    day, _, part = slot.partition("-")
+    return f"{SLOT_DAYS.get(day, day)} {SLOT_PARTS.get(part, part)}".strip()
+
+
+def occupation_group_words(scheme_id: str, code: str) -> str:
+    """The major group only ("Technicians and trades workers"), never the exact job."""
+    if not code:
+        return ""
+    try:
+        scheme = classification(scheme_id)
+        return scheme.title(scheme.major_group(code)) or ""
+    except (ValueError, KeyError):
+        return ""
+
+
+def occupation_words(scheme_id: str, code: str) -> str:
+    if not code:
+        return ""
+    try:
+        return classification(scheme_id).label(code)
+    except (ValueError, KeyError):
+        return code
+
+
+# --- Clinical team ------------------------------------------------------------------------
+
+
+def matches_visible_to(user: User, action: str = "match.manage") -> QuerySet[Match]:
+    return Match.objects.visible_to(user, action)
+
+
+def match_for_staff_or_404(user: User, match_id: int) -> Match:
+    return get_object_or_404(
+        matches_visible_to(user).select_related(
+            "service", "patient", "mentor", "proposed_by", "patient__allocated_therapist"
+        ),
+        pk=match_id,
+    )
+
+
+def matches_of_patient(patient: Patient) -> list[Match]:
+    return list(patient.matches.select_related("mentor", "proposed_by").order_by("-proposed_at"))
+
+
+@dataclass(frozen=True)
+class StaffFilters:
+    status: str = ""
+    needs_review: bool = False
+    service_id: int | None = None
+
+
+def matches_for_list(user: User, filters: StaffFilters) -> QuerySet[Match]:
+    qs = matches_visible_to(user).select_related("service", "patient", "mentor")
+    if filters.service_id:
+        qs = qs.filter(service_id=filters.service_id)
+    if filters.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.needs_review:
+        qs = qs.filter(needs_review=True)
+    return qs.order_by("-proposed_at", "-pk")
+
+
+def matches_needing_review(user: User) -> list[Match]:
+    return list(
+        matches_visible_to(user)
+        .filter(needs_review=True, status__in=OPEN_STATUSES)
+        .select_related("patient", "mentor")
+        .order_by("proposed_at")[:50]
+    )
+
+
+def matches_awaiting_introduction(user: User) -> list[Match]:
+    """Mentor accepted; the therapist now introduces the pair and starts the match."""
+    return list(
+        matches_visible_to(user)
+        .filter(status=MatchStatus.MENTOR_ACCEPTED)
+        .select_related("patient", "mentor")
+        .order_by("mentor_responded_at")[:50]
+    )
+
+
+def services_for_matching(user: User) -> QuerySet[Service]:
+    return Service.objects.visible_to(user, "match.manage")
+
+
+def service_for_matching_or_404(user: User, slug: str, action: str = "match.manage") -> Service:
+    return get_object_or_404(Service.objects.visible_to(user, action), slug=slug)
+
+
+# --- Find a mentor for one patient -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    name: str
+    label: str
+    score: float | None
+    percent: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class SuggestionCard:
+    mentor: Mentor
+    total: float
+    percent: int
+    criteria: list[CriterionRow]
+    reasons: list[str]
+    repeat: bool = False
+
+
+RULE_LABELS = {
+    "active": "Active",
+    "paused": "Not paused",
+    "training": "Training",
+    "checks": "Checks",
+    "supervision": "Supervision",
+    "capacity": "Free place",
+    "declined_before": "Matched before",
+    "willing": "Willing for this injury",
+    "gender": "Gender asked for",
+    "language": "Language needed",
+    "in_person": "Meeting in person",
+}
+
+
+@dataclass(frozen=True)
+class ExclusionRow:
+    mentor: Mentor
+    rule: str
+    reason: str
+
+    @property
+    def rule_label(self) -> str:
+        return RULE_LABELS.get(self.rule, self.rule)
+
+
+@dataclass
+class FindMentor:
+    patient: Patient
+    suggestions: list[SuggestionCard] = field(default_factory=list)
+    exclusions: list[ExclusionRow] = field(default_factory=list)
+    current: Match | None = None
+    pool_size: int = 0
+
+
+def _percent(score: float | None) -> int | None:
+    return None if score is None else round(100 * score)
+
+
+def _card(suggestion: Any, mentor: Mentor) -> SuggestionCard:
+    rows = [
+        CriterionRow(
+            name=c.name,
+            label=CRITERION_LABELS.get(c.name, c.name),
+            score=c.score,
+            percent=_percent(c.score),
+            reason=c.reason,
+        )
+        for c in suggestion.criteria
+    ]
+    return SuggestionCard(
+        mentor=mentor,
+        total=suggestion.total,
+        percent=_percent(suggestion.total) or 0,
+        criteria=rows,
+        reasons=explain(suggestion),
+    )
+
+
+def find_mentor(
+    patient: Patient,
+    *,
+    today: dt.date,
+    limit: int = 10,
+    weights: Any = None,
+    include_repeats: bool = False,
+) -> FindMentor:
+    """Ranked mentors for ``patient`` with the reasons, and who is excluded and why.
+
+    ``include_repeats``: also rank mentors this patient had before (the therapist's
+    override); they are marked so the page asks for the override explicitly.
+    """
+    service = patient.service
+    pool = profiles.service_pool(service, today=today, weights=weights)
+    excluded = profiles.excluded_mentor_ids([patient.pk]).get(patient.pk, frozenset())
+    profile = profiles.patient_profile(
+        patient,
+        service=service,
+        today=today,
+        excluded=frozenset() if include_repeats else excluded,
+    )
+    suggestions, exclusions = rank_with_exclusions(profile, pool.pool, pool.weights, limit)
+    result = FindMentor(patient=patient, pool_size=len(pool.pool))
+    for suggestion in suggestions:
+        card = _card(suggestion, pool.mentors[suggestion.mentor_id])
+        if suggestion.mentor_id in excluded:
+            card = SuggestionCard(**{**card.__dict__, "repeat": True})
+        result.suggestions.append(card)
+    result.exclusions = [
+        ExclusionRow(pool.mentors[e.mentor_id], e.rule, explain_exclusion(e))
+        for e in sorted(exclusions, key=lambda e: (e.rule, e.mentor_id))
+    ]
+    result.current = (
+        Match.objects.filter(patient=patient, status__in=OPEN_STATUSES)
+        .select_related("mentor")
+        .first()
+    )
+    return result
+
+
+def criteria_labels() -> list[tuple[str, str]]:
+    return [(name, CRITERION_LABELS.get(name, name)) for name in CRITERIA]
+
+
+# --- Waiting list -----------------------------------------------------------------------------
+
+
+def waiting_list(service: Service) -> list[Patient]:
+    return waiting_patients(service)
+
+
+# --- Mentors: their mentees, minimal profile only --------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenteeCard:
+    """Everything a mentor may know about a mentee, and nothing more."""
+
+    match_id: int
+    status: str
+    status_label: str
+    first_name: str
+    injury_category: str
+    occupation_group: str
+    contact_modes: list[str]
+    availability: list[str]
+    mentor_first_name: str
+
+
+MENTEE_COLUMNS = (
+    "pk",
+    "status",
+    "mentor__first_name",
+    "patient__given_name",
+    "patient__injury_category",
+    "patient__occupation_code",
+    "patient__contact_modes",
+    "patient__availability",
+    "service__occupation_classification",
+)
+
+
+def _mentee_matches(user: User) -> QuerySet[Match]:
+    """The signed-in mentor's matches whose patient shares with mentors right now."""
+    return Match.objects.filter(
+        mentor__in=Mentor.objects.own(user),
+        status__in=MENTOR_VISIBLE_STATUSES,
+        patient__in=Patient.objects.sharing_with_mentors(),
+    )
+
+
+def _mentee_card(row: dict[str, Any]) -> MenteeCard:
+    modes = {m.value: m.label for m in ContactMode}
+    return MenteeCard(
+        match_id=row["pk"],
+        status=row["status"],
+        status_label=MatchStatus(row["status"]).label,
+        first_name=row["patient__given_name"],
+        injury_category=INJURY_CATEGORIES.get(row["patient__injury_category"] or "", ""),
+        occupation_group=occupation_group_words(
+            row["service__occupation_classification"], row["patient__occupation_code"] or ""
+        ),
+        contact_modes=[modes.get(m, m) for m in row["patient__contact_modes"] or []],
+        availability=[slot_words(s) for s in row["patient__availability"] or []],
+        mentor_first_name=row["mentor__first_name"],
+    )
+
+
+def mentees_visible_to(user: User) -> list[MenteeCard]:
+    """A mentor's mentees (one query), minimal profile only; empty for anyone else."""
+    if not user.is_authenticated:
+        return []
+    rows = _mentee_matches(user).order_by("status", "-proposed_at").values(*MENTEE_COLUMNS)
+    return [_mentee_card(row) for row in rows]
+
+
+def mentee_or_404(user: User, match_id: int) -> MenteeCard:
+    row = _mentee_matches(user).filter(pk=match_id).values(*MENTEE_COLUMNS).first()
+    if row is None:
+        raise Http404("Not found")
+    return _mentee_card(row)
+
+
+def mentee_match_or_404(user: User, match_id: int) -> Match:
+    """The match row itself, for the mentor's accept/decline services."""
+    return get_object_or_404(_mentee_matches(user).select_related("mentor", "patient"), pk=match_id)
+
+
+def is_mentor(user: User) -> bool:
+    return policy.can(user, "mentor.view_own")
+
+
+# --- Patients: their own proposals and mentor --------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyMentorCard:
+    match: Match
+    mentor_first_name: str
+    story: str
+    injury_category: str
+    occupation: str
+    contact_modes: list[str]
+
+
+def own_matches(user: User) -> QuerySet[Match]:
+    return Match.objects.filter(patient__in=Patient.objects.own(user))
+
+
+def my_mentor_cards(user: User) -> list[MyMentorCard]:
+    """The patient's open proposals and matches, with what they may know of the mentor."""
+    if not user.is_authenticated:
+        return []
+    from alongside.mentors.models import ContactMode as MentorMode
+
+    modes = {m.value: m.label for m in MentorMode}
+    cards = []
+    for match in (
+        own_matches(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("mentor", "service")
+        .order_by("-proposed_at")
+    ):
+        mentor = match.mentor
+        cards.append(
+            MyMentorCard(
+                match=match,
+                mentor_first_name=mentor.first_name,
+                story=mentor.rtw_story,
+                injury_category=INJURY_CATEGORIES.get(mentor.injury_category, ""),
+                occupation=occupation_group_words(
+                    match.service.occupation_classification, mentor.occupation_code
+                ),
+                contact_modes=[modes.get(m, m) for m in mentor.contact_modes],
+            )
+        )
+    return cards
+
+
+def own_match_or_404(user: User, match_id: int) -> Match:
+    return get_object_or_404(
+        own_matches(user).select_related("mentor", "patient", "service"), pk=match_id
+    )

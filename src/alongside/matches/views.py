@@ -1,0 +1,463 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alongside.accounts import policy
+from alongside.audit.services import audit_record
+from alongside.core.matching import CRITERIA, Weights
+from alongside.matches import engagement, selectors, services
+from alongside.matches.forms import (
+    ActivateForm,
+    BatchPublishForm,
+    EndForm,
+    MatchFilterForm,
+    OptionalReasonForm,
+    PreviewPatientForm,
+    ProposeForm,
+    ReasonForm,
+    WeightsForm,
+)
+from alongside.patients.selectors import patient_for_or_404
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _error_words(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- Staff: list, detail, lifecycle ------------------------------------------------------
+
+
+@login_required
+def match_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "match.manage")
+    form = MatchFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.StaffFilters(
+        status=data.get("status") or "", needs_review=bool(data.get("needs_review"))
+    )
+    page = Paginator(selectors.matches_for_list(request.user, filters), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "matches": page.object_list,
+        "services": selectors.services_for_matching(request.user),
+        "can_configure": policy.can(request.user, "matching.configure"),
+        "query": request.GET.copy().urlencode() if request.GET else "",
+    }
+    template = "matches/_list_fragment.html" if request.htmx else "matches/list.html"
+    return render(request, template, context)
+
+
+def _detail(request: HttpRequest, match: Any, status: int = 200, **forms: Any) -> HttpResponse:
+    context = {
+        "match": match,
+        "criteria": _criteria_rows(match.criterion_scores),
+        "end_form": forms.get("end_form") or EndForm(),
+        "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
+        "activate_form": forms.get("activate_form")
+        or ActivateForm(initial={"on": timezone.localdate()}),
+        "history": selectors.matches_of_patient(match.patient),
+    }
+    return render(request, "matches/detail.html", context, status=status)
+
+
+def _criteria_rows(parts: dict[str, float | None]) -> list[dict[str, Any]]:
+    from alongside.core.matching.explain import CRITERION_LABELS
+
+    return [
+        {
+            "label": CRITERION_LABELS.get(name, name),
+            "score": parts.get(name),
+            "percent": None if parts.get(name) is None else round(100 * parts[name]),
+        }
+        for name in CRITERIA
+    ]
+
+
+@login_required
+def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = selectors.match_for_staff_or_404(request.user, match_id)
+    audit_record(actor=request.user, action="match.view", target=match)
+    return _detail(request, match)
+
+
+def _lifecycle(request: HttpRequest, match_id: int, form_name: str, form: Any, write: Any,
+               done: str) -> HttpResponse:  # fmt: skip
+    match = selectors.match_for_staff_or_404(request.user, match_id)
+    if form.is_valid():
+        try:
+            write(match, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("matches:detail", match_id=match.pk)
+    return _detail(request, match, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def match_activate(request: HttpRequest, match_id: int) -> HttpResponse:
+    return _lifecycle(
+        request, match_id, "activate_form", ActivateForm(request.POST),
+        lambda m, d: services.match_activate(actor=request.user, match=m, on=d["on"]),
+        "The match is active.",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def match_withdraw(request: HttpRequest, match_id: int) -> HttpResponse:
+    return _lifecycle(
+        request, match_id, "withdraw_form", ReasonForm(request.POST),
+        lambda m, d: services.match_withdraw(actor=request.user, match=m, reason=d["reason"]),
+        "The proposal was withdrawn.",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def match_end(request: HttpRequest, match_id: int) -> HttpResponse:
+    return _lifecycle(
+        request, match_id, "end_form", EndForm(request.POST),
+        lambda m, d: services.match_end(
+            actor=request.user, match=m, reason=d["reason"], note=d["note"]
+        ),
+        "The match has ended.",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def match_review_clear(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = selectors.match_for_staff_or_404(request.user, match_id)
+    services.match_review_clear(actor=request.user, match=match)
+    messages.success(request, "Marked as reviewed.")
+    return redirect("matches:detail", match_id=match.pk)
+
+
+# --- Find a mentor -----------------------------------------------------------
+
+
+def _find_context(request: HttpRequest, patient: Any, **extra: Any) -> dict[str, Any]:
+    include_repeats = request.GET.get("repeats") == "1" or request.POST.get("override_repeat")
+    found = selectors.find_mentor(
+        patient, today=timezone.localdate(), include_repeats=bool(include_repeats)
+    )
+    return {"found": found, "patient": patient, "include_repeats": include_repeats, **extra}
+
+
+@login_required
+def find_mentor(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_or_404(request.user, patient_id, "match.manage")
+    audit_record(actor=request.user, action="match.find", target=patient, fields=["suggestions"])
+    context = _find_context(request, patient)
+    template = "matches/_find_fragment.html" if request.htmx else "matches/find.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_or_404(request.user, patient_id, "match.manage")
+    form = ProposeForm(request.POST)
+    error = ""
+    match = None
+    if form.is_valid():
+        from alongside.mentors.models import Mentor
+
+        mentor = Mentor.objects.filter(
+            service_id=patient.service_id, pk=form.cleaned_data["mentor"]
+        )
+        mentor = mentor.first()
+        if mentor is None:
+            raise Http404("Not found")
+        try:
+            match = services.match_propose(
+                actor=request.user, patient=patient, mentor=mentor,
+                override_repeat=form.cleaned_data["override_repeat"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            error = _error_words(exc)
+    else:
+        error = "Choose a mentor to propose."
+    if match is not None and not request.htmx:
+        messages.success(
+            request, f"{match.mentor.first_name} was proposed. The patient is asked next."
+        )
+        return redirect("matches:detail", match_id=match.pk)
+    context = _find_context(request, patient, propose_error=error, proposed=match)
+    template = "matches/_find_fragment.html" if request.htmx else "matches/find.html"
+    return render(request, template, context, status=400 if error else 200)
+
+
+# --- Waiting list and batch run -----------------------------------------------------------
+
+
+def _waiting_context(request: HttpRequest, service: Any, **extra: Any) -> dict[str, Any]:
+    return {"service": service, "waiting": selectors.waiting_list(service), **extra}
+
+
+@login_required
+def waiting(request: HttpRequest, slug: str) -> HttpResponse:
+    service = selectors.service_for_matching_or_404(request.user, slug)
+    return render(request, "matches/waiting.html", _waiting_context(request, service))
+
+
+def _plan_choices(plan: services.BatchPlan) -> list[tuple[str, str]]:
+    return [
+        (
+            f"{pair.patient.pk}:{pair.mentor.pk}",
+            f"{pair.patient.full_name} with {pair.mentor.full_name}",
+        )
+        for pair in plan.pairs
+    ]
+
+
+@login_required
+@require_POST
+def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    service = selectors.service_for_matching_or_404(request.user, slug)
+    plan = services.match_batch_plan(actor=request.user, service=service)
+    audit_record(actor=request.user, action="match.batch_plan", target=service,
+                 fields=["pairs"])  # fmt: skip
+    form = BatchPublishForm(
+        choices=_plan_choices(plan), initial={"pair": [c for c, _ in _plan_choices(plan)]}
+    )
+    context = _waiting_context(request, service, plan=plan, publish_form=form)
+    template = "matches/_batch_fragment.html" if request.htmx else "matches/waiting.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def batch_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    service = selectors.service_for_matching_or_404(request.user, slug)
+    choices = [(value, value) for value in request.POST.getlist("pair")]
+    form = BatchPublishForm(request.POST, choices=choices)
+    if form.is_valid():
+        try:
+            created = services.match_batch_publish(
+                actor=request.user, service=service, pairs=form.pairs()
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_words(exc) + " Nothing was published; plan again.")
+        else:
+            messages.success(request, f"{len(created)} proposals published.")
+            return redirect(f"{_url('matches:list')}?status=proposed")
+    context = _waiting_context(request, service, publish_error=form.errors, publish_form=None)
+    return render(request, "matches/waiting.html", context, status=400)
+
+
+def _url(name: str, **kwargs: Any) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs=kwargs)
+
+
+# --- Weights -----------------------------------------------------------
+
+
+def _preview(service: Any, weights: Weights | None, patient_id: int | None) -> dict[str, Any]:
+    """Top five for a sample waiting patient under the saved and the proposed weights."""
+    samples = selectors.waiting_list(service)[:50]
+    patient = next((p for p in samples if p.pk == patient_id), samples[0] if samples else None)
+    if patient is None:
+        return {"preview_patient": None, "samples": samples}
+    today = timezone.localdate()
+    current = selectors.find_mentor(patient, today=today, limit=5)
+    proposed = selectors.find_mentor(patient, today=today, limit=5, weights=weights)
+    before = {card.mentor.pk: i + 1 for i, card in enumerate(current.suggestions)}
+    rows = [
+        {"card": card, "place": i + 1, "was": before.get(card.mentor.pk)}
+        for i, card in enumerate(proposed.suggestions)
+    ]
+    return {"preview_patient": patient, "samples": samples, "preview_rows": rows,
+            "current_rows": current.suggestions}  # fmt: skip
+
+
+@login_required
+def weights(request: HttpRequest, slug: str) -> HttpResponse:
+    service = selectors.service_for_matching_or_404(request.user, slug, "matching.configure")
+    from alongside.matches.profiles import weights_for
+
+    saved = weights_for(service)
+    initial = dict(zip(CRITERIA, saved.as_tuple(), strict=True))
+    form = WeightsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.matching_weights_save(
+                actor=request.user, service=service, values=form.values()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Matching weights saved.")
+            return redirect("matches:weights", slug=service.slug)
+    preview = _preview(service, None, None)
+    chooser = PreviewPatientForm(patients=preview["samples"])
+    return render(
+        request,
+        "matches/weights.html",
+        {"service": service, "form": form, "chooser": chooser, **preview},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def weights_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    service = selectors.service_for_matching_or_404(request.user, slug, "matching.configure")
+    form = WeightsForm(request.GET)
+    weights = None
+    problem = ""
+    if form.is_valid():
+        weights = Weights(**form.values())
+    elif request.GET:
+        problem = "Fix the weights above to see a preview."
+    chooser = PreviewPatientForm(request.GET, patients=selectors.waiting_list(service)[:50])
+    patient_id = chooser.cleaned_data.get("patient") if chooser.is_valid() else None
+    context = {"service": service, "problem": problem, **_preview(service, weights, patient_id)}
+    if weights is None:
+        context["preview_rows"] = []
+    template = "matches/_weights_preview.html" if request.htmx else "matches/weights_preview.html"
+    return render(request, template, context)
+
+
+# --- Engagement report -----------------------------------------------------------
+
+
+@login_required
+def engagement_report(request: HttpRequest, slug: str) -> HttpResponse:
+    service = selectors.service_for_matching_or_404(request.user, slug, "report.view")
+    report = engagement.engagement_report(service)
+    return render(request, "matches/engagement.html", {"service": service, "report": report})
+
+
+# --- Mentors: my mentees -----------------------------------------------------------
+
+
+@login_required
+def mentees(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_mentor(request.user):
+        raise Http404("Not found")
+    cards = selectors.mentees_visible_to(request.user)
+    return render(request, "matches/mentees.html", {"mentees": cards})
+
+
+def _mentee_page(
+    request: HttpRequest, match_id: int, status: int = 200, **forms: Any
+) -> HttpResponse:
+    card = selectors.mentee_or_404(request.user, match_id)
+    return render(
+        request,
+        "matches/mentee.html",
+        {"mentee": card, "decline_form": forms.get("decline_form") or ReasonForm(),
+         "error": forms.get("error", "")},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+def mentee(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = selectors.mentee_match_or_404(request.user, match_id)
+    audit_record(
+        actor=request.user,
+        action="match.mentee_view",
+        target=match,
+        fields=["first_name", "injury_category", "occupation_group", "contact_preferences"],
+    )
+    return _mentee_page(request, match_id)
+
+
+@login_required
+@require_POST
+def mentee_accept(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = selectors.mentee_match_or_404(request.user, match_id)
+    try:
+        services.match_mentor_accept(actor=request.user, match=match)
+    except ValidationError as exc:
+        return _mentee_page(request, match_id, status=400, error=_error_words(exc))
+    messages.success(request, "Thank you. Your supervising therapist will introduce you.")
+    return redirect("matches:mentees")
+
+
+@login_required
+@require_POST
+def mentee_decline(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = selectors.mentee_match_or_404(request.user, match_id)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.match_mentor_decline(
+                actor=request.user, match=match, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "You declined. Your therapist will find another mentor.")
+            return redirect("matches:mentees")
+    return _mentee_page(request, match_id, status=400, decline_form=form)
+
+
+# --- Patients: my mentor -----------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, "patient.own"):
+        raise Http404("Not found")
+    cards = selectors.my_mentor_cards(request.user)
+    for card in cards:
+        audit_record(actor=request.user, action="match.view_own", target=card.match)
+    return render(
+        request, "matches/mine.html", {"cards": cards, "decline_form": OptionalReasonForm()}
+    )
+
+
+@login_required
+@require_POST
+def mine_agree(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = selectors.own_match_or_404(request.user, match_id)
+    try:
+        services.match_patient_agree(actor=request.user, match=match)
+    except ValidationError as exc:
+        messages.error(request, _error_words(exc))
+        return redirect("matches:mine")
+    messages.success(request, f"Thank you. We will ask {match.mentor.first_name} next.")
+    return redirect("matches:mine")
+
+
+@login_required
+@require_POST
+def mine_decline(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = selectors.own_match_or_404(request.user, match_id)
+    form = OptionalReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.match_patient_decline(
+            actor=request.user, match=match, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_words(exc))
+    else:
+        messages.success(request, "You said no to this mentor. Your therapist will talk with you.")
+    return redirect("matches:mine")

@@ -1,3 +1,256 @@
-from ninja import Router
+"""Matching API: scoped exactly like the pages (out of scope is 404).
+
+- Staff (therapists, managers): matches of their services, ranked suggestions
+  for a patient, proposing.
+- A mentor: their mentees, minimal profile only (``/mentees``).
+- A patient: their own proposals and mentor (``/mine``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from alongside.accounts import policy
+from alongside.audit.services import audit_record
+from alongside.matches import selectors, services
+from alongside.matches.models import Match
+from alongside.mentors.models import Mentor
+from alongside.patients.selectors import patient_for_or_404
 
 router = Router(tags=["matches"])
+
+
+class MatchOut(Schema):
+    id: int
+    service: str
+    patient_id: int
+    mentor_id: int
+    status: str
+    score: float
+    criterion_scores: dict[str, float | None]
+    reasons: list[str]
+    proposed_at: dt.datetime
+    patient_agreed_at: dt.datetime | None
+    mentor_responded_at: dt.datetime | None
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    end_reason: str
+    declined_by: str
+    needs_review: bool
+    review_reason: str
+
+
+class MatchFilterIn(Schema):
+    status: str = ""
+    needs_review: bool = False
+    limit: int = 100
+    offset: int = 0
+
+
+class MenteeOut(Schema):
+    """All a mentor may know of a mentee."""
+
+    match_id: int
+    status: str
+    first_name: str
+    injury_category: str
+    occupation_group: str
+    contact_modes: list[str]
+    availability: list[str]
+
+
+class MyMentorOut(Schema):
+    match_id: int
+    status: str
+    mentor_first_name: str
+    story: str
+    injury_category: str
+    occupation: str
+    contact_modes: list[str]
+
+
+class CriterionOut(Schema):
+    name: str
+    score: float | None
+    reason: str
+
+
+class SuggestionOut(Schema):
+    mentor_id: int
+    mentor_name: str
+    total: float
+    criteria: list[CriterionOut]
+    reasons: list[str]
+
+
+class ExclusionOut(Schema):
+    mentor_id: int
+    mentor_name: str
+    rule: str
+    reason: str
+
+
+class SuggestionsOut(Schema):
+    patient_id: int
+    suggestions: list[SuggestionOut]
+    excluded: list[ExclusionOut]
+
+
+class ProposeIn(Schema):
+    patient_id: int
+    mentor_id: int
+    override_repeat: bool = False
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+def _match_out(m: Match) -> dict[str, object]:
+    return {
+        "id": m.pk, "service": m.service.slug, "patient_id": m.patient_id,
+        "mentor_id": m.mentor_id, "status": m.status, "score": m.score,
+        "criterion_scores": m.criterion_scores or {}, "reasons": m.reasons or [],
+        "proposed_at": m.proposed_at, "patient_agreed_at": m.patient_agreed_at,
+        "mentor_responded_at": m.mentor_responded_at, "started_at": m.started_at,
+        "ended_at": m.ended_at, "end_reason": m.end_reason, "declined_by": m.declined_by,
+        "needs_review": m.needs_review, "review_reason": m.review_reason,
+    }  # fmt: skip
+
+
+@router.get(
+    "",
+    response=list[MatchOut],
+    url_name="match_list",
+    summary="Matches of the caller's services (therapists and managers)",
+)
+def match_list(request: HttpRequest, filters: Query[MatchFilterIn]) -> list[dict[str, object]]:
+    if not policy.can(request.user, "match.manage"):
+        raise Http404("Not found")
+    found = selectors.matches_for_list(
+        request.user,
+        selectors.StaffFilters(status=filters.status, needs_review=filters.needs_review),
+    )
+    limit = max(1, min(filters.limit, 500))
+    offset = max(0, filters.offset)
+    return [_match_out(m) for m in found[offset : offset + limit]]
+
+
+@router.get(
+    "/mentees",
+    response=list[MenteeOut],
+    url_name="mentee_list",
+    summary="The caller's mentees (a mentor): minimal profile, only while consent is current",
+)
+def mentee_list(request: HttpRequest) -> list[dict[str, object]]:
+    return [
+        {
+            "match_id": c.match_id,
+            "status": c.status,
+            "first_name": c.first_name,
+            "injury_category": c.injury_category,
+            "occupation_group": c.occupation_group,
+            "contact_modes": c.contact_modes,
+            "availability": c.availability,
+        }  # fmt: skip
+        for c in selectors.mentees_visible_to(request.user)
+    ]
+
+
+@router.get(
+    "/mine",
+    response=list[MyMentorOut],
+    url_name="my_mentor",
+    summary="The caller's own proposals and mentor (a patient)",
+)
+def my_mentor(request: HttpRequest) -> list[dict[str, object]]:
+    return [
+        {
+            "match_id": c.match.pk,
+            "status": c.match.status,
+            "mentor_first_name": c.mentor_first_name,
+            "story": c.story,
+            "injury_category": c.injury_category,
+            "occupation": c.occupation,
+            "contact_modes": c.contact_modes,
+        }  # fmt: skip
+        for c in selectors.my_mentor_cards(request.user)
+    ]
+
+
+@router.get(
+    "/patients/{int:patient_id}/suggestions",
+    response=SuggestionsOut,
+    url_name="match_suggestions",
+    summary="Ranked mentors for a patient, with reasons; excluded mentors with the rule",
+)
+def match_suggestions(request: HttpRequest, patient_id: int, limit: int = 10) -> dict[str, object]:
+    patient = patient_for_or_404(request.user, patient_id, "match.manage")
+    audit_record(actor=request.user, action="match.find", target=patient, fields=["suggestions"])
+    found = selectors.find_mentor(
+        patient, today=timezone.localdate(), limit=max(1, min(limit, 100))
+    )
+    return {
+        "patient_id": patient.pk,
+        "suggestions": [
+            {
+                "mentor_id": c.mentor.pk,
+                "mentor_name": c.mentor.full_name,
+                "total": c.total,
+                "criteria": [
+                    {"name": r.name, "score": r.score, "reason": r.reason} for r in c.criteria
+                ],
+                "reasons": c.reasons,
+            }  # fmt: skip
+            for c in found.suggestions
+        ],
+        "excluded": [
+            {
+                "mentor_id": e.mentor.pk,
+                "mentor_name": e.mentor.full_name,
+                "rule": e.rule,
+                "reason": e.reason,
+            }  # fmt: skip
+            for e in found.exclusions
+        ],
+    }
+
+
+@router.get(
+    "/{int:match_id}",
+    response=MatchOut,
+    url_name="match_detail",
+    summary="One match (therapists and managers of its service)",
+)
+def match_detail(request: HttpRequest, match_id: int) -> dict[str, object]:
+    match = selectors.match_for_staff_or_404(request.user, match_id)
+    audit_record(actor=request.user, action="match.view", target=match)
+    return _match_out(match)
+
+
+@router.post(
+    "/propose",
+    response={201: MatchOut, 400: ErrorOut},
+    url_name="match_propose",
+    summary="Propose a mentor for a patient (every hard rule is checked again)",
+)
+def match_propose(request: HttpRequest, body: ProposeIn) -> tuple[int, dict[str, object]]:
+    patient = patient_for_or_404(request.user, body.patient_id, "match.manage")
+    mentor = Mentor.objects.filter(service_id=patient.service_id, pk=body.mentor_id).first()
+    if mentor is None:
+        raise Http404("Not found")
+    try:
+        match = services.match_propose(
+            actor=request.user, patient=patient, mentor=mentor,
+            override_repeat=body.override_repeat,
+        )  # fmt: skip
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        return 400, {"detail": " ".join(error.messages), "errors": errors}
+    return 201, _match_out(match)

@@ -1,0 +1,100 @@
+"""Access matrix rows for every matching URL (pages and API)."""
+
+from __future__ import annotations
+
+from alongside.matches.models import MatchStatus
+from tests.access import LOGIN, Row, expect
+from tests.matches.factories import home_match, home_patient
+
+
+def _match(world):  # type: ignore[no-untyped-def]
+    return {"match_id": home_match(world).pk}
+
+
+def _proposed(world):  # type: ignore[no-untyped-def]
+    return {"match_id": home_match(world, MatchStatus.PROPOSED).pk}
+
+
+def _patient(world):  # type: ignore[no-untyped-def]
+    return {"patient_id": home_patient(world).pk}
+
+
+def _home(world):  # type: ignore[no-untyped-def]
+    return {"slug": world.home.slug}
+
+
+def _empty(world):  # type: ignore[no-untyped-def]
+    return {}
+
+
+STAFF_ONLY = expect(404, anonymous=LOGIN, admin=200, therapist=200)
+STAFF_PAGE = expect(404, anonymous=LOGIN, admin=200, therapist=200, outsider=200)
+# POSTs with nothing filled in: staff see the form again with errors.
+STAFF_BAD_POST = expect(404, anonymous=LOGIN, admin=400, therapist=400)
+ADMIN_ONLY = expect(404, anonymous=LOGIN, admin=200)
+MENTOR_ONLY = expect(404, anonymous=LOGIN, mentor=200)
+PATIENT_ONLY = expect(404, anonymous=LOGIN, patient=200)
+API_STAFF = expect(404, anonymous=401, admin=200, therapist=200)
+
+ROWS = {
+    "matches:list": Row(STAFF_PAGE),
+    "matches:detail": Row(STAFF_ONLY, kwargs=_match),
+    "matches:activate": Row(STAFF_BAD_POST, kwargs=_match, method="post", data=_empty),
+    "matches:withdraw": Row(STAFF_BAD_POST, kwargs=_match, method="post", data=_empty),
+    "matches:end": Row(STAFF_BAD_POST, kwargs=_match, method="post", data=_empty),
+    "matches:review_clear": Row(
+        expect(404, anonymous=LOGIN, admin=302, therapist=302),
+        kwargs=_match,
+        method="post",
+        data=_empty,
+    ),  # fmt: skip
+    "matches:find": Row(STAFF_ONLY, kwargs=_patient),
+    "matches:propose": Row(STAFF_BAD_POST, kwargs=_patient, method="post", data=_empty),
+    "matches:waiting": Row(STAFF_ONLY, kwargs=_home),
+    "matches:batch_plan": Row(STAFF_ONLY, kwargs=_home, method="post", data=_empty),
+    "matches:batch_publish": Row(STAFF_BAD_POST, kwargs=_home, method="post", data=_empty),
+    "matches:weights": Row(ADMIN_ONLY, kwargs=_home),
+    "matches:weights_preview": Row(ADMIN_ONLY, kwargs=_home),
+    "matches:engagement": Row(
+        expect(404, anonymous=LOGIN, admin=200, therapist=200, analyst=200), kwargs=_home
+    ),
+    "matches:mentees": Row(MENTOR_ONLY),
+    "matches:mentee": Row(MENTOR_ONLY, kwargs=_match),
+    "matches:mentee_accept": Row(
+        expect(404, anonymous=LOGIN, mentor=302),
+        kwargs=_match,
+        method="post",
+        data=_empty,
+        fresh_world=True,
+    ),  # fmt: skip
+    "matches:mentee_decline": Row(
+        expect(404, anonymous=LOGIN, mentor=400), kwargs=_match, method="post", data=_empty
+    ),
+    "matches:mine": Row(PATIENT_ONLY),
+    "matches:mine_agree": Row(
+        expect(404, anonymous=LOGIN, patient=302),
+        kwargs=_proposed,
+        method="post",
+        data=_empty,
+        fresh_world=True,
+    ),  # fmt: skip
+    "matches:mine_decline": Row(
+        expect(404, anonymous=LOGIN, patient=302),
+        kwargs=_proposed,
+        method="post",
+        data=_empty,
+        fresh_world=True,
+    ),  # fmt: skip
+    "api:match_list": Row(
+        expect(404, anonymous=401, admin=200, therapist=200, outsider=200), api=True
+    ),
+    "api:match_detail": Row(API_STAFF, kwargs=_match, api=True),
+    "api:match_suggestions": Row(API_STAFF, kwargs=_patient, api=True),
+    # Everyone signed in gets their own list (empty unless they are a mentor / a patient).
+    "api:mentee_list": Row(expect(200, anonymous=401), api=True),
+    "api:my_mentor": Row(expect(200, anonymous=401), api=True),
+    # A form-encoded body is not JSON: refused before anything is looked up.
+    "api:match_propose": Row(
+        expect(400, anonymous=401), api=True, method="post", data=lambda w: {"patient_id": 1}
+    ),
+}

@@ -109,6 +109,13 @@ def cmd_import_referrals(args: argparse.Namespace) -> int:
     return _call("import_referrals", *extra)
 
 
+def cmd_match_batch(args: argparse.Namespace) -> int:
+    extra = ["--service", args.service]
+    extra += ["--dry-run"] if args.dry_run else []
+    extra += ["--json"] if args.json else []
+    return _call("match_batch", *extra)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alongside", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
     matching.add_argument("--seed", type=int, default=0)
     matching.add_argument("--json", action="store_true")
     matching.set_defaults(func=cmd_bench)
+
+    match = sub.add_parser("match", help="matching patients with mentors")
+    match_sub = match.add_subparsers(dest="match_command", required=True)
+    batch = match_sub.add_parser("batch", help="optimal proposals for a service's waiting list")
+    batch.add_argument("--service", required=True, help="the service's slug")
+    batch.add_argument("--dry-run", action="store_true", help="plan only, write nothing")
+    batch.add_argument("--json", action="store_true", help="print JSON")
+    batch.set_defaults(func=cmd_match_batch)
 
     importer = sub.add_parser("import", help="import records from files")
     import_sub = importer.add_subparsers(dest="import_command", required=True)

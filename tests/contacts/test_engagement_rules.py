@@ -98,7 +98,9 @@ def test_mentor_summary() -> None:
 
 @given(st.lists(st.integers(min_value=0, max_value=400), max_size=30), st.integers(0, 400))
 def test_invariants(offsets: list[int], today_offset: int) -> None:
-    result = engagement(started_on=START, contact_dates=[d(n) for n in offsets], today=d(today_offset))
+    result = engagement(
+        started_on=START, contact_dates=[d(n) for n in offsets], today=d(today_offset)
+    )
     assert result.longest_gap_days <= result.days_since_start
     assert result.contacts == len({n for n in offsets if n <= today_offset})
     if result.contacts:

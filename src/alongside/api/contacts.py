@@ -1,3 +1,106 @@
-from ninja import Router
+"""Contacts API: scoped exactly like the pages (a match out of reach is 404).
+
+Concerns are not in the API: they go to a person (the supervising therapist) at once,
+and are read and closed on the pages, where every read is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from alongside.contacts import selectors, services
+from alongside.contacts.models import Contact
 
 router = Router(tags=["contacts"])
+
+
+class ContactOut(Schema):
+    id: int
+    match_id: int
+    contact_at: dt.datetime
+    mode: str
+    duration_minutes: int
+    topics: list[str]
+    reflection: str | None  # null when the caller may not read reflections
+
+
+class ContactIn(Schema):
+    contact_at: dt.datetime | None = None  # default: now; give a time zone offset
+    mode: str
+    duration_minutes: int
+    topics: list[str] = []
+    reflection: str = ""
+
+
+class ProblemOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+def _out(contact: Contact, see_reflection: bool) -> ContactOut:
+    return ContactOut(
+        id=contact.pk,
+        match_id=contact.match_id,
+        contact_at=contact.contact_at,
+        mode=contact.mode,
+        duration_minutes=contact.duration_minutes,
+        topics=contact.topics,
+        reflection=contact.reflection if see_reflection else None,
+    )
+
+
+@router.get(
+    "/",
+    response=list[ContactOut],
+    url_name="contacts_list",
+    summary="Contacts I may see, newest first (at most 200): a mentor's own pairs, or the "
+    "service's for therapists",
+)
+def contacts_list(request: HttpRequest) -> list[ContactOut]:
+    user = request.user
+    contacts = (
+        Contact.objects.visible_to(user)
+        .select_related("match__mentor")
+        .order_by("-contact_at", "-pk")[:200]
+    )
+    return [_out(c, selectors.may_see_reflection(user, c.match)) for c in contacts]
+
+
+@router.get(
+    "/match/{match_id}",
+    response=list[ContactOut],
+    url_name="contacts_match",
+    summary="The contacts of one match",
+)
+def contacts_of_match(request: HttpRequest, match_id: int) -> list[ContactOut]:
+    match = selectors.match_for_contacts_or_404(request.user, match_id)
+    see = selectors.may_see_reflection(request.user, match)
+    return [_out(row.contact, see) for row in selectors.contact_history(request.user, match)]
+
+
+@router.post(
+    "/match/{match_id}",
+    response={201: ContactOut, 400: ProblemOut},
+    url_name="contacts_log",
+    summary="Log a contact (a mentor for their own active match; therapists for any)",
+)
+def contacts_log(request: HttpRequest, match_id: int, payload: ContactIn) -> tuple[int, object]:
+    match = selectors.match_for_logging_or_404(request.user, match_id)
+    try:
+        contact = services.contact_log(
+            actor=request.user,
+            match=match,
+            contact_at=payload.contact_at or timezone.now(),
+            mode=payload.mode,
+            duration_minutes=payload.duration_minutes,
+            topics=payload.topics,
+            reflection=payload.reflection,
+        )
+    except ValidationError as error:
+        return 400, ProblemOut(detail="The contact was not saved.", errors=error.message_dict)
+    return 201, _out(contact, selectors.may_see_reflection(request.user, match))

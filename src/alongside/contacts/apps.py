@@ -3,3 +3,30 @@ from django.apps import AppConfig
 
 class ContactsConfig(AppConfig):
     name = "alongside.contacts"
+    verbose_name = "Mentoring contacts"
+
+    def ready(self) -> None:
+        from alongside.accounts import policy
+        from alongside.accounts.context_processors import navigation_register
+        from alongside.accounts.home import HomePanel, register
+        from alongside.contacts import home
+
+        navigation_register(40, "Contacts", "contacts:mine", policy.RULES["contact.own"])
+        navigation_register(42, "Pairs", "contacts:pairs", policy.RULES["contact.view"])
+        navigation_register(44, "Concerns", "contacts:concerns", policy.RULES["concern.manage"])
+        register(
+            HomePanel(
+                role=policy.THERAPIST,
+                template="contacts/home/_therapist.html",
+                order=10,
+                context=home.therapist_panel,
+            )
+        )
+        register(
+            HomePanel(
+                role=policy.MENTOR,
+                template="contacts/home/_mentor.html",
+                order=10,
+                context=home.mentor_panel,
+            )
+        )

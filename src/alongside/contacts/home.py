@@ -1,0 +1,20 @@
+"""Home-page panels: the therapist's open concerns and quiet pairs; the mentor's pairs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from alongside.contacts import selectors
+
+
+def therapist_panel(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "open_concerns": selectors.open_concerns_for(request.user),
+        "quiet_pairs": selectors.quiet_pairs_for(request.user),
+    }
+
+
+def mentor_panel(request: HttpRequest) -> dict[str, Any]:
+    return {"pairs": [p for p in selectors.mentor_pairs(request.user) if p.can_log or p.survey_due]}

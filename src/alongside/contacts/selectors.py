@@ -1,0 +1,361 @@
+"""Reads for contacts and engagement, always scoped to the person asking.
+
+``engagement_for_matches(matches)`` is the bulk engagement read other apps
+call (the caseload, the matches list, reports): two queries for any number of
+matches, never one per match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from alongside.accounts import policy
+from alongside.accounts.models import User
+from alongside.contacts.models import (
+    Concern,
+    ConcernStatus,
+    Contact,
+    EngagementSettings,
+    SurveyResponse,
+    SurveyRole,
+)
+from alongside.core.engagement import Engagement, EngagementState, Thresholds, engagement
+from alongside.matches.models import Match, MatchStatus
+from alongside.mentors.models import Mentor
+from alongside.patients.models import Patient
+
+# Matches whose contacts a mentor keeps seeing: the current one and past ones.
+MENTOR_CONTACT_STATUSES = (MatchStatus.ACTIVE, MatchStatus.ENDED)
+
+
+def _local_date(moment: dt.datetime, zone: Any) -> dt.date:
+    return moment.astimezone(zone).date()
+
+
+# --- Engagement in bulk ---------------------------------------------------------------
+
+
+def thresholds_for_services(service_ids: Iterable[int]) -> dict[int, Thresholds]:
+    found = {
+        s.service_id: s.thresholds
+        for s in EngagementSettings.objects.filter(service_id__in=set(service_ids))
+    }
+    return defaultdict(Thresholds, found)
+
+
+def engagement_for_matches(
+    matches: Sequence[Match], today: dt.date | None = None
+) -> dict[int, Engagement]:
+    """Engagement of each started match (match id -> Engagement), in two queries.
+
+    An ended match is measured up to the day it ended. Matches that never
+    started are left out.
+    """
+    started = [m for m in matches if m.started_at is not None]
+    if not started:
+        return {}
+    today = today or timezone.localdate()
+    thresholds = thresholds_for_services({m.service_id for m in started})
+    dates: dict[int, list[dt.date]] = defaultdict(list)
+    modes: dict[int, set[str]] = defaultdict(set)
+    rows = Contact.objects.filter(match_id__in=[m.pk for m in started]).values_list(
+        "match_id", "contact_at", "mode"
+    )
+    for match_id, contact_at, mode in rows.order_by():
+        dates[match_id].append(timezone.localdate(contact_at))
+        modes[match_id].add(mode)
+    result = {}
+    for match in started:
+        until = today
+        if match.ended_at is not None:
+            until = min(today, timezone.localdate(match.ended_at))
+        result[match.pk] = engagement(
+            started_on=timezone.localdate(match.started_at),  # type: ignore[arg-type]
+            contact_dates=dates[match.pk],
+            today=until,
+            thresholds=thresholds[match.service_id],
+            modes=modes[match.pk],
+        )
+    return result
+
+
+# --- Who may do what with a match's contacts ---------------------------------------------
+
+
+def own_mentor_matches(user: User) -> QuerySet[Match]:
+    """The signed-in mentor's own active and ended matches."""
+    if not user.is_authenticated:
+        return Match.objects.none()
+    return Match.objects.filter(
+        mentor__in=Mentor.objects.own(user).filter(
+            service_id__in=policy.service_ids(user, "contact.own")
+        ),
+        status__in=MENTOR_CONTACT_STATUSES,
+    )
+
+
+def _with_sharing(qs: QuerySet[Match]) -> QuerySet[Match]:
+    """Annotate whether the patient currently lets mentors see their first name."""
+    return qs.annotate(
+        patient_shares=Exists(
+            Patient.objects.sharing_with_mentors().filter(pk=OuterRef("patient_id"))
+        )
+    )
+
+
+def match_for_contacts_or_404(user: User, match_id: int) -> Match:
+    """A match whose contacts the person may read: the service's clinical team, or its mentor."""
+    staff = Match.objects.filter(service_id__in=policy.service_ids(user, "contact.view"))
+    qs = (staff | own_mentor_matches(user)).distinct()
+    return get_object_or_404(
+        _with_sharing(qs).select_related(
+            "service", "mentor", "mentor__supervisor", "patient", "patient__allocated_therapist"
+        ),
+        pk=match_id,
+    )
+
+
+def match_for_logging_or_404(user: User, match_id: int) -> Match:
+    """Staff may log for any started match of their service; a mentor for their own active ones."""
+    staff = Match.objects.filter(
+        service_id__in=policy.service_ids(user, "contact.log"),
+        status__in=MENTOR_CONTACT_STATUSES,
+    )
+    own = own_mentor_matches(user).filter(status=MatchStatus.ACTIVE)
+    return get_object_or_404(
+        _with_sharing((staff | own).distinct()).select_related("service", "mentor", "patient"),
+        pk=match_id,
+    )
+
+
+def is_staff_for(user: User, match: Match) -> bool:
+    return policy.can(user, "contact.view", match)
+
+
+def may_see_reflection(user: User, match: Match) -> bool:
+    """Reflections are for the mentor and their supervisor only (never the patient)."""
+    return match.mentor.user_id == user.pk or (
+        match.mentor.supervisor_id == user.pk and policy.can(user, "contact.view", match)
+    )
+
+
+def may_edit_contact(user: User, contact: Contact) -> bool:
+    match = contact.match
+    if policy.can(user, "contact.log", contact):
+        return True
+    return match.mentor.user_id == user.pk and policy.can(user, "contact.own", contact)
+
+
+def contact_for_edit_or_404(user: User, contact_id: int) -> Contact:
+    contact = get_object_or_404(
+        Contact.objects.visible_to(user).select_related("match", "match__mentor", "service"),
+        pk=contact_id,
+    )
+    if not may_edit_contact(user, contact):
+        raise Http404("Not found")
+    return contact
+
+
+def match_label(user: User, match: Match) -> str:
+    """How a pair is named to this person: staff see names; a mentor sees the first
+    name only while the patient shares it."""
+    if is_staff_for(user, match):
+        return (
+            f"{match.patient.given_name} {match.patient.family_name} with {match.mentor.full_name}"
+        )
+    if getattr(match, "patient_shares", False):
+        return match.patient.given_name
+    return "Your mentee"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    contact: Contact
+    concerns: list[Concern]
+
+
+def contact_history(user: User, match: Match) -> list[HistoryRow]:
+    contacts = list(
+        Contact.objects.visible_to(user)
+        .filter(match=match)
+        .select_related("logged_by")
+        .prefetch_related("revisions")
+        .order_by("-contact_at", "-pk")
+    )
+    concerns: dict[int, list[Concern]] = defaultdict(list)
+    for concern in Concern.objects.visible_to(user).filter(contact__match=match):
+        concerns[concern.contact_id].append(concern)
+    return [HistoryRow(contact=c, concerns=concerns[c.pk]) for c in contacts]
+
+
+# --- The mentor's pairs -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairRow:
+    match: Match
+    label: str
+    engagement: Engagement | None
+    can_log: bool
+    survey_due: bool
+
+
+def mentor_pairs(user: User, today: dt.date | None = None) -> list[PairRow]:
+    matches = list(
+        _with_sharing(own_mentor_matches(user))
+        .select_related("patient", "mentor", "service")
+        .order_by(
+            Case(When(status=MatchStatus.ACTIVE, then=Value(0)), default=Value(1)),
+            "-started_at",
+        )
+    )
+    measures = engagement_for_matches(matches, today)
+    answered = set(
+        SurveyResponse.objects.filter(match__in=matches, role=SurveyRole.MENTOR).values_list(
+            "match_id", flat=True
+        )
+    )
+    return [
+        PairRow(
+            match=m,
+            label=m.patient.given_name if m.patient_shares else "Your mentee",  # type: ignore[attr-defined]
+            engagement=measures.get(m.pk),
+            can_log=m.status == MatchStatus.ACTIVE,
+            survey_due=m.status == MatchStatus.ENDED and m.pk not in answered,
+        )
+        for m in matches
+    ]
+
+
+# --- Staff: pairs, concerns, home panel ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffPairRow:
+    match: Match
+    engagement: Engagement | None
+
+
+def staff_pairs(
+    user: User, *, state: str = "", mine_only: bool = False, today: dt.date | None = None
+) -> list[StaffPairRow]:
+    """Active pairs in the person's services with their engagement, most in need first."""
+    qs = Match.objects.filter(
+        service_id__in=policy.service_ids(user, "contact.view"), status=MatchStatus.ACTIVE
+    ).select_related("patient", "mentor", "service")
+    if mine_only:
+        qs = qs.filter(Q(mentor__supervisor=user) | Q(patient__allocated_therapist=user))
+    matches = list(qs.order_by("started_at")[:1000])
+    measures = engagement_for_matches(matches, today)
+    rows = [StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in matches]
+    if state:
+        rows = [r for r in rows if r.engagement and r.engagement.state.value == state]
+    order = {
+        EngagementState.QUIET: 0,
+        EngagementState.NOT_STARTED: 1,
+        EngagementState.NEEDS_CHECK_IN: 2,
+        EngagementState.ON_TRACK: 3,
+    }
+    rows.sort(
+        key=lambda r: (
+            0 if r.engagement and r.engagement.needs_attention else 1,
+            order[r.engagement.state] if r.engagement else 9,
+        )
+    )
+    return rows
+
+
+def concerns_for_staff(user: User, status: str = "") -> QuerySet[Concern]:
+    """The concerns inbox: open first, then acknowledged, then closed; newest first within."""
+    qs = (
+        Concern.objects.visible_to(user)
+        .filter(service_id__in=policy.service_ids(user, "concern.manage"))
+        .select_related(
+            "contact",
+            "contact__match",
+            "contact__match__mentor",
+            "contact__match__patient",
+            "raised_by",
+            "service",
+        )
+        .annotate(
+            status_order=Case(
+                When(status=ConcernStatus.OPEN, then=Value(0)),
+                When(status=ConcernStatus.ACKNOWLEDGED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("status_order", "-raised_at", "-pk")
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def concern_for_staff_or_404(user: User, concern_id: int) -> Concern:
+    return get_object_or_404(concerns_for_staff(user), pk=concern_id)
+
+
+def open_concerns_for(user: User) -> list[Concern]:
+    """Open or acknowledged concerns this person was told about, or in pairs they look after."""
+    return list(
+        concerns_for_staff(user)
+        .exclude(status=ConcernStatus.CLOSED)
+        .filter(
+            Q(notified=user)
+            | Q(contact__match__mentor__supervisor=user)
+            | Q(contact__match__patient__allocated_therapist=user)
+        )
+        .distinct()[:50]
+    )
+
+
+def quiet_pairs_for(user: User, today: dt.date | None = None) -> list[StaffPairRow]:
+    """Pairs this therapist looks after that need attention (quiet, overdue first contact…)."""
+    return [
+        row
+        for row in staff_pairs(user, mine_only=True, today=today)
+        if row.engagement and row.engagement.needs_attention
+    ][:50]
+
+
+# --- End-of-match survey -----------------------------------------------------------------
+
+
+def survey_role_for(user: User, match: Match) -> str | None:
+    """ "mentor" or "patient" when this person may answer the survey of this ended match."""
+    if match.status != MatchStatus.ENDED or not policy.can(user, "survey.respond", match):
+        return None
+    if match.mentor.user_id == user.pk and policy.can(user, "contact.own", match):
+        return SurveyRole.MENTOR
+    if match.patient.user_id == user.pk and policy.can(user, "patient.own", match):
+        return SurveyRole.PATIENT
+    return None
+
+
+def survey_match_or_404(user: User, match_id: int) -> tuple[Match, str]:
+    match = get_object_or_404(
+        Match.objects.select_related("mentor", "patient", "service"), pk=match_id
+    )
+    role = survey_role_for(user, match)
+    if role is None:
+        raise Http404("Not found")
+    return match, role
+
+
+def survey_answered(match: Match, role: str) -> bool:
+    return SurveyResponse.objects.filter(match=match, role=role).exists()
+
+
+def service_for_settings_or_404(user: User, service_id: int) -> Any:
+    from alongside.organisations.models import Service
+
+    return get_object_or_404(Service.objects.visible_to(user, "contact.configure"), pk=service_id)

@@ -1,0 +1,320 @@
+"""Thin views for contacts: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alongside.accounts import policy
+from alongside.audit.services import audit_record
+from alongside.contacts import selectors, services
+from alongside.contacts.forms import (
+    ConcernAcknowledgeForm,
+    ConcernCloseForm,
+    ContactForm,
+    EngagementSettingsForm,
+    SurveyForm,
+)
+from alongside.contacts.models import ConcernStatus
+from alongside.core.engagement import STATE_LABELS, EngagementState
+
+FIELD_ALIASES = {"contact_at": "contact_date", "duration_minutes": "duration_other"}
+
+
+def _errors_to_form(form: Form, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        name = FIELD_ALIASES.get(field, field)
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The mentor's pairs with their engagement badge and a big "Log a contact" button."""
+    if not policy.can(request.user, "contact.own"):
+        raise Http404("Not found")
+    return render(request, "contacts/mine.html", {"pairs": selectors.mentor_pairs(request.user)})
+
+
+@login_required
+def contact_log(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = selectors.match_for_logging_or_404(request.user, match_id)
+    settings = services.engagement_settings_for(match.service_id)
+    zone = match.service.time_zone
+    now = timezone.now().astimezone(ZoneInfo(zone))
+    form = ContactForm(
+        request.POST or None,
+        topics=settings.topics,
+        time_zone=zone,
+        initial={"contact_date": now.date(), "contact_time": now.strftime("%H:%M")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.contact_log(
+                actor=request.user,
+                match=match,
+                contact_at=data.get("contact_at"),
+                mode=data["mode"],
+                duration_minutes=data["duration_minutes"],
+                topics=data["topics"],
+                reflection=data["reflection"],
+                concern_kind=data.get("concern_kind") or "",
+                concern_description=data.get("concern_description") or "",
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            if data.get("concern_kind"):
+                messages.success(
+                    request,
+                    "Contact saved. Your supervising therapist has been told about your "
+                    "concern straight away.",
+                )
+            else:
+                messages.success(request, "Contact saved. Thank you.")
+            if selectors.is_staff_for(request.user, match):
+                return redirect("contacts:match", match_id=match.pk)
+            return redirect("contacts:mine")
+    return render(
+        request,
+        "contacts/log.html",
+        {"form": form, "match": match, "label": selectors.match_label(request.user, match)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = selectors.contact_for_edit_or_404(request.user, contact_id)
+    match = selectors.match_for_contacts_or_404(request.user, contact.match_id)
+    zone = ZoneInfo(match.service.time_zone)
+    local = contact.contact_at.astimezone(zone)
+    may_reflect = selectors.may_see_reflection(request.user, match)
+    form = ContactForm(
+        request.POST or None,
+        topics=services.engagement_settings_for(match.service_id).topics,
+        time_zone=match.service.time_zone,
+        with_concern=False,
+        initial={
+            "contact_date": local.date(),
+            "contact_time": local.strftime("%H:%M"),
+            "mode": contact.mode,
+            "duration_other": contact.duration_minutes,
+            "topics": contact.topics,
+            "reflection": contact.reflection if may_reflect else "",
+        },
+    )
+    if not may_reflect:
+        del form.fields["reflection"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values: dict[str, Any] = {
+            "contact_at": data.get("contact_at"),
+            "mode": data["mode"],
+            "duration_minutes": data["duration_minutes"],
+            "topics": data["topics"],
+        }
+        if may_reflect:
+            values["reflection"] = data["reflection"]
+        try:
+            services.contact_edit(actor=request.user, contact=contact, values=values)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Contact updated. The earlier version is kept.")
+            return redirect("contacts:match", match_id=match.pk)
+    return render(
+        request,
+        "contacts/edit.html",
+        {"form": form, "match": match, "contact": contact},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def match_contacts(request: HttpRequest, match_id: int) -> HttpResponse:
+    """One pair's contact history and engagement measures."""
+    match = selectors.match_for_contacts_or_404(request.user, match_id)
+    staff = selectors.is_staff_for(request.user, match)
+    if staff:
+        audit_record(actor=request.user, action="contact.view", target=match)
+    measures = selectors.engagement_for_matches([match]).get(match.pk)
+    return render(
+        request,
+        "contacts/match.html",
+        {
+            "match": match,
+            "staff": staff,
+            "label": selectors.match_label(request.user, match),
+            "engagement": measures,
+            "history": selectors.contact_history(request.user, match),
+            "see_reflection": selectors.may_see_reflection(request.user, match),
+            "can_log": match.status == "active" or staff,
+        },
+    )
+
+
+@login_required
+def pairs(request: HttpRequest) -> HttpResponse:
+    """Staff: every active pair with its engagement badge, those needing attention first."""
+    if not policy.can(request.user, "contact.view"):
+        raise Http404("Not found")
+    state = request.GET.get("state", "")
+    if state not in EngagementState._value2member_map_:
+        state = ""
+    mine_only = request.GET.get("mine") == "1"
+    rows = selectors.staff_pairs(request.user, state=state, mine_only=mine_only)
+    return render(
+        request,
+        "contacts/pairs.html",
+        {"rows": rows, "state": state, "mine_only": mine_only, "states": STATE_LABELS.items()},
+    )
+
+
+@login_required
+def concerns(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, "concern.manage"):
+        raise Http404("Not found")
+    status = request.GET.get("status", "")
+    if status not in ConcernStatus.values:
+        status = ""
+    found = list(selectors.concerns_for_staff(request.user, status)[:200])
+    template = "contacts/_concerns.html" if request.htmx else "contacts/concerns.html"
+    return render(
+        request,
+        template,
+        {"concerns": found, "status": status, "statuses": ConcernStatus.choices},
+    )
+
+
+@login_required
+def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+    concern = selectors.concern_for_staff_or_404(request.user, concern_id)
+    audit_record(actor=request.user, action="concern.view", target=concern)
+    return _concern_page(request, concern)
+
+
+def _concern_page(
+    request: HttpRequest,
+    concern: Any,
+    acknowledge: ConcernAcknowledgeForm | None = None,
+    close: ConcernCloseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    match = concern.contact.match
+    return render(
+        request,
+        "contacts/concern.html",
+        {
+            "concern": concern,
+            "match": match,
+            "see_reflection": selectors.may_see_reflection(request.user, match),
+            "acknowledge_form": acknowledge or ConcernAcknowledgeForm(),
+            "close_form": close or ConcernCloseForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def concern_acknowledge(request: HttpRequest, concern_id: int) -> HttpResponse:
+    concern = selectors.concern_for_staff_or_404(request.user, concern_id)
+    form = ConcernAcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_acknowledge(
+                actor=request.user, concern=concern, debrief_on=form.cleaned_data["debrief_on"]
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Concern acknowledged.")
+            return redirect("contacts:concern", concern_id=concern.pk)
+    return _concern_page(request, concern, acknowledge=form, status=400)
+
+
+@login_required
+@require_POST
+def concern_close(request: HttpRequest, concern_id: int) -> HttpResponse:
+    concern = selectors.concern_for_staff_or_404(request.user, concern_id)
+    form = ConcernCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_close(
+                actor=request.user, concern=concern, action_taken=form.cleaned_data["action_taken"]
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Concern closed.")
+            return redirect("contacts:concerns")
+    return _concern_page(request, concern, close=form, status=400)
+
+
+@login_required
+def engagement_settings(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = selectors.service_for_settings_or_404(request.user, service_id)
+    current = services.engagement_settings_for(service.pk)
+    form = EngagementSettingsForm(
+        request.POST or None,
+        initial={
+            "first_contact_days": current.first_contact_days,
+            "check_in_after_days": current.check_in_after_days,
+            "quiet_after_days": current.quiet_after_days,
+            "topics": "\n".join(current.topics),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.engagement_settings_save(
+                actor=request.user,
+                service=service,
+                first_contact_days=data["first_contact_days"],
+                check_in_after_days=data["check_in_after_days"],
+                quiet_after_days=data["quiet_after_days"],
+                topics=data["topics"].splitlines(),
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Engagement settings saved.")
+            return redirect("contacts:settings", service_id=service.pk)
+    return render(
+        request,
+        "contacts/settings.html",
+        {"form": form, "service": service},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def survey(request: HttpRequest, match_id: int) -> HttpResponse:
+    match, role = selectors.survey_match_or_404(request.user, match_id)
+    if selectors.survey_answered(match, role):
+        return render(request, "contacts/survey_done.html", {"match": match})
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_submit(actor=request.user, match=match, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            return render(request, "contacts/survey_done.html", {"match": match})
+    return render(
+        request,
+        "contacts/survey.html",
+        {"form": form, "match": match, "role": role},
+        status=400 if form.errors else 200,
+    )

@@ -67,7 +67,7 @@ def test_therapist_takes_a_referral_to_a_first_goal(demo_site: str, page) -> Non
     expect(page.get_by_text("Work before injury saved.")).to_be_visible()
 
     goal = page.locator("form[action$='/goals/']")
-    goal.get_by_label("Goal").fill("Visit the workplace with my therapist")
+    goal.get_by_role("textbox", name="Goal").fill("Visit the workplace with my therapist")
     goal.get_by_label("Target date").fill((today + dt.timedelta(days=30)).isoformat())
     goal.get_by_role("button", name="Add goal").click()
     expect(page.get_by_text("Goal added.")).to_be_visible()

@@ -26,7 +26,7 @@ from alongside.patients.models import (
     WorkStatus,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ListField(forms.CharField):

@@ -30,5 +30,6 @@ class Row:
     method: str = "get"
     data: Callable[[World], dict[str, Any]] | None = None
     api: bool = False  # sends `Authorization: Bearer` instead of a session
+    json: bool = False  # sends ``data`` as a JSON body (API writes)
     # Some rows change state (revoke, sign out); they get a fresh world per persona.
     fresh_world: bool = False

@@ -72,7 +72,12 @@ def _request(world: Any, persona: str, name: str, row: Row) -> int:
         if token:
             headers["Authorization"] = f"Bearer {token}"
     data = row.data(world) if row.data else None
-    response = getattr(client, row.method)(url, data=data, headers=headers)
+    if row.json:
+        response = getattr(client, row.method)(
+            url, data=data, content_type="application/json", headers=headers
+        )
+    else:
+        response = getattr(client, row.method)(url, data=data, headers=headers)
     return response.status_code
 
 

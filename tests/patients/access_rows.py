@@ -112,10 +112,21 @@ ROWS = {
     ),
     # The matrix client posts form data, which a JSON endpoint refuses before any
     # scope check; tests/patients/test_api.py posts real JSON per persona.
+    # Staff of the home service create the referral; everyone else is told the
+    # service does not exist.
     "api:referral_create": Row(
-        expect(400, anonymous=401),
+        expect(404, anonymous=401, admin=201, therapist=201),
         api=True,
+        json=True,
         method="post",
-        data=lambda world: {"service": world.home.slug},
+        fresh_world=True,
+        data=lambda world: {
+            "service": world.home.slug,
+            "given_name": "Jo",
+            "family_name": "Matrix",
+            "date_of_birth": "1990-01-01",
+            "date_of_injury": "2026-10-01",
+            "date_of_referral": "2026-10-10",
+        },
     ),
 }

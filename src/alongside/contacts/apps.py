@@ -9,7 +9,8 @@ class ContactsConfig(AppConfig):
         from alongside.accounts import policy
         from alongside.accounts.context_processors import navigation_register
         from alongside.accounts.home import HomePanel, register
-        from alongside.contacts import home
+        from alongside.contacts import home, reminders
+        from alongside.notifications.reminders import register_sweep
 
         navigation_register(40, "Contacts", "contacts:mine", policy.RULES["contact.own"])
         navigation_register(42, "Pairs", "contacts:pairs", policy.RULES["contact.view"])
@@ -30,3 +31,5 @@ class ContactsConfig(AppConfig):
                 context=home.mentor_panel,
             )
         )
+        for name, sweep in reminders.SWEEPS.items():
+            register_sweep(name, sweep)

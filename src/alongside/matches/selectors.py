@@ -46,6 +46,11 @@ SLOT_DAYS = {
 SLOT_PARTS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
 
 
+def injury_words(category: str | None) -> str:
+    words = INJURY_CATEGORIES.get(category or "", "")
+    return words[:1].upper() + words[1:]
+
+
 def slot_words(slot: str) -> str:
     day, _, part = slot.partition("-")
     return f"{SLOT_DAYS.get(day, day)} {SLOT_PARTS.get(part, part)}".strip()
@@ -318,7 +323,7 @@ def _mentee_card(row: dict[str, Any]) -> MenteeCard:
         status=row["status"],
         status_label=MatchStatus(row["status"]).label,
         first_name=row["patient__given_name"],
-        injury_category=INJURY_CATEGORIES.get(row["patient__injury_category"] or "", ""),
+        injury_category=injury_words(row["patient__injury_category"]),
         occupation_group=occupation_group_words(
             row["service__occupation_classification"], row["patient__occupation_code"] or ""
         ),
@@ -389,7 +394,7 @@ def my_mentor_cards(user: User) -> list[MyMentorCard]:
                 match=match,
                 mentor_first_name=mentor.first_name,
                 story=mentor.rtw_story,
-                injury_category=INJURY_CATEGORIES.get(mentor.injury_category, ""),
+                injury_category=injury_words(mentor.injury_category),
                 occupation=occupation_group_words(
                     match.service.occupation_classification, mentor.occupation_code
                 ),

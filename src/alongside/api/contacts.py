@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from alongside.contacts import selectors, services
 from alongside.contacts.models import Contact
@@ -89,7 +90,7 @@ def contacts_of_match(request: HttpRequest, match_id: int) -> list[ContactOut]:
     url_name="contacts_log",
     summary="Log a contact (a mentor for their own active match; therapists for any)",
 )
-def contacts_log(request: HttpRequest, match_id: int, payload: ContactIn) -> tuple[int, object]:
+def contacts_log(request: HttpRequest, match_id: int, payload: ContactIn) -> Status:  # type: ignore[type-arg]
     match = selectors.match_for_logging_or_404(request.user, match_id)
     try:
         contact = services.contact_log(
@@ -102,5 +103,7 @@ def contacts_log(request: HttpRequest, match_id: int, payload: ContactIn) -> tup
             reflection=payload.reflection,
         )
     except ValidationError as error:
-        return 400, ProblemOut(detail="The contact was not saved.", errors=error.message_dict)
-    return 201, _out(contact, selectors.may_see_reflection(request.user, match))
+        return Status(
+            400, ProblemOut(detail="The contact was not saved.", errors=error.message_dict)
+        )
+    return Status(201, _out(contact, selectors.may_see_reflection(request.user, match)))

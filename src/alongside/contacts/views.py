@@ -52,7 +52,7 @@ def contact_log(request: HttpRequest, match_id: int) -> HttpResponse:
     zone = match.service.time_zone
     now = timezone.now().astimezone(ZoneInfo(zone))
     form = ContactForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         topics=settings.topics,
         time_zone=zone,
         initial={"contact_date": now.date(), "contact_time": now.strftime("%H:%M")},
@@ -101,7 +101,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     local = contact.contact_at.astimezone(zone)
     may_reflect = selectors.may_see_reflection(request.user, match)
     form = ContactForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         topics=services.engagement_settings_for(match.service_id).topics,
         time_zone=match.service.time_zone,
         with_concern=False,
@@ -267,7 +267,7 @@ def engagement_settings(request: HttpRequest, service_id: int) -> HttpResponse:
     service = selectors.service_for_settings_or_404(request.user, service_id)
     current = services.engagement_settings_for(service.pk)
     form = EngagementSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "first_contact_days": current.first_contact_days,
             "check_in_after_days": current.check_in_after_days,
@@ -304,7 +304,7 @@ def survey(request: HttpRequest, match_id: int) -> HttpResponse:
     match, role = selectors.survey_match_or_404(request.user, match_id)
     if selectors.survey_answered(match, role):
         return render(request, "contacts/survey_done.html", {"match": match})
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_submit(actor=request.user, match=match, **form.cleaned_data)

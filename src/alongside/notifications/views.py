@@ -58,7 +58,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "quiet_hours_end": current.quiet_hours_end,
         "time_zone": current.time_zone,
     }
-    form = PreferenceForm(request.POST or None, initial=initial)
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.preference_save(user=request.user, **form.cleaned_data)

@@ -1,0 +1,80 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.contacts import selectors, services
+from alongside.contacts.models import EngagementSettings
+from tests.contacts.factories import ContactFactory, active_match, home_active_match
+
+pytestmark = pytest.mark.django_db
+
+
+def test_engagement_for_matches_in_two_queries(world, django_assert_num_queries) -> None:
+    matches = [active_match(world.home, days_ago=40) for _ in range(12)]
+    for i, match in enumerate(matches):
+        for days in range(i % 4):
+            ContactFactory(match=match, contact_at=timezone.now() - dt.timedelta(days=days * 9 + 1))
+    with django_assert_num_queries(2):
+        result = selectors.engagement_for_matches(matches)
+    states = {e.state.value for e in result.values()}
+    assert states == {"not_started", "on_track"}
+    assert result[matches[0].pk].first_contact_overdue
+
+
+def test_pairs_page_shows_badges_without_n_plus_one(world, django_assert_max_num_queries) -> None:
+    for _ in range(15):
+        ContactFactory(match=active_match(world.home, days_ago=60),
+                       contact_at=timezone.now() - dt.timedelta(days=30))  # fmt: skip
+    client = world.client_for("therapist")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("contacts:pairs"))
+    assert response.content.decode().count("engagement-quiet") == 15
+
+
+def test_mentor_page_lists_own_pairs_with_badge(world) -> None:
+    match = home_active_match(world)
+    ContactFactory(match=match, contact_at=timezone.now() - dt.timedelta(days=15))
+    active_match(world.home)  # someone else's pair
+    body = world.client_for("mentor").get(reverse("contacts:mine")).content.decode()
+    assert "Needs check-in" in body
+    assert body.count("Log a contact with") == 1
+    assert match.patient.given_name in body and str(match.patient) not in body
+
+
+def test_therapist_home_lists_quiet_pairs(world) -> None:
+    match = home_active_match(world)
+    ContactFactory(match=match, contact_at=timezone.now() - dt.timedelta(days=25))
+    body = world.client_for("therapist").get(reverse("accounts:home")).content.decode()
+    assert reverse("contacts:match", args=[match.pk]) in body and "Quiet" in body
+
+
+def test_settings_saved_and_validated(world) -> None:
+    admin = world.people["admin"]
+    services.engagement_settings_save(
+        actor=admin, service=world.home, first_contact_days=5, check_in_after_days=10,
+        quiet_after_days=20, topics=["Work", "Family", "Work", " "],
+    )  # fmt: skip
+    saved = EngagementSettings.objects.get(service=world.home)
+    assert saved.topics == ["Work", "Family"] and saved.quiet_after_days == 20
+    with pytest.raises(ValidationError) as caught:
+        services.engagement_settings_save(
+            actor=admin, service=world.home, first_contact_days=5, check_in_after_days=30,
+            quiet_after_days=20, topics=[],
+        )  # fmt: skip
+    assert {"check_in_after_days", "topics"} <= set(caught.value.message_dict)
+    response = world.client_for("admin").post(
+        reverse("contacts:settings", args=[world.home.pk]),
+        {"first_contact_days": "0", "check_in_after_days": "5", "quiet_after_days": "9",
+         "topics": "A"},
+    )  # fmt: skip
+    assert response.status_code == 400
+
+
+def test_topics_follow_the_service_list(world) -> None:
+    EngagementSettings.objects.create(service=world.home, topics=["Cricket"])
+    match = home_active_match(world)
+    body = world.client_for("mentor").get(reverse("contacts:log", args=[match.pk])).content
+    assert b"Cricket" in body and b"Benefits and money" not in body

@@ -71,7 +71,9 @@ def _notify(to: Iterable[str], subject: str, body: str) -> None:
 
 
 def _lock_mentor(mentor_id: int) -> Mentor:
-    return Mentor.objects.select_for_update().select_related("service").get(pk=mentor_id)
+    return (
+        Mentor.objects.select_for_update(of=("self",)).select_related("service").get(pk=mentor_id)
+    )
 
 
 def _open_count(mentor_id: int) -> int:
@@ -87,7 +89,7 @@ def _refresh_mentee_count(mentor: Mentor) -> None:
 
 
 def _lock_patient(patient_id: int) -> Patient:
-    return Patient.objects.select_for_update().select_related("user").get(pk=patient_id)
+    return Patient.objects.select_for_update(of=("self",)).select_related("user").get(pk=patient_id)
 
 
 def _lock_match(match: Match) -> tuple[Match, Mentor]:
@@ -96,7 +98,7 @@ def _lock_match(match: Match) -> tuple[Match, Mentor]:
     _lock_patient(match.patient_id)
     mentor = _lock_mentor(match.mentor_id)
     fresh = (
-        Match.objects.select_for_update()
+        Match.objects.select_for_update(of=("self",))
         .select_related("patient", "patient__service", "mentor", "service", "proposed_by")
         .get(pk=match.pk)
     )
@@ -474,7 +476,7 @@ def matches_flag_for_mentor(*, mentor: Mentor, reason: str, actor: User | None =
     reason = reason.strip()[:300] or "Mentor is no longer available"
     flagged = 0
     with transaction.atomic():
-        for match in Match.objects.select_for_update().filter(
+        for match in Match.objects.select_for_update(of=("self",)).filter(
             mentor_id=mentor.pk, status__in=OPEN_STATUSES
         ):
             if match.needs_review and match.review_reason == reason:
@@ -572,7 +574,9 @@ def matching_weights_save(
     except ValueError as error:
         raise ValidationError({"__all__": "At least one weight must be more than 0."}) from error
     with transaction.atomic():
-        row, _ = MatchingWeights.objects.select_for_update().get_or_create(service=service)
+        row, _ = MatchingWeights.objects.select_for_update(of=("self",)).get_or_create(
+            service=service
+        )
         changed = [name for name in CRITERIA if getattr(row, name) != clean[name]]
         for name in changed:
             setattr(row, name, clean[name])
@@ -678,14 +682,14 @@ def match_batch_publish(
         # Patients then mentors, each in id order, so two writers can never deadlock.
         patients = {
             p.pk: p
-            for p in Patient.objects.select_for_update()
+            for p in Patient.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(service=service, pk__in=sorted(patient_ids))
             .order_by("pk")
         }
         mentors = {
             m.pk: m
-            for m in Mentor.objects.select_for_update()
+            for m in Mentor.objects.select_for_update(of=("self",))
             .select_related("service")
             .filter(service=service, pk__in=sorted({m for _, m in pairs}))
             .order_by("pk")

@@ -18,6 +18,12 @@ class MatchesConfig(AppConfig):
         if services.on_mentor_paused not in mentor_services.ON_PAUSE:
             mentor_services.ON_PAUSE.append(services.on_mentor_paused)
         patient_services.on_mentor_sharing_withdrawn(services.on_mentor_sharing_withdrawn)
+        try:
+            from alongside.patients.views import register_my_mentor_panel
+        except ImportError:  # the patients pages are optional for the matching engine
+            pass
+        else:
+            register_my_mentor_panel(home.my_mentor_section)
 
         navigation_register(30, "Matching", "matches:list", policy.RULES["match.manage"])
         navigation_register(31, "My mentees", "matches:mentees", policy.RULES["mentor.view_own"])

@@ -22,3 +22,9 @@ def mentor_panel(request: HttpRequest) -> dict[str, Any]:
 
 def patient_panel(request: HttpRequest) -> dict[str, Any]:
     return {"mentor_cards": selectors.my_mentor_cards(request.user)}
+
+
+def my_mentor_section(request: HttpRequest, patient: Any) -> dict[str, Any] | None:
+    """The "My peer mentor" section of the patient's own page (patients.views hook)."""
+    cards = [c for c in selectors.my_mentor_cards(request.user) if c.match.patient_id == patient.pk]
+    return {"template": "matches/_my_mentor_section.html", "cards": cards}

@@ -132,6 +132,8 @@ def _load_service(ctx: DemoContext, service: Service, rng: random.Random) -> Non
             proposed_on=started - dt.timedelta(days=6), patient_agreed_at=_at(started, 9),
             mentor_responded_at=_at(started, 11), started_at=_at(started, 14),
         )  # fmt: skip
+        # Keep the demo mentor's other places free: they stay matchable for a walk-through.
+        builder.spare[builder.ids.index(demo_mentor.pk)] = 0
         if demo_patient.mentor_introduced_on is None:
             demo_patient.mentor_introduced_on = started
             demo_patient.save(update_fields=["mentor_introduced_on"])

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from alongside.contacts.models import Concern, Contact, ContactMode
 from alongside.matches.models import Match, MatchStatus
-from tests.matches.factories import MatchFactory, home_patient
+from tests.matches.factories import MatchFactory, home_patient, waiting_patient
 from tests.mentors.factories import home_mentor
 from tests.personas import World
 
@@ -37,16 +37,26 @@ def active_match(service: Any, *, days_ago: int = 30, **fields: Any) -> Match:
     )
 
 
-def home_active_match(world: World) -> Match:
-    """The mentor persona's active match with the patient persona, started 30 days ago."""
-    if "contacts_match" not in world.objects:
-        world.objects["contacts_match"] = active_match(
+def home_active_match(world: World, *, persona_patient: bool = False) -> Match:
+    """The mentor persona's active match, started 30 days ago.
+
+    Its patient is not the patient persona unless asked: the matches rows give the
+    persona an open proposal in the same world, and a patient has one open match.
+    """
+    key = "contacts_match_persona" if persona_patient else "contacts_match"
+    if key not in world.objects:
+        patient = (
+            home_patient(world)
+            if persona_patient
+            else waiting_patient(world.home, given_name="Cas", family_name="Contacts")
+        )
+        world.objects[key] = active_match(
             world.home,
-            patient=home_patient(world),
+            patient=patient,
             mentor=home_mentor(world),
             proposed_by=world.people["therapist"],
         )
-    return world.objects["contacts_match"]
+    return world.objects[key]
 
 
 def home_ended_match(world: World) -> Match:

@@ -168,7 +168,9 @@ def test_form_errors_are_shown_not_saved(world, data, message) -> None:
 
 
 def test_patient_never_sees_reflections_or_concerns(world) -> None:
-    contact = ContactFactory(match=home_active_match(world), reflection="Private words")
+    match = home_active_match(world, persona_patient=True)
+    assert match.patient.user == world.people["patient"]  # even their own pair's contacts
+    contact = ContactFactory(match=match, reflection="Private words")
     Concern.objects.create(
         contact=contact, service=world.home, kind="boundary", description="Secret worry"
     )

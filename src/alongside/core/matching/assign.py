@@ -37,40 +37,140 @@ the solve. When most pairs are allowed (dense), SciPy's dense
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from alongside.core.matching import _certificate as cert
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+# Pruning: about this many best mentors per patient, and this many times its
+# capacity best patients per mentor (tuned on the bench, see docstring).
+ROW_KEEP = 16.0
+COL_KEEP = 4.0
+# Certificate tolerance per pair, in units of the score range: the total of a
+# certified assignment is within (pairs matched) x EPS x range of the optimum.
+EPS = 1e-10
+_RELAX_TOLERANCE = 1e-12
+MAX_ROUNDS = 6
 
-def assign(scores: npt.ArrayLike, capacities: npt.ArrayLike) -> IntArray:
+# Diagnostics of the last call (rounds, pairs solved, fallback), for tests and the bench.
+last_run: dict[str, Any] = {}
+
+
+def assign(
+    scores: npt.ArrayLike,
+    capacities: npt.ArrayLike,
+    *,
+    _row_keep: float = ROW_KEEP,
+    _col_keep: float = COL_KEEP,
+) -> IntArray:
     """Return the mentor index for each patient, or -1 when unmatched.
 
     ``scores`` has shape (patients, mentors); NaN or -inf forbids a pair.
+    ``_row_keep`` and ``_col_keep`` (private) size the first pruned pair set;
+    they change speed, never the result.
     """
-    score_matrix = _validated_scores(scores)
+    score_matrix = _validated_matrix(scores)
     capacity = _validated_capacities(capacities, score_matrix.shape[1])
     n_patients, _ = score_matrix.shape
     result = np.full(n_patients, -1, dtype=np.int64)
+    last_run.clear()
+    last_run.update(rounds=0, pairs=0, added=[], fallback=False)
 
-    feasible = np.isfinite(score_matrix)
-    feasible[:, capacity == 0] = False
-    if not feasible.any():
+    usable = np.flatnonzero(capacity > 0)
+    if n_patients == 0 or usable.size == 0:
+        if np.any(score_matrix == np.inf):
+            raise ValueError("scores must not contain +inf (use NaN or -inf to forbid a pair)")
         return result
+    if usable.size < capacity.size:
+        if np.any(score_matrix == np.inf):
+            raise ValueError("scores must not contain +inf (use NaN or -inf to forbid a pair)")
+        matrix = np.ascontiguousarray(score_matrix[:, usable])
+    else:
+        matrix = np.ascontiguousarray(score_matrix)
+    stats = cert.score_stats(matrix)  # also rejects +inf
+    active_rows = np.isfinite(stats.row_max)
+    if not active_rows.any():
+        return result
+    cap = capacity[usable]
+    m = cap.size
 
-    # Mentor-major order of feasible pairs: each slot row is a copy of its
-    # mentor's candidate list, so the mentor's pairs must be contiguous.
-    mentor_of_pair, patient_of_pair = np.nonzero(feasible.T)
-    pair_scores = score_matrix[patient_of_pair, mentor_of_pair]
+    low, high = stats.low, stats.high
+    spread = high - low if high > low else 1.0
+    has_candidates = np.isfinite(stats.col_max)
+    max_pairs = min(int(np.count_nonzero(active_rows)), int(cap[has_candidates].sum()))
+    bonus = float(max_pairs + 1)
+
+    patients, mentors = cert.candidate_pairs(matrix, stats, cap, _row_keep, _col_keep)
+    keys = patients * m + mentors  # row-major, hence sorted
+    for _ in range(MAX_ROUNDS):
+        last_run["rounds"] += 1
+        last_run["pairs"] = int(patients.size)
+        pair_scores = matrix[patients, mentors]
+        mentor_of_patient = _solve_pairs(mentors, patients, pair_scores, cap, n_patients)
+        weights = bonus + (pair_scores - low) / spread
+        potential = cert.mentor_potentials(
+            patients, mentors, weights, mentor_of_patient, cap, _RELAX_TOLERANCE
+        )
+        if potential is None:
+            break
+        bad_patients, bad_mentors = cert.violations(
+            matrix, mentor_of_patient, potential, bonus, low, spread, EPS
+        )
+        if bad_patients.size == 0:
+            result[:] = -1
+            matched = mentor_of_patient >= 0
+            result[matched] = usable[mentor_of_patient[matched]]
+            return result
+        bad_keys = bad_patients * m + bad_mentors
+        at = np.minimum(np.searchsorted(keys, bad_keys), keys.size - 1)
+        new = keys[at] != bad_keys
+        if not new.any():
+            break  # only pairs already solved on "violate": rounding, not a better matching
+        last_run["added"].append(int(np.count_nonzero(new)))
+        patients = np.concatenate([patients, bad_patients[new]])
+        mentors = np.concatenate([mentors, bad_mentors[new]])
+        keys = np.sort(np.concatenate([keys, bad_keys[new]]))
+
+    # Not certified within MAX_ROUNDS (or floating-point trouble): solve on
+    # every allowed pair, which is exact by construction.
+    last_run["fallback"] = True
+    patients, mentors = np.nonzero(np.isfinite(matrix))
+    last_run["pairs"] = int(patients.size)
+    mentor_of_patient = _solve_pairs(mentors, patients, matrix[patients, mentors], cap, n_patients)
+    matched = mentor_of_patient >= 0
+    result[matched] = usable[mentor_of_patient[matched]]
+    return result
+
+
+def _solve_pairs(
+    mentor_of_pair: IntArray,
+    patient_of_pair: IntArray,
+    pair_scores: FloatArray,
+    capacity: IntArray,
+    n_patients: int,
+) -> IntArray:
+    """Exact optimum on the given allowed pairs (slot expansion + LAPJVsp)."""
+    result = np.full(n_patients, -1, dtype=np.int64)
+    if mentor_of_pair.size == 0:
+        return result
+    # Mentor-major order: each slot row is a copy of its mentor's candidate list.
+    order = np.argsort(mentor_of_pair, kind="stable")
+    mentor_of_pair = mentor_of_pair[order]
+    patient_of_pair = patient_of_pair[order]
+    pair_scores = pair_scores[order]
     pair_costs = _pair_costs(pair_scores, n_patients, capacity, mentor_of_pair)
 
     candidates = np.bincount(mentor_of_pair, minlength=capacity.size)
     slots_per_mentor = np.minimum(capacity, candidates)
     n_slots = int(slots_per_mentor.sum())
-    n_active_patients = int(np.count_nonzero(feasible.any(axis=1)))
+    n_active_patients = int(np.count_nonzero(np.bincount(patient_of_pair, minlength=n_patients)))
 
     if n_slots <= n_active_patients:
         slot_patient = _solve_slots_on_rows(
@@ -84,26 +184,24 @@ def assign(scores: npt.ArrayLike, capacities: npt.ArrayLike) -> IntArray:
         slot_owner = np.repeat(np.arange(capacity.size), slots_per_mentor)
         matched = slot_patient >= 0
         result[slot_patient[matched]] = slot_owner[matched]
-    else:
-        result = _solve_patients_on_rows(
-            mentor_of_pair,
-            patient_of_pair,
-            pair_costs,
-            slots_per_mentor,
-            n_patients,
-        )
-    return result
+        return result
+    return _solve_patients_on_rows(
+        mentor_of_pair,
+        patient_of_pair,
+        pair_costs,
+        slots_per_mentor,
+        n_patients,
+    )
 
 
-def _validated_scores(scores: npt.ArrayLike) -> FloatArray:
+def _validated_matrix(scores: npt.ArrayLike) -> FloatArray:
     try:
         matrix = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise ValueError(f"scores must be numbers: {error}") from None
     if matrix.ndim != 2:
         raise ValueError(f"scores must be a 2-D array (patients x mentors), got {matrix.ndim}-D")
-    if np.any(matrix == np.inf):
-        raise ValueError("scores must not contain +inf (use NaN or -inf to forbid a pair)")
+    # +inf is rejected by the statistics pass, which reads the matrix anyway.
     return matrix
 
 

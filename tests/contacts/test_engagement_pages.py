@@ -78,3 +78,10 @@ def test_topics_follow_the_service_list(world) -> None:
     match = home_active_match(world)
     body = world.client_for("mentor").get(reverse("contacts:log", args=[match.pk])).content
     assert b"Cricket" in body and b"Benefits and money" not in body
+
+
+def test_pairs_page_sums_up_per_mentor(world) -> None:
+    match = home_active_match(world)
+    ContactFactory(match=match, contact_at=timezone.now() - dt.timedelta(days=2))
+    body = world.client_for("therapist").get(reverse("contacts:pairs")).content.decode()
+    assert "By mentor" in body and match.mentor.full_name in body

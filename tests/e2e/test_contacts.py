@@ -61,3 +61,25 @@ def test_mentor_logs_a_contact_with_a_concern_on_a_phone(
     expect(therapist.get_by_text(DESCRIPTION)).to_be_visible()
     assert_accessible(therapist)
     therapist_context.close()
+
+
+def test_contacts_and_notification_pages_are_accessible(
+    demo_site: str, page: Page, browser
+) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, demo_site, "therapist@demo.example")
+    for path in ("/contacts/pairs/", "/contacts/concerns/", "/notifications/",
+                 "/notifications/preferences/"):  # fmt: skip
+        page.goto(demo_site + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Notifications")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = phone_context.new_page()
+    sign_in(phone, demo_site, "mentor@demo.example")
+    phone.goto(demo_site + "/contacts/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("My mentees")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(phone)
+    phone_context.close()

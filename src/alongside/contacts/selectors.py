@@ -28,7 +28,14 @@ from alongside.contacts.models import (
     SurveyResponse,
     SurveyRole,
 )
-from alongside.core.engagement import Engagement, EngagementState, Thresholds, engagement
+from alongside.core.engagement import (
+    Engagement,
+    EngagementState,
+    MentorEngagement,
+    Thresholds,
+    engagement,
+    mentor_summary,
+)
 from alongside.matches.models import Match, MatchStatus
 from alongside.mentors.models import Mentor
 from alongside.patients.models import Patient
@@ -272,6 +279,20 @@ def staff_pairs(
         )
     )
     return rows
+
+
+def engagement_by_mentor(rows: Sequence[StaffPairRow]) -> list[tuple[Mentor, MentorEngagement]]:
+    """Per-mentor summary of the given pairs (no extra query), mentors by name."""
+    grouped: dict[int, list[StaffPairRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.match.mentor_id].append(row)
+    return sorted(
+        (
+            (group[0].match.mentor, mentor_summary([r.engagement for r in group if r.engagement]))
+            for group in grouped.values()
+        ),
+        key=lambda item: (item[0].last_name, item[0].first_name, item[0].pk),
+    )
 
 
 def concerns_for_staff(user: User, status: str = "") -> QuerySet[Concern]:

@@ -177,7 +177,13 @@ def pairs(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contacts/pairs.html",
-        {"rows": rows, "state": state, "mine_only": mine_only, "states": STATE_LABELS.items()},
+        {
+            "rows": rows,
+            "state": state,
+            "mine_only": mine_only,
+            "states": STATE_LABELS.items(),
+            "mentors": selectors.engagement_by_mentor(rows),
+        },
     )
 
 

@@ -39,6 +39,13 @@ API_STAFF = expect(404, anonymous=401, admin=200, therapist=200)
 ROWS = {
     "matches:list": Row(STAFF_PAGE),
     "matches:detail": Row(STAFF_ONLY, kwargs=_match),
+    "matches:record_patient_agree": Row(
+        expect(404, anonymous=LOGIN, admin=302, therapist=302),
+        kwargs=_proposed,
+        method="post",
+        data=_empty,
+        fresh_world=True,
+    ),  # fmt: skip
     "matches:activate": Row(STAFF_BAD_POST, kwargs=_match, method="post", data=_empty),
     "matches:withdraw": Row(STAFF_BAD_POST, kwargs=_match, method="post", data=_empty),
     "matches:end": Row(STAFF_BAD_POST, kwargs=_match, method="post", data=_empty),

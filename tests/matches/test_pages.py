@@ -140,3 +140,13 @@ def test_engagement_report_says_plainly_when_data_is_thin(world) -> None:
     assert response.status_code == 200
     assert "No re-weighting suggested yet" in body and "Only 1 matches" in body
     assert "<svg" in body and "<table" in body and "style=" not in body
+
+
+def test_therapist_records_the_patients_agreement(world, therapist) -> None:
+    match = MatchFactory(service=world.home, status=MatchStatus.PROPOSED)
+    response = therapist.post(reverse("matches:record_patient_agree", args=[match.pk]))
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.status == MatchStatus.PATIENT_AGREED
+    event = AuditEvent.objects.get(action="match.patient_agree")
+    assert event.actor_id == world.people["therapist"].pk

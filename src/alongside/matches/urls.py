@@ -8,6 +8,7 @@ S = "services/<slug:slug>/"
 urlpatterns = [
     path("", views.match_list, name="list"),
     path(M, views.match_detail, name="detail"),
+    path(M + "patient-agreed/", views.record_patient_agree, name="record_patient_agree"),
     path(M + "activate/", views.match_activate, name="activate"),
     path(M + "withdraw/", views.match_withdraw, name="withdraw"),
     path(M + "end/", views.match_end, name="end"),

@@ -148,6 +148,20 @@ def match_end(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def record_patient_agree(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The therapist records that the patient agreed (in person or by phone)."""
+    match = selectors.match_for_staff_or_404(request.user, match_id)
+    try:
+        services.match_patient_agree(actor=request.user, match=match)
+    except ValidationError as exc:
+        messages.error(request, _error_words(exc))
+    else:
+        messages.success(request, "Recorded: the patient agreed. The mentor is asked next.")
+    return redirect("matches:detail", match_id=match.pk)
+
+
+@login_required
+@require_POST
 def match_review_clear(request: HttpRequest, match_id: int) -> HttpResponse:
     match = selectors.match_for_staff_or_404(request.user, match_id)
     services.match_review_clear(actor=request.user, match=match)

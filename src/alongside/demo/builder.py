@@ -11,7 +11,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.module_loading import import_string
 
 from alongside.accounts.models import Role, User
@@ -77,8 +79,32 @@ class DemoContext:
 
 
 def demo_reset() -> None:
+    """Delete the demo services and everything in them, and the demo accounts.
+
+    Clinical records guard their service (PROTECT/RESTRICT: a real patient must
+    never vanish with a service), so the records of demo services are deleted
+    first, in whatever order their own guards allow.
+    """
     with transaction.atomic():
-        Service.objects.filter(is_demo=True).delete()
+        demo_services = Service.objects.filter(is_demo=True)
+        owned = [
+            (model, field.name)
+            for model in apps.get_models()
+            for field in model._meta.get_fields()
+            if getattr(field, "many_to_one", False) and field.related_model is Service
+        ]
+        for _ in range(len(owned) + 1):
+            blocked = False
+            for model, field_name in owned:
+                rows = model._default_manager.filter(**{f"{field_name}__in": demo_services})
+                try:
+                    with transaction.atomic():
+                        rows.delete()
+                except (ProtectedError, RestrictedError):
+                    blocked = True
+            if not blocked:
+                break
+        demo_services.delete()
         User.objects.filter(email__endswith="@" + DEMO_DOMAIN).delete()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, F, Min, Q
+from django.utils import timezone
 
 from alongside.core import match_engagement as stats
 from alongside.core.matching import CRITERIA
@@ -65,6 +66,9 @@ def _outcome(match: Any, has_contacts: bool) -> stats.Outcome | None:
     elif match.status == MatchStatus.ENDED and match.end_reason in NOT_ENGAGED_ENDINGS:
         engaged = False
     elif has_contacts:
+        # Eight weeks must have passed before "contacts in the first 8 weeks" can judge.
+        if timezone.now() - match.started_at < EIGHT_WEEKS:
+            return None
         engaged = (contacts or 0) >= ENGAGED_CONTACTS
     elif match.status == MatchStatus.ACTIVE:
         engaged = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alongside.matches.models import MatchStatus
 from tests.access import LOGIN, Row, expect
-from tests.matches.factories import home_match, home_patient
+from tests.matches.factories import home_match, home_patient, ready_mentor, waiting_patient
 
 
 def _match(world):  # type: ignore[no-untyped-def]
@@ -101,7 +101,17 @@ ROWS = {
     "api:mentee_list": Row(expect(200, anonymous=401), api=True),
     "api:my_mentor": Row(expect(200, anonymous=401), api=True),
     # A form-encoded body is not JSON: refused before anything is looked up.
+    # A JSON proposal of an eligible pair: staff of the home service create it;
+    # everyone else is told the patient does not exist.
     "api:match_propose": Row(
-        expect(400, anonymous=401), api=True, method="post", data=lambda w: {"patient_id": 1}
+        expect(404, anonymous=401, admin=201, therapist=201),
+        api=True,
+        json=True,
+        method="post",
+        fresh_world=True,
+        data=lambda w: {
+            "patient_id": waiting_patient(w.home).pk,
+            "mentor_id": ready_mentor(w.home).pk,
+        },
     ),
 }

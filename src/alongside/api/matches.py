@@ -13,7 +13,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from alongside.accounts import policy
 from alongside.audit.services import audit_record
@@ -240,7 +240,7 @@ def match_detail(request: HttpRequest, match_id: int) -> dict[str, object]:
     url_name="match_propose",
     summary="Propose a mentor for a patient (every hard rule is checked again)",
 )
-def match_propose(request: HttpRequest, body: ProposeIn) -> tuple[int, dict[str, object]]:
+def match_propose(request: HttpRequest, body: ProposeIn) -> Status[dict[str, object]]:
     patient = patient_for_or_404(request.user, body.patient_id, "match.manage")
     mentor = Mentor.objects.filter(service_id=patient.service_id, pk=body.mentor_id).first()
     if mentor is None:
@@ -252,5 +252,5 @@ def match_propose(request: HttpRequest, body: ProposeIn) -> tuple[int, dict[str,
         )  # fmt: skip
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-        return 400, {"detail": " ".join(error.messages), "errors": errors}
-    return 201, _match_out(match)
+        return Status(400, {"detail": " ".join(error.messages), "errors": errors})
+    return Status(201, _match_out(match))

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.models import Role, User
+from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.contacts.models import (
     MAX_DURATION_MINUTES,
@@ -356,9 +357,7 @@ def engagement_settings_save(
             "quiet_after_days": quiet_after_days,
             "topics": cleaned,
         }
-        changed = [k for k, v in values.items() if getattr(found, k) != v]
-        for key in changed:
-            setattr(found, key, values[key])
+        changed = apply_changes(found, values)
         found.updated_by = actor
         found.save()
         audit_record(actor=actor, action="contact.configure", target=found, fields=changed)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.accounts.tasks import send_email
+from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.core.matching import (
     CRITERIA,
@@ -577,9 +578,7 @@ def matching_weights_save(
         row, _ = MatchingWeights.objects.select_for_update(of=("self",)).get_or_create(
             service=service
         )
-        changed = [name for name in CRITERIA if getattr(row, name) != clean[name]]
-        for name in changed:
-            setattr(row, name, clean[name])
+        changed = apply_changes(row, {name: clean[name] for name in CRITERIA})
         row.updated_by = actor
         row.save()
         audit_record(actor=actor, action="matching.weights", target=row, fields=changed)

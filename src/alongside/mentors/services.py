@@ -22,6 +22,7 @@ from django.utils import timezone
 from alongside.accounts import policy
 from alongside.accounts.models import Role, User
 from alongside.accounts.services import membership_grant
+from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.core import mentor_programme as rules
 from alongside.core.codes import (
@@ -138,9 +139,7 @@ def _compliance_refresh(mentor: Mentor) -> list[str]:
         ),
         "supervision_due_on": due,
     }
-    changed = [name for name, value in fresh.items() if getattr(mentor, name) != value]
-    for name in changed:
-        setattr(mentor, name, fresh[name])
+    changed = apply_changes(mentor, fresh)
     if changed:
         mentor.save(update_fields=[*changed, "updated_at"])
     return changed
@@ -259,9 +258,7 @@ def mentor_update(
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
     with transaction.atomic():
         locked = _locked(mentor)
-        changed = [name for name, value in clean.items() if getattr(locked, name) != value]
-        for name in changed:
-            setattr(locked, name, clean[name])
+        changed = apply_changes(locked, clean)
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
             if "supervision_every_weeks" in changed:
@@ -539,9 +536,7 @@ def selection_criterion_save(
             criterion = SelectionCriterion.objects.create(service=service, **values)
             changed = sorted(values)
         else:
-            changed = [k for k, v in values.items() if getattr(criterion, k) != v]
-            for k in changed:
-                setattr(criterion, k, values[k])
+            changed = apply_changes(criterion, values)
             criterion.save()
         audit_record(
             actor=actor,
@@ -563,9 +558,7 @@ def training_module_save(
             module = TrainingModule.objects.create(service=service, **values)
             changed = sorted(values)
         else:
-            changed = [k for k, v in values.items() if getattr(module, k) != v]
-            for k in changed:
-                setattr(module, k, values[k])
+            changed = apply_changes(module, values)
             module.save()
         _refresh_service(service.pk)
         audit_record(

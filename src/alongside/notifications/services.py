@@ -238,6 +238,7 @@ def preference_save(
 ) -> NotificationPreference:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    from alongside.audit.changes import apply_changes
     from alongside.audit.services import audit_record
 
     errors: dict[str, str] = {}
@@ -264,9 +265,7 @@ def preference_save(
             "quiet_hours_end": quiet_hours_end,
             "time_zone": time_zone,
         }
-        changed = [k for k, v in values.items() if getattr(preference, k) != v]
-        for key in changed:
-            setattr(preference, key, values[key])
+        changed = apply_changes(preference, values)
         preference.save()
         if changed:
             # A phone number is personal data: the change is audited (names of fields only).

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
+from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.core.codes import classification, injury_category_for_icd10, validate_icd10
 from alongside.organisations.models import Service
@@ -271,11 +272,9 @@ def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, A
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
     with transaction.atomic():
         fresh = _locked(patient)
-        changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
+        changed = apply_changes(fresh, changes)
         if not changed:
             return fresh
-        for name in changed:
-            setattr(fresh, name, changes[name])
         _clean(fresh, today=_today(fresh.service))
         if {"hospital_number", "date_of_injury"} & set(changed):
             existing = referral_find_duplicate(
@@ -534,9 +533,7 @@ def goal_update(*, actor: User | None, goal: Goal, changes: dict[str, Any]) -> G
     allowed = {"text", "target_on", "status", "shared_with_patient"}
     with transaction.atomic():
         fresh = Goal.objects.select_for_update().select_related("patient").get(pk=goal.pk)
-        changed = [k for k, v in changes.items() if k in allowed and getattr(fresh, k) != v]
-        for name in changed:
-            setattr(fresh, name, changes[name])
+        changed = apply_changes(fresh, {k: v for k, v in changes.items() if k in allowed})
         fresh.full_clean()
         if changed:
             fresh.save(update_fields=changed)

@@ -139,3 +139,33 @@ def test_it_accepts_a_non_contiguous_matrix():
     ref_count, ref_total = objective(scores, bench.reference_assign(scores, capacities))
     assert count == ref_count
     assert total == pytest.approx(ref_total, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("keep", [TINY, {}])
+def test_tied_scores_certify_without_falling_back(seed, keep):
+    # Many equal scores make zero-length cycles among mentor potentials; with
+    # the bonus inside the floats these used to creep by rounding and force
+    # the fallback. The bonus is now kept symbolic.
+    rng = np.random.default_rng(seed)
+    scores = rng.choice([0.0, 0.5, 1.0], size=(400, 60))
+    scores[rng.random(scores.shape) < 0.7] = np.nan
+    capacities = rng.integers(1, 6, 60)
+    count, total = objective(scores, assign(scores, capacities, **keep))
+    assert not assign_module.last_run["fallback"]
+    ref_count, ref_total = objective(scores, bench.reference_assign(scores, capacities))
+    assert count == ref_count
+    assert total == pytest.approx(ref_total, abs=1e-9)
+
+
+def test_a_large_bonus_scale_still_certifies():
+    # More than 10,000 possible pairs: the bonus would be ~1e4 if it were a float.
+    rng = np.random.default_rng(8)
+    scores = rng.random((3000, 300))
+    scores[rng.random(scores.shape) < 0.8] = np.nan
+    capacities = rng.integers(1, 8, 300)
+    count, total = objective(scores, assign(scores, capacities, _row_keep=3, _col_keep=1))
+    assert not assign_module.last_run["fallback"]
+    ref_count, ref_total = objective(scores, bench.reference_assign(scores, capacities))
+    assert count == ref_count
+    assert total == pytest.approx(ref_total, abs=1e-6)

@@ -19,11 +19,12 @@ constraints on the mentor potentials alone (one node per mentor)::
     0 <= v_a <= w_ia               i matched to a   (u_i >= 0)
     v_j = 0                        mentor j not full
 
-``mentor_potentials`` solves them on the pruned pairs (smallest solution, a
-longest-path Bellman-Ford vectorised over pairs); ``violations`` then checks
-``u_i + v_j >= w_ij`` on every allowed pair of the full matrix, in row
-blocks. No violation means the pruned optimum is optimal for the whole
-instance; violating pairs are added and the pruned problem re-solved.
+``mentor_potentials`` solves them on the pruned pairs (smallest solution,
+with the bonus ``B`` kept symbolic: ``v = alpha * B + beta``, compared
+lexicographically); ``violations`` then checks ``u_i + v_j >= w_ij`` on every
+allowed pair of the full matrix, in row blocks. No violation means the
+pruned optimum is optimal for the whole instance; otherwise violating (and
+nearly violating) pairs are added and the pruned problem re-solved.
 """
 
 from __future__ import annotations

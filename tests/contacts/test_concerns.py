@@ -101,6 +101,60 @@ def test_mentor_distress_asks_for_a_debrief(world) -> None:
     assert "debrief" in Notification.objects.get().body
 
 
+def test_mentor_distress_opens_exactly_one_debrief_in_supervision(world) -> None:
+    from alongside.mentors.models import DebriefRequest
+
+    _post_contact_with_concern(world, kind="mentor_distress")
+    concern = Concern.objects.get()
+    debrief = DebriefRequest.objects.get()
+    assert (debrief.source, debrief.source_id, debrief.mentor) == (
+        "concern",
+        concern.pk,
+        concern.contact.match.mentor,
+    )
+    assert debrief.closed_at is None
+
+
+def test_other_concerns_open_no_debrief(world) -> None:
+    from alongside.mentors.models import DebriefRequest
+
+    _post_contact_with_concern(world, kind="risk_to_self")
+    assert not DebriefRequest.objects.exists()
+
+
+def test_acknowledging_with_a_date_books_the_debrief_in_supervision(world) -> None:
+    from alongside.mentors.models import DebriefRequest
+
+    _post_contact_with_concern(world, kind="mentor_distress")
+    concern = Concern.objects.get()
+    on = timezone.localdate() + dt.timedelta(days=3)
+    response = world.client_for("therapist").post(
+        reverse("contacts:concern_acknowledge", args=[concern.pk]),
+        {"debrief_on": on.isoformat()},
+    )
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert concern.debrief_on == on
+    assert DebriefRequest.objects.get().booked_on == on
+
+
+def test_a_failed_debrief_leaves_no_concern_half_saved(world, monkeypatch) -> None:
+    from alongside.contacts import services as contact_services
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("mentors app down")
+
+    monkeypatch.setattr(contact_services, "debrief_request_open", broken)
+    with pytest.raises(RuntimeError):
+        services.concern_raise(
+            actor=world.people["mentor"],
+            contact=ContactFactory(match=home_active_match(world)),
+            kind="mentor_distress",
+            description="Upset.",
+        )
+    assert not Concern.objects.exists() and not Notification.objects.exists()
+
+
 def test_acknowledge_then_close(world) -> None:
     concern = home_concern(world)
     therapist = world.people["therapist"]

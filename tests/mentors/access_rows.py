@@ -7,6 +7,7 @@ from tests.mentors.factories import (
     home_checkin,
     home_claim,
     home_criterion,
+    home_debrief,
     home_mentor,
     home_module,
 )
@@ -38,6 +39,15 @@ ROWS = {
     "mentors:checkin_acknowledge": Row(
         expect(404, anonymous=LOGIN, admin=302, therapist=302),
         kwargs=lambda w: {"checkin_id": home_checkin(w).pk},
+        method="post",
+        data=lambda w: {},
+        fresh_world=True,
+    ),
+    # Private like well-being: the supervisor and the manager book; the mentor may not
+    # book their own; everyone else (a colleague, another service) gets 404.
+    "mentors:debrief_book": Row(
+        expect(404, anonymous=LOGIN, admin=302, therapist=302),
+        kwargs=lambda w: {"debrief_id": home_debrief(w).pk},
         method="post",
         data=lambda w: {},
         fresh_world=True,

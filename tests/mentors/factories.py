@@ -11,6 +11,7 @@ import factory
 from alongside.mentors import services
 from alongside.mentors.models import (
     Check,
+    DebriefRequest,
     ExpenseClaim,
     Mentor,
     MentorStatus,
@@ -109,6 +110,18 @@ def home_checkin(world: World) -> WellbeingCheckIn:
             mentor=home_mentor(world), score=1, wants_to_talk=True, flagged=True
         )
     return world.objects["checkin"]
+
+
+def home_debrief(world: World) -> DebriefRequest:
+    """An open debrief request for the home mentor (as a check-in asking to talk opens)."""
+    if "debrief" not in world.objects:
+        world.objects["debrief"] = DebriefRequest.objects.create(
+            mentor=home_mentor(world),
+            source="checkin",
+            source_id=home_checkin(world).pk,
+            reason="Asked to talk to their supervisor in a well-being check-in.",
+        )
+    return world.objects["debrief"]
 
 
 def home_claim(world: World) -> ExpenseClaim:

@@ -3,7 +3,8 @@
 For every active and ended demo match: contacts over the months with realistic
 gaps — early visits on the ward, then phone, video and messages — so that every
 engagement state appears (on track, needs check-in, quiet, not started). A few
-concerns are open (one of them mentor distress, asking for a debrief), one is
+concerns are open (one of them mentor distress, with its open debrief request
+in the mentor's supervision record), one is
 acknowledged and some are closed with the action taken. Some ended matches
 have survey answers.
 
@@ -30,6 +31,7 @@ from alongside.contacts.models import (
 )
 from alongside.demo.builder import DemoContext
 from alongside.matches.models import EndReason, Match, MatchStatus
+from alongside.mentors.models import DebriefRequest, DebriefSource
 from alongside.organisations.models import Service
 
 REFLECTIONS = [
@@ -220,6 +222,18 @@ def _concerns(service: Service, rng: random.Random, therapist: object, now: dt.d
         )
         # raised_at is set on insert (auto_now_add): move it to just after the contact.
         Concern.objects.filter(pk=concern.pk).update(raised_at=raised)
+        if concern.debrief_needed and status != ConcernStatus.CLOSED:
+            # As concern_raise does: the debrief waits in the mentor's supervision record.
+            DebriefRequest.objects.get_or_create(
+                source=DebriefSource.CONCERN,
+                source_id=concern.pk,
+                defaults={
+                    "mentor": contact.match.mentor,
+                    "reason": "Upset by a mentoring contact (concern raised).",
+                    "requested_by": contact.match.mentor.user,
+                    "requested_at": raised,
+                },
+            )
         if supervisor is not None:
             concern.notified.add(supervisor)  # type: ignore[arg-type]
 

@@ -35,6 +35,8 @@ from alongside.contacts.models import (
 )
 from alongside.core.engagement import Thresholds
 from alongside.matches.models import Match, MatchStatus
+from alongside.mentors.models import DebriefSource
+from alongside.mentors.services import debrief_request_book_for_source, debrief_request_open
 from alongside.notifications.services import notify
 from alongside.organisations.models import Service
 
@@ -274,6 +276,16 @@ def concern_raise(*, actor: User, contact: Contact, kind: str, description: str)
             target=concern,
             fields=["kind", "description", "debrief_needed"],
         )
+        if concern.debrief_needed:
+            # The debrief appears in the mentor's supervision record, and closes when a
+            # debrief session is logged there (mentors.services.supervision_log).
+            debrief_request_open(
+                actor=actor,
+                mentor=match.mentor,
+                reason="Upset by a mentoring contact (concern raised).",
+                source=DebriefSource.CONCERN,
+                source_id=concern.pk,
+            )
     return concern
 
 
@@ -302,6 +314,13 @@ def concern_acknowledge(
             fields.append("debrief_on")
         locked.save(update_fields=fields)
         audit_record(actor=actor, action="concern.acknowledge", target=locked, fields=fields)
+        if debrief_on is not None and locked.debrief_needed:
+            debrief_request_book_for_source(
+                actor=actor,
+                source=DebriefSource.CONCERN,
+                source_id=locked.pk,
+                booked_on=debrief_on,
+            )
     return locked
 
 

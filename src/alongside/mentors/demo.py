@@ -28,6 +28,8 @@ from alongside.demo.builder import DemoContext
 from alongside.mentors.models import (
     Check,
     CriterionResult,
+    DebriefRequest,
+    DebriefSource,
     ExpenseClaim,
     Mentor,
     MentorStatus,
@@ -238,7 +240,7 @@ def _history(mentor, i, status, criteria, modules, supervisor, rng, today) -> No
             )
         for back in (60, 30, 6):
             flagged = i % 3 == 0 and back == 6
-            WellbeingCheckIn.objects.create(
+            checkin = WellbeingCheckIn.objects.create(
                 mentor=mentor,
                 submitted_at=timezone.now() - dt.timedelta(days=back),
                 score=2 if flagged else rng.randint(3, 5),
@@ -247,6 +249,16 @@ def _history(mentor, i, status, criteria, modules, supervisor, rng, today) -> No
                 flagged=flagged,
                 comment="A hard week after a visit on the ward." if flagged else "",
             )
+            if checkin.wants_to_talk:  # as checkin_submit does: a debrief to arrange
+                DebriefRequest.objects.get_or_create(
+                    source=DebriefSource.CHECKIN,
+                    source_id=checkin.pk,
+                    defaults={
+                        "mentor": mentor,
+                        "reason": "Asked to talk to their supervisor in a well-being check-in.",
+                        "requested_at": checkin.submitted_at,
+                    },
+                )
         ExpenseClaim.objects.create(
             mentor=mentor,
             spent_on=today - dt.timedelta(days=rng.randint(2, 40)),

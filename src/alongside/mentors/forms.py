@@ -324,6 +324,10 @@ class CheckInAcknowledgeForm(forms.Form):
     )
 
 
+class DebriefBookForm(forms.Form):
+    booked_on = forms.DateField(widget=DATE, label="Debrief on")
+
+
 class MentorFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Name")
     status = forms.ChoiceField(required=False, choices=_blank(list(rules.STATUS_LABELS.items())))

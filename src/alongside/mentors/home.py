@@ -16,6 +16,7 @@ def staff_panel(request: HttpRequest) -> dict[str, Any]:
     return {
         "today": today,
         "flagged": selectors.flagged_checkins_for(user),
+        "debriefs": selectors.debriefs_to_arrange_for(user),
         "overdue": selectors.supervision_overdue_for(user, today),
         "expiring": selectors.checks_expiring_for(user, today),
     }

@@ -472,6 +472,52 @@ class WellbeingCheckIn(models.Model):
         return f"Check-in {self.submitted_at:%Y-%m-%d} score {self.score}"
 
 
+class DebriefSource(models.TextChoices):
+    CONCERN = "concern", "A concern raised after a contact"
+    CHECKIN = "checkin", "A well-being check-in"
+
+
+class DebriefRequest(models.Model):
+    """A debrief the supervisor should offer the mentor: opened by a mentor-distress
+    concern or a check-in asking to talk, closed when a *debrief* supervision session
+    is logged. Private like check-ins (``WellbeingQuerySet.visible_to``)."""
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="debrief_requests")
+    source = models.CharField(max_length=10, choices=DebriefSource.choices)
+    source_id = models.PositiveBigIntegerField()
+    # For the supervisor; never shown to the mentor, and never clinical detail.
+    reason = models.CharField(max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    booked_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by_session = models.ForeignKey(
+        SupervisionSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="debrief_requests",
+    )
+
+    objects = WellbeingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["mentor", "closed_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="debrief_once_per_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"Debrief for mentor {self.mentor_id} ({self.source} {self.source_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
 class ExpenseStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     APPROVED = "approved", "Approved"

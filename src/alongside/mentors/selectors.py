@@ -15,6 +15,7 @@ from alongside.core import mentor_programme as rules
 from alongside.mentors import services
 from alongside.mentors.models import (
     Check,
+    DebriefRequest,
     ExpenseClaim,
     Mentor,
     MentorQuerySet,
@@ -123,6 +124,7 @@ class MentorDetail:
     training: list[rules.ModuleStatus]
     supervision: list[SupervisionSession]
     checkins: list[WellbeingCheckIn] | None  # None: this viewer may not see well-being
+    debriefs: list[DebriefRequest] | None  # open debrief requests; None as for check-ins
     expenses: list[ExpenseClaim]
     activation_problems: list[str]
     matchability: rules.Matchability
@@ -154,6 +156,11 @@ def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
         supervision=list(mentor.supervision_sessions.select_related("therapist")[:20]),
         checkins=(
             list(WellbeingCheckIn.objects.visible_to(user).filter(mentor=mentor)[:20])
+            if can_see_wellbeing
+            else None
+        ),
+        debriefs=(
+            list(DebriefRequest.objects.filter(mentor=mentor, closed_at__isnull=True))
             if can_see_wellbeing
             else None
         ),
@@ -217,6 +224,30 @@ def flagged_checkins_for(user: User) -> list[WellbeingCheckIn]:
     )
 
 
+def debrief_visible_or_404(user: User, debrief_id: int) -> DebriefRequest:
+    return get_object_or_404(
+        DebriefRequest.objects.visible_to(user).select_related("mentor", "mentor__service"),
+        pk=debrief_id,
+    )
+
+
+def debriefs_to_arrange_for(user: User) -> list[DebriefRequest]:
+    """Open debrief requests this person should arrange: as the mentor's supervisor,
+    or as a manager of the service when the mentor has none (as for check-in alerts)."""
+    admin_services = policy.service_ids(user, "mentor.wellbeing_view")
+    return list(
+        DebriefRequest.objects.visible_to(user)
+        .filter(closed_at__isnull=True)
+        .filter(
+            Q(mentor__supervisor=user)
+            | Q(mentor__supervisor__isnull=True, mentor__service_id__in=admin_services)
+        )
+        .exclude(mentor__user=user)
+        .select_related("mentor")
+        .order_by("requested_at", "pk")[:50]
+    )
+
+
 # --- Home-page lists ---------------------------------------------------------------
 
 
@@ -244,11 +275,15 @@ def checks_expiring_for(user: User, today: dt.date) -> list[Mentor]:
 def own_mentoring(user: User, mentor: Mentor, today: dt.date) -> dict[str, Any]:
     """Everything on the mentor's own "My mentoring" page."""
     last_checkin = mentor.checkins.order_by("-submitted_at").first()
+    debriefs = list(mentor.debrief_requests.filter(closed_at__isnull=True))
     return {
         "mentor": mentor,
         "training": services.training_statuses(mentor, today),
         "supervision": list(mentor.supervision_sessions.all()[:10]),
         "checkins": list(mentor.checkins.all()[:10]),
+        # Only whether a debrief is on its way, and when: never why (that is for the supervisor).
+        "debrief_waiting": bool(debriefs),
+        "debrief_booked_on": min((d.booked_on for d in debriefs if d.booked_on), default=None),
         "expenses": list(mentor.expense_claims.all()[:20]),
         "last_checkin": last_checkin,
         "checkin_due": last_checkin is None

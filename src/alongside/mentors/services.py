@@ -37,11 +37,14 @@ from alongside.core.codes import (
 from alongside.mentors.models import (
     Check,
     CriterionResult,
+    DebriefRequest,
+    DebriefSource,
     ExpenseClaim,
     ExpenseStatus,
     Mentor,
     MentorStatus,
     SelectionCriterion,
+    SupervisionKind,
     SupervisionSession,
     TrainingCompletion,
     TrainingModule,
@@ -507,6 +510,12 @@ def supervision_log(
             or rules.supervision_next_due(held_on, locked.supervision_every_weeks),
         )
         changed = _compliance_refresh(locked)
+        if kind == SupervisionKind.DEBRIEF:
+            # A debrief session closes the loop on every debrief the mentor was waiting for.
+            if locked.debrief_requests.filter(closed_at__isnull=True).update(
+                closed_at=timezone.now(), closed_by_session=session
+            ):
+                changed.append("debrief_requests.closed_at")
         audit_record(
             actor=actor,
             action="mentor.supervision_log",
@@ -514,6 +523,82 @@ def supervision_log(
             fields=["supervision_sessions", *changed],
         )
     return session
+
+
+# --- Debriefs ----------------------------------------------------------------------------
+
+
+def debrief_request_open(
+    *, actor: User, mentor: Mentor, reason: str, source: str, source_id: int
+) -> DebriefRequest:
+    """Ask the mentor's supervisor to offer a debrief. Idempotent per (source, source_id):
+    a second call returns the request already opened. Call it inside the caller's
+    transaction (a concern or a check-in being written)."""
+    own = mentor.user_id == actor.pk and policy.can(actor, "mentor.view_own", mentor)
+    if not (own or policy.can(actor, "mentor.manage", mentor)):
+        raise Http404("Not found")
+    if source not in DebriefSource.values:
+        raise ValidationError({"source": "Unknown source of a debrief request."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why a debrief is needed."})
+    with transaction.atomic():
+        found, created = DebriefRequest.objects.get_or_create(
+            source=source,
+            source_id=source_id,
+            defaults={"mentor": mentor, "reason": reason.strip()[:200], "requested_by": actor},
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="mentor.debrief_open",
+                target=mentor,
+                fields=["debrief_requests.reason", "debrief_requests.source"],
+            )
+    return found
+
+
+def debrief_request_book(
+    *,
+    actor: User,
+    debrief: DebriefRequest,
+    booked_on: dt.date | None,
+    today: dt.date | None = None,
+) -> DebriefRequest:
+    """Book (or move) the date of an open debrief. A mentor does not book their own."""
+    policy.require(actor, "mentor.manage", debrief.mentor)
+    if debrief.mentor.user_id == actor.pk:
+        raise Http404("Not found")
+    if booked_on is None:
+        raise ValidationError({"booked_on": "Enter the date of the debrief."})
+    if booked_on < (today or _today()):
+        raise ValidationError({"booked_on": "Book the debrief for today or later."})
+    with transaction.atomic():
+        locked = DebriefRequest.objects.select_for_update().get(pk=debrief.pk)
+        if locked.closed_at is not None:
+            raise ValidationError({"booked_on": "This debrief has already been held."})
+        locked.booked_on = booked_on
+        locked.save(update_fields=["booked_on"])
+        audit_record(
+            actor=actor,
+            action="mentor.debrief_book",
+            target=debrief.mentor,
+            fields=["debrief_requests.booked_on"],
+        )
+    return locked
+
+
+def debrief_request_book_for_source(
+    *, actor: User, source: str, source_id: int, booked_on: dt.date, today: dt.date | None = None
+) -> DebriefRequest | None:
+    """Book the open debrief opened by ``source``/``source_id``, if there is one."""
+    found = (
+        DebriefRequest.objects.select_related("mentor")
+        .filter(source=source, source_id=source_id, closed_at__isnull=True)
+        .first()
+    )
+    if found is None:
+        return None
+    return debrief_request_book(actor=actor, debrief=found, booked_on=booked_on, today=today)
 
 
 def _refresh_service(service_id: int) -> None:
@@ -612,6 +697,14 @@ def checkin_submit(
         )
         if flagged:
             _alert_supervisor(mentor, checkin)
+        if wants_to_talk:
+            debrief_request_open(
+                actor=actor,
+                mentor=mentor,
+                reason="Asked to talk to their supervisor in a well-being check-in.",
+                source=DebriefSource.CHECKIN,
+                source_id=checkin.pk,
+            )
     return checkin
 
 
@@ -673,6 +766,14 @@ def checkin_acknowledge(
             target=visible.mentor,
             fields=["checkins.acknowledged_at", "checkins.debrief_on"],
         )
+        if debrief_on is not None:
+            debrief_request_book_for_source(
+                actor=actor,
+                source=DebriefSource.CHECKIN,
+                source_id=checkin.pk,
+                booked_on=debrief_on,
+                today=today,
+            )
     return locked
 
 

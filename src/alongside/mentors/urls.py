@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:mentor_id>/training/", views.training_record, name="training_record"),
     path("<int:mentor_id>/supervision/", views.supervision_log, name="supervision_log"),
     path("check-ins/<int:checkin_id>/seen/", views.checkin_acknowledge, name="checkin_acknowledge"),
+    path("debriefs/<int:debrief_id>/book/", views.debrief_book, name="debrief_book"),
     path("settings/<slug:slug>/criteria/", views.criteria, name="criteria"),
     path("settings/<slug:slug>/training/", views.modules, name="modules"),
     path("settings/criteria/<int:criterion_id>/", views.criterion_edit, name="criterion_edit"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from alongside.mentors.forms import (
     CheckInAcknowledgeForm,
     CheckInForm,
     CriterionResultForm,
+    DebriefBookForm,
     ExpenseClaimForm,
     ExpenseDecisionForm,
     MentorFilterForm,
@@ -286,6 +288,33 @@ def checkin_acknowledge(request: HttpRequest, checkin_id: int) -> HttpResponse:
     if selectors.Mentor.objects.visible_to(request.user).filter(pk=checkin.mentor_id).exists():
         return redirect("mentors:detail", mentor_id=checkin.mentor_id)
     return redirect("accounts:home")
+
+
+def _day(day: Any) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@login_required
+@require_POST
+def debrief_book(request: HttpRequest, debrief_id: int) -> HttpResponse:
+    debrief = selectors.debrief_visible_or_404(request.user, debrief_id)
+    if debrief.mentor.user_id == request.user.pk:
+        raise Http404("Not found")  # a mentor does not book their own debrief
+    form = DebriefBookForm(request.POST)
+    if form.is_valid():
+        try:
+            services.debrief_request_book(
+                actor=request.user, debrief=debrief, booked_on=form.cleaned_data["booked_on"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+        else:
+            messages.success(request, f"Debrief booked for {_day(form.cleaned_data['booked_on'])}.")
+    else:
+        messages.error(request, "Enter the date of the debrief.")
+    return redirect(
+        reverse("mentors:detail", kwargs={"mentor_id": debrief.mentor_id}) + "#supervision-h"
+    )
 
 
 # --- Admin: selection criteria and training modules --------------------------------

@@ -98,3 +98,36 @@ def test_a_mentor_checks_in_from_a_phone(demo_site: str, phone_page) -> None:  #
     expect(page.get_by_role("status")).to_contain_text("Your supervisor has been told")
     expect(page.get_by_role("heading", name="My check-ins")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_mentor_asks_to_talk_and_the_supervisor_books_the_debrief(  # type: ignore[no-untyped-def]
+    demo_site: str, phone_page, browser
+) -> None:
+    page = phone_page
+    sign_in(page, demo_site, "mentor@demo.example")
+    page.goto(demo_site + "/mentors/me/check-in/")
+    page.get_by_label("4 —").check()
+    page.get_by_role("group", name="Is mentoring affecting you").get_by_label("No").check()
+    page.get_by_role("group", name="Would you like to talk").get_by_label("Yes").check()
+    page.get_by_role("button", name="Send check-in").click()
+    expect(page.locator("#debrief-note")).to_have_text(
+        "Your supervisor will contact you to talk it through."
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    therapist = context.new_page()
+    sign_in(therapist, demo_site, "therapist@demo.example")
+    item = therapist.get_by_role("listitem").filter(has_text="Asked to talk to their supervisor")
+    item.filter(has_text="Mina Mentor").get_by_role("link", name="Mina Mentor").click()
+    expect(therapist.get_by_role("heading", name="Debrief to arrange")).to_be_visible()
+    assert_accessible(therapist)
+    when = dt.date.today() + dt.timedelta(days=3)
+    therapist.get_by_label("Book the debrief on").first.fill(when.isoformat())
+    therapist.get_by_role("button", name="Book", exact=True).first.click()
+    expect(therapist.get_by_role("status")).to_contain_text("Debrief booked for")
+    context.close()
+
+    page.reload()
+    expect(page.locator("#debrief-note")).to_contain_text("has booked a time to talk it through")

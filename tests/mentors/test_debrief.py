@@ -246,3 +246,20 @@ def test_home_panel_lists_debriefs_without_n_plus_1(world) -> None:  # type: ign
         page = client.get(reverse("accounts:home")).content.decode()
     assert page.count("Upset.") == 12
     assert len(twelve) == len(one)  # the same queries for 1 or 12 debriefs
+
+
+def test_demo_has_open_debriefs_and_loads_them_once() -> None:
+    from alongside.demo.builder import demo_load
+
+    demo_load(log=lambda line: None)
+    sources = set(
+        DebriefRequest.objects.filter(closed_at__isnull=True).values_list("source", flat=True)
+    )
+    count = DebriefRequest.objects.count()
+    demo_load(log=lambda line: None)
+    assert sources == {"concern", "checkin"} and DebriefRequest.objects.count() == count
+    distress = Concern.objects.filter(kind="mentor_distress", status="open")
+    assert distress.exists()
+    assert all(
+        DebriefRequest.objects.filter(source="concern", source_id=c.pk).exists() for c in distress
+    )

@@ -370,8 +370,7 @@ def _plan(
             on=contact_on,
             who=rng.choice(["Line manager", "HR adviser", "Owner"]),
             summary=(
-                "Explained the service and the likely recovery; "
-                "employer keen to keep the job open."
+                "Explained the service and the likely recovery; employer keen to keep the job open."
             ),
             agreed="Stay in touch fortnightly; consider modified duties when cleared.",
             recorded_by=therapist,

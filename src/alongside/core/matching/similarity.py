@@ -207,9 +207,8 @@ def _occupation_part(patient: PatientProfile, mentor: MentorProfile) -> tuple[fl
     if p_valid == m_valid:
         return closeness, f"Both worked as {scheme.label(p_valid)}"
     if shared == 0:
-        return closeness, (
-            f"Different occupation groups: {scheme.label(p_valid[0])} and {scheme.label(m_valid[0])}"
-        )
+        patient_major, mentor_major = scheme.label(p_valid[0]), scheme.label(m_valid[0])
+        return closeness, f"Different occupation groups: {patient_major} and {mentor_major}"
     group = p_valid[: scheme.level_lengths[shared - 1]]
     level = scheme.level_names[shared - 1].replace(" group", " occupation group")
     title = scheme.title(group) or f"{scheme.short_name} {group}"
@@ -321,11 +320,12 @@ def modes_similarity(patient: PatientProfile, mentor: MentorProfile) -> Criterio
     shared = sorted(patient.contact_modes & mentor.contact_modes)
     score = len(shared) / len(patient.contact_modes)
     if not shared:
+        prefers = _join_words(sorted(patient.contact_modes), _mode)
+        offers = _join_words(sorted(mentor.contact_modes), _mode)
         return CriterionScore(
             "modes",
             0.0,
-            f"No shared way to meet: patient prefers {_join_words(sorted(patient.contact_modes), _mode)}; "
-            f"mentor offers {_join_words(sorted(mentor.contact_modes), _mode)}",
+            f"No shared way to meet: patient prefers {prefers}; mentor offers {offers}",
         )
     return CriterionScore("modes", score, f"Both can meet by {_join_words(shared, _mode)}")
 

@@ -29,6 +29,7 @@ test: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src/alongside/core
 
 bench: install
 	$(BIN)/python bench/matching.py

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +61,7 @@ def krippendorff_alpha(data: Sequence[Sequence[Hashable | None]], level: str = "
     return 1.0 - observed / expected
 
 
-def _order_key(level: str) -> object:
+def _order_key(level: str) -> Callable[[Any], Any]:
     if level == "nominal":
         return lambda v: (type(v).__name__, repr(v))  # any hashables, deterministic order
     return lambda v: v

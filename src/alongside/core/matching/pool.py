@@ -9,7 +9,7 @@ reasons are left to those scalar functions, built when someone reads them.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -126,7 +126,7 @@ class MentorPool:
         ids = [m.mentor_id for m in self.mentors]
         key: Any = None
         try:
-            order = sorted(range(len(ids)), key=lambda i: ids[i])
+            order = sorted(range(len(ids)), key=lambda i: cast(Any, ids[i]))
         except TypeError:  # mixed id types: still deterministic
             order = sorted(range(len(ids)), key=lambda i: (type(ids[i]).__name__, str(ids[i])))
         del key
@@ -364,14 +364,15 @@ class MentorPool:
             return [_closeness(self._tbi, _ordinal(patient.tbi_severity, TBI_SEVERITIES), 2)]
         if category == "amputation":
             site = self._site_index(patient.amputation_site)
-            known = (self._site >= 0) & (site >= 0)
+            known = np.asarray((self._site >= 0) & (site >= 0), dtype=bool)
             same_limb = _SITE_LIMB[self._site] == _SITE_LIMB[site]
-            return [(np.where(self._site == site, 1.0, np.where(same_limb, 0.5, 0.0)), known)]
+            closeness = np.where(self._site == site, 1.0, np.where(same_limb, 0.5, 0.0))
+            return [(np.asarray(closeness, dtype=np.float64), known)]
         if category == "ortho":
             groups = [_ICD_GROUPS.index(g) for g in icd10_groups(patient.icd10_codes)]
-            known = self._icd_known & bool(groups)
+            icd_known = np.asarray(self._icd_known & bool(groups), dtype=bool)
             shared = self._icd[:, groups].any(axis=1) if groups else np.zeros(len(self), bool)
-            return [(shared.astype(np.float64), known)]
+            return [(np.asarray(shared, dtype=np.float64), icd_known)]
         return []
 
     def _work_scores(self, patient: PatientProfile) -> FloatArray:

@@ -87,8 +87,8 @@ def _sci_details(patient: PatientProfile, mentor: MentorProfile) -> tuple[list[f
     p_text, m_text = _sci_words(patient), _sci_words(mentor)
     if p_text == m_text and p_text:
         level = f" {patient.sci_level.strip().upper()}" if patient.sci_level else ""
-        grade = f" (ASIA {patient.asia_grade.strip().upper()})" if patient.asia_grade else ""
-        return details, f"Both had a{level} spinal cord injury{grade}"
+        asia = f" (ASIA {patient.asia_grade.strip().upper()})" if patient.asia_grade else ""
+        return details, f"Both had a{level} spinal cord injury{asia}"
     if not p_text and not m_text:
         return details, "Both had a spinal cord injury"
     return details, (

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alongside.demo.builder import ACCOUNTS, demo_load, demo_password, demo_reset
 
@@ -16,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2024)
 
     def handle(self, *args: Any, reset: bool, scale: str, seed: int, **options: Any) -> None:
+        if scale == "national":
+            # Said plainly rather than quietly loading the small set under a big name.
+            raise CommandError(
+                "--scale national is not built yet; use the small demo (the default)"
+            )
         if reset:
             demo_reset()
             self.stdout.write("Removed the previous demo data.")

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,15 +25,9 @@ from alongside.contacts.forms import (
 )
 from alongside.contacts.models import ConcernStatus
 from alongside.core.engagement import STATE_LABELS, EngagementState
+from alongside.forms import service_errors_to_form
 
 FIELD_ALIASES = {"contact_at": "contact_date", "duration_minutes": "duration_other"}
-
-
-def _errors_to_form(form: Form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        name = FIELD_ALIASES.get(field, field)
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
 
 
 @login_required
@@ -72,7 +65,7 @@ def contact_log(request: HttpRequest, match_id: int) -> HttpResponse:
                 concern_description=data.get("concern_description") or "",
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error, FIELD_ALIASES)
         else:
             if data.get("concern_kind"):
                 messages.success(
@@ -129,7 +122,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
         try:
             services.contact_edit(actor=request.user, contact=contact, values=values)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error, FIELD_ALIASES)
         else:
             messages.success(request, "Contact updated. The earlier version is kept.")
             return redirect("contacts:match", match_id=match.pk)
@@ -243,7 +236,7 @@ def concern_acknowledge(request: HttpRequest, concern_id: int) -> HttpResponse:
                 actor=request.user, concern=concern, debrief_on=form.cleaned_data["debrief_on"]
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error, FIELD_ALIASES)
         else:
             messages.success(request, "Concern acknowledged.")
             return redirect("contacts:concern", concern_id=concern.pk)
@@ -261,7 +254,7 @@ def concern_close(request: HttpRequest, concern_id: int) -> HttpResponse:
                 actor=request.user, concern=concern, action_taken=form.cleaned_data["action_taken"]
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error, FIELD_ALIASES)
         else:
             messages.success(request, "Concern closed.")
             return redirect("contacts:concerns")
@@ -293,7 +286,7 @@ def engagement_settings(request: HttpRequest, service_id: int) -> HttpResponse:
                 topics=data["topics"].splitlines(),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error, FIELD_ALIASES)
         else:
             messages.success(request, "Engagement settings saved.")
             return redirect("contacts:settings", service_id=service.pk)
@@ -315,7 +308,7 @@ def survey(request: HttpRequest, match_id: int) -> HttpResponse:
         try:
             services.survey_submit(actor=request.user, match=match, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            service_errors_to_form(form, error, FIELD_ALIASES)
         else:
             return render(request, "contacts/survey_done.html", {"match": match})
     return render(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from alongside.accounts import policy
 from alongside.audit.services import audit_record
 from alongside.core.matching import CRITERIA, Weights
+from alongside.forms import service_errors_to_form
 from alongside.matches import engagement, selectors, services
 from alongside.matches.forms import (
     ActivateForm,
@@ -27,14 +28,6 @@ from alongside.matches.forms import (
     WeightsForm,
 )
 from alongside.patients.selectors import patient_for_or_404
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _error_words(exc: ValidationError) -> str:
@@ -107,7 +100,7 @@ def _lifecycle(request: HttpRequest, match_id: int, form_name: str, form: Any, w
         try:
             write(match, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, done)
             return redirect("matches:detail", match_id=match.pk)
@@ -323,7 +316,7 @@ def weights(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user, service=service, values=form.values()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "Matching weights saved.")
             return redirect("matches:weights", slug=service.slug)
@@ -425,7 +418,7 @@ def mentee_decline(request: HttpRequest, match_id: int) -> HttpResponse:
                 actor=request.user, match=match, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "You declined. Your therapist will find another mentor.")
             return redirect("matches:mentees")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from alongside.accounts import policy
 from alongside.audit.services import audit_record
 from alongside.core.mentor_programme import ProgrammeRuleError
+from alongside.forms import service_errors_to_form
 from alongside.mentors import selectors, services
 from alongside.mentors.exports import spreadsheet_safe
 from alongside.mentors.forms import (
@@ -38,12 +39,6 @@ from alongside.mentors.forms import (
 from alongside.mentors.models import ExpenseStatus, Mentor
 from alongside.organisations.models import Service
 from alongside.organisations.selectors import service_for_or_404
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
 
 # --- Staff: list and detail --------------------------------------------------------
 
@@ -94,7 +89,7 @@ def mentor_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, service=service, values=form.profile_values()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, f"{mentor.full_name} is recorded as an enquiry.")
             return redirect("mentors:detail", mentor_id=mentor.pk)
@@ -115,7 +110,7 @@ def mentor_edit(request: HttpRequest, mentor_id: int) -> HttpResponse:
         try:
             services.mentor_update(actor=request.user, mentor=fresh, values=form.profile_values())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "Mentor details saved.")
             return redirect("mentors:detail", mentor_id=mentor_id)
@@ -186,7 +181,7 @@ def mentor_status(request: HttpRequest, mentor_id: int) -> HttpResponse:
         form.add_error(None, str(exc))
         return _detail(request, mentor, status=400, status_form=form, status_problems=exc.problems)
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        service_errors_to_form(form, exc)
         return _detail(request, mentor, status=400, status_form=form)
     messages.success(request, f"{mentor.full_name} is now {mentor.get_status_display().lower()}.")
     return redirect("mentors:detail", mentor_id=mentor.pk)
@@ -200,7 +195,7 @@ def _child_write(
         try:
             write(mentor, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, done)
             return redirect("mentors:detail", mentor_id=mentor.pk)
@@ -329,7 +324,7 @@ def _config_page(
         try:
             save(service, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect(request.path)
@@ -375,7 +370,7 @@ def _config_edit(
         try:
             save(fresh, values)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect(back, slug=item.service.slug)
@@ -480,7 +475,7 @@ def expense_claim(request: HttpRequest) -> HttpResponse:
                 receipt=data["receipt"] or None,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, "Your claim has been sent for approval.")
             return redirect("mentors:mine")

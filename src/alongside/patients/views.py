@@ -19,22 +19,12 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
 from alongside.audit.services import audit_record
+from alongside.forms import service_errors_to_form
 from alongside.organisations.models import Service
 from alongside.patients import forms, importing, selectors, services
 from alongside.patients.models import Patient, PatientStatus
 
 NO_CHANGE = "Nothing was changed."
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's field errors on the form; unknown fields go to the top."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
-    else:
-        for problem in error.messages:
-            form.add_error(None, problem)
 
 
 def _manage_services(user: Any) -> Any:
@@ -86,7 +76,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, service=form.cleaned_data["service"], data=form.referral_data()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors_to_form(form, error)
         except services.DuplicateReferral as error:
             duplicate = error.existing
             form.add_error("hospital_number", str(error))
@@ -162,7 +152,7 @@ def _post_action(
         try:
             act(patient, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, done)
             return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + anchor)
@@ -288,7 +278,7 @@ def _profile_edit(
         try:
             services.patient_update(actor=request.user, patient=patient, changes=form.changes())
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors_to_form(form, error)
         except services.DuplicateReferral as error:
             duplicate = error.existing
             form.add_error(None, str(error))
@@ -524,7 +514,7 @@ def eligibility_rules(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user, service=service, changes=form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors_to_form(form, error)
         else:
             messages.success(request, "Eligibility rules saved.")
             return redirect("patients:rules", slug=slug)

@@ -1,0 +1,26 @@
+"""Form helpers shared by every app's views."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+
+def service_errors_to_form(
+    form: Any, error: ValidationError, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form that fed it.
+
+    Services name model fields; ``aliases`` maps those to form fields where
+    they differ. Errors for fields the form lacks go to the top of the form.
+    """
+    if not hasattr(error, "error_dict"):
+        for problem in error.messages:
+            form.add_error(None, problem)
+        return
+    for field, problems in error.message_dict.items():
+        name = (aliases or {}).get(field, field)
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)

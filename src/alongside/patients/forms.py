@@ -25,6 +25,7 @@ from alongside.patients.models import (
     PhasedReturnStep,
     WorkStatus,
 )
+from alongside.patients.services import PERSON_FIELDS, PREFERENCE_FIELDS, REFERRER_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -233,26 +234,7 @@ class DetailsForm(_ProfileForm):
 
     class Meta:
         model = Patient
-        fields = [
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "gender",
-            "languages",
-            "phone",
-            "email",
-            "postcode",
-            "region",
-            "hospital_number",
-            "referral_source",
-            "referrer_name",
-            "date_of_referral",
-            "preferred_mentor_gender",
-            "required_language",
-            "wants_in_person",
-            "availability",
-            "contact_modes",
-        ]
+        fields = [*PERSON_FIELDS, *REFERRER_FIELDS, "date_of_referral", *PREFERENCE_FIELDS]
 
 
 class GoalForm(forms.ModelForm):

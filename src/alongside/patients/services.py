@@ -36,8 +36,8 @@ from alongside.patients.models import (
     WorkStatus,
 )
 
-# Fields a referral may set (the form, the CSV import and the API share them).
-REFERRAL_FIELDS = (
+# Who the person is and who referred them: shared by referral and later edits.
+PERSON_FIELDS = (
     "given_name",
     "family_name",
     "date_of_birth",
@@ -47,9 +47,12 @@ REFERRAL_FIELDS = (
     "email",
     "postcode",
     "region",
-    "hospital_number",
-    "referral_source",
-    "referrer_name",
+)
+REFERRER_FIELDS = ("hospital_number", "referral_source", "referrer_name")
+# Fields a referral may set (the form, the CSV import and the API share them).
+REFERRAL_FIELDS = (
+    *PERSON_FIELDS,
+    *REFERRER_FIELDS,
     "date_of_injury",
     "date_of_admission",
     "date_of_referral",
@@ -83,23 +86,7 @@ WORK_FIELDS = (
     "cognitive_demands",
     "job_held_open",
 )
-CONTACT_FIELDS = (
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "gender",
-    "languages",
-    "phone",
-    "email",
-    "postcode",
-    "region",
-    "latitude",
-    "longitude",
-    "hospital_number",
-    "referral_source",
-    "referrer_name",
-    "date_of_referral",
-)
+CONTACT_FIELDS = (*PERSON_FIELDS, "latitude", "longitude", *REFERRER_FIELDS, "date_of_referral")
 PREFERENCE_FIELDS = (
     "preferred_mentor_gender",
     "required_language",

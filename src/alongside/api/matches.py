@@ -19,7 +19,6 @@ from alongside.accounts import policy
 from alongside.audit.services import audit_record
 from alongside.matches import selectors, services
 from alongside.matches.models import Match
-from alongside.mentors.models import Mentor
 from alongside.patients.selectors import patient_for_or_404
 
 router = Router(tags=["matches"])
@@ -242,9 +241,7 @@ def match_detail(request: HttpRequest, match_id: int) -> dict[str, object]:
 )
 def match_propose(request: HttpRequest, body: ProposeIn) -> Status[dict[str, object]]:
     patient = patient_for_or_404(request.user, body.patient_id, "match.manage")
-    mentor = Mentor.objects.filter(service_id=patient.service_id, pk=body.mentor_id).first()
-    if mentor is None:
-        raise Http404("Not found")
+    mentor = selectors.mentor_for_patient_or_404(patient, body.mentor_id)
     try:
         match = services.match_propose(
             actor=request.user, patient=patient, mentor=mentor,

@@ -408,3 +408,8 @@ def own_match_or_404(user: User, match_id: int) -> Match:
     return get_object_or_404(
         own_matches(user).select_related("mentor", "patient", "service"), pk=match_id
     )
+
+
+def mentor_for_patient_or_404(patient: Patient, mentor_id: int) -> Mentor:
+    """A mentor of the (already access-checked) patient's own service, or 404."""
+    return get_object_or_404(Mentor.objects.filter(service_id=patient.service_id), pk=mentor_id)

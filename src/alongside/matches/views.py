@@ -190,14 +190,7 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
     error = ""
     match = None
     if form.is_valid():
-        from alongside.mentors.models import Mentor
-
-        mentor = Mentor.objects.filter(
-            service_id=patient.service_id, pk=form.cleaned_data["mentor"]
-        )
-        mentor = mentor.first()
-        if mentor is None:
-            raise Http404("Not found")
+        mentor = selectors.mentor_for_patient_or_404(patient, form.cleaned_data["mentor"])
         try:
             match = services.match_propose(
                 actor=request.user, patient=patient, mentor=mentor,

@@ -19,6 +19,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     fields = models.JSONField(default=list, blank=True, help_text="Names of fields changed or read")
+    # A list or search reads many records in one request: one event names them all.
+    object_ids = models.JSONField(
+        default=list, blank=True, help_text="Ids of every record a read returned"
+    )
     request_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)

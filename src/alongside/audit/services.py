@@ -32,6 +32,9 @@ def event_digest(event: AuditEvent) -> str:
         "ip": event.ip,
         "prev_hash": event.prev_hash,
     }
+    # Added after the first events were chained: only present when used, so those still verify.
+    if event.object_ids:
+        content["object_ids"] = list(event.object_ids)
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(encoded).hexdigest()
 
@@ -45,6 +48,7 @@ def audit_record(
     object_id: str | int = "",
     service_id: int | None = None,
     fields: Iterable[str] = (),
+    object_ids: Iterable[str | int] = (),
     role: str | None = None,
 ) -> AuditEvent:
     """Append one event. ``target`` (a model instance) fills type, id and service."""
@@ -77,6 +81,7 @@ def audit_record(
             object_type=object_type,
             object_id=str(object_id),
             fields=sorted(fields),
+            object_ids=[str(i) for i in object_ids],
             request_id=request.request_id,
             ip=request.ip,
             prev_hash=head.last_hash,

@@ -82,3 +82,22 @@ def test_idle_sessions_expire_after_thirty_minutes(settings, mentor) -> None:  #
     client.force_login(mentor)
     client.get(reverse("accounts:home"))
     assert 0 < client.session.get_expiry_age() <= 30 * 60
+
+
+def test_probe_2_lockout_counts_every_spelling_of_the_e_mail(world) -> None:  # type: ignore[no-untyped-def]
+    therapist = world.people["therapist"]
+    therapist.set_password(PASSWORD)
+    therapist.save()
+    client = Client()
+    spellings = [
+        "Therapist@Test.example",
+        "THERAPIST@TEST.EXAMPLE",
+        " therapist@test.example ",
+        "therapist@TEST.example",
+    ]
+    for spelling in spellings:
+        assert _attempt(client, spelling, "wrong").status_code == 200
+    # The fifth failure, in yet another spelling, reaches the limit for the one account.
+    assert _attempt(client, "tHeRaPiSt@test.EXAMPLE", "wrong").status_code == 429
+    assert _attempt(client, "therapist@test.example", PASSWORD).status_code == 429
+    assert not client.session.get("_auth_user_id")

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from alongside.accounts.identity import normalise_email
 from alongside.accounts.models import Role
 from alongside.accounts.tasks import send_email
 
@@ -20,6 +21,10 @@ class SignInForm(AuthenticationForm):
         ),
         "inactive": "This account has been switched off. Ask your service manager.",
     }
+
+    def clean_username(self) -> str:
+        # The same spelling the lockout counts (AXES_USERNAME_CALLABLE).
+        return normalise_email(self.cleaned_data.get("username"))
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -136,7 +136,12 @@ AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form field, which holds the
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("ALONGSIDE_PROXY_COUNT", 0) or None
+# One client-IP function for lockout and audit; it trusts exactly this many
+# reverse proxies' X-Forwarded-For entries (0: the socket address).
+ALONGSIDE_PROXY_COUNT = env_int("ALONGSIDE_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "alongside.config.client_ip.client_ip"
+# Lockout counts one spelling per account: the e-mail stripped and lower-cased.
+AXES_USERNAME_CALLABLE = "alongside.accounts.identity.lockout_username"
 
 SESSION_COOKIE_AGE = env_int("ALONGSIDE_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request pushes expiry on

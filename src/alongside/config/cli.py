@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 
 import django
@@ -46,13 +47,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    return _call("db_worker", *args.rest)
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
+    """django-tasks-db's worker, made to survive database errors (see config/worker.py)."""
     _setup()
+    from alongside.config.worker import Command
+
+    Command().run_from_argv(["alongside", "worker", *args.rest])
+    return 0
+
+
+def _serve_command(args: argparse.Namespace) -> list[str]:
     workers = str(args.workers or os.environ.get("WEB_CONCURRENCY") or 2)
-    command = [
+    return [
         sys.executable,
         "-m",
         "gunicorn",
@@ -66,20 +71,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--forwarded-allow-ips",
         os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
-    return subprocess.call(command)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    return subprocess.call(_serve_command(args))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Web server and task worker together, for `make run`."""
-    worker = subprocess.Popen([sys.executable, "-m", "alongside.config.cli", "worker"])
+    """Web server and task worker together, for `make run`.
+
+    The worker is supervised: if it exits it is started again with back-off,
+    so notifications keep going out. Ctrl+C or SIGTERM stops both cleanly.
+    """
+    from alongside.config.worker import supervise
+
+    _setup()
+    stop = threading.Event()
+    supervisor = threading.Thread(
+        target=supervise,
+        args=([sys.executable, "-m", "alongside.config.cli", "worker"],),
+        kwargs={"stop": stop},
+        name="worker-supervisor",
+        daemon=True,
+    )
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     print(f"Alongside is starting on http://127.0.0.1:{args.port}/ (Ctrl+C stops it)", flush=True)
+    supervisor.start()
+    web = subprocess.Popen(_serve_command(args))
     try:
-        return cmd_serve(args)
+        return web.wait()
     except KeyboardInterrupt:
+        web.terminate()
+        try:
+            web.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            web.kill()
         return 0
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=10)
+        stop.set()
+        supervisor.join(timeout=15)
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

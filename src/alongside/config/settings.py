@@ -187,6 +187,8 @@ TASKS = {
         "BACKEND": env_str("ALONGSIDE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# /healthz says "degraded" when a task has been ready this long without a worker taking it.
+ALONGSIDE_QUEUE_STALL_MINUTES = env_int("ALONGSIDE_QUEUE_STALL_MINUTES", 10)
 
 # --- E-mail: console by default; SMTP when ALONGSIDE_EMAIL_HOST is set.
 EMAIL_HOST = env_str("ALONGSIDE_EMAIL_HOST")

@@ -112,9 +112,7 @@ def _alive(pid: int) -> bool:
 
 def test_supervisor_restarts_a_worker_that_exits(tmp_path: Path) -> None:
     starts = tmp_path / "starts"
-    child = (
-        f"import os, sys; open({str(starts)!r}, 'a').write(f'{{os.getpid()}}\\n'); sys.exit(1)"
-    )
+    child = f"import os, sys; open({str(starts)!r}, 'a').write(f'{{os.getpid()}}\\n'); sys.exit(1)"
     stop = threading.Event()
     supervisor = threading.Thread(
         target=supervise,

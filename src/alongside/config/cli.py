@@ -205,7 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     importer = sub.add_parser("import", help="import records from files")
     import_sub = importer.add_subparsers(dest="import_command", required=True)
     referrals = import_sub.add_parser(
-        "referrals", help="referrals from a CSV file (UTF-8, ≤ 10 MB)"
+        "referrals",
+        help="referrals from a CSV file (UTF-8, ≤ 10 MB and ≤ 20,000 rows)",
+        description="Import referrals from a CSV file (UTF-8, at most 10 MB and 20,000 rows). "
+        "Nothing is written unless every row is valid, or only the valid rows with "
+        "--valid-rows-only.",
     )
     referrals.add_argument("file", nargs="?", help="the CSV file")
     referrals.add_argument(

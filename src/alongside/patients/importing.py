@@ -5,18 +5,30 @@ every row is valid, or — when the person asks for ``valid_rows_only`` — the
 valid rows are written and the bad ones reported. Problems are reported as
 ``row N: field: problem`` where N counts the header as row 1, as a
 spreadsheet shows it.
+
+Checking runs outside any transaction and only reads (one query for the
+service's existing hospital numbers, none per row): on SQLite with IMMEDIATE
+transactions even a read inside ``transaction.atomic()`` takes the write
+lock, and checking 10,000 rows takes seconds, during which nobody else could
+sign in or log a contact. Writing is one short transaction: re-read what can
+have changed since the check (referrals for the same hospital numbers saved
+meanwhile), bulk-insert, one audit event naming every referral created.
+The upload page runs both steps in the task worker (``ReferralImportJob``).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
@@ -29,11 +41,20 @@ from alongside.patients.models import (
     InjuryCategory,
     Mechanism,
     Patient,
+    ReferralImportJob,
+    ReferralImportStatus,
     ReferralSource,
 )
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LABEL = "10 MB"
+MAX_ROWS = 20_000
+MAX_ROWS_LABEL = f"{MAX_ROWS:,} rows"
+LIMITS_LABEL = f"at most {MAX_LABEL} and {MAX_ROWS_LABEL}"
+# How often a long check reports how far it has got (the upload page shows it).
+PROGRESS_EVERY = 500
+WRITE_BATCH = 500
+Progress = Callable[[int], None]
 
 COLUMNS = (
     "hospital_number",
@@ -117,6 +138,8 @@ class ImportReport:
     valid: list[tuple[int, Patient]] = field(default_factory=list)
     created: list[Patient] = field(default_factory=list)
     written: bool = False
+    # Existing referrals of the service at check time: (hospital number, injury) -> patient id.
+    existing: dict[tuple[str, date], int] = field(default_factory=dict, repr=False)
 
     @property
     def bad_rows(self) -> list[int]:
@@ -173,6 +196,11 @@ def _decode(content: bytes, report: ImportReport) -> str | None:
 
 
 def _parse_date(value: str) -> date:
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)  # the template's format, and fast
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(value, pattern).date()
@@ -181,11 +209,18 @@ def _parse_date(value: str) -> date:
     raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD (or DD/MM/YYYY)")
 
 
+@functools.cache
+def _choice_lookup(choices: Any) -> dict[str, str]:
+    """Value or lower-case label -> value (labels first, so a value always wins)."""
+    lookup = {str(label).lower(): str(value) for value, label in choices.choices}
+    lookup.update({str(value): str(value) for value in choices.values})
+    return lookup
+
+
 def _parse_choice(value: str, choices: Any) -> str:
-    wanted = value.strip().lower()
-    for choice_value, label in choices.choices:
-        if wanted in (choice_value, str(label).lower()):
-            return str(choice_value)
+    found = _choice_lookup(choices).get(value.strip().lower())
+    if found is not None:
+        return found
     known = ", ".join(str(v) for v in choices.values)
     raise ValueError(f"{value!r} is not one of: {known}")
 
@@ -225,8 +260,54 @@ def _row_data(
     return data, failed
 
 
-def referrals_check(*, service: Service, content: bytes) -> ImportReport:
-    """Read and validate every row; writes nothing."""
+def duplicate_key(hospital_number: str, date_of_injury: date) -> tuple[str, date]:
+    """Hospital numbers are compared ignoring case and surrounding space."""
+    return (hospital_number.strip().upper(), date_of_injury)
+
+
+def _existing_referrals(
+    service: Service, *, injured_on: Iterable[date] | None = None
+) -> dict[tuple[str, date], int]:
+    """The service's referrals by duplicate key, in one query (or one per 500 dates)."""
+    rows = Patient.objects.filter(service=service).exclude(hospital_number="")
+    if injured_on is None:
+        chunks: list[Any] = [rows]
+    else:
+        dates = sorted(set(injured_on))
+        chunks = [
+            rows.filter(date_of_injury__in=dates[start : start + 500])
+            for start in range(0, len(dates), 500)
+        ]
+    found: dict[tuple[str, date], int] = {}
+    for chunk in chunks:
+        for number, injured, pk in chunk.values_list("hospital_number", "date_of_injury", "pk"):
+            found.setdefault(duplicate_key(number, injured), pk)
+    return found
+
+
+def _too_many_rows(report: ImportReport) -> None:
+    report.valid.clear()
+    report.problems.insert(
+        0,
+        RowProblem(
+            0,
+            "file",
+            f"the file has more than {MAX_ROWS_LABEL}; the limit is {MAX_ROWS_LABEL} "
+            "— split it into parts",
+        ),
+    )
+
+
+def referrals_check(
+    *, service: Service, content: bytes, progress: Progress | None = None
+) -> ImportReport:
+    """Read and validate every row; writes nothing.
+
+    Call it outside any transaction: it only reads, once, and then works in
+    memory, so other people's writes go on while a long file is checked.
+    ``progress`` is called with the number of rows checked every
+    ``PROGRESS_EVERY`` rows.
+    """
     report = ImportReport()
     text = _decode(content, report)
     if text is None:
@@ -252,9 +333,12 @@ def referrals_check(*, service: Service, content: bytes) -> ImportReport:
         )
         return report
     today = selectors.service_today(service)
+    report.existing = _existing_referrals(service)
     seen: dict[tuple[str, date], int] = {}
     try:
         for index, raw in enumerate(reader, start=2):
+            if progress is not None and report.rows and report.rows % PROGRESS_EVERY == 0:
+                progress(report.rows)
             if None in raw:
                 report.rows += 1
                 report.problems.append(RowProblem(index, "row", "more cells than the header has"))
@@ -262,30 +346,32 @@ def referrals_check(*, service: Service, content: bytes) -> ImportReport:
             if not any((value or "").strip() for value in raw.values()):
                 continue  # blank line
             report.rows += 1
+            if report.rows > MAX_ROWS:
+                _too_many_rows(report)
+                report.rows -= 1
+                return report
             data, failed = _row_data(raw, index, report)
             try:
-                patient = services.referral_build(service=service, data=data, today=today)
+                patient = services.referral_validate(service=service, data=data, today=today)
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     if name not in failed:
                         for message in messages:
                             report.problems.append(RowProblem(index, name, message))
                 continue
-            except services.DuplicateReferral as duplicate:
-                if failed:
-                    continue
+            if failed:
+                continue
+            key = duplicate_key(patient.hospital_number, patient.date_of_injury)
+            if key in report.existing:
                 report.problems.append(
                     RowProblem(
                         index,
                         "hospital_number",
                         "already referred with this date of injury "
-                        f"(patient #{duplicate.existing.pk})",
+                        f"(patient #{report.existing[key]})",
                     )
                 )
                 continue
-            if failed:
-                continue
-            key = (patient.hospital_number, patient.date_of_injury)
             if key in seen:
                 report.problems.append(
                     RowProblem(
@@ -301,6 +387,74 @@ def referrals_check(*, service: Service, content: bytes) -> ImportReport:
         report.problems.append(RowProblem(reader.line_num, "row", f"not readable as CSV ({error})"))
     if report.rows == 0 and not report.problems:
         report.problems.append(RowProblem(1, "file", "no rows under the header"))
+    if progress is not None:
+        progress(report.rows)
+    return report
+
+
+def referrals_write(
+    *, actor: User | None, service: Service, report: ImportReport, valid_rows_only: bool = False
+) -> ImportReport:
+    """Write a checked report's valid rows in one short transaction.
+
+    Only what can have changed since the check is looked at again: referrals
+    for the same hospital numbers and dates of injury saved meanwhile. Such a
+    row is reported like any bad row (and, unless ``valid_rows_only``, nothing
+    is written). The rows are inserted in batches, and one audit event names
+    every referral created.
+    """
+    if report.file_refused or (report.problems and not valid_rows_only) or not report.valid:
+        return report
+    with transaction.atomic():
+        now_existing = _existing_referrals(
+            service, injured_on=(patient.date_of_injury for _, patient in report.valid)
+        )
+        meanwhile: list[RowProblem] = []
+        rows: list[Patient] = []
+        for index, patient in report.valid:
+            key = duplicate_key(patient.hospital_number, patient.date_of_injury)
+            if key in now_existing:
+                meanwhile.append(
+                    RowProblem(
+                        index,
+                        "hospital_number",
+                        "already referred with this date of injury "
+                        f"(patient #{now_existing[key]}, saved while the file was checked)",
+                    )
+                )
+            else:
+                rows.append(patient)
+        if meanwhile:
+            report.problems = sorted([*report.problems, *meanwhile], key=lambda p: p.row)
+            bad = {p.row for p in meanwhile}
+            report.valid = [(index, patient) for index, patient in report.valid if index not in bad]
+            if not valid_rows_only or not rows:
+                return report
+        try:
+            with transaction.atomic():
+                created = Patient.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+                audit_record(
+                    actor=actor,
+                    action="patient.create",
+                    object_type=Patient._meta.label_lower,
+                    service_id=service.pk,
+                    object_ids=[patient.pk for patient in created],
+                    fields=["import"],
+                )
+        except IntegrityError:
+            # A clash the re-read cannot see (another import committing in between on
+            # PostgreSQL): nothing was written; the person runs the import again.
+            report.problems.append(
+                RowProblem(
+                    0,
+                    "file",
+                    "another referral with the same hospital number and date of injury "
+                    "was saved meanwhile; nothing was imported, run the import again",
+                )
+            )
+            return report
+        report.created = list(created)
+        report.written = True
     return report
 
 
@@ -311,33 +465,175 @@ def referrals_import(
     content: bytes,
     valid_rows_only: bool = False,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Check, then write in one transaction: all rows, or only the valid ones if asked."""
+    """Check outside any transaction, then write in one short one (not for a dry run)."""
     if actor is not None:
         policy.require(actor, "patient.manage", service)
+    report = referrals_check(service=service, content=content, progress=progress)
+    if dry_run:
+        return report
+    return referrals_write(
+        actor=actor, service=service, report=report, valid_rows_only=valid_rows_only
+    )
+
+
+# --- Imports from the upload page: a job the task worker runs ---------------------------
+
+PROBLEMS_KEPT = 500  # lines stored on the job for the page; problem_count has them all
+PREVIEW_ROWS = 20
+
+
+def import_job_create(
+    *,
+    actor: User,
+    service: Service,
+    file_name: str,
+    content: bytes,
+    valid_rows_only: bool = False,
+) -> ReferralImportJob:
+    """Keep the uploaded file and queue its check; the page then shows the progress."""
+    from alongside.patients import tasks
+
+    policy.require(actor, "patient.manage", service)
+    if len(content) > MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": f"The file is {len(content) / (1024 * 1024):.1f} MB; "
+                f"the limit is {MAX_LABEL}."
+            }
+        )
+    _forget_old_files()
     with transaction.atomic():
-        report = referrals_check(service=service, content=content)
-        if dry_run or report.file_refused or (report.problems and not valid_rows_only):
-            return report
-        try:
-            with transaction.atomic():
-                for _, patient in report.valid:
-                    patient.save()
-                    audit_record(
-                        actor=actor, action="patient.create", target=patient, fields=["import"]
-                    )
-                    report.created.append(patient)
-        except IntegrityError:
-            # Someone entered one of these referrals while the file was being read.
-            report.created.clear()
-            report.problems.append(
-                RowProblem(
-                    0,
-                    "file",
-                    "another referral with the same hospital number and date of injury "
-                    "was saved meanwhile; nothing was imported, run the import again",
-                )
-            )
-            return report
-        report.written = True
+        job = ReferralImportJob.objects.create(
+            service=service,
+            created_by=actor,
+            file_name=file_name[:255],
+            content=content,
+            valid_rows_only=valid_rows_only,
+        )
+        audit_record(actor=actor, action="referral_import.upload", target=job)
+    tasks.referral_import_check.enqueue(job_id=job.pk)
+    return job
+
+
+def import_job_confirm(*, actor: User, job: ReferralImportJob) -> ReferralImportJob:
+    """Queue the write of a checked file; a second confirmation changes nothing."""
+    from alongside.patients import tasks
+
+    policy.require(actor, "patient.manage", job)
+    if not job.can_confirm:
+        raise ValidationError("This file cannot be imported; upload it again.")
+    with transaction.atomic():
+        claimed = ReferralImportJob.objects.filter(
+            pk=job.pk, status=ReferralImportStatus.CHECKED
+        ).update(status=ReferralImportStatus.WRITING, rows_checked=0)
+        if claimed:
+            audit_record(actor=actor, action="referral_import.confirm", target=job)
+    if claimed:
+        tasks.referral_import_write.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _forget_old_files() -> None:
+    """Files of imports older than a day are emptied: a preview does not wait for ever."""
+    cutoff = timezone.now() - timedelta(days=1)
+    ReferralImportJob.objects.filter(created_at__lt=cutoff).exclude(
+        status__in=(ReferralImportStatus.IMPORTED, ReferralImportStatus.NOT_IMPORTED)
+    ).update(
+        status=ReferralImportStatus.NOT_IMPORTED,
+        content=b"",
+        message="Nothing was imported: the file was removed after a day; upload it again.",
+    )
+
+
+def _job_progress(job_id: int) -> Progress:
+    def report(rows: int) -> None:
+        # Autocommit: a tiny write, so the page sees it at once.
+        ReferralImportJob.objects.filter(pk=job_id).update(rows_checked=rows)
+
     return report
+
+
+def _store_report(job: ReferralImportJob, report: ImportReport) -> None:
+    job.rows_read = report.rows
+    job.rows_checked = report.rows
+    job.rows_valid = len(report.valid)
+    job.bad_rows = len(report.bad_rows)
+    job.file_refused = report.file_refused
+    lines = report.lines()
+    job.problems = lines[:PROBLEMS_KEPT]
+    job.problem_count = len(lines)
+
+
+def import_job_check(*, job_id: int) -> ReferralImportJob:
+    """The worker's first step: check every row (outside any transaction), keep a preview."""
+    job = ReferralImportJob.objects.get(pk=job_id)
+    report = referrals_check(
+        service=job.service, content=bytes(job.content), progress=_job_progress(job.pk)
+    )
+    _store_report(job, report)
+    job.preview = [
+        {
+            "row": index,
+            "hospital_number": patient.hospital_number,
+            "name": patient.full_name,
+            "date_of_injury": patient.date_of_injury.isoformat(),
+            "date_of_referral": patient.date_of_referral.isoformat()
+            if patient.date_of_referral
+            else "",
+        }
+        for index, patient in report.valid[:PREVIEW_ROWS]
+    ]
+    job.status = ReferralImportStatus.CHECKED
+    if not job.can_confirm:
+        job.content = b""  # nothing can be imported from it: do not keep it
+        job.message = "Nothing will be imported from this file."
+    job.save()
+    return job
+
+
+def import_job_write(*, job_id: int) -> ReferralImportJob:
+    """The worker's second step: check again (the file may be hours old), then write."""
+    job = ReferralImportJob.objects.select_related("service", "created_by").get(pk=job_id)
+    if job.status != ReferralImportStatus.WRITING:
+        return job
+    actor = job.created_by
+    if actor is None or not policy.can(actor, "patient.manage", job.service):
+        job.status = ReferralImportStatus.NOT_IMPORTED
+        job.content = b""
+        job.message = "Nothing was imported: whoever uploaded it no longer manages referrals here."
+        job.save()
+        return job
+    report = referrals_import(
+        actor=actor,
+        service=job.service,
+        content=bytes(job.content),
+        valid_rows_only=job.valid_rows_only,
+        progress=_job_progress(job.pk),
+    )
+    _store_report(job, report)
+    job.content = b""
+    if report.written:
+        job.status = ReferralImportStatus.IMPORTED
+        job.rows_written = len(report.created)
+        skipped = f"; {job.bad_rows} rows with problems were skipped" if job.bad_rows else ""
+        job.message = f"Imported {job.rows_written} referrals into {job.service}{skipped}."
+    else:
+        job.status = ReferralImportStatus.NOT_IMPORTED
+        job.message = "Nothing was imported: the file has problems now (see below)."
+    job.save()
+    return job
+
+
+def import_job_failed(*, job_id: int) -> None:
+    """The worker met an unexpected error: say so on the page instead of spinning for ever."""
+    ReferralImportJob.objects.filter(
+        pk=job_id, status__in=ReferralImportJob.ACTIVE_STATUSES
+    ).update(
+        status=ReferralImportStatus.NOT_IMPORTED,
+        content=b"",
+        message="The import stopped on an unexpected error; nothing was imported. "
+        "Try again, and tell your administrator if it happens again.",
+    )

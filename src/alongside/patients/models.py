@@ -540,3 +540,71 @@ class TargetAlert(PatientRecord):
 
     def __str__(self) -> str:
         return f"{self.get_target_display()} overdue since {self.due_on}"
+
+
+class ReferralImportStatus(models.TextChoices):
+    CHECKING = "checking", "Checking the file"
+    CHECKED = "checked", "Checked: waiting for your confirmation"
+    WRITING = "writing", "Importing"
+    IMPORTED = "imported", "Imported"
+    NOT_IMPORTED = "not_imported", "Not imported"
+
+
+class ReferralImportJob(models.Model):
+    """One uploaded referral file, checked and imported by the task worker.
+
+    The file is kept here (not in a session) so the worker can read it and any
+    web worker can show the progress; it is emptied once the import is done or
+    refused. Seen only by the clinical team of the service (``visible_to`` with
+    ``patient.manage``).
+    """
+
+    ACTIVE_STATUSES = (ReferralImportStatus.CHECKING, ReferralImportStatus.WRITING)
+
+    service = models.ForeignKey(
+        "organisations.Service", on_delete=models.CASCADE, related_name="referral_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField(editable=False, default=bytes)
+    valid_rows_only = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=12, choices=ReferralImportStatus.choices, default=ReferralImportStatus.CHECKING
+    )
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_valid = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    bad_rows = models.PositiveIntegerField(default=0)
+    file_refused = models.BooleanField(default=False)
+    # "row N: field: problem" lines (the first ones; problem_count has them all).
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    # The first valid rows, for the preview table.
+    preview = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Referral import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def can_confirm(self) -> bool:
+        return (
+            self.status == ReferralImportStatus.CHECKED
+            and self.rows_valid > 0
+            and not self.file_refused
+            and (self.problem_count == 0 or self.valid_rows_only)
+        )

@@ -211,8 +211,15 @@ def referral_find_duplicate(
     ).first()
 
 
-def referral_build(*, service: Service, data: dict[str, Any], today: date | None = None) -> Patient:
-    """An unsaved, validated referral; raises ValidationError or DuplicateReferral."""
+def referral_validate(
+    *, service: Service, data: dict[str, Any], today: date | None = None
+) -> Patient:
+    """An unsaved, validated referral, without the duplicate check; raises ValidationError.
+
+    Runs no query (the service is given, so its foreign key is not looked up):
+    the CSV import validates thousands of rows this way outside any transaction
+    and checks duplicates against one read of the service's hospital numbers.
+    """
     unknown = set(data) - set(REFERRAL_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be set on a referral." for name in unknown})
@@ -221,7 +228,13 @@ def referral_build(*, service: Service, data: dict[str, Any], today: date | None
         if isinstance(values.get(text_field), str):
             values[text_field] = values[text_field].strip()
     patient = Patient(service=service, status=PatientStatus.REFERRED, **values)
-    _clean(patient, today=today or _today(service))
+    _clean(patient, today=today or _today(service), exclude=("service",))
+    return patient
+
+
+def referral_build(*, service: Service, data: dict[str, Any], today: date | None = None) -> Patient:
+    """An unsaved, validated referral; raises ValidationError or DuplicateReferral."""
+    patient = referral_validate(service=service, data=data, today=today)
     existing = referral_find_duplicate(
         service=service,
         hospital_number=patient.hospital_number,

@@ -1,4 +1,4 @@
-"""Daily task: e-mail therapists about cases that have just become overdue."""
+"""Background tasks: overdue-case e-mails (daily) and referral imports from the upload page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from alongside.accounts.tasks import send_email
-from alongside.patients import selectors
+from alongside.patients import importing, selectors
 from alongside.patients.models import Patient, TargetAlert
 
 
@@ -52,3 +52,23 @@ def overdue_alerts_send() -> int:
 @task()
 def send_overdue_alerts() -> int:
     return overdue_alerts_send()
+
+
+@task()
+def referral_import_check(*, job_id: int) -> int:
+    """Check an uploaded referral file; returns the number of valid rows."""
+    try:
+        return importing.import_job_check(job_id=job_id).rows_valid
+    except Exception:
+        importing.import_job_failed(job_id=job_id)
+        raise
+
+
+@task()
+def referral_import_write(*, job_id: int) -> int:
+    """Import a checked referral file; returns the number of referrals created."""
+    try:
+        return importing.import_job_write(job_id=job_id).rows_written
+    except Exception:
+        importing.import_job_failed(job_id=job_id)
+        raise

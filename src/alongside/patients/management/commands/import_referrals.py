@@ -13,8 +13,10 @@ from alongside.patients import importing
 
 class Command(BaseCommand):
     help = (
-        "Import referrals from a CSV file (UTF-8, at most 10 MB). Nothing is written unless "
-        "every row is valid, or only the valid rows with --valid-rows-only."
+        f"Import referrals from a CSV file (UTF-8, {importing.LIMITS_LABEL}). Nothing is "
+        "written unless every row is valid, or only the valid rows with --valid-rows-only. "
+        "Rows are checked outside any transaction and written in one short one, so the "
+        "service stays usable while a long file is checked."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -55,6 +55,14 @@ class TokenCodeForm(forms.Form):
     )
 
 
+class PasswordRecheckForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class PersonInviteForm(forms.Form):
     email = forms.EmailField(label="E-mail")
     full_name = forms.CharField(label="Full name", max_length=200)

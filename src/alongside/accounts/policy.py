@@ -95,6 +95,20 @@ def needs_second_factor(user: User | AnonymousUser) -> bool:
     return bool(roles(user) & STAFF_ROLES)
 
 
+def may_enrol_second_factor(
+    *, has_confirmed_device: bool, session_verified: bool, password_rechecked: bool
+) -> bool:
+    """Enrolling a device proves the second factor from then on, so it needs proof now.
+
+    Beside a confirmed device only a session verified with that device may
+    enrol (or else the password alone would mint a new second factor); a first
+    device needs the password typed again, so a borrowed session cannot.
+    """
+    if has_confirmed_device:
+        return session_verified
+    return session_verified or password_rechecked
+
+
 def service_ids(user: User | AnonymousUser, action: str) -> list[int]:
     allowed = RULES[action]
     return sorted({sid for sid, role in _memberships(user) if role in allowed})

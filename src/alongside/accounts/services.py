@@ -95,19 +95,88 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
     policy.forget(membership.user)
 
 
-def totp_device_start(*, user: User) -> TOTPDevice:
-    """An unconfirmed device to show as a QR code until the first code proves it works."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+class SecondFactorError(PermissionError):
+    """Enrolling a device without the proof policy.may_enrol_second_factor asks for."""
 
 
-def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
-    if not device.verify_token(token):
+def _require_enrolment_allowed(
+    *, user: User, session_verified: bool, password_rechecked: bool
+) -> None:
+    has_confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if not policy.may_enrol_second_factor(
+        has_confirmed_device=has_confirmed,
+        session_verified=session_verified,
+        password_rechecked=password_rechecked,
+    ):
+        raise SecondFactorError(
+            "Sign in with your current authenticator app before setting up a new one."
+            if has_confirmed
+            else "Enter your password again before setting up two-step sign-in."
+        )
+
+
+def totp_device_start(
+    *, user: User, session_verified: bool, password_rechecked: bool
+) -> TOTPDevice:
+    """The unconfirmed device to show as a QR code until the first code proves it works.
+
+    The same pending device is returned until it is confirmed, so the QR code
+    does not change between showing the page and checking the code.
+    """
+    _require_enrolment_allowed(
+        user=user, session_verified=session_verified, password_rechecked=password_rechecked
+    )
+    with transaction.atomic():
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk")
+        device = pending.first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        else:
+            pending.exclude(pk=device.pk).delete()
+    return device
+
+
+def totp_device_confirm(
+    *,
+    user: User,
+    device: TOTPDevice,
+    token: str,
+    session_verified: bool,
+    password_rechecked: bool,
+) -> bool:
+    """Confirm the pending device with its first code; it replaces any older device.
+
+    The person is told by e-mail, so an enrolment they did not make is noticed.
+    """
+    from alongside.accounts.tasks import send_email
+
+    _require_enrolment_allowed(
+        user=user, session_verified=session_verified, password_rechecked=password_rechecked
+    )
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
         return False
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(actor=user, action="auth.second_factor_enrolled", target=user)
+        replaced, _ = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        audit_record(
+            actor=user,
+            action="auth.second_factor_enrolled",
+            target=user,
+            fields=["replaced_device"] if replaced else (),
+        )
+        when = timezone.now().strftime("%d %B %Y at %H:%M UTC")
+        send_email.enqueue(
+            to=[user.email],
+            subject="Two-step sign-in was set up on your Alongside account",
+            body=(
+                f"An authenticator app was set up for two-step sign-in on your Alongside "
+                f"account on {when}."
+                + (" It replaces the app you used before." if replaced else "")
+                + "\n\nIf this was not you, tell your service manager straight away: "
+                "someone may know your password.\n"
+            ),
+        )
     return True
 
 

@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+import time
+
 import segno
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alongside.accounts import home as home_panels
 from alongside.accounts import policy, selectors, services
-from alongside.accounts.forms import ApiTokenForm, PersonInviteForm, TokenCodeForm
+from alongside.accounts.forms import (
+    ApiTokenForm,
+    PasswordRecheckForm,
+    PersonInviteForm,
+    TokenCodeForm,
+)
 from alongside.organisations.selectors import service_for_or_404
 
 
@@ -26,16 +36,42 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# How long a re-typed password lets the person go on to scan the QR code.
+PASSWORD_RECHECK_KEY = "alongside_2fa_password_rechecked_at"  # noqa: S105 - a session key
+PASSWORD_RECHECK_SECONDS = 10 * 60
+
+
+def _password_rechecked(request: HttpRequest) -> bool:
+    checked_at = request.session.get(PASSWORD_RECHECK_KEY)
+    if not isinstance(checked_at, int | float):
+        return False
+    return 0 <= time.time() - checked_at < PASSWORD_RECHECK_SECONDS
+
+
 @login_required
 def second_factor_setup(request: HttpRequest) -> HttpResponse:
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = services.totp_device_start(user=request.user)
+    user = request.user
+    session_verified = bool(user.is_verified())  # type: ignore[union-attr]
+    has_confirmed_device = user_has_device(user, confirmed=True)
+    if has_confirmed_device and not session_verified:
+        # The password alone must never mint a new second factor: prove the old one first.
+        return redirect("accounts:2fa_verify")
+    rechecked = _password_rechecked(request)
+    if not policy.may_enrol_second_factor(
+        has_confirmed_device=has_confirmed_device,
+        session_verified=session_verified,
+        password_rechecked=rechecked,
+    ):
+        return _second_factor_password_step(request)
+
+    proof = {"session_verified": session_verified, "password_rechecked": rechecked}
+    device = services.totp_device_start(user=user, **proof)
     form = TokenCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_device_confirm(
-            user=request.user, device=device, token=form.cleaned_data["token"]
+            user=user, device=device, token=form.cleaned_data["token"], **proof
         ):
+            request.session.pop(PASSWORD_RECHECK_KEY, None)
             otp_login(request, device)
             messages.success(request, "Two-step sign-in is on for your account.")
             return redirect("accounts:home")
@@ -48,10 +84,30 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
         "accounts/2fa_setup.html",
         {
             "form": form,
+            "replacing": has_confirmed_device,
             "qr_svg": qr.svg_inline(scale=4, title="QR code for your authenticator app"),
             "secret": _base32(device),
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
+
+
+def _second_factor_password_step(request: HttpRequest) -> HttpResponse:
+    """A first device needs the password typed again; failures count towards lockout."""
+    form = PasswordRecheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checked = authenticate(
+            request, username=request.user.email, password=form.cleaned_data["password"]
+        )
+        if checked is not None and checked.pk == request.user.pk:
+            request.session[PASSWORD_RECHECK_KEY] = time.time()
+            return redirect("accounts:2fa_setup")
+        form.add_error("password", "That is not your password. Check it and try again.")
+    return render(
+        request,
+        "accounts/2fa_setup.html",
+        {"password_form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -68,7 +124,12 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "accounts:home")
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                target = reverse("accounts:home")
+            return redirect(target)
         form.add_error(
             "token", "That code did not match. Codes change every 30 seconds; try the new one."
         )

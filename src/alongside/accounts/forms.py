@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
 
 from alongside.accounts.identity import normalise_email
 from alongside.accounts.models import Role
-from alongside.accounts.tasks import send_email
 
 
 class SignInForm(AuthenticationForm):
@@ -27,23 +24,15 @@ class SignInForm(AuthenticationForm):
         return normalise_email(self.cleaned_data.get("username"))
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
-    """Password-reset e-mail goes out through the task worker, not the web request."""
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        from django.template import loader
-
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_email.enqueue(to=[to_email], subject=subject, body=body)
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data.get("email"))
 
 
 class TokenCodeForm(forms.Form):

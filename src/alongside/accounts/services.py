@@ -95,6 +95,46 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
     policy.forget(membership.user)
 
 
+class TooManyResetRequests(Exception):
+    """More password-reset requests for this address, or from this client, than allowed."""
+
+
+def password_reset_request(
+    *, email: str, client_ip: str | None, domain: str, use_https: bool
+) -> None:
+    """Queue a reset e-mail for the worker, which looks the account up.
+
+    Nothing here depends on whether the account exists, so the answer and the
+    time it takes tell an outsider nothing. Limited per address (someone's
+    inbox is not flooded) and per client (addresses are not tried by the
+    thousand), each per hour, counted before anything is queued.
+    """
+    from django.conf import settings
+
+    from alongside.accounts import rate_limits
+    from alongside.accounts.identity import normalise_email
+    from alongside.accounts.tasks import password_reset_send
+
+    email = normalise_email(email)
+    address_ok = rate_limits.spend(
+        "password_reset:address",
+        email,
+        limit=settings.ALONGSIDE_RESET_LIMIT_PER_ADDRESS,
+        window_seconds=3600,
+    )
+    client_ok = rate_limits.spend(
+        "password_reset:client",
+        client_ip or "unknown",
+        limit=settings.ALONGSIDE_RESET_LIMIT_PER_CLIENT,
+        window_seconds=3600,
+    )
+    if not (address_ok and client_ok):
+        raise TooManyResetRequests(
+            "There have been too many requests to reset a password. Try again in an hour."
+        )
+    password_reset_send.enqueue(email=email, domain=domain, use_https=use_https)
+
+
 class SecondFactorError(PermissionError):
     """Enrolling a device without the proof policy.may_enrol_second_factor asks for."""
 

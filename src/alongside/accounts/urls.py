@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from alongside.accounts import views
-from alongside.accounts.forms import QueuedPasswordResetForm, SignInForm
+from alongside.accounts.forms import SignInForm
 
 app_name = "accounts"
 
@@ -33,17 +33,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
-    path(
-        "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            form_class=QueuedPasswordResetForm,
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("accounts/password/reset/", views.password_reset, name="password_reset"),
     path(
         "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),

@@ -20,9 +20,11 @@ from alongside.accounts import policy, selectors, services
 from alongside.accounts.forms import (
     ApiTokenForm,
     PasswordRecheckForm,
+    PasswordResetRequestForm,
     PersonInviteForm,
     TokenCodeForm,
 )
+from alongside.config.client_ip import client_ip
 from alongside.organisations.selectors import service_for_or_404
 
 
@@ -135,6 +137,25 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request, "accounts/2fa_verify.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_request(
+                email=form.cleaned_data["email"],
+                client_ip=client_ip(request),
+                domain=request.get_host(),
+                use_https=request.is_secure(),
+            )
+        except services.TooManyResetRequests as error:
+            form.add_error(None, str(error))
+            return render(request, "accounts/password_reset.html", {"form": form}, status=429)
+        return redirect("accounts:password_reset_done")
+    return render(
+        request, "accounts/password_reset.html", {"form": form}, status=400 if form.errors else 200
     )
 
 

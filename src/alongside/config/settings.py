@@ -142,6 +142,18 @@ ALONGSIDE_PROXY_COUNT = env_int("ALONGSIDE_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "alongside.config.client_ip.client_ip"
 # Lockout counts one spelling per account: the e-mail stripped and lower-cased.
 AXES_USERNAME_CALLABLE = "alongside.accounts.identity.lockout_username"
+# Password-reset requests allowed per hour for one e-mail address, and from one client.
+ALONGSIDE_RESET_LIMIT_PER_ADDRESS = env_int("ALONGSIDE_RESET_LIMIT_PER_ADDRESS", 3)
+ALONGSIDE_RESET_LIMIT_PER_CLIENT = env_int("ALONGSIDE_RESET_LIMIT_PER_CLIENT", 20)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rate limits must hold across every web worker and machine, so they are
+    # counted in the database (table created by accounts migration 0002).
+    "rate_limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "alongside_rate_limits",
+    },
+}
 
 SESSION_COOKIE_AGE = env_int("ALONGSIDE_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request pushes expiry on

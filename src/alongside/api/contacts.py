@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
@@ -36,11 +35,6 @@ class ContactIn(Schema):
     duration_minutes: int
     topics: list[str] = []
     reflection: str = ""
-
-
-class ProblemOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 def _out(contact: Contact, see_reflection: bool) -> ContactOut:
@@ -86,24 +80,20 @@ def contacts_of_match(request: HttpRequest, match_id: int) -> list[ContactOut]:
 
 @router.post(
     "/match/{match_id}",
-    response={201: ContactOut, 400: ProblemOut},
+    response={201: ContactOut},
     url_name="contacts_log",
     summary="Log a contact (a mentor for their own active match; therapists for any)",
 )
 def contacts_log(request: HttpRequest, match_id: int, payload: ContactIn) -> Status:  # type: ignore[type-arg]
     match = selectors.match_for_logging_or_404(request.user, match_id)
-    try:
-        contact = services.contact_log(
-            actor=request.user,
-            match=match,
-            contact_at=payload.contact_at or timezone.now(),
-            mode=payload.mode,
-            duration_minutes=payload.duration_minutes,
-            topics=payload.topics,
-            reflection=payload.reflection,
-        )
-    except ValidationError as error:
-        return Status(
-            400, ProblemOut(detail="The contact was not saved.", errors=error.message_dict)
-        )
+    # A ValidationError answers 422 with the fields named (alongside.api.problems).
+    contact = services.contact_log(
+        actor=request.user,
+        match=match,
+        contact_at=payload.contact_at or timezone.now(),
+        mode=payload.mode,
+        duration_minutes=payload.duration_minutes,
+        topics=payload.topics,
+        reflection=payload.reflection,
+    )
     return Status(201, _out(contact, selectors.may_see_reflection(request.user, match)))

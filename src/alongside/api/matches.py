@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -104,11 +103,6 @@ class ProposeIn(Schema):
     patient_id: int
     mentor_id: int
     override_repeat: bool = False
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 def _match_out(m: Match) -> dict[str, object]:
@@ -235,19 +229,16 @@ def match_detail(request: HttpRequest, match_id: int) -> dict[str, object]:
 
 @router.post(
     "/propose",
-    response={201: MatchOut, 400: ErrorOut},
+    response={201: MatchOut},
     url_name="match_propose",
     summary="Propose a mentor for a patient (every hard rule is checked again)",
 )
 def match_propose(request: HttpRequest, body: ProposeIn) -> Status[dict[str, object]]:
     patient = patient_for_or_404(request.user, body.patient_id, "match.manage")
     mentor = selectors.mentor_for_patient_or_404(patient, body.mentor_id)
-    try:
-        match = services.match_propose(
-            actor=request.user, patient=patient, mentor=mentor,
-            override_repeat=body.override_repeat,
-        )  # fmt: skip
-    except ValidationError as error:
-        errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-        return Status(400, {"detail": " ".join(error.messages), "errors": errors})
+    # A broken rule (ValidationError) answers 422 naming it (alongside.api.problems).
+    match = services.match_propose(
+        actor=request.user, patient=patient, mentor=mentor,
+        override_repeat=body.override_repeat,
+    )  # fmt: skip
     return Status(201, _match_out(match))

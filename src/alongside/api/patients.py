@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from alongside.accounts import policy
+from alongside.api.problems import ApiProblem, Problem
 from alongside.audit.services import audit_record
 from alongside.organisations.models import Service
 from alongside.patients import selectors, services
@@ -97,12 +97,6 @@ class ReferralIn(Schema):
     employer: str = ""
 
 
-class ProblemOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-    existing_id: int | None = None
-
-
 def _summary(p: Patient) -> dict[str, Any]:
     return {
         "id": p.pk,
@@ -187,7 +181,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> dict[str, Any]:
 
 @router.post(
     "/referrals",
-    response={201: PatientOut, 409: ProblemOut, 422: ProblemOut},
+    response={201: PatientOut, 409: Problem},
     url_name="referral_create",
     summary="Record a new referral",
 )
@@ -196,10 +190,9 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[st
         Service.objects.visible_to(request.user, "patient.manage"), slug=payload.service
     )
     data = payload.dict(exclude={"service"})
+    # A ValidationError answers 422 naming each field (alongside.api.problems).
     try:
         patient = services.referral_create(actor=request.user, service=service, data=data)
-    except ValidationError as error:
-        return Status(422, {"detail": "The referral has problems.", "errors": error.message_dict})
     except services.DuplicateReferral as error:
-        return Status(409, {"detail": str(error), "existing_id": error.existing.pk})
+        raise ApiProblem(409, str(error), existing_id=error.existing.pk) from error
     return Status(201, _full(patient))

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.constants import NOT_SET
+from ninja.openapi.schema import OpenAPISchema
 
 from alongside import __version__
-from alongside.api import accounts, contacts, matches, mentors, notifications, patients
+from alongside.api import accounts, contacts, matches, mentors, notifications, patients, problems
 from alongside.api.auth import BearerToken
 
-api = NinjaAPI(
+
+class AlongsideAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        problems.declare_problems(schema, throttled=self.throttle not in (NOT_SET, None, []))
+        return schema
+
+
+api = AlongsideAPI(
     title="Alongside API",
     version=__version__,
     description="Early intervention vocational rehabilitation with peer mentoring.",
@@ -17,10 +28,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not found"}, status=404)
+problems.install(api)
 
 
 api.add_router("/", accounts.router)

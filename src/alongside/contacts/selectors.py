@@ -144,6 +144,24 @@ def match_for_logging_or_404(user: User, match_id: int) -> Match:
     )
 
 
+CONSENT_WITHDRAWN = (
+    "The patient has withdrawn their consent to share with a peer mentor, so no new "
+    "contact can be logged for this pair. The supervising therapist will talk it over."
+)
+
+
+def contact_logging_closed_reason(match: Match) -> str:
+    """Why no new contact may be logged for this pair, or "" when one may.
+
+    A contact needs the patient's current consent to share with a mentor: a
+    withdrawal stops new contacts at once, for the mentor and the clinical team, on
+    the pages and in the API (``services.contact_log`` asks here, inside its lock).
+    """
+    if not Patient.objects.filter(pk=match.patient_id).sharing_with_mentors().exists():
+        return CONSENT_WITHDRAWN
+    return ""
+
+
 def is_staff_for(user: User, match: Match) -> bool:
     return policy.can(user, "contact.view", match)
 
@@ -236,7 +254,7 @@ def mentor_pairs(user: User, today: dt.date | None = None) -> list[PairRow]:
             match=m,
             label=m.patient.given_name if m.patient_shares else "Your mentee",  # type: ignore[attr-defined]
             engagement=measures.get(m.pk),
-            can_log=m.status == MatchStatus.ACTIVE,
+            can_log=m.status == MatchStatus.ACTIVE and m.patient_shares,  # type: ignore[attr-defined]
             survey_due=m.status == MatchStatus.ENDED and m.pk not in answered,
         )
         for m in matches

@@ -39,6 +39,7 @@ from alongside.mentors.models import DebriefSource
 from alongside.mentors.services import debrief_request_book_for_source, debrief_request_open
 from alongside.notifications.services import notify
 from alongside.organisations.models import Service
+from alongside.patients.models import Patient
 
 CONTACT_FIELDS = ("contact_at", "mode", "duration_minutes", "topics", "reflection")
 
@@ -118,8 +119,13 @@ def contact_log(
     now: dt.datetime | None = None,
 ) -> Contact:
     """Log one contact, and with it an optional concern, all or nothing."""
+    from alongside.contacts.selectors import contact_logging_closed_reason
+
     if not _may_log(actor, match):
         raise Http404("Not found")
+    closed = contact_logging_closed_reason(match)
+    if closed:
+        raise ValidationError({"consent": closed})
     now = now or timezone.now()
     chosen = _validate(
         match=match,
@@ -132,10 +138,15 @@ def contact_log(
     if concern_kind or concern_description.strip():
         _validate_concern(concern_kind, concern_description)
     with transaction.atomic():
-        # Lock the match: it must still be active (for a mentor) when the contact is written.
+        # Lock the patient, then the match (the order consent_withdraw takes them): a
+        # withdrawal committed a moment ago is seen, one in progress is waited for.
+        list(Patient.objects.select_for_update().filter(pk=match.patient_id).values_list("pk"))
         locked = Match.objects.select_for_update().select_related("mentor").get(pk=match.pk)
         if not _may_log(actor, locked):
             raise Http404("Not found")
+        closed = contact_logging_closed_reason(locked)
+        if closed:
+            raise ValidationError({"consent": closed})
         contact = Contact.objects.create(
             match=locked,
             service_id=locked.service_id,

@@ -41,6 +41,15 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def contact_log(request: HttpRequest, match_id: int) -> HttpResponse:
     match = selectors.match_for_logging_or_404(request.user, match_id)
+    closed = selectors.contact_logging_closed_reason(match)
+    if closed:
+        # No form to fill in; a POST is refused here as the service would refuse it.
+        return render(
+            request,
+            "contacts/log.html",
+            {"closed": closed, "match": match, "label": selectors.match_label(request.user, match)},
+            status=409 if request.method == "POST" else 200,
+        )
     settings = services.engagement_settings_for(match.service_id)
     zone = match.service.time_zone
     now = timezone.now().astimezone(ZoneInfo(zone))
@@ -152,7 +161,7 @@ def match_contacts(request: HttpRequest, match_id: int) -> HttpResponse:
             "engagement": measures,
             "history": selectors.contact_history(request.user, match),
             "see_reflection": selectors.may_see_reflection(request.user, match),
-            "can_log": match.status == "active" or staff,
+            "can_log": (match.status == "active" or staff) and match.patient_shares,  # type: ignore[attr-defined]
         },
     )
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from alongside.audit.reads import AuditedQuerySet
 from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
 from alongside.organisations.models import ServiceScopedQuerySet
 
@@ -137,7 +138,7 @@ class ConsentMethod(models.TextChoices):
     PROXY = "proxy", "By a legal representative"
 
 
-class PatientQuerySet(ServiceScopedQuerySet):
+class PatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
     def open(self) -> PatientQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 

@@ -20,7 +20,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from alongside.audit.reads import AuditedQuerySet
 from alongside.core.engagement import Thresholds
 from alongside.organisations.models import ServiceScopedQuerySet
 
@@ -92,7 +91,7 @@ class EngagementSettings(models.Model):
         )
 
 
-class ContactQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+class ContactQuerySet(ServiceScopedQuerySet):
     def visible_to(self, user: User, action: str = "contact.view") -> ContactQuerySet:
         """Contacts of the services where ``action`` is allowed, plus a mentor's own pairs."""
         from alongside.accounts import policy
@@ -180,7 +179,7 @@ class ConcernStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class ConcernQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+class ConcernQuerySet(ServiceScopedQuerySet):
     def visible_to(self, user: User, action: str = "concern.manage") -> ConcernQuerySet:
         """The clinical team's concerns, plus the ones a mentor raised themselves."""
         from alongside.accounts import policy

@@ -21,7 +21,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from alongside.audit.reads import AuditedQuerySet
 from alongside.organisations.models import ServiceScopedQuerySet
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ class ProposalSource(models.TextChoices):
     BATCH = "batch", "Batch run"
 
 
-class MatchQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+class MatchQuerySet(ServiceScopedQuerySet):
     def visible_to(self, user: User, action: str = "match.manage") -> MatchQuerySet:
         """Matches of the services where ``action`` is allowed (clinical team).
 

@@ -16,7 +16,6 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from alongside.audit.reads import AuditedQuerySet
 from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
 from alongside.organisations.models import ServiceScopedQuerySet
 
@@ -138,7 +137,7 @@ class ConsentMethod(models.TextChoices):
     PROXY = "proxy", "By a legal representative"
 
 
-class PatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+class PatientQuerySet(ServiceScopedQuerySet):
     def open(self) -> PatientQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 

@@ -12,6 +12,7 @@ PRODUCTION = {
     + "9f3b2c1d8e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c",
     "ALONGSIDE_ALLOWED_HOSTS": "alongside.example.org",
     "ALONGSIDE_CSRF_TRUSTED_ORIGINS": "https://alongside.example.org",
+    "ALONGSIDE_AUDIT_KEY": "audit-" + "4c1e9a7b2d8f3e6a0b5c9d2e7f1a4b8c3d6e9f0a",
 }
 
 

@@ -1,4 +1,4 @@
-"""Append-only audit events, chained by hash so tampering shows.
+"""Append-only audit events, chained by a keyed hash so tampering shows (see chain.py).
 
 No foreign keys: an audit row must outlive (and never be rewritten by) the
 deletion of the user, service or record it talks about.
@@ -27,6 +27,9 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1: plain SHA-256 (events from before the audit key); 2: HMAC-SHA256 under key_id.
+    scheme = models.PositiveSmallIntegerField(choices=[(1, "SHA-256 (legacy)"), (2, "HMAC-SHA256")])
+    key_id = models.CharField(max_length=16, blank=True, help_text="Which audit key made the hash")
 
     class Meta:
         ordering = ["-id"]
@@ -37,10 +40,18 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row that writers lock, so events are chained one at a time."""
+    """One row that writers lock, so events are chained one at a time.
+
+    It is sealed with the audit key: without the key nobody can shorten the count
+    (hiding deleted newest events) or claim more events are legacy than were.
+    """
 
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)
+    # How many of the oldest events predate the audit key and carry plain SHA-256.
+    legacy_count = models.BigIntegerField(default=0)
+    seal = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
 
     def __str__(self) -> str:
         return f"audit chain head after {self.count} events"

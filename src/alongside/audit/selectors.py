@@ -2,13 +2,58 @@
 
 from __future__ import annotations
 
+import hmac
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db.models import QuerySet
 
 from alongside.accounts import policy
-from alongside.audit.models import AuditEvent
-from alongside.audit.services import GENESIS, event_digest
+from alongside.audit.chain import (
+    GENESIS,
+    LEGACY_SHA256,
+    UnknownAuditKey,
+    event_digest,
+    head_seal_holds,
+)
+from alongside.audit.models import AuditChainHead, AuditEvent
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A head written to a file outside the database by `alongside audit checkpoint`."""
+
+    count: int
+    hash: str
+    at: str
+    line: int
+
+
+class CheckpointFileError(ValueError):
+    """A line of the checkpoint file cannot be read."""
+
+
+def audit_checkpoints_read(path: Path) -> list[Checkpoint]:
+    """Every checkpoint in the file, oldest first; none when the file does not exist yet."""
+    if not path.exists():
+        return []
+    checkpoints = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                checkpoints.append(
+                    Checkpoint(int(entry["count"]), str(entry["hash"]), str(entry["at"]), number)
+                )
+            except (ValueError, KeyError, TypeError) as error:
+                raise CheckpointFileError(
+                    f"{path} line {number} is not a checkpoint ({error})"
+                ) from error
+    return checkpoints
 
 
 @dataclass(frozen=True)
@@ -16,24 +61,101 @@ class ChainReport:
     checked: int
     broken_event_id: int | None
     problem: str = ""
+    head_count: int = 0
+    checkpoints_checked: int = 0
 
     @property
     def intact(self) -> bool:
-        return self.broken_event_id is None
+        return not self.problem
 
 
-def audit_chain_verify(batch_size: int = 5000) -> ChainReport:
-    """Walk the chain oldest first; report the first event whose hash does not hold."""
-    expected_prev = GENESIS
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
-        if event.prev_hash != expected_prev:
-            return ChainReport(checked, event.pk, "its link to the previous event is broken")
-        if event_digest(event) != event.hash:
-            return ChainReport(checked, event.pk, "its content does not match its hash")
-        expected_prev = event.hash
-        checked += 1
-    return ChainReport(checked, None)
+def _event_problem(event: AuditEvent, position: int, expected_prev: str, legacy: int) -> str:
+    if event.prev_hash != expected_prev:
+        return "its link to the previous event is broken"
+    if event.scheme == LEGACY_SHA256 and position > legacy:
+        return (
+            f"it carries a plain SHA-256 hash, but only the first {legacy} events "
+            "predate the audit key"
+        )
+    try:
+        digest = event_digest(event)
+    except UnknownAuditKey:
+        return (
+            f"it was chained with audit key {event.key_id!r}, which is neither "
+            "ALONGSIDE_AUDIT_KEY nor one of ALONGSIDE_AUDIT_RETIRED_KEYS"
+        )
+    if not hmac.compare_digest(digest, event.hash):
+        return "its content does not match its hash"
+    return ""
+
+
+def audit_chain_verify(
+    *, checkpoints: Sequence[Checkpoint] = (), batch_size: int = 5000
+) -> ChainReport:
+    """Walk the chain oldest first, then hold its end against the head and the checkpoints.
+
+    The head is read before the walk, so events appended meanwhile simply come after
+    it; each batch is its own short query, so no lock or snapshot is held for long.
+    """
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_count = head.count if head else 0
+    # Positions (1 = oldest event) whose hash something outside the chain remembers.
+    expected: dict[int, list[tuple[str, str]]] = {}
+    if head is not None and head.count:
+        expected.setdefault(head.count, []).append((head.last_hash, "the stored head"))
+    for checkpoint in checkpoints:
+        expected.setdefault(checkpoint.count, []).append(
+            (checkpoint.hash, f"the checkpoint of {checkpoint.at} (line {checkpoint.line})")
+        )
+    legacy = head.legacy_count if head else 0
+
+    expected_prev, position, last_id = GENESIS, 0, 0
+    while True:
+        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            break
+        for event in batch:
+            position += 1
+            problem = _event_problem(event, position, expected_prev, legacy)
+            for remembered, source in expected.get(position, ()):
+                if not problem and not hmac.compare_digest(remembered, event.hash):
+                    problem = (
+                        f"it is event number {position}, whose hash {source} remembers as "
+                        f"{remembered[:16]}…: the chain was rewritten here or before"
+                    )
+            if problem:
+                return ChainReport(position - 1, event.pk, problem, head_count)
+            expected_prev = event.hash
+        last_id = batch[-1].pk
+
+    longest = max(expected, default=0)
+    if longest > position:
+        _, source = expected[longest][0]
+        first_missing = position + 1
+        missing = (
+            f"event number {first_missing} is missing"
+            if longest == first_missing
+            else f"events number {first_missing} to {longest} are missing"
+        )
+        return ChainReport(
+            position,
+            None,
+            f"{missing}: {source} counts {longest} events, the chain ends after {position} "
+            f"(last event id {last_id or 'none'}); the newest events were deleted",
+            head_count,
+        )
+    if head is None:
+        if position:
+            return ChainReport(position, None, "the chain head row is missing", 0)
+    elif not head_seal_holds(head):
+        return ChainReport(
+            position,
+            None,
+            f"the stored head ({head.count} events, {head.legacy_count} before the audit key) "
+            "is not sealed by any configured audit key: it was rewritten without the key",
+            head_count,
+        )
+    return ChainReport(position, None, "", head_count, len(checkpoints))
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:  # type: ignore[no-untyped-def]

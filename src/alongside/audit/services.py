@@ -2,41 +2,28 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from alongside.audit.chain import (
+    GENESIS,
+    HMAC_SHA256,
+    current_key,
+    event_digest,
+    head_seal,
+    head_seal_holds,
+)
 from alongside.audit.context import current
 from alongside.audit.models import AuditChainHead, AuditEvent
 
-GENESIS = "0" * 64
-
-
-def event_digest(event: AuditEvent) -> str:
-    """Hash of an event's content and its predecessor's hash."""
-    content = {
-        "created_at": event.created_at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_email": event.actor_email,
-        "role": event.role,
-        "service_id": event.service_id,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "fields": list(event.fields),
-        "request_id": event.request_id,
-        "ip": event.ip,
-        "prev_hash": event.prev_hash,
-    }
-    # Added after the first events were chained: only present when used, so those still verify.
-    if event.object_ids:
-        content["object_ids"] = list(event.object_ids)
-    encoded = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
-    return hashlib.sha256(encoded).hexdigest()
+# Re-exported: callers and tests have long imported these from here.
+__all__ = ["GENESIS", "audit_record", "event_digest"]
 
 
 def audit_record(
@@ -65,6 +52,7 @@ def audit_record(
             )
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     request = current.get()
+    key = current_key()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": GENESIS}
@@ -85,10 +73,54 @@ def audit_record(
             request_id=request.request_id,
             ip=request.ip,
             prev_hash=head.last_hash,
+            scheme=HMAC_SHA256,
+            key_id=key.key_id,
         )
-        event.hash = event_digest(event)
+        event.hash = event_digest(event, key)
         event.save(force_insert=True)
         head.last_hash = event.hash
         head.count += 1
-        head.save(update_fields=["last_hash", "count"])
+        head.key_id = key.key_id
+        head.seal = head_seal(
+            count=head.count, last_hash=head.last_hash, legacy_count=head.legacy_count, key=key
+        )
+        head.save(update_fields=["last_hash", "count", "key_id", "seal"])
     return event
+
+
+class CheckpointRefused(RuntimeError):
+    """The head cannot be vouched for, so writing it down would bless a tampered chain."""
+
+
+def audit_checkpoint_write(*, path: Path) -> dict[str, Any]:
+    """Append the current head to a file outside the database, as one JSON line.
+
+    Only a head whose seal holds and whose newest event is really there is written.
+    No lock is taken: the head row is read once, and an event appended meanwhile
+    is simply covered by the next checkpoint.
+    """
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None or head.count == 0:
+        raise CheckpointRefused("the audit chain is empty: nothing to checkpoint yet")
+    if not head_seal_holds(head):
+        raise CheckpointRefused(
+            "the stored head is not sealed by the audit key; run `alongside audit verify`"
+        )
+    newest = AuditEvent.objects.filter(hash=head.last_hash).first()
+    if newest is None or event_digest(newest) != newest.hash:
+        raise CheckpointRefused(
+            "the head's newest event is missing or altered; run `alongside audit verify`"
+        )
+    entry = {
+        "count": head.count,
+        "hash": head.last_hash,
+        "at": timezone.now().isoformat(timespec="seconds"),
+        "event_id": newest.pk,
+        "key_id": head.key_id,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as checkpoints:
+        checkpoints.write(json.dumps(entry, sort_keys=True) + "\n")
+        checkpoints.flush()
+        os.fsync(checkpoints.fileno())
+    return entry

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Sequence
 
 import django
+from django.core.exceptions import ImproperlyConfigured
 
 
 def _setup() -> None:
@@ -122,6 +123,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return _call("audit_verify")
 
 
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    return _call("audit_checkpoint", *([args.out] if args.out else []))
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.patients < 1 or args.mentors < 1 or args.capacity_max < 1:
         print(
@@ -182,7 +187,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit)
+    audit_sub.add_parser(
+        "verify", help="check the hash chain, its head and the checkpoints"
+    ).set_defaults(func=cmd_audit)
+    checkpoint = audit_sub.add_parser(
+        "checkpoint", help="append the chain's head to a file outside the database"
+    )
+    checkpoint.add_argument("out", nargs="?", help="default: ALONGSIDE_AUDIT_CHECKPOINT_FILE")
+    checkpoint.set_defaults(func=cmd_audit_checkpoint)
 
     bench = sub.add_parser("bench", help="benchmarks")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True)
@@ -230,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except ImproperlyConfigured as error:
+        # A missing or malformed setting (such as the audit key) stops start-up in one line.
+        print(f"alongside: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

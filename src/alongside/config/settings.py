@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from alongside.config.env import env_bool, env_int, env_list, env_str
 
@@ -25,6 +27,25 @@ SECRET_KEY = env_str("ALONGSIDE_SECRET_KEY") or (
 )
 ALLOWED_HOSTS = env_list("ALONGSIDE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("ALONGSIDE_CSRF_TRUSTED_ORIGINS")
+
+# --- Audit chain key (THREAT_MODEL.md): kept out of the database, so a database writer
+# cannot recompute the chain. The same runs that may use a throwaway SECRET_KEY (demo,
+# debug, tests) get a development audit key derived from it, which anyone can derive.
+ALONGSIDE_AUDIT_KEY = env_str("ALONGSIDE_AUDIT_KEY")
+ALONGSIDE_AUDIT_RETIRED_KEYS = env_list("ALONGSIDE_AUDIT_RETIRED_KEYS")
+ALONGSIDE_AUDIT_DEVELOPMENT_KEY = not ALONGSIDE_AUDIT_KEY
+if ALONGSIDE_AUDIT_DEVELOPMENT_KEY and not (DEMO_MODE or DEBUG or "PYTEST_VERSION" in os.environ):
+    raise ImproperlyConfigured(
+        "ALONGSIDE_AUDIT_KEY (or ALONGSIDE_AUDIT_KEY_FILE) is not set; the audit chain "
+        "needs its own secret, kept out of the database (see docs/deployment.md)"
+    )
+if ALONGSIDE_AUDIT_DEVELOPMENT_KEY:
+    ALONGSIDE_AUDIT_KEY = "development-audit-key:" + SECRET_KEY
+elif len(ALONGSIDE_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("ALONGSIDE_AUDIT_KEY must be at least 32 random characters")
+ALONGSIDE_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("ALONGSIDE_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

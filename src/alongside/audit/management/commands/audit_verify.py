@@ -1,21 +1,46 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alongside.audit.selectors import audit_chain_verify
+from alongside.audit.selectors import (
+    CheckpointFileError,
+    audit_chain_verify,
+    audit_checkpoints_read,
+)
 
 
 class Command(BaseCommand):
-    help = "Check the audit hash chain; exit 1 naming the first broken event."
+    help = (
+        "Check the audit chain, its stored head and every checkpoint; "
+        "exit 1 naming the first broken or missing event."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--checkpoints",
+            help="checkpoint file (default: ALONGSIDE_AUDIT_CHECKPOINT_FILE)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = audit_chain_verify()
-        if not report.intact:
+        path = Path(options["checkpoints"] or settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE)
+        try:
+            checkpoints = audit_checkpoints_read(path)
+        except (CheckpointFileError, OSError) as error:
+            raise CommandError(f"audit checkpoints unreadable: {error}", returncode=1) from error
+        report = audit_chain_verify(checkpoints=checkpoints)
+        if report.broken_event_id is not None:
             raise CommandError(
                 f"audit chain broken at event {report.broken_event_id}: {report.problem} "
                 f"({report.checked} events before it are intact)",
                 returncode=1,
             )
-        self.stdout.write(f"audit chain intact: {report.checked} events checked")
+        if not report.intact:
+            raise CommandError(f"audit chain broken: {report.problem}", returncode=1)
+        self.stdout.write(
+            f"audit chain intact: {report.checked} events checked, head at {report.head_count}, "
+            f"{report.checkpoints_checked} checkpoints from {path} hold"
+        )

@@ -1,0 +1,118 @@
+"""How audit events are chained: the digests, the key, and the head's seal.
+
+Events are chained with HMAC-SHA256 under a key that lives in the environment
+(``ALONGSIDE_AUDIT_KEY``), never in the database, so someone who can write the
+database but not read the key cannot recompute the chain after changing it.
+Events written before the key existed keep their plain SHA-256 digest
+(scheme 1) so they still verify; see THREAT_MODEL.md for what that proves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+GENESIS = "0" * 64
+LEGACY_SHA256 = 1
+HMAC_SHA256 = 2
+
+
+@dataclass(frozen=True)
+class AuditKey:
+    key_id: str
+    secret: bytes = b""
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"AuditKey({self.key_id!r})"
+
+
+def audit_key_from(secret: str) -> AuditKey:
+    raw = secret.encode()
+    # The id names the key without revealing it, so rotation can tell keys apart.
+    key_id = hmac.new(raw, b"alongside audit key id", hashlib.sha256).hexdigest()[:16]
+    return AuditKey(key_id, raw)
+
+
+def current_key() -> AuditKey:
+    return audit_key_from(settings.ALONGSIDE_AUDIT_KEY)
+
+
+def known_keys() -> dict[str, AuditKey]:
+    """The current key and every retired one, by id: what verify can check against."""
+    keys = [current_key(), *map(audit_key_from, settings.ALONGSIDE_AUDIT_RETIRED_KEYS)]
+    return {key.key_id: key for key in reversed(keys)}
+
+
+class UnknownAuditKey(LookupError):
+    """An event or head names a key id that no configured key has."""
+
+
+def _content(event: Any) -> dict[str, Any]:
+    content = {
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_email": event.actor_email,
+        "role": event.role,
+        "service_id": event.service_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "fields": list(event.fields),
+        "request_id": event.request_id,
+        "ip": event.ip,
+        "prev_hash": event.prev_hash,
+    }
+    # Added after the first events were chained: only present when used, so those still verify.
+    if event.object_ids:
+        content["object_ids"] = list(event.object_ids)
+    return content
+
+
+def _encode(content: dict[str, Any]) -> bytes:
+    return json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _mac(key: AuditKey, message: bytes) -> str:
+    return hmac.new(key.secret, message, hashlib.sha256).hexdigest()
+
+
+def event_digest(event: Any, key: AuditKey | None = None) -> str:
+    """The hash an event must carry: plain SHA-256 for legacy events, HMAC otherwise.
+
+    Without ``key`` the event's own key id picks one of the configured keys.
+    """
+    content = _content(event)
+    if event.scheme == LEGACY_SHA256:
+        return hashlib.sha256(_encode(content)).hexdigest()
+    if event.scheme != HMAC_SHA256:
+        raise ValueError(f"unknown audit chain scheme {event.scheme!r}")
+    if key is None:
+        key = known_keys().get(event.key_id)
+        if key is None:
+            raise UnknownAuditKey(event.key_id)
+    # The scheme and key id are inside the MAC, so neither can be swapped afterwards.
+    content.update(scheme=HMAC_SHA256, key_id=key.key_id)
+    return _mac(key, _encode(content))
+
+
+def head_seal(*, count: int, last_hash: str, legacy_count: int, key: AuditKey) -> str:
+    """A MAC over the head, so the count of events (and of legacy ones) cannot be rewritten."""
+    message = _encode(
+        {"head": True, "count": count, "last_hash": last_hash, "legacy_count": legacy_count}
+    )
+    return _mac(key, message)
+
+
+def head_seal_holds(head: Any) -> bool:
+    key = known_keys().get(head.key_id)
+    if key is None or not head.seal:
+        return False
+    expected = head_seal(
+        count=head.count, last_hash=head.last_hash, legacy_count=head.legacy_count, key=key
+    )
+    return hmac.compare_digest(expected, head.seal)

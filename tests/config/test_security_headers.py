@@ -59,3 +59,27 @@ def test_security_headers(world) -> None:  # type: ignore[no-untyped-def]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Request-ID"]
+
+
+def assert_common_headers(response) -> None:  # type: ignore[no-untyped-def]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    policy = response["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+        assert feature in policy
+    assert_strict_csp(response["Content-Security-Policy"])
+
+
+def test_probe_12_static_files_carry_the_same_security_headers(world) -> None:  # type: ignore[no-untyped-def]
+    response = Client().get("/static/alongside/site.css")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
+    assert_common_headers(response)
+
+
+def test_probe_12_permissions_policy_on_pages_errors_and_the_api(world) -> None:  # type: ignore[no-untyped-def]
+    therapist = world.client_for("therapist")
+    assert_common_headers(therapist.get(reverse("accounts:home")))
+    assert_common_headers(Client().get("/no/such/page/"))
+    api = Client().get("/api/v1/me")
+    assert api.status_code == 401 and "camera=()" in api["Permissions-Policy"]

@@ -20,11 +20,18 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEMO_MODE = env_bool("ALONGSIDE_DEMO_MODE", False)
 DEBUG = env_bool("ALONGSIDE_DEBUG", False)
-# Development and demo runs get a throwaway key; `check --deploy` flags it
-# (Django's security.W009 recognises the "django-insecure-" prefix).
-SECRET_KEY = env_str("ALONGSIDE_SECRET_KEY") or (
-    "django-insecure-development-key-only-for-local-demo-runs-0123456789abcdef"
-)
+# Only a run plainly not for production (demo mode, ALONGSIDE_DEBUG, or the test
+# suite, which pytest marks with PYTEST_VERSION) may use a throwaway key, which
+# `check --deploy` flags (W009 knows the "django-insecure-" prefix). Anything
+# else without a key stops here rather than sign sessions with a public one.
+SECRET_KEY = env_str("ALONGSIDE_SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEMO_MODE or DEBUG or "PYTEST_VERSION" in os.environ):
+        raise ImproperlyConfigured(
+            "ALONGSIDE_SECRET_KEY (or ALONGSIDE_SECRET_KEY_FILE) is not set; set it to a long "
+            "random value (see docs/deployment.md), or set ALONGSIDE_DEMO_MODE=1 for a demo"
+        )
+    SECRET_KEY = "django-insecure-" + "development-key-only-for-local-demo-runs-0123456789abcdef"
 ALLOWED_HOSTS = env_list("ALONGSIDE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("ALONGSIDE_CSRF_TRUSTED_ORIGINS")
 
@@ -74,9 +81,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Header middleware sits before WhiteNoise, so the static files it answers
+    # itself carry the same headers as pages.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alongside.audit.middleware.RequestContextMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,7 +95,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "alongside.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -197,6 +207,26 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else Non
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of Alongside uses are switched off for every response.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # --- Content Security Policy: nothing inline, nothing from another host.
 CONTENT_SECURITY_POLICY = {

@@ -180,3 +180,12 @@ def test_healthz_ignores_tasks_scheduled_for_later_and_tasks_taken() -> None:
         response = Client().get("/healthz")
     # The scheduled task has been ready for 7 minutes only; the other is running.
     assert response.json() == {"status": "ok"}
+
+
+def test_alongside_worker_passes_its_options_to_the_worker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from alongside.config import cli
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(cli, "cmd_worker", lambda args: seen.append(args.rest) or 0)
+    assert cli.main(["worker", "--batch", "--no-startup-delay"]) == 0
+    assert seen == [["--batch", "--no-startup-delay"]]

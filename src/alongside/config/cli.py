@@ -177,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--workers", type=int, default=0)
         p.set_defaults(func=func)
 
-    worker = sub.add_parser("worker", help="run background tasks")
+    # Its options are db_worker's (--batch, --queue-name, …), passed through as given.
+    worker = sub.add_parser("worker", help="run background tasks", add_help=False)
     worker.add_argument("rest", nargs=argparse.REMAINDER)
     worker.set_defaults(func=cmd_worker)
 
@@ -239,7 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command == "worker":
+        # argparse leaves a leading option (`worker --batch`) out of REMAINDER.
+        args.rest = [*unknown, *args.rest]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return int(args.func(args) or 0)
     except ImproperlyConfigured as error:

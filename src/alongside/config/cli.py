@@ -89,9 +89,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     The worker is supervised: if it exits it is started again with back-off,
     so notifications keep going out. Ctrl+C or SIGTERM stops both cleanly.
     """
+    _setup()
     from alongside.config.worker import supervise
 
-    _setup()
     stop = threading.Event()
     supervisor = threading.Thread(
         target=supervise,

@@ -214,6 +214,8 @@ def test_probe_5_passing_every_event_off_as_legacy_sha256_is_caught(world, capsy
     assert newest is not None
     total = AuditEvent.objects.count()
     _attacker_rewrites_the_head(count=total, last_hash=newest.hash, legacy_count=total)
+    # The application carries on writing; its next event must not bless the forged head.
+    _events(world, 1)
     assert main(["audit", "verify"]) == 1
     assert "not sealed by any configured audit key" in capsys.readouterr().err
 
@@ -247,6 +249,7 @@ def test_probe_5_head_rewritten_after_truncation_without_the_key_is_caught(  # t
     _attacker_rewrites_the_head(
         count=AuditEvent.objects.count(), last_hash=second.hash, legacy_count=0
     )
+    _events(world, 1)  # the next genuine event must not re-seal the rewritten head
     assert main(["audit", "verify"]) == 1
     assert "not sealed by any configured audit key" in capsys.readouterr().err
 
@@ -267,9 +270,10 @@ def test_probe_5_a_rotated_key_still_verifies_while_it_is_listed_as_retired(  # 
     old_key = settings.ALONGSIDE_AUDIT_KEY
     _events(world, 2)
     settings.ALONGSIDE_AUDIT_KEY = "the new audit key after rotation, 32+ characters"
-    _events(world, 2)
     settings.ALONGSIDE_AUDIT_RETIRED_KEYS = [old_key]
+    _events(world, 2)
     assert main(["audit", "verify"]) == 0
+    assert AuditChainHead.objects.get(pk=1).key_id == chain.current_key().key_id
     settings.ALONGSIDE_AUDIT_RETIRED_KEYS = []
     assert main(["audit", "verify"]) == 1
     assert "ALONGSIDE_AUDIT_RETIRED_KEYS" in capsys.readouterr().err

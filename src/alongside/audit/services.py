@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,6 +25,8 @@ from alongside.audit.models import AuditChainHead, AuditEvent
 
 # Re-exported: callers and tests have long imported these from here.
 __all__ = ["GENESIS", "audit_record", "event_digest"]
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -54,9 +57,12 @@ def audit_record(
     request = current.get()
     key = current_key()
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        head, created = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": GENESIS}
         )
+        # Re-seal only a head that was sealed: otherwise a head rewritten in the database
+        # without the key would be blessed by the next event. Left unsealed, verify shows it.
+        seal_holds = created or head_seal_holds(head)
         event = AuditEvent(
             created_at=timezone.now(),
             actor_id=actor.pk if authenticated else None,
@@ -80,10 +86,16 @@ def audit_record(
         event.save(force_insert=True)
         head.last_hash = event.hash
         head.count += 1
-        head.key_id = key.key_id
-        head.seal = head_seal(
-            count=head.count, last_hash=head.last_hash, legacy_count=head.legacy_count, key=key
-        )
+        if seal_holds:
+            head.key_id = key.key_id
+            head.seal = head_seal(
+                count=head.count, last_hash=head.last_hash, legacy_count=head.legacy_count, key=key
+            )
+        else:
+            logger.error(
+                "audit chain head is not sealed by any configured audit key: it was changed "
+                "outside audit_record (or the key changed); run `alongside audit verify`"
+            )
         head.save(update_fields=["last_hash", "count", "key_id", "seal"])
     return event
 

@@ -40,7 +40,12 @@ class Command(BaseCommand):
             )
         if not report.intact:
             raise CommandError(f"audit chain broken: {report.problem}", returncode=1)
-        self.stdout.write(
-            f"audit chain intact: {report.checked} events checked, head at {report.head_count}, "
+        checkpoints_said = (
             f"{report.checkpoints_checked} checkpoints from {path} hold"
+            if report.checkpoints_checked
+            else f"no checkpoints yet in {path} (run `alongside audit checkpoint` daily)"
+        )
+        self.stdout.write(
+            f"audit chain intact: {report.checked} events checked, "
+            f"head at {report.head_count}, {checkpoints_said}"
         )

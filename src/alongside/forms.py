@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from alongside.core import person_details
+
 
 def service_errors_to_form(
     form: Any, error: ValidationError, aliases: Mapping[str, str] | None = None
@@ -24,3 +26,11 @@ def service_errors_to_form(
         name = (aliases or {}).get(field, field)
         for problem in problems:
             form.add_error(name if name in form.fields else None, problem)
+
+
+def validate_person_name(value: str) -> None:
+    """Form-field validator for a person's name (alongside.core.person_details)."""
+    try:
+        person_details.person_name(value)
+    except ValueError as error:
+        raise ValidationError(str(error), code="invisible_character") from None

@@ -45,3 +45,21 @@ def test_reset_recreates_the_data() -> None:
     first = User.objects.get(email="admin@demo.example").pk
     call_command("demo", "--reset")
     assert User.objects.get(email="admin@demo.example").pk != first
+
+
+def test_probe_9_demo_phones_and_postcodes_are_valid_for_their_country() -> None:
+    from alongside.core import person_details
+    from alongside.mentors.models import Mentor
+    from alongside.patients.models import Patient
+
+    call_command("demo")
+    checked = 0
+    for record in [
+        *Patient.objects.select_related("service"),
+        *Mentor.objects.select_related("service"),
+    ]:
+        country = record.service.country
+        assert person_details.phone_e164(record.phone, country) == record.phone
+        assert person_details.postcode(record.postcode, country) == record.postcode
+        checked += 1
+    assert checked > 50

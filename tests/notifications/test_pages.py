@@ -73,7 +73,7 @@ def test_preferences_saved(world) -> None:
     )
     assert response.status_code == 302
     pref = NotificationPreference.objects.get(user=world.people["mentor"])
-    assert pref.opt_out_non_essential and pref.sms_enabled and pref.phone == "+61 400 000 000"
+    assert pref.opt_out_non_essential and pref.sms_enabled and pref.phone == "+61400000000"
     assert str(pref.quiet_hours_end) == "08:00:00"
 
 
@@ -81,6 +81,9 @@ def test_preferences_saved(world) -> None:
     ("data", "field_message"),
     [
         ({"sms_enabled": "on", "phone": ""}, "Enter a mobile number"),
+        # Issue 9, point 9: a number of the service's country that can take a text message.
+        ({"sms_enabled": "on", "phone": "03 5550 1234"}, "not a mobile number"),
+        ({"sms_enabled": "on", "phone": "0113 496 0000"}, "not a valid phone number"),
         ({"quiet_hours_start": "21:00"}, "Give both the start and the end"),
         ({"quiet_hours_start": "25:00"}, "Enter a valid time"),
         ({"time_zone": "Mars/Olympus"}, "Select a valid choice"),

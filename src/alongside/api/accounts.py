@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from alongside.accounts import policy
 from alongside.organisations.models import Service
@@ -50,7 +50,7 @@ def services(request: HttpRequest) -> list[Service]:
 
 
 @router.get("/services/{slug}", response=ServiceOut, summary="One service")
-def service_detail(request: HttpRequest, slug: str) -> Service:
+def service_detail(request: HttpRequest, slug: str = Path(..., max_length=60)) -> Service:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(Service.objects.visible_to(request.user), slug=slug)

@@ -7,14 +7,16 @@ and are read and closed on the pages, where every read is audited.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from alongside.contacts import selectors, services
 from alongside.contacts.models import Contact
+from alongside.core import text_limits
 
 router = Router(tags=["contacts"])
 
@@ -31,10 +33,12 @@ class ContactOut(Schema):
 
 class ContactIn(Schema):
     contact_at: dt.datetime | None = None  # default: now; give a time zone offset
-    mode: str
+    mode: str = Field(max_length=Contact._meta.get_field("mode").max_length)
     duration_minutes: int
-    topics: list[str] = []
-    reflection: str = ""
+    topics: list[Annotated[str, Field(max_length=text_limits.LIST_ITEM)]] = Field(
+        [], max_length=text_limits.LIST_ITEMS
+    )
+    reflection: str = Field("", max_length=text_limits.NARRATIVE)
 
 
 def _out(contact: Contact, see_reflection: bool) -> ContactOut:

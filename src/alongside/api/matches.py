@@ -12,10 +12,11 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
 from alongside.audit.services import audit_record
+from alongside.core import text_limits
 from alongside.matches import selectors, services
 from alongside.matches.models import Match
 from alongside.patients.selectors import patient_for_or_404
@@ -44,7 +45,7 @@ class MatchOut(Schema):
 
 
 class MatchFilterIn(Schema):
-    status: str = ""
+    status: str = Field("", max_length=text_limits.SEARCH)
     needs_review: bool = False
     limit: int = 100
     offset: int = 0

@@ -6,10 +6,11 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from alongside.accounts import policy
 from alongside.audit.services import audit_record
+from alongside.core import text_limits
 from alongside.mentors import selectors
 from alongside.mentors.models import Mentor
 
@@ -57,11 +58,11 @@ class MentorOut(MentorSummaryOut):
 
 
 class MentorFilterIn(Schema):
-    status: str = ""
-    injury_category: str = ""
+    status: str = Field("", max_length=text_limits.SEARCH)
+    injury_category: str = Field("", max_length=text_limits.SEARCH)
     capacity_left: int | None = None
-    supervision: str = ""
-    checks: str = ""
+    supervision: str = Field("", max_length=text_limits.SEARCH)
+    checks: str = Field("", max_length=text_limits.SEARCH)
     limit: int = 100
     offset: int = 0
 

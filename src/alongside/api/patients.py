@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
 from alongside.api.problems import ApiProblem, Problem
 from alongside.audit.services import audit_record
+from alongside.core import text_limits
 from alongside.organisations.models import Service
 from alongside.patients import selectors, services
 from alongside.patients.models import Patient, PatientStatus
@@ -68,33 +69,45 @@ class PatientOut(PatientSummaryOut):
 
 
 class PatientFilterIn(Schema):
-    status: str = ""
-    therapist: str = ""
+    status: str = Field("", max_length=text_limits.SEARCH)
+    therapist: str = Field("", max_length=text_limits.SEARCH)
     overdue: bool = False
     limit: int = 100
     offset: int = 0
 
 
+def _up_to(name: str) -> int:
+    """The model field's limit, so the referral page and the API refuse the same length."""
+    limit = Patient._meta.get_field(name).max_length
+    assert limit is not None
+    return limit
+
+
 class ReferralIn(Schema):
-    service: str
-    given_name: str
-    family_name: str
+    """Phone numbers without + are read in the service's country and stored in E.164;
+    postcodes follow the service's country; names refuse invisible characters."""
+
+    service: str = Field(max_length=Service._meta.get_field("slug").max_length)
+    given_name: str = Field(max_length=_up_to("given_name"))
+    family_name: str = Field(max_length=_up_to("family_name"))
     date_of_birth: dt.date
     date_of_injury: dt.date
     date_of_referral: dt.date
     date_of_admission: dt.date | None = None
-    hospital_number: str = ""
-    gender: str = ""
-    phone: str = ""
-    email: str = ""
-    postcode: str = ""
-    referral_source: str = ""
-    referrer_name: str = ""
-    injury_category: str = ""
-    icd10_codes: list[str] = []
-    employment_type: str = ""
-    occupation_code: str = ""
-    employer: str = ""
+    hospital_number: str = Field("", max_length=_up_to("hospital_number"))
+    gender: str = Field("", max_length=_up_to("gender"))
+    phone: str = Field("", max_length=_up_to("phone"))
+    email: str = Field("", max_length=_up_to("email"))
+    postcode: str = Field("", max_length=_up_to("postcode"))
+    referral_source: str = Field("", max_length=_up_to("referral_source"))
+    referrer_name: str = Field("", max_length=_up_to("referrer_name"))
+    injury_category: str = Field("", max_length=_up_to("injury_category"))
+    icd10_codes: list[Annotated[str, Field(max_length=text_limits.LIST_ITEM)]] = Field(
+        [], max_length=text_limits.LIST_ITEMS
+    )
+    employment_type: str = Field("", max_length=_up_to("employment_type"))
+    occupation_code: str = Field("", max_length=_up_to("occupation_code"))
+    employer: str = Field("", max_length=_up_to("employer"))
 
 
 def _summary(p: Patient) -> dict[str, Any]:

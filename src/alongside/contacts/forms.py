@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from alongside.contacts.models import MAX_DURATION_MINUTES, ConcernKind, ContactMode
+from alongside.core import text_limits
 
 DURATION_PICKS = [(str(m), f"{m} min") for m in (10, 20, 30, 45, 60, 90)]
 
@@ -43,6 +44,7 @@ class ContactForm(forms.Form):
     reflection = forms.CharField(
         label="Your reflection (optional)",
         required=False,
+        max_length=text_limits.NARRATIVE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Only you and your supervisor can read this. Your mentee never sees it.",
     )
@@ -55,6 +57,7 @@ class ContactForm(forms.Form):
     concern_description = forms.CharField(
         label="Describe the concern",
         required=False,
+        max_length=text_limits.NARRATIVE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Your supervising therapist is told straight away.",
     )
@@ -107,7 +110,9 @@ class ConcernAcknowledgeForm(forms.Form):
 
 class ConcernCloseForm(forms.Form):
     action_taken = forms.CharField(
-        label="What was done?", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label="What was done?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=text_limits.NARRATIVE,
     )
 
 
@@ -123,6 +128,7 @@ class EngagementSettingsForm(forms.Form):
     )
     topics = forms.CharField(
         label="Contact topics",
+        max_length=text_limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="One topic per line.",
     )
@@ -145,10 +151,14 @@ class SurveyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     what_helped = forms.CharField(
-        label="What helped? (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="What helped? (optional)",
+        required=False,
+        max_length=text_limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     could_be_better = forms.CharField(
         label="What could be better? (optional)",
         required=False,
+        max_length=text_limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

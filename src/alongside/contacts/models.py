@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from alongside.core import text_limits
 from alongside.core.engagement import Thresholds
 from alongside.organisations.models import ServiceScopedQuerySet
 
@@ -122,7 +123,9 @@ class Contact(models.Model):
     )
     topics = models.JSONField(default=list, blank=True)
     reflection = models.TextField(
-        blank=True, help_text="For the mentor and their supervisor only; never the patient"
+        blank=True,
+        max_length=text_limits.NARRATIVE,
+        help_text="For the mentor and their supervisor only; never the patient",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -198,7 +201,7 @@ class Concern(models.Model):
         "organisations.Service", on_delete=models.CASCADE, related_name="concerns"
     )
     kind = models.CharField(max_length=16, choices=ConcernKind.choices)
-    description = models.TextField()
+    description = models.TextField(max_length=text_limits.NARRATIVE)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -216,7 +219,7 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
-    action_taken = models.TextField(blank=True)
+    action_taken = models.TextField(blank=True, max_length=text_limits.NARRATIVE)
     # A mentor-distress concern asks the supervisor for a debrief (see docs/contacts.md).
     debrief_needed = models.BooleanField(default=False)
     debrief_on = models.DateField(null=True, blank=True)
@@ -263,8 +266,8 @@ class SurveyResponse(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     would_recommend = models.BooleanField()
-    what_helped = models.TextField(blank=True)
-    could_be_better = models.TextField(blank=True)
+    what_helped = models.TextField(blank=True, max_length=text_limits.NOTE)
+    could_be_better = models.TextField(blank=True, max_length=text_limits.NOTE)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     objects = ServiceScopedQuerySet.as_manager()

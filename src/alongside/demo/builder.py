@@ -44,6 +44,18 @@ SERVICES = [
     },
 ]
 
+# Phone numbers the regulators keep for drama, so a demo never rings or texts a real
+# person: ACMA's (03) 5550 xxxx in Australia, Ofcom's 0113 496 0000–0999 (Leeds) in
+# the UK. In E.164, as the services store numbers: (first number, how many there are).
+FICTIONAL_PHONES = {"AU": (61_3_5550_0000, 10_000), "GB": (44_113_496_0000, 1_000)}
+
+
+def fictional_phone(country: str, n: int) -> str:
+    """The ``n``-th drama number of the service's country (wrapping round)."""
+    first, count = FICTIONAL_PHONES.get(country, FICTIONAL_PHONES["GB"])
+    return f"+{first + n % count}"
+
+
 # (e-mail, full name, [(service slug, role)]) — the sign-ins promised in docs/interface.md.
 ACCOUNTS = [
     (

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from alongside.core import text_limits
 from alongside.organisations.models import ServiceScopedQuerySet
 
 if TYPE_CHECKING:
@@ -120,11 +121,11 @@ class Match(models.Model):
     patient_agreed_at = models.DateTimeField(null=True, blank=True)
     mentor_responded_at = models.DateTimeField(null=True, blank=True)
     declined_by = models.CharField(max_length=10, choices=DeclinedBy.choices, blank=True)
-    decline_reason = models.TextField(blank=True)
+    decline_reason = models.TextField(blank=True, max_length=text_limits.REASON)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
-    end_note = models.TextField(blank=True)
+    end_note = models.TextField(blank=True, max_length=text_limits.REASON)
 
     # Set when the mentor stops being available (paused, checks expired):
     # the therapist reviews the match.

@@ -24,7 +24,7 @@ from django.utils import timezone
 from alongside.accounts.models import Role
 from alongside.accounts.services import membership_grant
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
-from alongside.demo.builder import DemoContext
+from alongside.demo.builder import DemoContext, fictional_phone
 from alongside.mentors.models import (
     Check,
     CriterionResult,
@@ -73,8 +73,8 @@ PLACES = {
     "demo-melbourne": [("3000", "Melbourne CBD", -37.81, 144.96),
                        ("3216", "Geelong", -38.15, 144.36), ("3350", "Ballarat", -37.56, 143.85),
                        ("3175", "Dandenong", -37.99, 145.21)],
-    "demo-leeds": [("LS1", "Leeds", 53.80, -1.55), ("BD1", "Bradford", 53.79, -1.75),
-                   ("WF1", "Wakefield", 53.68, -1.50), ("HG1", "Harrogate", 53.99, -1.54)],
+    "demo-leeds": [("LS1 4AP", "Leeds", 53.80, -1.55), ("BD1 1HY", "Bradford", 53.79, -1.75),
+                   ("WF1 2EB", "Wakefield", 53.68, -1.50), ("HG1 1BB", "Harrogate", 53.99, -1.54)],
 }  # fmt: skip
 COUNTS = {"demo-melbourne": 20, "demo-leeds": 14}
 
@@ -140,7 +140,7 @@ def _mentors(ctx, service, count, rng, today) -> None:  # type: ignore[no-untype
             first_name=FIRST[(i + len(slug)) % len(FIRST)],
             last_name=LAST[(i * 7 + len(slug)) % len(LAST)],
             email=f"mentor{i + 1}.{slug}@mentors.demo.invalid",
-            phone=f"0400 000 {i:03d}",
+            phone=fictional_phone(service.country, i),
             status=status,
             status_changed_at=timezone.now() - dt.timedelta(days=rng.randint(20, 200)),
             injury_category=category,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from alongside.core import mentor_programme as rules
+from alongside.core import text_limits
 from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
 from alongside.mentors import services
 from alongside.mentors.models import (
@@ -45,6 +46,12 @@ class CommaListField(forms.CharField):
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value)
+        # Checked on the text: the length validator would otherwise count the values.
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(
+                f"Keep this to {self.max_length:,} characters (it has {len(text):,}).",
+                code="max_length",
+            )
         return [part.strip() for part in text.split(",") if part.strip()]
 
     def prepare_value(self, value: Any) -> Any:
@@ -56,11 +63,14 @@ class CommaListField(forms.CharField):
 class MentorForm(forms.ModelForm):
     icd10_codes = CommaListField(
         required=False,
+        max_length=text_limits.LIST_TEXT,
         label="ICD-10 codes",
         help_text="Separate codes with commas, for example S14.1, S06.2",
     )
     languages = CommaListField(
-        required=False, help_text="Separate languages with commas, for example English, Greek"
+        required=False,
+        max_length=text_limits.LIST_TEXT,
+        help_text="Separate languages with commas, for example English, Greek",
     )
     sci_level = forms.ChoiceField(
         required=False,
@@ -150,6 +160,7 @@ class NewMentorServiceForm(forms.Form):
 class StatusForm(forms.Form):
     reason = forms.CharField(
         required=False,
+        max_length=text_limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason",
     )
@@ -158,7 +169,9 @@ class StatusForm(forms.Form):
 class CriterionResultForm(forms.Form):
     criterion = forms.ModelChoiceField(queryset=SelectionCriterion.objects.none(), empty_label=None)
     met = forms.ChoiceField(choices=[("yes", "Met"), ("no", "Not met")], widget=forms.RadioSelect)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False, max_length=text_limits.NOTE, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -211,8 +224,12 @@ class TrainingCompletionForm(forms.Form):
 class SupervisionForm(forms.Form):
     held_on = forms.DateField(widget=DATE, label="Held on")
     kind = forms.ChoiceField(choices=SupervisionKind.choices, label="Type")
-    topics = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    actions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    topics = forms.CharField(
+        required=False, max_length=text_limits.NARRATIVE, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    actions = forms.CharField(
+        required=False, max_length=text_limits.NARRATIVE, widget=forms.Textarea(attrs={"rows": 2})
+    )
     next_due_on = forms.DateField(
         widget=DATE,
         required=False,
@@ -274,6 +291,7 @@ class CheckInForm(forms.Form):
     )
     comment = forms.CharField(
         required=False,
+        max_length=text_limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Anything else you want to tell us",
         help_text="Optional",
@@ -329,7 +347,7 @@ class DebriefBookForm(forms.Form):
 
 
 class MentorFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Name")
+    q = forms.CharField(required=False, max_length=text_limits.SEARCH, label="Name")
     status = forms.ChoiceField(required=False, choices=_blank(list(rules.STATUS_LABELS.items())))
     injury_category = forms.ChoiceField(
         required=False, choices=_blank(InjuryCategory.choices), label="Injury"

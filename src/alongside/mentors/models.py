@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from alongside.core import text_limits
 from alongside.core.mentor_programme import MAX_CAPACITY
 from alongside.organisations.models import ServiceScopedQuerySet
 
@@ -131,14 +132,18 @@ class Mentor(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="A number without + is read as one of the service's country",
+    )
 
     status = models.CharField(
         max_length=12, choices=MentorStatus.choices, default=MentorStatus.ENQUIRY
     )
     status_changed_at = models.DateTimeField(default=timezone.now)
-    decline_reason = models.TextField(blank=True)
-    paused_reason = models.TextField(blank=True)
+    decline_reason = models.TextField(blank=True, max_length=text_limits.REASON)
+    paused_reason = models.TextField(blank=True, max_length=text_limits.REASON)
 
     # Lived experience.
     injury_category = models.CharField(max_length=12, choices=InjuryCategory.choices)
@@ -155,12 +160,14 @@ class Mentor(models.Model):
     employment_type = models.CharField(max_length=16, choices=EmploymentType.choices, blank=True)
     job_demands = models.CharField(max_length=10, choices=JobDemands.choices, blank=True)
     returned_to_work_on = models.DateField(null=True, blank=True)
-    rtw_story = models.TextField(blank=True)
+    rtw_story = models.TextField(blank=True, max_length=text_limits.NARRATIVE)
 
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
     languages = models.JSONField(default=list, blank=True)
-    postcode = models.CharField(max_length=12, blank=True)
+    postcode = models.CharField(
+        max_length=12, blank=True, help_text="In the format of the service's country"
+    )
     region = models.CharField(max_length=120, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -240,7 +247,7 @@ class SelectionCriterion(models.Model):
         "organisations.Service", on_delete=models.CASCADE, related_name="selection_criteria"
     )
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=text_limits.NOTE)
     required = models.BooleanField(default=True)
     kind = models.CharField(
         max_length=24, choices=CriterionKind.choices, default=CriterionKind.RECORDED
@@ -271,7 +278,7 @@ class CriterionResult(models.Model):
         SelectionCriterion, on_delete=models.CASCADE, related_name="results"
     )
     met = models.BooleanField()
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=text_limits.NOTE)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -338,7 +345,7 @@ class TrainingModule(models.Model):
         "organisations.Service", on_delete=models.CASCADE, related_name="training_modules"
     )
     title = models.CharField(max_length=160)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=text_limits.NOTE)
     required = models.BooleanField(default=True)
     recertify_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Leave empty if it never needs redoing"
@@ -396,8 +403,8 @@ class SupervisionSession(models.Model):
     kind = models.CharField(
         max_length=12, choices=SupervisionKind.choices, default=SupervisionKind.ONE_TO_ONE
     )
-    topics = models.TextField(blank=True)
-    actions = models.TextField(blank=True)
+    topics = models.TextField(blank=True, max_length=text_limits.NARRATIVE)
+    actions = models.TextField(blank=True, max_length=text_limits.NARRATIVE)
     next_due_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -446,7 +453,7 @@ class WellbeingCheckIn(models.Model):
     )
     affecting_me = models.BooleanField(default=False)
     wants_to_talk = models.BooleanField(default=False)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=text_limits.NOTE)
     flagged = models.BooleanField(default=False)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -571,7 +578,7 @@ class ExpenseClaim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=text_limits.NOTE)
 
     objects = ExpenseQuerySet.as_manager()
 

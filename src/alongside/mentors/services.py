@@ -25,6 +25,7 @@ from alongside.accounts.services import membership_grant
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.core import mentor_programme as rules
+from alongside.core import person_details
 from alongside.core.codes import (
     amputation_site,
     classification,
@@ -184,6 +185,11 @@ def validate_profile(
         except ValueError as exc:
             errors[name] = str(exc)
 
+    attempt("first_name", person_details.person_name)
+    attempt("last_name", person_details.person_name)
+    # Phone numbers (stored in E.164) and postcodes follow the service's country.
+    attempt("phone", lambda v: person_details.phone_e164(v or "", service.country))
+    attempt("postcode", lambda v: person_details.postcode(v or "", service.country))
     attempt("capacity", rules.validate_capacity)
     attempt("date_of_injury", lambda d: rules.validate_date_of_injury(d, today))
     attempt(

@@ -19,7 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alongside.core import notify_rules
+from alongside.core import notify_rules, person_details
 from alongside.notifications.models import DeliveryStatus, Notification, NotificationPreference
 
 if TYPE_CHECKING:
@@ -245,6 +245,15 @@ def preference_save(
     phone = phone.strip()
     if sms_enabled and not phone:
         errors["phone"] = "Enter a mobile number to get text messages."
+    elif phone:
+        # Read in the country of the person's services; with services in several
+        # countries the number must be written in international format.
+        countries = set(user.memberships.values_list("service__country", flat=True))  # type: ignore[attr-defined]
+        country = countries.pop() if len(countries) == 1 else ""
+        try:
+            phone = person_details.phone_e164(phone, country, mobile=True)
+        except ValueError as error:
+            errors["phone"] = str(error)
     if (quiet_hours_start is None) != (quiet_hours_end is None):
         errors["quiet_hours_end"] = "Give both the start and the end of quiet hours, or neither."
     if time_zone:

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
-from alongside.demo.builder import DemoContext
+from alongside.demo.builder import DemoContext, fictional_phone
 from alongside.patients import selectors
 from alongside.patients.models import (
     CapacityCertificate,
@@ -226,7 +226,10 @@ def _patient(
         languages=["English"]
         + (["Vietnamese"] if rng.random() < 0.08 else [])
         + (["Greek"] if rng.random() < 0.05 else []),
-        phone=f"0400 {rng.randint(100, 999)} {rng.randint(100, 999)}",
+        # Two draws, as before, so the rest of the demo stream is unchanged.
+        phone=fictional_phone(
+            service.country, rng.randint(100, 999) * 1000 + rng.randint(100, 999)
+        ),
         email=f"{first.lower()}.{index}@patients.demo.example",
         postcode=place[0],
         region=place[1],
@@ -463,7 +466,7 @@ def _link_demo_patient(ctx: DemoContext) -> None:
             gender="male",
             languages=["English"],
             email="patient@demo.example",
-            phone="0400 555 010",
+            phone=fictional_phone(service.country, 10),
             postcode="3000",
             region="Melbourne",
             latitude=-37.81,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from alongside.core import text_limits
 from alongside.core.codes import classification
 from alongside.organisations.models import Service
 from alongside.patients.models import (
@@ -33,8 +34,18 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ListField(forms.CharField):
     """Several values in one box, separated by commas or semicolons."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", text_limits.LIST_TEXT)
+        super().__init__(*args, **kwargs)
+
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
+        # Checked on the text: the length validator would otherwise count the values.
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(
+                f"Keep this to {self.max_length:,} characters (it has {len(text):,}).",
+                code="max_length",
+            )
         return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
     def prepare_value(self, value: Any) -> Any:
@@ -106,6 +117,7 @@ class ReferralForm(forms.ModelForm):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
+        max_length=text_limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason for declining",
         help_text="Kept with the record for reporting",

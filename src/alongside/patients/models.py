@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
+from alongside.core import text_limits
 from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
 from alongside.organisations.models import ServiceScopedQuerySet
 
@@ -180,9 +182,15 @@ class Patient(models.Model):
     date_of_birth = models.DateField()
     gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
     languages = models.JSONField(default=list, blank=True, help_text="Languages spoken")
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="A number without + is read as one of the service's country",
+    )
     email = models.EmailField(blank=True)
-    postcode = models.CharField(max_length=12, blank=True)
+    postcode = models.CharField(
+        max_length=12, blank=True, help_text="In the format of the service's country"
+    )
     region = models.CharField(max_length=100, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -191,7 +199,7 @@ class Patient(models.Model):
     status = models.CharField(
         max_length=20, choices=PatientStatus.choices, default=PatientStatus.REFERRED
     )
-    decline_reason = models.TextField(blank=True)
+    decline_reason = models.TextField(blank=True, max_length=text_limits.REASON)
     allocated_therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -268,10 +276,13 @@ class Patient(models.Model):
     class Meta:
         ordering = ["family_name", "given_name", "pk"]
         constraints = [
+            # Hospital numbers are compared without regard to case ("mrn1" is "MRN1").
             models.UniqueConstraint(
-                fields=["service", "hospital_number", "date_of_injury"],
+                "service",
+                Lower("hospital_number"),
+                "date_of_injury",
                 condition=~Q(hospital_number=""),
-                name="one_referral_per_injury",
+                name="one_referral_per_injury_any_case",
             ),
             models.CheckConstraint(
                 condition=Q(iss__isnull=True) | Q(iss__gte=1, iss__lte=75), name="iss_1_to_75"
@@ -422,8 +433,10 @@ class EmployerContact(PatientRecord):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="employer_contacts")
     on = models.DateField()
     who = models.CharField(max_length=200, help_text="Name and role at the employer")
-    summary = models.TextField()
-    agreed = models.TextField(blank=True, help_text="What was agreed")
+    summary = models.TextField(max_length=text_limits.NARRATIVE)
+    agreed = models.TextField(
+        blank=True, max_length=text_limits.NARRATIVE, help_text="What was agreed"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -19,6 +19,7 @@ from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
+from alongside.core import person_details
 from alongside.core.codes import classification, injury_category_for_icd10, validate_icd10
 from alongside.organisations.models import Service
 from alongside.patients import selectors
@@ -185,8 +186,51 @@ def patient_problems(patient: Patient, *, today: date) -> dict[str, list[str]]:
     return problems
 
 
-def _clean(patient: Patient, *, today: date, exclude: Iterable[str] = ()) -> None:
-    problems = patient_problems(patient, today=today)
+# Who-the-person-is fields with a rule in alongside.core.person_details: the
+# value is normalised (names trimmed, phone in E.164, postcode formatted) or refused.
+PERSON_DETAIL_RULES: dict[str, Callable[[str, Service], str]] = {
+    "given_name": lambda value, service: person_details.person_name(value),
+    "family_name": lambda value, service: person_details.person_name(value),
+    "referrer_name": lambda value, service: person_details.person_name(value),
+    "hospital_number": lambda value, service: person_details.hospital_number(value),
+    "phone": lambda value, service: person_details.phone_e164(value, service.country),
+    "postcode": lambda value, service: person_details.postcode(value, service.country),
+}
+
+
+def person_detail_problems(
+    patient: Patient, *, fields: Iterable[str] = tuple(PERSON_DETAIL_RULES)
+) -> dict[str, list[str]]:
+    """Normalise ``fields`` of the patient in place; the problems, keyed by field name.
+
+    Phone numbers and postcodes follow the service's country.
+    """
+    problems: dict[str, list[str]] = {}
+    for name in fields:
+        rule = PERSON_DETAIL_RULES.get(name)
+        value = getattr(patient, name, None)
+        if rule is None or not isinstance(value, str):
+            continue
+        try:
+            setattr(patient, name, rule(value, patient.service))
+        except ValueError as error:
+            problems[name] = [str(error)]
+    return problems
+
+
+def _clean(
+    patient: Patient,
+    *,
+    today: date,
+    exclude: Iterable[str] = (),
+    details: Iterable[str] = tuple(PERSON_DETAIL_RULES),
+) -> None:
+    """Raise one ValidationError with every problem; ``details``: the person
+    details to check (an edit checks the ones it changes, so an old record with
+    a number typed before these rules can still have its injury recorded)."""
+    problems = person_detail_problems(patient, fields=details)
+    for name, messages in patient_problems(patient, today=today).items():
+        problems.setdefault(name, []).extend(messages)
     try:
         # Uniqueness is checked separately (duplicate referral: warn and link).
         patient.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
@@ -206,8 +250,11 @@ def referral_find_duplicate(
 ) -> Patient | None:
     if not hospital_number or date_of_injury is None:
         return None
+    # Case-insensitive, like the database constraint one_referral_per_injury_any_case.
     return Patient.objects.filter(
-        service=service, hospital_number=hospital_number.strip(), date_of_injury=date_of_injury
+        service=service,
+        hospital_number__iexact=hospital_number.strip(),
+        date_of_injury=date_of_injury,
     ).first()
 
 
@@ -275,7 +322,7 @@ def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, A
         changed = apply_changes(fresh, changes)
         if not changed:
             return fresh
-        _clean(fresh, today=_today(fresh.service))
+        _clean(fresh, today=_today(fresh.service), details=changed)
         if {"hospital_number", "date_of_injury"} & set(changed):
             existing = referral_find_duplicate(
                 service=fresh.service,

@@ -33,6 +33,7 @@ from django.utils import timezone
 from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.audit.services import audit_record
+from alongside.core import person_details
 from alongside.organisations.models import Service
 from alongside.patients import selectors, services
 from alongside.patients.models import (
@@ -262,7 +263,7 @@ def _row_data(
 
 def duplicate_key(hospital_number: str, date_of_injury: date) -> tuple[str, date]:
     """Hospital numbers are compared ignoring case and surrounding space."""
-    return (hospital_number.strip().upper(), date_of_injury)
+    return (person_details.hospital_number_key(hospital_number), date_of_injury)
 
 
 def _existing_referrals(

@@ -73,3 +73,10 @@ def test_receipt_is_served_with_its_sniffed_type(world) -> None:  # type: ignore
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_probe_13_receipt_is_served_as_an_attachment(world) -> None:  # type: ignore[no-untyped-def]
+    claim = home_claim(world)
+    response = world.client_for("therapist").get(f"/mentors/expenses/{claim.pk}/receipt/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="receipt-{claim.pk}.pdf"'

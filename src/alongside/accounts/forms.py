@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from alongside.accounts.identity import normalise_email
-from alongside.accounts.models import Role
+from alongside.accounts.models import TOKEN_DAYS_DEFAULT, Role
 
 
 class SignInForm(AuthenticationForm):
@@ -60,3 +60,16 @@ class PersonInviteForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label="What is this token for?", max_length=100)
+    days = forms.TypedChoiceField(
+        label="Stops working after",
+        coerce=int,
+        choices=[
+            (7, "7 days"),
+            (30, "30 days"),
+            (90, "90 days"),
+            (180, "180 days"),
+            (365, "1 year"),
+        ],
+        initial=TOKEN_DAYS_DEFAULT,
+        help_text="Choose the shortest time your script needs; you can make a new token later.",
+    )

@@ -89,6 +89,10 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+TOKEN_DAYS_DEFAULT = 90
+TOKEN_DAYS_MAX = 365
+
+
 class ApiToken(models.Model):
     """A bearer token; only its SHA-256 is stored, the secret is shown once."""
 
@@ -99,6 +103,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Every token ends: a leaked one stops working on its own (default 90 days).
+    expires_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at"]

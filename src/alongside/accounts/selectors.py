@@ -23,6 +23,7 @@ def membership_in_service_or_404(service_id: int, membership_id: int) -> Members
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The owner's tokens not revoked, expired ones included so they can be seen and removed."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
 
 
@@ -33,7 +34,12 @@ def api_token_of_or_404(user: User, token_id: int) -> ApiToken:
 def user_for_api_token(secret: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            key_hash=hash_token(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alongside.accounts import policy
-from alongside.accounts.models import ApiToken, Membership, User, hash_token
+from alongside.accounts.models import (
+    TOKEN_DAYS_DEFAULT,
+    TOKEN_DAYS_MAX,
+    ApiToken,
+    Membership,
+    User,
+    hash_token,
+)
 from alongside.audit.services import audit_record
 from alongside.organisations.models import Service
 
@@ -220,8 +228,13 @@ def totp_device_confirm(
     return True
 
 
-def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the secret is returned once and only its hash is kept."""
+def api_token_issue(
+    *, user: User, name: str, days: int = TOKEN_DAYS_DEFAULT
+) -> tuple[ApiToken, str]:
+    """Create a token that works for ``days`` days; the secret is returned once, only its
+    hash is kept."""
+    if not 1 <= days <= TOKEN_DAYS_MAX:
+        raise ValueError(f"A token lasts between 1 and {TOKEN_DAYS_MAX} days, not {days}.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -229,6 +242,7 @@ def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
             name=name.strip() or "API token",
             prefix=secret[:8],
             key_hash=hash_token(secret),
+            expires_at=timezone.now() + timedelta(days=days),
         )
         audit_record(actor=user, action="api_token.issue", target=token, fields=["name"])
     return token, secret

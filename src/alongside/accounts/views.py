@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -162,14 +163,22 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
-    new_secret = None
+    new_token, new_secret = None, None
     if request.method == "POST" and form.is_valid():
-        _, new_secret = services.api_token_issue(user=request.user, name=form.cleaned_data["name"])
+        new_token, new_secret = services.api_token_issue(
+            user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+        )
         form = ApiTokenForm()
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "tokens": selectors.api_tokens_of(request.user), "new_secret": new_secret},
+        {
+            "form": form,
+            "tokens": selectors.api_tokens_of(request.user),
+            "new_token": new_token,
+            "new_secret": new_secret,
+            "now": timezone.now(),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
@@ -542,7 +543,9 @@ def expense_receipt(request: HttpRequest, claim_id: int) -> HttpResponse:
         raise Http404("Not found")
     audit_record(actor=request.user, action="mentor.expense_receipt_view", target=claim.mentor)
     response = FileResponse(claim.receipt.open("rb"), content_type=claim.receipt_content_type)
-    response["Content-Disposition"] = f'inline; filename="receipt-{claim.pk}"'
+    # Always a download, never rendered in the site's origin (an uploaded file is untrusted).
+    extension = mimetypes.guess_extension(claim.receipt_content_type or "") or ""
+    response["Content-Disposition"] = f'attachment; filename="receipt-{claim.pk}{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alongside.accounts.models import User
+from alongside.accounts.models import TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX, User
 from alongside.accounts.services import api_token_issue
 
 
@@ -14,10 +14,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
         parser.add_argument("--name", default="command line")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=TOKEN_DAYS_DEFAULT,
+            help=f"days until the token stops working (1 to {TOKEN_DAYS_MAX}, default %(default)s)",
+        )
 
-    def handle(self, *args: Any, email: str, name: str, **options: Any) -> None:
+    def handle(self, *args: Any, email: str, name: str, days: int, **options: Any) -> None:
         user = User.objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
             raise CommandError(f"no active account with the e-mail {email}")
-        _, secret = api_token_issue(user=user, name=name)
+        if not 1 <= days <= TOKEN_DAYS_MAX:
+            raise CommandError(f"--days must be between 1 and {TOKEN_DAYS_MAX}, not {days}")
+        token, secret = api_token_issue(user=user, name=name, days=days)
         self.stdout.write(secret)
+        # On stderr, so a script that captures stdout gets the bare token.
+        self.stderr.write(f"expires {token.expires_at:%Y-%m-%d %H:%M} UTC")

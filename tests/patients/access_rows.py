@@ -39,6 +39,25 @@ def goal_kwargs(world: World) -> dict[str, Any]:
     return {"patient_id": world.objects["patient"].pk, "goal_id": world.objects["goal"].pk}
 
 
+def import_job(world: World) -> dict[str, Any]:
+    """A checked upload in the home service, ready to confirm."""
+    from alongside.patients import importing
+    from alongside.patients.models import ReferralImportJob, ReferralImportStatus
+
+    if "import_job" not in world.objects:
+        world.objects["import_job"] = ReferralImportJob.objects.create(
+            service=world.home,
+            created_by=world.people["therapist"],
+            file_name="referrals.csv",
+            content=importing.template_csv().encode(),
+            status=ReferralImportStatus.CHECKED,
+            rows_read=1,
+            rows_checked=1,
+            rows_valid=1,
+        )
+    return {"job_id": world.objects["import_job"].pk}
+
+
 def post(data: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
     return {"method": "post", "fresh_world": True, "data": lambda world: data or {}, **kwargs}
 
@@ -48,6 +67,9 @@ ROWS = {
     "patients:referral_create": Row(STAFF_PAGE),
     "patients:import": Row(STAFF_PAGE),
     "patients:import_template": Row(STAFF_PAGE),
+    # An upload is seen only by the clinical team of its service: the outsider gets 404.
+    "patients:import_job": Row(CASE_PAGE, kwargs=import_job),
+    "patients:import_confirm": Row(CASE_POST, kwargs=import_job, **post()),
     "patients:rules": Row(
         expect(404, anonymous=LOGIN, admin=200), kwargs=lambda world: {"slug": world.home.slug}
     ),

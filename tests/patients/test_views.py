@@ -98,15 +98,21 @@ def test_goal_with_errors_re_shows_the_case_page(world) -> None:
     assert response.status_code == 400 and "This field is required" in response.content.decode()
 
 
-def test_import_page_previews_then_confirms(world) -> None:
+def test_import_page_previews_then_confirms(world, run_worker) -> None:
     client = world.client_for("therapist")
     upload = SimpleUploadedFile("r.csv", importing.template_csv().encode(), "text/csv")
     response = client.post(reverse("patients:import"), {"service": world.home.pk, "file": upload})
+    assert response.status_code == 302
+    job_page = response["Location"]
+    run_worker()
+    response = client.get(job_page)
     assert response.status_code == 200 and "1 valid" in response.content.decode()
     assert not Patient.objects.exists()
-    response = client.post(reverse("patients:import"), {"confirm": "1"})
+    response = client.post(job_page + "confirm/")
     assert response.status_code == 302
+    run_worker()
     assert Patient.objects.filter(service=world.home, hospital_number="MRN0012345").exists()
+    assert "Imported 1 referrals" in client.get(job_page).content.decode()
 
 
 def test_patients_own_page_shows_shared_goals_only_and_withdraws(world) -> None:

@@ -9,6 +9,7 @@ from django import forms
 from alongside.core import text_limits
 from alongside.core.codes import classification
 from alongside.organisations.models import Service
+from alongside.patients import importing
 from alongside.patients.models import (
     Capacity,
     CapacityCertificate,
@@ -306,7 +307,8 @@ class WorkStatusForm(forms.ModelForm):
 class ImportForm(forms.Form):
     service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
     file = forms.FileField(
-        label="CSV file", help_text="UTF-8 CSV, at most 10 MB, with the template's header"
+        label="CSV file",
+        help_text=f"UTF-8 CSV, {importing.LIMITS_LABEL}, with the template's header",
     )
     valid_rows_only = forms.BooleanField(
         required=False,

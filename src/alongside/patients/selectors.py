@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role, User
+from alongside.audit.services import audit_record
 from alongside.core import eligibility as core_eligibility
 from alongside.core import targets as core_targets
 from alongside.organisations.models import Service
@@ -23,6 +24,7 @@ from alongside.patients.models import (
     Goal,
     Patient,
     PatientStatus,
+    ReferralImportJob,
     TargetKind,
 )
 
@@ -244,3 +246,23 @@ def patient_detail_context(patient: Patient) -> dict[str, Any]:
         "phased_steps": list(patient.phased_steps.all()),
         "work_statuses": list(patient.work_statuses.select_related("recorded_by")),
     }
+
+
+def referral_import_jobs_visible_to(user: User) -> QuerySet[ReferralImportJob]:
+    """Uploads of the services where ``user`` is in the clinical team (the file left out)."""
+    return (
+        ReferralImportJob.objects.visible_to(user, "patient.manage")
+        .select_related("service", "created_by")
+        .defer("content")
+    )
+
+
+def referral_import_job_for_or_404(
+    user: User, job_id: int, *, with_rows: bool = True
+) -> ReferralImportJob:
+    """One upload, or 404. When the page shows the file's rows (the preview, the
+    problems) the read is audited; a progress fragment shows only counts."""
+    job = get_object_or_404(referral_import_jobs_visible_to(user), pk=job_id)
+    if with_rows and (job.preview or job.problems):
+        audit_record(actor=user, action="referral_import.view", target=job)
+    return job

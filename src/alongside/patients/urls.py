@@ -9,6 +9,8 @@ urlpatterns = [
     path("refer/", views.referral_create, name="referral_create"),
     path("import/", views.referral_import, name="import"),
     path("import/template.csv", views.import_template, name="import_template"),
+    path("import/<int:job_id>/", views.referral_import_job, name="import_job"),
+    path("import/<int:job_id>/confirm/", views.referral_import_confirm, name="import_confirm"),
     path("rules/<slug:slug>/", views.eligibility_rules, name="rules"),
     path("me/", views.mine, name="mine"),
     path(

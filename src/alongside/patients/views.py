@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -398,27 +395,27 @@ def work_status_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-# --- CSV import (upload, preview, confirm) -------------------------------------------------
+# --- CSV import (upload, then progress, preview and confirm on the job page) ---------------
 
-IMPORT_SESSION_KEY = "patients.import"
+
+def _import_context(request: HttpRequest, form: Any) -> dict[str, Any]:
+    return {
+        "form": form,
+        "limit": importing.LIMITS_LABEL,
+        "columns": importing.COLUMNS,
+        "required": importing.REQUIRED_COLUMNS,
+        "recent": selectors.referral_import_jobs_visible_to(request.user)[:10],
+    }
 
 
 @login_required
 def referral_import(request: HttpRequest) -> HttpResponse:
+    """Upload: the file is kept and checked by the task worker; the job page shows progress."""
     policy.require(request.user, "patient.manage")
     choices = _manage_services(request.user)
     form = forms.ImportForm(request.POST or None, request.FILES or None, services=choices)
-    context: dict[str, Any] = {
-        "form": form,
-        "limit": importing.MAX_LABEL,
-        "columns": importing.COLUMNS,
-        "required": importing.REQUIRED_COLUMNS,
-    }
-    if request.method == "POST" and request.POST.get("confirm"):
-        return _import_confirm(request, choices)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        service = form.cleaned_data["service"]
         if upload.size > importing.MAX_BYTES:
             form.add_error(
                 "file",
@@ -426,68 +423,43 @@ def referral_import(request: HttpRequest) -> HttpResponse:
                 f"the limit is {importing.MAX_LABEL}.",
             )
         else:
-            content = upload.read()
-            report = importing.referrals_check(service=service, content=content)
-            name = f"imports/{uuid.uuid4().hex}.csv"
-            if not report.file_refused and report.valid:
-                default_storage.save(name, ContentFile(content))
-                request.session[IMPORT_SESSION_KEY] = {
-                    "name": name,
-                    "service": service.pk,
-                    "valid_rows_only": form.cleaned_data["valid_rows_only"],
-                }
-            context.update(
-                report=report,
-                service=service,
-                valid_rows_only=form.cleaned_data["valid_rows_only"],
-                preview=[p for _, p in report.valid[:20]],
-            )
-    return render(request, "patients/import.html", context, status=400 if form.errors else 200)
-
-
-def _import_confirm(request: HttpRequest, choices: Any) -> HttpResponse:
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if not pending:
-        messages.error(request, "That preview has expired; upload the file again.")
-        return redirect("patients:import")
-    service = get_object_or_404(choices, pk=pending["service"])
-    try:
-        with default_storage.open(pending["name"], "rb") as stored:
-            content = stored.read()
-    except FileNotFoundError:
-        messages.error(request, "That preview has expired; upload the file again.")
-        return redirect("patients:import")
-    finally:
-        if default_storage.exists(pending["name"]):
-            default_storage.delete(pending["name"])
-    report = importing.referrals_import(
-        actor=request.user,
-        service=service,
-        content=content,
-        valid_rows_only=pending["valid_rows_only"],
-    )
-    if report.written:
-        skipped = (
-            f" {len(report.bad_rows)} rows with problems were skipped." if report.bad_rows else ""
-        )
-        messages.success(
-            request, f"Imported {len(report.created)} referrals into {service}.{skipped}"
-        )
-        return redirect("patients:list")
-    form = forms.ImportForm(services=choices)
+            try:
+                job = importing.import_job_create(
+                    actor=request.user,
+                    service=form.cleaned_data["service"],
+                    file_name=upload.name or "",
+                    content=upload.read(),
+                    valid_rows_only=form.cleaned_data["valid_rows_only"],
+                )
+            except ValidationError as error:
+                service_errors_to_form(form, error)
+            else:
+                return redirect("patients:import_job", job_id=job.pk)
     return render(
         request,
         "patients/import.html",
-        {
-            "form": form,
-            "report": report,
-            "service": service,
-            "limit": importing.MAX_LABEL,
-            "columns": importing.COLUMNS,
-            "required": importing.REQUIRED_COLUMNS,
-        },
-        status=400,
+        _import_context(request, form),
+        status=400 if form.errors else 200,
     )
+
+
+@login_required
+def referral_import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Progress, then the preview (or the result); htmx polls the fragment while it runs."""
+    job = selectors.referral_import_job_for_or_404(request.user, job_id)
+    template = "patients/_import_job.html" if request.htmx else "patients/import_job.html"
+    return render(request, template, {"job": job, "limit": importing.LIMITS_LABEL})
+
+
+@login_required
+@require_POST
+def referral_import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.referral_import_job_for_or_404(request.user, job_id, with_rows=False)
+    try:
+        importing.import_job_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("patients:import_job", job_id=job.pk)
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from alongside.accounts.identity import normalise_email
 from alongside.accounts.models import TOKEN_DAYS_DEFAULT, Role
+from alongside.forms import validate_person_name
 
 
 class SignInForm(AuthenticationForm):
@@ -54,7 +55,9 @@ class PasswordRecheckForm(forms.Form):
 
 class PersonInviteForm(forms.Form):
     email = forms.EmailField(label="E-mail")
-    full_name = forms.CharField(label="Full name", max_length=200)
+    full_name = forms.CharField(
+        label="Full name", max_length=200, validators=[validate_person_name]
+    )
     role = forms.ChoiceField(label="Role", choices=Role.choices)
 
 

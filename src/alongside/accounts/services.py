@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,6 +20,7 @@ from alongside.accounts.models import (
     hash_token,
 )
 from alongside.audit.services import audit_record
+from alongside.core import person_details
 from alongside.organisations.models import Service
 
 TOKEN_PREFIX = "alg_"  # noqa: S105 - a visible prefix, not a secret
@@ -27,6 +29,10 @@ TOKEN_PREFIX = "alg_"  # noqa: S105 - a visible prefix, not a secret
 def user_create(
     *, email: str, password: str | None, full_name: str = "", actor: User | None = None
 ) -> User:
+    try:
+        full_name = person_details.person_name(full_name)
+    except ValueError as error:
+        raise ValidationError({"full_name": str(error)}) from None
     with transaction.atomic():
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
         audit_record(actor=actor, action="user.create", target=user, fields=["email", "full_name"])

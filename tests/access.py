@@ -33,3 +33,9 @@ class Row:
     json: bool = False  # sends ``data`` as a JSON body (API writes)
     # Some rows change state (revoke, sign out); they get a fresh world per persona.
     fresh_world: bool = False
+
+
+# A request that shows identifiable records writes one read-audit event: in a test's
+# transaction that is a savepoint, the head lock, the insert, the head update and the
+# release (docs/architecture.md, "Read auditing"). Query ceilings add it once.
+READ_AUDIT_QUERIES = 5

@@ -12,6 +12,7 @@ from django.utils import timezone
 from alongside.contacts import services
 from alongside.contacts.models import Concern, ConcernStatus
 from alongside.notifications.models import Notification
+from tests.access import READ_AUDIT_QUERIES
 from tests.contacts.factories import ContactFactory, home_active_match, home_concern
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +204,7 @@ def test_inbox_lists_open_first(world, django_assert_max_num_queries) -> None:
         for _ in range(15)
     ]
     client = world.client_for("therapist")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + READ_AUDIT_QUERIES):
         response = client.get(reverse("contacts:concerns"))
     body = response.content.decode()
     first_open = body.index(reverse("contacts:concern", args=[open_[0].pk]))

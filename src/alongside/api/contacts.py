@@ -62,11 +62,7 @@ def _out(contact: Contact, see_reflection: bool) -> ContactOut:
 )
 def contacts_list(request: HttpRequest) -> list[ContactOut]:
     user = request.user
-    contacts = (
-        Contact.objects.visible_to(user)
-        .select_related("match__mentor")
-        .order_by("-contact_at", "-pk")[:200]
-    )
+    contacts = selectors.contacts_visible_to(user, limit=200)
     return [_out(c, selectors.may_see_reflection(user, c.match)) for c in contacts]
 
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
-from alongside.audit.services import audit_record
 from alongside.core import text_limits
 from alongside.matches import selectors, services
 from alongside.matches.models import Match
@@ -186,9 +185,8 @@ def my_mentor(request: HttpRequest) -> list[dict[str, object]]:
 )
 def match_suggestions(request: HttpRequest, patient_id: int, limit: int = 10) -> dict[str, object]:
     patient = patient_for_or_404(request.user, patient_id, "match.manage")
-    audit_record(actor=request.user, action="match.find", target=patient, fields=["suggestions"])
     found = selectors.find_mentor(
-        patient, today=timezone.localdate(), limit=max(1, min(limit, 100))
+        request.user, patient, today=timezone.localdate(), limit=max(1, min(limit, 100))
     )
     return {
         "patient_id": patient.pk,
@@ -224,7 +222,6 @@ def match_suggestions(request: HttpRequest, patient_id: int, limit: int = 10) ->
 )
 def match_detail(request: HttpRequest, match_id: int) -> dict[str, object]:
     match = selectors.match_for_staff_or_404(request.user, match_id)
-    audit_record(actor=request.user, action="match.view", target=match)
     return _match_out(match)
 
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from alongside.accounts import policy
-from alongside.audit.services import audit_record
 from alongside.core import text_limits
 from alongside.mentors import selectors
 from alongside.mentors.models import Mentor
@@ -140,5 +139,4 @@ def mentor_me(request: HttpRequest) -> list[dict[str, object]]:
 )
 def mentor_detail(request: HttpRequest, mentor_id: int) -> dict[str, object]:
     mentor = selectors.mentor_visible_or_404(request.user, mentor_id)
-    audit_record(actor=request.user, action="mentor.view", target=mentor)
     return _full(mentor, timezone.localdate())

@@ -11,7 +11,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
 from alongside.api.problems import ApiProblem, Problem
-from alongside.audit.services import audit_record
 from alongside.core import text_limits
 from alongside.organisations.models import Service
 from alongside.patients import selectors, services
@@ -188,7 +187,6 @@ def patient_list(request: HttpRequest, filters: Query[PatientFilterIn]) -> list[
 )
 def patient_detail(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     patient = selectors.patient_for_or_404(request.user, patient_id)
-    audit_record(actor=request.user, action="patient.view", target=patient)
     return _full(patient)
 
 
@@ -207,5 +205,6 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[st
     try:
         patient = services.referral_create(actor=request.user, service=service, data=data)
     except services.DuplicateReferral as error:
-        raise ApiProblem(409, str(error), existing_id=error.existing.pk) from error
+        existing = selectors.duplicate_referral_read(request.user, error.existing)
+        raise ApiProblem(409, str(error), existing_id=existing.pk) from error
     return Status(201, _full(patient))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from alongside.audit import reads
 from alongside.audit.context import RequestContext, current
 from alongside.config.client_ip import client_ip
 
@@ -22,9 +23,18 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = current.set(RequestContext(request_id=request_id, ip=client_ip(request)))
+        ledger = reads.ledger_open()
+        response: HttpResponse | None = None
         try:
             response = self.get_response(request)
         finally:
-            current.reset(token)
+            # One event for everything the request read, written even when the
+            # response failed; a redirect shows no records, so it writes none.
+            try:
+                reads.ledger_close(
+                    ledger, write=response is None or not 300 <= response.status_code < 400
+                )
+            finally:
+                current.reset(token)
         response["X-Request-ID"] = request_id
         return response

@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
 from alongside.core.engagement import Thresholds
 from alongside.organisations.models import ServiceScopedQuerySet
@@ -92,7 +93,7 @@ class EngagementSettings(models.Model):
         )
 
 
-class ContactQuerySet(ServiceScopedQuerySet):
+class ContactQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
     def visible_to(self, user: User, action: str = "contact.view") -> ContactQuerySet:
         """Contacts of the services where ``action`` is allowed, plus a mentor's own pairs."""
         from alongside.accounts import policy
@@ -182,7 +183,7 @@ class ConcernStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class ConcernQuerySet(ServiceScopedQuerySet):
+class ConcernQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
     def visible_to(self, user: User, action: str = "concern.manage") -> ConcernQuerySet:
         """The clinical team's concerns, plus the ones a mentor raised themselves."""
         from alongside.accounts import policy

@@ -124,9 +124,11 @@ def match_for_contacts_or_404(user: User, match_id: int) -> Match:
     staff = Match.objects.filter(service_id__in=policy.service_ids(user, "contact.view"))
     qs = (staff | own_mentor_matches(user)).distinct()
     return get_object_or_404(
-        _with_sharing(qs).select_related(
+        _with_sharing(qs)
+        .select_related(
             "service", "mentor", "mentor__supervisor", "patient", "patient__allocated_therapist"
-        ),
+        )
+        .audited(user, "contact.view"),
         pk=match_id,
     )
 
@@ -139,7 +141,9 @@ def match_for_logging_or_404(user: User, match_id: int) -> Match:
     )
     own = own_mentor_matches(user).filter(status=MatchStatus.ACTIVE)
     return get_object_or_404(
-        _with_sharing((staff | own).distinct()).select_related("service", "mentor", "patient"),
+        _with_sharing((staff | own).distinct())
+        .select_related("service", "mentor", "patient")
+        .audited(user, "contact.log"),
         pk=match_id,
     )
 
@@ -182,7 +186,9 @@ def may_edit_contact(user: User, contact: Contact) -> bool:
 
 def contact_for_edit_or_404(user: User, contact_id: int) -> Contact:
     contact = get_object_or_404(
-        Contact.objects.visible_to(user).select_related("match", "match__mentor", "service"),
+        Contact.objects.visible_to(user)
+        .select_related("match", "match__mentor", "service")
+        .audited(user, "contact.edit"),
         pk=contact_id,
     )
     if not may_edit_contact(user, contact):
@@ -208,6 +214,16 @@ class HistoryRow:
     concerns: list[Concern]
 
 
+def contacts_visible_to(user: User, limit: int = 200) -> list[Contact]:
+    """The contacts a person may read, newest first: the API's list (audited)."""
+    return list(
+        Contact.objects.visible_to(user)
+        .select_related("match__mentor")
+        .order_by("-contact_at", "-pk")
+        .audited(user, "contact.list")[:limit]
+    )
+
+
 def contact_history(user: User, match: Match) -> list[HistoryRow]:
     contacts = list(
         Contact.objects.visible_to(user)
@@ -215,9 +231,14 @@ def contact_history(user: User, match: Match) -> list[HistoryRow]:
         .select_related("logged_by")
         .prefetch_related("revisions")
         .order_by("-contact_at", "-pk")
+        .audited(user, "contact.history")
     )
     concerns: dict[int, list[Concern]] = defaultdict(list)
-    for concern in Concern.objects.visible_to(user).filter(contact__match=match):
+    for concern in (
+        Concern.objects.visible_to(user)
+        .filter(contact__match=match)
+        .audited(user, "contact.history")
+    ):
         concerns[concern.contact_id].append(concern)
     return [HistoryRow(contact=c, concerns=concerns[c.pk]) for c in contacts]
 
@@ -238,6 +259,7 @@ def mentor_pairs(user: User, today: dt.date | None = None) -> list[PairRow]:
     matches = list(
         _with_sharing(own_mentor_matches(user))
         .select_related("patient", "mentor", "service")
+        .audited(user, "contact.own_pairs")
         .order_by(
             Case(When(status=MatchStatus.ACTIVE, then=Value(0)), default=Value(1)),
             "-started_at",
@@ -277,6 +299,7 @@ def staff_pairs(
     qs = Match.objects.filter(
         service_id__in=policy.service_ids(user, "contact.view"), status=MatchStatus.ACTIVE
     ).select_related("patient", "mentor", "service")
+    qs = qs.audited(user, "contact.pairs")
     if mine_only:
         qs = qs.filter(Q(mentor__supervisor=user) | Q(patient__allocated_therapist=user))
     matches = list(qs.order_by("started_at")[:1000])
@@ -326,6 +349,7 @@ def concerns_for_staff(user: User, status: str = "") -> QuerySet[Concern]:
             "raised_by",
             "service",
         )
+        .audited(user, "concern.list")
         .annotate(
             status_order=Case(
                 When(status=ConcernStatus.OPEN, then=Value(0)),
@@ -340,7 +364,7 @@ def concerns_for_staff(user: User, status: str = "") -> QuerySet[Concern]:
 
 
 def concern_for_staff_or_404(user: User, concern_id: int) -> Concern:
-    return get_object_or_404(concerns_for_staff(user), pk=concern_id)
+    return get_object_or_404(concerns_for_staff(user).audited(user, "concern.view"), pk=concern_id)
 
 
 def open_concerns_for(user: User) -> list[Concern]:
@@ -382,7 +406,8 @@ def survey_role_for(user: User, match: Match) -> str | None:
 
 def survey_match_or_404(user: User, match_id: int) -> tuple[Match, str]:
     match = get_object_or_404(
-        Match.objects.select_related("mentor", "patient", "service"), pk=match_id
+        Match.objects.select_related("mentor", "patient", "service").audited(user, "survey.view"),
+        pk=match_id,
     )
     role = survey_role_for(user, match)
     if role is None:

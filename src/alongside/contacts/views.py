@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
-from alongside.audit.services import audit_record
 from alongside.contacts import selectors, services
 from alongside.contacts.forms import (
     ConcernAcknowledgeForm,
@@ -148,8 +147,6 @@ def match_contacts(request: HttpRequest, match_id: int) -> HttpResponse:
     """One pair's contact history and engagement measures."""
     match = selectors.match_for_contacts_or_404(request.user, match_id)
     staff = selectors.is_staff_for(request.user, match)
-    if staff:
-        audit_record(actor=request.user, action="contact.view", target=match)
     measures = selectors.engagement_for_matches([match]).get(match.pk)
     return render(
         request,
@@ -208,7 +205,6 @@ def concerns(request: HttpRequest) -> HttpResponse:
 @login_required
 def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     concern = selectors.concern_for_staff_or_404(request.user, concern_id)
-    audit_record(actor=request.user, action="concern.view", target=concern)
     return _concern_page(request, concern)
 
 

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
 from alongside.organisations.models import ServiceScopedQuerySet
 
@@ -68,7 +69,7 @@ class ProposalSource(models.TextChoices):
     BATCH = "batch", "Batch run"
 
 
-class MatchQuerySet(ServiceScopedQuerySet):
+class MatchQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
     def visible_to(self, user: User, action: str = "match.manage") -> MatchQuerySet:
         """Matches of the services where ``action`` is allowed (clinical team).
 

@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
+from alongside.audit.reads import record_read
 from alongside.core.codes import INJURY_CATEGORIES, classification
 from alongside.core.matching import CRITERIA, rank_with_exclusions
 from alongside.core.matching.explain import CRITERION_LABELS, explain, explain_exclusion
@@ -80,20 +81,28 @@ def occupation_words(scheme_id: str, code: str) -> str:
 
 
 def matches_visible_to(user: User, action: str = "match.manage") -> QuerySet[Match]:
-    return Match.objects.visible_to(user, action)
+    """The clinical team's matches; the rows fetched are audited as read for ``action``."""
+    return Match.objects.visible_to(user, action).audited(user, action)
 
 
 def match_for_staff_or_404(user: User, match_id: int) -> Match:
     return get_object_or_404(
-        matches_visible_to(user).select_related(
+        matches_visible_to(user)
+        .select_related(
             "service", "patient", "mentor", "proposed_by", "patient__allocated_therapist"
-        ),
+        )
+        .audited(user, "match.view"),
         pk=match_id,
     )
 
 
-def matches_of_patient(patient: Patient) -> list[Match]:
-    return list(patient.matches.select_related("mentor", "proposed_by").order_by("-proposed_at"))
+def matches_of_patient(user: User, patient: Patient) -> list[Match]:
+    """The patient's matches, past and present, with their mentors (audited)."""
+    return list(
+        patient.matches.select_related("mentor", "proposed_by")
+        .order_by("-proposed_at")
+        .audited(user, "match.history")
+    )
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,11 @@ class StaffFilters:
 
 
 def matches_for_list(user: User, filters: StaffFilters) -> QuerySet[Match]:
-    qs = matches_visible_to(user).select_related("service", "patient", "mentor")
+    qs = (
+        matches_visible_to(user)
+        .select_related("service", "patient", "mentor")
+        .audited(user, "match.list")
+    )
     if filters.service_id:
         qs = qs.filter(service_id=filters.service_id)
     if filters.status == "open":
@@ -119,6 +132,7 @@ def matches_for_list(user: User, filters: StaffFilters) -> QuerySet[Match]:
 def matches_needing_review(user: User) -> list[Match]:
     return list(
         matches_visible_to(user)
+        .audited(user, "match.needing_review")
         .filter(needs_review=True, status__in=OPEN_STATUSES)
         .select_related("patient", "mentor")
         .order_by("proposed_at")[:50]
@@ -129,6 +143,7 @@ def matches_awaiting_introduction(user: User) -> list[Match]:
     """Mentor accepted; the therapist now introduces the pair and starts the match."""
     return list(
         matches_visible_to(user)
+        .audited(user, "match.awaiting_introduction")
         .filter(status=MatchStatus.MENTOR_ACCEPTED)
         .select_related("patient", "mentor")
         .order_by("mentor_responded_at")[:50]
@@ -225,6 +240,7 @@ def _card(suggestion: Any, mentor: Mentor) -> SuggestionCard:
 
 
 def find_mentor(
+    user: User,
     patient: Patient,
     *,
     today: dt.date,
@@ -234,6 +250,7 @@ def find_mentor(
 ) -> FindMentor:
     """Ranked mentors for ``patient`` with the reasons, and who is excluded and why.
 
+    The patient, the mentors named and the current match are audited as read by ``user``.
     ``include_repeats``: also rank mentors this patient had before (the therapist's
     override); they are marked so the page asks for the override explicitly.
     """
@@ -260,7 +277,15 @@ def find_mentor(
     result.current = (
         Match.objects.filter(patient=patient, status__in=OPEN_STATUSES)
         .select_related("mentor")
+        .audited(user, "match.find")
         .first()
+    )
+    record_read(
+        user,
+        "match.find",
+        [patient]
+        + [card.mentor for card in result.suggestions]
+        + [row.mentor for row in result.exclusions],
     )
     return result
 
@@ -272,8 +297,11 @@ def criteria_labels() -> list[tuple[str, str]]:
 # --- Waiting list -----------------------------------------------------------------------------
 
 
-def waiting_list(service: Service) -> list[Patient]:
-    return waiting_patients(service)
+def waiting_list(user: User, service: Service) -> list[Patient]:
+    """The service's patients waiting for a mentor (audited as read by ``user``)."""
+    patients = waiting_patients(service)
+    record_read(user, "match.waiting", patients)
+    return patients
 
 
 # --- Mentors: their mentees, minimal profile only --------------------------------------------
@@ -337,12 +365,23 @@ def mentees_visible_to(user: User) -> list[MenteeCard]:
     """A mentor's mentees (one query), minimal profile only; empty for anyone else."""
     if not user.is_authenticated:
         return []
-    rows = _mentee_matches(user).order_by("status", "-proposed_at").values(*MENTEE_COLUMNS)
+    rows = (
+        _mentee_matches(user)
+        .order_by("status", "-proposed_at")
+        .audited(user, "match.mentees")
+        .values(*MENTEE_COLUMNS)
+    )
     return [_mentee_card(row) for row in rows]
 
 
 def mentee_or_404(user: User, match_id: int) -> MenteeCard:
-    row = _mentee_matches(user).filter(pk=match_id).values(*MENTEE_COLUMNS).first()
+    row = (
+        _mentee_matches(user)
+        .filter(pk=match_id)
+        .audited(user, "match.mentee_view")
+        .values(*MENTEE_COLUMNS)
+        .first()
+    )
     if row is None:
         raise Http404("Not found")
     return _mentee_card(row)
@@ -350,7 +389,12 @@ def mentee_or_404(user: User, match_id: int) -> MenteeCard:
 
 def mentee_match_or_404(user: User, match_id: int) -> Match:
     """The match row itself, for the mentor's accept/decline services."""
-    return get_object_or_404(_mentee_matches(user).select_related("mentor", "patient"), pk=match_id)
+    return get_object_or_404(
+        _mentee_matches(user)
+        .select_related("mentor", "patient")
+        .audited(user, "match.mentee_view"),
+        pk=match_id,
+    )
 
 
 def is_mentor(user: User) -> bool:
@@ -387,6 +431,7 @@ def my_mentor_cards(user: User) -> list[MyMentorCard]:
         .filter(status__in=OPEN_STATUSES)
         .select_related("mentor", "service")
         .order_by("-proposed_at")
+        .audited(user, "match.view_own")
     ):
         mentor = match.mentor
         cards.append(
@@ -406,7 +451,10 @@ def my_mentor_cards(user: User) -> list[MyMentorCard]:
 
 def own_match_or_404(user: User, match_id: int) -> Match:
     return get_object_or_404(
-        own_matches(user).select_related("mentor", "patient", "service"), pk=match_id
+        own_matches(user)
+        .select_related("mentor", "patient", "service")
+        .audited(user, "match.view_own"),
+        pk=match_id,
     )
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
-from alongside.audit.services import audit_record
+from alongside.audit.reads import record_read
 from alongside.core.matching import CRITERIA, Weights
 from alongside.forms import service_errors_to_form
 from alongside.matches import engagement, selectors, services
@@ -68,7 +68,7 @@ def _detail(request: HttpRequest, match: Any, status: int = 200, **forms: Any) -
         "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
         "activate_form": forms.get("activate_form")
         or ActivateForm(initial={"on": timezone.localdate()}),
-        "history": selectors.matches_of_patient(match.patient),
+        "history": selectors.matches_of_patient(request.user, match.patient),
     }
     return render(request, "matches/detail.html", context, status=status)
 
@@ -89,7 +89,6 @@ def _criteria_rows(parts: dict[str, float | None]) -> list[dict[str, Any]]:
 @login_required
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     match = selectors.match_for_staff_or_404(request.user, match_id)
-    audit_record(actor=request.user, action="match.view", target=match)
     return _detail(request, match)
 
 
@@ -168,7 +167,7 @@ def match_review_clear(request: HttpRequest, match_id: int) -> HttpResponse:
 def _find_context(request: HttpRequest, patient: Any, **extra: Any) -> dict[str, Any]:
     include_repeats = request.GET.get("repeats") == "1" or request.POST.get("override_repeat")
     found = selectors.find_mentor(
-        patient, today=timezone.localdate(), include_repeats=bool(include_repeats)
+        request.user, patient, today=timezone.localdate(), include_repeats=bool(include_repeats)
     )
     return {"found": found, "patient": patient, "include_repeats": include_repeats, **extra}
 
@@ -176,7 +175,6 @@ def _find_context(request: HttpRequest, patient: Any, **extra: Any) -> dict[str,
 @login_required
 def find_mentor(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_or_404(request.user, patient_id, "match.manage")
-    audit_record(actor=request.user, action="match.find", target=patient, fields=["suggestions"])
     context = _find_context(request, patient)
     template = "matches/_find_fragment.html" if request.htmx else "matches/find.html"
     return render(request, template, context)
@@ -214,7 +212,7 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _waiting_context(request: HttpRequest, service: Any, **extra: Any) -> dict[str, Any]:
-    return {"service": service, "waiting": selectors.waiting_list(service), **extra}
+    return {"service": service, "waiting": selectors.waiting_list(request.user, service), **extra}
 
 
 @login_required
@@ -238,8 +236,9 @@ def _plan_choices(plan: services.BatchPlan) -> list[tuple[str, str]]:
 def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug)
     plan = services.match_batch_plan(actor=request.user, service=service)
-    audit_record(actor=request.user, action="match.batch_plan", target=service,
-                 fields=["pairs"])  # fmt: skip
+    # The plan is worked out by the service; the pairs it names are shown here.
+    record_read(request.user, "match.batch_plan",
+                [p for pair in plan.pairs for p in (pair.patient, pair.mentor)])  # fmt: skip
     form = BatchPublishForm(
         choices=_plan_choices(plan), initial={"pair": [c for c, _ in _plan_choices(plan)]}
     )
@@ -277,15 +276,17 @@ def _url(name: str, **kwargs: Any) -> str:
 # --- Weights -----------------------------------------------------------
 
 
-def _preview(service: Any, weights: Weights | None, patient_id: int | None) -> dict[str, Any]:
+def _preview(
+    user: Any, service: Any, weights: Weights | None, patient_id: int | None
+) -> dict[str, Any]:
     """Top five for a sample waiting patient under the saved and the proposed weights."""
-    samples = selectors.waiting_list(service)[:50]
+    samples = selectors.waiting_list(user, service)[:50]
     patient = next((p for p in samples if p.pk == patient_id), samples[0] if samples else None)
     if patient is None:
         return {"preview_patient": None, "samples": samples}
     today = timezone.localdate()
-    current = selectors.find_mentor(patient, today=today, limit=5)
-    proposed = selectors.find_mentor(patient, today=today, limit=5, weights=weights)
+    current = selectors.find_mentor(user, patient, today=today, limit=5)
+    proposed = selectors.find_mentor(user, patient, today=today, limit=5, weights=weights)
     before = {card.mentor.pk: i + 1 for i, card in enumerate(current.suggestions)}
     rows = [
         {"card": card, "place": i + 1, "was": before.get(card.mentor.pk)}
@@ -313,7 +314,7 @@ def weights(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Matching weights saved.")
             return redirect("matches:weights", slug=service.slug)
-    preview = _preview(service, None, None)
+    preview = _preview(request.user, service, None, None)
     chooser = PreviewPatientForm(patients=preview["samples"])
     return render(
         request,
@@ -333,9 +334,15 @@ def weights_preview(request: HttpRequest, slug: str) -> HttpResponse:
         weights = Weights(**form.values())
     elif request.GET:
         problem = "Fix the weights above to see a preview."
-    chooser = PreviewPatientForm(request.GET, patients=selectors.waiting_list(service)[:50])
+    chooser = PreviewPatientForm(
+        request.GET, patients=selectors.waiting_list(request.user, service)[:50]
+    )
     patient_id = chooser.cleaned_data.get("patient") if chooser.is_valid() else None
-    context = {"service": service, "problem": problem, **_preview(service, weights, patient_id)}
+    context = {
+        "service": service,
+        "problem": problem,
+        **_preview(request.user, service, weights, patient_id),
+    }
     if weights is None:
         context["preview_rows"] = []
     template = "matches/_weights_preview.html" if request.htmx else "matches/weights_preview.html"
@@ -378,13 +385,6 @@ def _mentee_page(
 
 @login_required
 def mentee(request: HttpRequest, match_id: int) -> HttpResponse:
-    match = selectors.mentee_match_or_404(request.user, match_id)
-    audit_record(
-        actor=request.user,
-        action="match.mentee_view",
-        target=match,
-        fields=["first_name", "injury_category", "occupation_group", "contact_preferences"],
-    )
     return _mentee_page(request, match_id)
 
 
@@ -426,8 +426,6 @@ def mine(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "patient.own"):
         raise Http404("Not found")
     cards = selectors.my_mentor_cards(request.user)
-    for card in cards:
-        audit_record(actor=request.user, action="match.view_own", target=card.match)
     return render(
         request, "matches/mine.html", {"cards": cards, "decline_form": OptionalReasonForm()}
     )

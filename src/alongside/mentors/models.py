@@ -11,7 +11,7 @@ indexed query (``Mentor.objects.matchable(today)``) at national scale.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
 from alongside.core.mentor_programme import MAX_CAPACITY
 from alongside.organisations.models import ServiceScopedQuerySet
@@ -74,7 +75,7 @@ class ContactMode(models.TextChoices):
     VIDEO = "video", "Video"
 
 
-class MentorQuerySet(ServiceScopedQuerySet):
+class MentorQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
     def visible_to(self, user: User, action: str = "mentor.view") -> MentorQuerySet:
         """Mentors of the services where ``action`` is allowed (staff reads).
 
@@ -416,7 +417,7 @@ class SupervisionSession(models.Model):
         return f"{self.get_kind_display()} supervision on {self.held_on}"
 
 
-class ChildOfMentorQuerySet(models.QuerySet[Any]):
+class ChildOfMentorQuerySet(AuditedQuerySet):
     """Records hanging off a mentor, scoped through the mentor's service."""
 
     def visible_to(self, user: User, action: str) -> ChildOfMentorQuerySet:

@@ -47,7 +47,11 @@ class MentorFilters:
 
 def mentors_for_list(user: User, filters: MentorFilters, today: dt.date) -> MentorQuerySet:
     """The staff list: every filter is an indexed column on the mentor row."""
-    qs = Mentor.objects.visible_to(user, "mentor.view").select_related("service", "supervisor")
+    qs = (
+        Mentor.objects.visible_to(user, "mentor.view")
+        .select_related("service", "supervisor")
+        .audited(user, "mentor.list")
+    )
     if filters.service_id:
         qs = qs.filter(service_id=filters.service_id)
     if filters.status:
@@ -75,19 +79,30 @@ def mentors_for_list(user: User, filters: MentorFilters, today: dt.date) -> Ment
 
 
 def mentor_visible_or_404(user: User, mentor_id: int, action: str = "mentor.view") -> Mentor:
+    """One mentor, audited as read for ``action`` (the mentor page, the edit form, the API)."""
     return get_object_or_404(
-        Mentor.objects.visible_to(user, action).select_related("service", "supervisor", "user"),
+        Mentor.objects.visible_to(user, action)
+        .select_related("service", "supervisor", "user")
+        .audited(user, action),
         pk=mentor_id,
+    )
+
+
+def _own(user: User) -> MentorQuerySet:
+    return (
+        Mentor.objects.own(user)
+        .select_related("service", "supervisor")
+        .audited(user, "mentor.view_own")
     )
 
 
 def own_mentor_records(user: User) -> list[Mentor]:
     """The signed-in mentor's own records (one per service they mentor in)."""
-    return list(Mentor.objects.own(user).select_related("service", "supervisor"))
+    return list(_own(user))
 
 
 def own_mentor_or_404(user: User, mentor_id: int | None = None) -> Mentor:
-    qs = Mentor.objects.own(user).select_related("service", "supervisor")
+    qs = _own(user)
     if mentor_id is not None:
         return get_object_or_404(qs, pk=mentor_id)
     mentor = qs.order_by("pk").first()
@@ -202,7 +217,9 @@ def module_visible_or_404(user: User, module_id: int) -> TrainingModule:
 
 def checkin_visible_or_404(user: User, checkin_id: int) -> WellbeingCheckIn:
     return get_object_or_404(
-        WellbeingCheckIn.objects.visible_to(user).select_related("mentor", "mentor__service"),
+        WellbeingCheckIn.objects.visible_to(user)
+        .select_related("mentor", "mentor__service")
+        .audited(user, "mentor.checkin_view"),
         pk=checkin_id,
     )
 
@@ -213,6 +230,7 @@ def flagged_checkins_for(user: User) -> list[WellbeingCheckIn]:
     admin_services = policy.service_ids(user, "mentor.wellbeing_view")
     return list(
         WellbeingCheckIn.objects.visible_to(user)
+        .audited(user, "mentor.checkins_flagged")
         .filter(flagged=True, acknowledged_at__isnull=True)
         .filter(
             Q(mentor__supervisor=user)
@@ -226,7 +244,9 @@ def flagged_checkins_for(user: User) -> list[WellbeingCheckIn]:
 
 def debrief_visible_or_404(user: User, debrief_id: int) -> DebriefRequest:
     return get_object_or_404(
-        DebriefRequest.objects.visible_to(user).select_related("mentor", "mentor__service"),
+        DebriefRequest.objects.visible_to(user)
+        .select_related("mentor", "mentor__service")
+        .audited(user, "mentor.debrief_view"),
         pk=debrief_id,
     )
 
@@ -237,6 +257,7 @@ def debriefs_to_arrange_for(user: User) -> list[DebriefRequest]:
     admin_services = policy.service_ids(user, "mentor.wellbeing_view")
     return list(
         DebriefRequest.objects.visible_to(user)
+        .audited(user, "mentor.debriefs_open")
         .filter(closed_at__isnull=True)
         .filter(
             Q(mentor__supervisor=user)
@@ -255,6 +276,7 @@ def supervision_overdue_for(user: User, today: dt.date) -> list[Mentor]:
     """Current mentors this therapist supervises whose supervision is overdue."""
     return list(
         Mentor.objects.visible_to(user, "mentor.view")
+        .audited(user, "mentor.supervision_overdue")
         .filter(supervisor=user, status__in=CURRENT, supervision_due_on__lt=today)
         .order_by("supervision_due_on")[:50]
     )
@@ -264,6 +286,7 @@ def checks_expiring_for(user: User, today: dt.date) -> list[Mentor]:
     """Current mentors in the person's services whose checks expire soon or have expired."""
     return list(
         Mentor.objects.visible_to(user, "mentor.view")
+        .audited(user, "mentor.checks_expiring")
         .filter(
             status__in=CURRENT,
             checks_valid_until__lte=today + dt.timedelta(days=CHECK_WARNING_DAYS),
@@ -299,13 +322,18 @@ def expenses_for_staff(user: User, status: str = "") -> QuerySet[ExpenseClaim]:
         ExpenseClaim.objects.visible_to(user, "mentor.expense_decide")
         .filter(mentor__service_id__in=policy.service_ids(user, "mentor.expense_decide"))
         .select_related("mentor", "mentor__service", "decided_by")
+        .audited(user, "mentor.expense_list")
     )
     return qs.filter(status=status) if status else qs
 
 
-def expense_visible_or_404(user: User, claim_id: int) -> ExpenseClaim:
+def expense_visible_or_404(
+    user: User, claim_id: int, action: str = "mentor.expense_view"
+) -> ExpenseClaim:
     return get_object_or_404(
-        ExpenseClaim.objects.visible_to(user).select_related("mentor", "mentor__service"),
+        ExpenseClaim.objects.visible_to(user)
+        .select_related("mentor", "mentor__service")
+        .audited(user, action),
         pk=claim_id,
     )
 
@@ -316,6 +344,7 @@ def expenses_for_export(user: User) -> QuerySet[ExpenseClaim]:
         .filter(mentor__service_id__in=policy.service_ids(user, "mentor.expense_export"))
         .select_related("mentor", "mentor__service", "decided_by")
         .order_by("mentor__service__name", "spent_on", "pk")
+        .audited(user, "mentor.expense_export")
     )
 
 

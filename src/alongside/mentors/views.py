@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
-from alongside.audit.services import audit_record
 from alongside.core.mentor_programme import ProgrammeRuleError
 from alongside.forms import service_errors_to_form
 from alongside.mentors import selectors, services
@@ -153,7 +152,6 @@ def _detail(request: HttpRequest, mentor: Mentor, status: int = 200, **bound: An
 @login_required
 def mentor_detail(request: HttpRequest, mentor_id: int) -> HttpResponse:
     mentor = selectors.mentor_visible_or_404(request.user, mentor_id)
-    audit_record(actor=request.user, action="mentor.view", target=mentor)
     return _detail(request, mentor)
 
 
@@ -538,10 +536,9 @@ def expense_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @login_required
 def expense_receipt(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = selectors.expense_visible_or_404(request.user, claim_id)
+    claim = selectors.expense_visible_or_404(request.user, claim_id, "mentor.expense_receipt_view")
     if not claim.receipt:
         raise Http404("Not found")
-    audit_record(actor=request.user, action="mentor.expense_receipt_view", target=claim.mentor)
     response = FileResponse(claim.receipt.open("rb"), content_type=claim.receipt_content_type)
     # Always a download, never rendered in the site's origin (an uploaded file is untrusted).
     extension = mimetypes.guess_extension(claim.receipt_content_type or "") or ""
@@ -578,7 +575,4 @@ def expenses_export(request: HttpRequest) -> HttpResponse:
             claim.decided_by.email if claim.decided_by else "",
             claim.decided_at.isoformat() if claim.decided_at else "", claim.note,
         )])  # fmt: skip
-    audit_record(
-        actor=request.user, action="mentor.expense_export", object_type="mentors.expenseclaim"
-    )
     return response

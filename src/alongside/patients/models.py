@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from alongside.core import text_limits
+from alongside.audit.reads import AuditedQuerySet
 from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
 from alongside.organisations.models import ServiceScopedQuerySet
 
@@ -139,7 +140,7 @@ class ConsentMethod(models.TextChoices):
     PROXY = "proxy", "By a legal representative"
 
 
-class PatientQuerySet(ServiceScopedQuerySet):
+class PatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
     def open(self) -> PatientQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 

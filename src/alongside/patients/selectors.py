@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role, User
+from alongside.audit.reads import record_read
 from alongside.audit.services import audit_record
 from alongside.core import eligibility as core_eligibility
 from alongside.core import targets as core_targets
@@ -39,17 +40,29 @@ def service_today(service: Service) -> date:
 
 
 def patients_visible_to(user: User, action: str = "patient.view") -> QuerySet[Patient]:
-    return Patient.objects.visible_to(user, action)
+    """The patients ``user`` may read for ``action``; the rows fetched are audited."""
+    return Patient.objects.visible_to(user, action).audited(user, action)
 
 
 def patient_for_or_404(user: User, patient_id: int, action: str = "patient.view") -> Patient:
+    """One case, audited as read for ``action`` (the case page, an edit form, the API)."""
     queryset = patients_visible_to(user, action).select_related("service", "allocated_therapist")
     return get_object_or_404(queryset, pk=patient_id)
 
 
 def own_patient_records(user: User) -> QuerySet[Patient]:
-    """The signed-in patient's own records (normally one)."""
-    return Patient.objects.own(user).select_related("service", "allocated_therapist")
+    """The signed-in patient's own records (normally one), audited when fetched."""
+    return (
+        Patient.objects.own(user)
+        .select_related("service", "allocated_therapist")
+        .audited(user, "patient.view_own")
+    )
+
+
+def duplicate_referral_read(user: User, existing: Patient) -> Patient:
+    """The existing referral a refused duplicate points at, shown to ``user`` (audited)."""
+    record_read(user, "patient.duplicate", [existing])
+    return existing
 
 
 def own_consent_or_404(user: User, consent_id: int) -> Consent:
@@ -200,7 +213,11 @@ class CaseloadFilters:
 
 
 def caseload(user: User, filters: CaseloadFilters) -> QuerySet[Patient] | list[Patient]:
-    queryset = patients_visible_to(user).select_related("service", "allocated_therapist")
+    queryset = (
+        patients_visible_to(user)
+        .select_related("service", "allocated_therapist")
+        .audited(user, "patient.list")
+    )
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.therapist == "me":

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
-from alongside.audit.services import audit_record
 from alongside.forms import service_errors_to_form
 from alongside.organisations.models import Service
 from alongside.patients import forms, importing, selectors, services
@@ -75,7 +74,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             service_errors_to_form(form, error)
         except services.DuplicateReferral as error:
-            duplicate = error.existing
+            duplicate = selectors.duplicate_referral_read(request.user, error.existing)
             form.add_error("hospital_number", str(error))
         else:
             messages.success(request, f"Referral for {patient.full_name} recorded.")
@@ -126,7 +125,6 @@ def _render_detail(
 @login_required
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = selectors.patient_for_or_404(request.user, patient_id)
-    audit_record(actor=request.user, action="patient.view", target=patient)
     return _render_detail(request, patient)
 
 
@@ -277,7 +275,7 @@ def _profile_edit(
         except ValidationError as error:
             service_errors_to_form(form, error)
         except services.DuplicateReferral as error:
-            duplicate = error.existing
+            duplicate = selectors.duplicate_referral_read(request.user, error.existing)
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{title} saved.")
@@ -517,7 +515,6 @@ def mine(request: HttpRequest) -> HttpResponse:
     records = list(selectors.own_patient_records(request.user))
     if not records:
         raise Http404("No patient record")
-    audit_record(actor=request.user, action="patient.view_own", target=records[0])
     cards = [
         {
             "patient": p,

@@ -104,3 +104,14 @@ def test_openapi_declares_one_problem_schema_for_every_operation() -> None:
                 assert list(response["content"]) == [PROBLEM], f"{method.upper()} {path} {code}"
     # No second error schema survives beside it.
     assert not {"ProblemOut", "ErrorOut"} & set(schema["components"]["schemas"])
+
+
+def test_an_unknown_api_path_is_a_404_problem_not_a_page() -> None:
+    response = Client().get("/api/v1/no-such-thing")
+    _is_problem(response, 404)
+    assert b"<html" not in response.content.lower()
+
+
+def test_pages_keep_their_html_error_pages() -> None:
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
 
+def _api_problem(request: HttpRequest, status: int, detail: str) -> HttpResponse | None:
+    """Under /api/ an error is a problem document, never an HTML page: these handlers
+    catch what happens outside the API's own handlers (an unknown path, a crash)."""
+    if not request.path.startswith("/api/"):
+        return None
+    from alongside.api.problems import problem_response
+
+    return problem_response(status, detail)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return _api_problem(request, 404, "Not found.") or render(request, "404.html", status=404)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -16,9 +27,16 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    if isinstance(exception, RequestDataTooBig):
+        too_big = _api_problem(request, 413, "The request body is larger than the limit.")
+        if too_big:
+            return too_big
+    return _api_problem(request, 400, "Bad request.") or render(request, "400.html", status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    problem = _api_problem(request, 500, "Something went wrong on our side; it was logged.")
+    if problem:
+        return problem
     # No context processors: the failure may be in one of them.
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -68,3 +68,8 @@ def test_unknown_pre_injury_hours_counts_any_work_and_changes_after_as_of_are_ig
 def test_as_of_before_injury_is_refused() -> None:
     with pytest.raises(ValueError, match="before the injury"):
         rtw_outcome(injured_on=INJURED, changes=[], as_of=day(-1), pre_injury_hours=None)
+
+
+def test_no_timeline_yet() -> None:
+    outcome = rtw_outcome(injured_on=INJURED, changes=[], as_of=day(30), pre_injury_hours=40)
+    assert not outcome.returned and outcome.hours_now is None and outcome.follow_up_days == 30

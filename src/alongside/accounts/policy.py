@@ -62,6 +62,12 @@ RULES: dict[str, frozenset[str]] = {
     "contact.configure": frozenset({ADMIN}),
     "concern.manage": CLINICAL_TEAM,
     "survey.respond": frozenset({MENTOR, PATIENT}),  # own ended matches only (selector)
+    # Questionnaires: the clinical team reads scores and answers, sends links and enters
+    # answers for a patient; a patient answers their own. Mentors: never.
+    "outcome.view": CLINICAL_TEAM,
+    "outcome.enter": CLINICAL_TEAM,
+    "outcome.configure": frozenset({ADMIN}),
+    "outcome.own": frozenset({PATIENT}),
     "report.view": frozenset({ADMIN, THERAPIST, ANALYST}),
     "research.view": frozenset({ADMIN, ANALYST}),
 }

@@ -141,6 +141,30 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outcomes_score(args: argparse.Namespace) -> int:
+    """Score answers with the pure core: no database, no settings."""
+    from alongside.core.instruments import AnswerError, InstrumentFileError, instrument, score
+
+    try:
+        answers = json.loads(args.answers)
+    except json.JSONDecodeError as error:
+        print(f"alongside: --answers is not JSON ({error.msg})", file=sys.stderr)
+        return 2
+    if not isinstance(answers, list):
+        print("alongside: --answers must be a JSON list of item values", file=sys.stderr)
+        return 2
+    try:
+        result = score(instrument(args.instrument), answers)
+    except KeyError as error:
+        print(f"alongside: {error.args[0]}", file=sys.stderr)
+        return 2
+    except (AnswerError, InstrumentFileError) as error:
+        print(f"alongside: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.as_dict()))
+    return 0
+
+
 def cmd_import_referrals(args: argparse.Namespace) -> int:
     extra = [args.file] if args.file else []
     extra += ["--template"] if args.template else []
@@ -214,6 +238,15 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--dry-run", action="store_true", help="plan only, write nothing")
     batch.add_argument("--json", action="store_true", help="print JSON")
     batch.set_defaults(func=cmd_match_batch)
+
+    outcomes = sub.add_parser("outcomes", help="questionnaire instruments")
+    outcomes_sub = outcomes.add_subparsers(dest="outcomes_command", required=True)
+    scorer = outcomes_sub.add_parser("score", help="score answers to an instrument")
+    scorer.add_argument("instrument", help="instrument id, e.g. phq9, gad7, gse")
+    scorer.add_argument(
+        "--answers", required=True, help="JSON list of item values in item order, null = missing"
+    )
+    scorer.set_defaults(func=cmd_outcomes_score)
 
     importer = sub.add_parser("import", help="import records from files")
     import_sub = importer.add_subparsers(dest="import_command", required=True)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "alongside.matches",
     "alongside.contacts",
     "alongside.notifications",
+    "alongside.outcomes",
     "alongside.demo",
     "alongside.api",
 ]

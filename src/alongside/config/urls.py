@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from alongside.api.urls import api
 from alongside.config import views
+from alongside.outcomes.urls import link_urlpatterns
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("matches/", include("alongside.matches.urls")),
     path("contacts/", include("alongside.contacts.urls")),
     path("notifications/", include("alongside.notifications.urls")),
+    path("outcomes/", include("alongside.outcomes.urls")),
+    path("q/", include((link_urlpatterns, "outcomes"), namespace="outcomes_link")),
     path("audit/", include("alongside.audit.urls")),
     path("", include("alongside.accounts.urls")),
 ]

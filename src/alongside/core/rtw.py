@@ -76,7 +76,7 @@ def rtw_outcome(
 
     sustained_on = None
     run_start: dt.date | None = None
-    ends = [c.from_date for c in timeline[1:]] + [as_of]
+    ends = [c.from_date for c in timeline[1:]] + [as_of] if timeline else []
     for change, end in zip(timeline, ends, strict=True):
         if qualifies(change):
             run_start = run_start or change.from_date

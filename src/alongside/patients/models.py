@@ -17,8 +17,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from alongside.core import text_limits
 from alongside.audit.reads import AuditedQuerySet
+from alongside.core import text_limits
 from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
 from alongside.organisations.models import ServiceScopedQuerySet
 
@@ -521,8 +521,9 @@ class WorkStatus(PatientRecord):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     note = models.CharField(max_length=300, blank=True)
+    # Empty when the patient reported it themselves (the work-status questionnaire).
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:

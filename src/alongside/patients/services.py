@@ -362,6 +362,10 @@ def referral_accept(*, actor: User | None, patient: Patient, on: date | None = N
         audit_record(
             actor=actor, action="patient.accept", target=fresh, fields=["status", "accepted_on"]
         )
+        # Acceptance is the baseline of the questionnaire schedule (outcomes).
+        from alongside.outcomes.services import questionnaires_schedule
+
+        questionnaires_schedule(patient=fresh)
     return fresh
 
 

@@ -1,0 +1,326 @@
+"""Writing schedules, links and answers. Each service checks the policy and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from alongside.accounts import policy
+from alongside.audit.services import audit_record
+from alongside.core.instruments import AnswerError, instrument, score
+from alongside.outcomes import selectors
+from alongside.outcomes.models import (
+    Anchor,
+    DueStatus,
+    EntryMode,
+    QuestionnaireDue,
+    QuestionnaireLink,
+    QuestionnaireResponse,
+    TimePoint,
+)
+from alongside.patients.models import AT_WORK, Patient, WorkStatusKind
+
+if TYPE_CHECKING:
+    from alongside.accounts.models import User
+    from alongside.organisations.models import Service
+
+# Baseline when the patient is accepted; then 3, 6, 12 and 24 months after injury,
+# the trial's follow-up points. Each answered within 14 days either side.
+FREE_INSTRUMENTS = ["phq9", "gad7", "gse", "hope", "rtw_expectation", "work_status"]
+DEFAULT_TIME_POINTS = [
+    ("Baseline", Anchor.ACCEPTED, 0),
+    ("3 months", Anchor.INJURY, 91),
+    ("6 months", Anchor.INJURY, 182),
+    ("12 months", Anchor.INJURY, 365),
+    ("24 months", Anchor.INJURY, 730),
+]
+LINK_DAYS = 14
+
+
+def time_points_ensure(*, service: Service) -> list[TimePoint]:
+    """A service's schedule; a service without one gets the default."""
+    with transaction.atomic():
+        existing = list(TimePoint.objects.filter(service=service))
+        if existing:
+            return existing
+        created = TimePoint.objects.bulk_create(
+            [
+                TimePoint(
+                    service=service,
+                    label=label,
+                    anchor=anchor,
+                    offset_days=offset,
+                    instruments=list(FREE_INSTRUMENTS),
+                )
+                for label, anchor, offset in DEFAULT_TIME_POINTS
+            ]
+        )
+        audit_record(
+            actor=None, action="outcome.schedule_default", target=service, fields=["time_points"]
+        )
+    return created
+
+
+def _anchor_date(patient: Patient, time_point: TimePoint) -> dt.date | None:
+    if time_point.anchor == Anchor.ACCEPTED:
+        return patient.accepted_on
+    return patient.date_of_injury
+
+
+def questionnaires_schedule(*, patient: Patient) -> int:
+    """Create the patient's questionnaires from the service schedule; returns how many are new.
+
+    Idempotent: run on acceptance and by the daily sweep; nothing is created twice.
+    """
+    if patient.accepted_on is None:
+        return 0
+    time_points = time_points_ensure(service=patient.service)
+    wanted = []
+    for time_point in time_points:
+        anchor = _anchor_date(patient, time_point)
+        if anchor is None or not time_point.active:
+            continue
+        due_on = anchor + dt.timedelta(days=time_point.offset_days)
+        window = dt.timedelta(days=time_point.window_days)
+        for instrument_id in time_point.instruments:
+            wanted.append(
+                QuestionnaireDue(
+                    patient=patient,
+                    time_point=time_point,
+                    instrument_id=instrument_id,
+                    due_on=due_on,
+                    window_opens=due_on - window,
+                    window_closes=due_on + window,
+                )
+            )
+    existing = set(
+        QuestionnaireDue.objects.filter(patient=patient).values_list(
+            "time_point_id", "instrument_id"
+        )
+    )
+    new = [d for d in wanted if (d.time_point.pk, d.instrument_id) not in existing]
+    if new:
+        with transaction.atomic():
+            QuestionnaireDue.objects.bulk_create(new, ignore_conflicts=True)
+            audit_record(
+                actor=None,
+                action="outcome.schedule",
+                target=patient,
+                fields=sorted({d.instrument_id for d in new}),
+            )
+    return len(new)
+
+
+def questionnaire_link_issue(*, actor: User, due: QuestionnaireDue) -> str:
+    """A one-time link for the patient to answer ``due``; the token is returned once."""
+    policy.require(actor, "outcome.enter", due)
+    if due.status != DueStatus.DUE:
+        raise ValidationError("This questionnaire has already been answered.")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        link = QuestionnaireLink.objects.create(
+            due=due,
+            token_hash=selectors.token_hash(token),
+            expires_at=timezone.now() + dt.timedelta(days=LINK_DAYS),
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="outcome.link_issue",
+            target=link,
+            service_id=due.patient.service_id,
+            object_ids=[f"patients.patient:{due.patient_id}"],
+        )
+    return token
+
+
+def _scored(instrument_id: str, answers: Sequence[Any]) -> dict[str, Any]:
+    try:
+        result = score(instrument(instrument_id), list(answers))
+    except AnswerError as error:
+        field = f"item_{error.item}" if error.item else "answers"
+        raise ValidationError({field: error.message}) from error
+    return {
+        "instrument_version": result.version,
+        "total": result.total,
+        "band": result.band or "",
+        "valid": result.valid,
+        "missing": result.missing,
+        "prorated": result.prorated,
+        "subscales": {key: sub.as_dict() for key, sub in result.subscales.items()},
+        "alerts": list(result.alerts),
+    }
+
+
+def response_submit(
+    *,
+    due: QuestionnaireDue,
+    answers: Sequence[Any],
+    mode: str,
+    actor: User | None = None,
+    token: str | None = None,
+    completed_on: dt.date | None = None,
+) -> QuestionnaireResponse:
+    """Record a patient's answers to ``due``, once.
+
+    ``mode`` says who answered: the patient from a one-time link (``token``), the
+    patient signed in (``actor`` is the patient), or staff on the patient's behalf.
+    A second submit, a used or an expired link records nothing.
+    """
+    if mode == EntryMode.STAFF:
+        policy.require(actor, "outcome.enter", due)  # type: ignore[arg-type]
+    elif mode == EntryMode.SIGNED_IN:
+        if actor is None or not selectors.own_dues(actor).filter(pk=due.pk).exists():
+            raise ValidationError("This questionnaire is not yours to answer.")
+    elif mode == EntryMode.LINK:
+        if token is None:
+            raise ValidationError("A link is needed.")
+    else:
+        raise ValueError(f"unknown entry mode {mode!r}")
+    scored = _scored(due.instrument_id, answers)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            locked = QuestionnaireDue.objects.select_for_update().get(pk=due.pk)
+            if locked.status != DueStatus.DUE:
+                raise ValidationError("This questionnaire has already been answered.")
+            if mode == EntryMode.LINK:
+                link = (
+                    QuestionnaireLink.objects.select_for_update()
+                    .filter(token_hash=selectors.token_hash(token or ""), due=locked)
+                    .first()
+                )
+                if link is None or link.used_at is not None or link.expires_at <= now:
+                    raise ValidationError("This link can no longer be used.")
+                link.used_at = now
+                link.save(update_fields=["used_at"])
+            response = QuestionnaireResponse.objects.create(
+                patient_id=locked.patient_id,
+                due=locked,
+                instrument_id=locked.instrument_id,
+                answers=list(answers),
+                completed_on=completed_on or timezone.localdate(),
+                mode=mode,
+                entered_by=actor,
+                **scored,
+            )
+            locked.status = DueStatus.COMPLETED
+            locked.save(update_fields=["status"])
+            audit_record(
+                actor=actor,
+                action=f"outcome.response_{mode}",
+                target=response,
+                service_id=due.patient.service_id,
+                fields=["answers"],
+                object_ids=[f"patients.patient:{locked.patient_id}"],
+            )
+            _after_response(response, due.patient)
+    except IntegrityError:
+        # Two submits raced past the status check: the unique constraint kept one.
+        raise ValidationError("This questionnaire has already been answered.") from None
+    return response
+
+
+def _after_response(response: QuestionnaireResponse, patient: Patient) -> None:
+    """Alerts to the therapist, and a patient-reported change to the work-status timeline."""
+    from alongside.notifications.services import notify
+
+    if response.alerts:
+        definition = instrument(response.instrument_id)
+        notify(
+            recipient=patient.allocated_therapist,
+            kind="outcome_alert",
+            event_key=f"response:{response.pk}",
+            subject=f"{definition.short_title}: an answer needs you today",
+            body=(
+                f"{patient.given_name} {patient.family_name[:1]}. answered item "
+                f"{', '.join(response.alerts)} of the {definition.short_title} at a level that "
+                "needs a clinician's attention today, whatever the total score."
+            ),
+            link=f"/outcomes/patients/{patient.pk}/",
+            essential=True,
+            service=patient.service,
+        )
+    if response.instrument_id == "work_status" and response.answers[0] is not None:
+        _work_status_from_answers(response, patient)
+
+
+def _work_status_from_answers(response: QuestionnaireResponse, patient: Patient) -> None:
+    """The patient's own report becomes a timeline entry (marked as patient-reported).
+
+    When it is the first report of being back at work, the entry starts on the
+    date they say they first went back, so time to first RTW is not the date of
+    the questionnaire.
+    """
+    from alongside.patients.services import work_status_add
+
+    working, hours, same_employer, _same_role, _duties, first_back = response.answers
+    pre_injury = float(patient.hours_per_week) if patient.hours_per_week else None
+    if not working:
+        status = WorkStatusKind.NOT_WORKING
+    elif same_employer == 0:
+        status = WorkStatusKind.NEW_JOB
+    elif pre_injury is not None and hours is not None and hours >= pre_injury:
+        status = WorkStatusKind.FULL_RETURN
+    else:
+        status = WorkStatusKind.PHASED_RETURN
+    hours = hours if working else None
+    latest = patient.work_statuses.order_by("-from_date", "-pk").first()
+    if latest is not None and latest.status == status and latest.hours_per_week == hours:
+        return  # nothing has changed since the last entry
+    from_date = response.completed_on
+    first_return = working and (latest is None or latest.status not in AT_WORK)
+    if first_return and first_back:
+        back = dt.date.fromisoformat(first_back)
+        from_date = min(max(back, patient.date_of_injury), response.completed_on)
+    work_status_add(
+        actor=None,
+        patient=patient,
+        from_date=from_date,
+        status=status,
+        hours_per_week=hours,
+        note="Reported by the patient in the work-status questionnaire",
+    )
+
+
+def response_correct(
+    *, actor: User, response: QuestionnaireResponse, answers: Sequence[Any], reason: str
+) -> QuestionnaireResponse:
+    """A new version of ``response`` with corrected answers; the old one is kept, not current."""
+    policy.require(actor, "outcome.enter", response)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the answers are being corrected."})
+    scored = _scored(response.instrument_id, answers)
+    with transaction.atomic():
+        old = QuestionnaireResponse.objects.select_for_update().get(pk=response.pk)
+        if not old.is_current:
+            raise ValidationError("These answers have already been corrected; correct the latest.")
+        old.is_current = False
+        old.save(update_fields=["is_current"])
+        new = QuestionnaireResponse.objects.create(
+            patient_id=old.patient_id,
+            due=old.due,
+            instrument_id=old.instrument_id,
+            answers=list(answers),
+            completed_on=old.completed_on,
+            mode=EntryMode.STAFF,
+            entered_by=actor,
+            supersedes=old,
+            correction_reason=reason.strip(),
+            **scored,
+        )
+        audit_record(
+            actor=actor,
+            action="outcome.response_correct",
+            target=new,
+            service_id=old.patient.service_id,
+            fields=["answers", "correction_reason"],
+            object_ids=[f"outcomes.questionnaireresponse:{old.pk}"],
+        )
+    return new

@@ -1,0 +1,286 @@
+"""Questionnaires: scheduled, answered from a one-time link, by the patient signed in or by
+staff on their behalf, scored once, never recorded twice, corrected as a new version."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from alongside.notifications.models import Notification
+from alongside.outcomes import services
+from alongside.outcomes.models import (
+    DueStatus,
+    EntryMode,
+    QuestionnaireDue,
+    QuestionnaireResponse,
+)
+from alongside.patients.models import WorkStatus
+from tests.outcomes import factories
+from tests.personas import World
+
+pytestmark = pytest.mark.django_db
+
+PHQ9_POST = {f"item_{n}": "1" for n in range(1, 10)}
+
+
+@pytest.fixture
+def case(world: World):  # type: ignore[no-untyped-def]
+    return factories.accepted_patient(
+        world.home, user=world.people["patient"], allocated_therapist=world.people["therapist"]
+    )
+
+
+def _link(world: World, case, instrument_id: str = "phq9") -> str:  # type: ignore[no-untyped-def]
+    token = services.questionnaire_link_issue(
+        actor=world.people["therapist"], due=factories.due(case, instrument_id)
+    )
+    return reverse("outcomes_link:link", args=[token])
+
+
+def test_acceptance_schedules_baseline_and_follow_ups_once(case) -> None:  # type: ignore[no-untyped-def]
+    dues = QuestionnaireDue.objects.filter(patient=case)
+    assert dues.count() == 5 * 6  # baseline, 3, 6, 12, 24 months × six free instruments
+    phq9 = {d.time_point.label: d for d in dues.filter(instrument_id="phq9")}
+    assert phq9["Baseline"].due_on == case.accepted_on
+    assert phq9["12 months"].due_on == case.date_of_injury + dt.timedelta(days=365)
+    assert phq9["12 months"].window_opens == phq9["12 months"].due_on - dt.timedelta(days=14)
+    assert services.questionnaires_schedule(patient=case) == 0
+
+
+def test_patient_answers_from_the_link_without_signing_in(world: World, case, client) -> None:  # type: ignore[no-untyped-def]
+    url = _link(world, case)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"Little interest or pleasure in doing things" in page.content
+    assert case.family_name.encode() not in page.content  # a forwarded link names nobody
+    done = client.post(url, PHQ9_POST)
+    assert done.status_code == 302 and done["Location"] == reverse("outcomes_link:thanks")
+    response = QuestionnaireResponse.objects.get(patient=case, instrument_id="phq9")
+    assert (response.total, response.band, response.mode) == (9, "Mild", EntryMode.LINK)
+    assert response.entered_by is None and response.alerts == ["9"]
+    assert factories.due(case, "phq9").status == DueStatus.COMPLETED
+
+
+def test_a_used_link_shows_a_clear_page_and_records_nothing(world: World, case, client) -> None:  # type: ignore[no-untyped-def]
+    url = _link(world, case)
+    client.post(url, PHQ9_POST)
+    again = client.post(url, PHQ9_POST)
+    assert again.status_code == 410 and b"has been answered" in again.content
+    assert QuestionnaireResponse.objects.filter(patient=case).count() == 1
+
+
+def test_an_expired_link_shows_a_clear_page_and_records_nothing(world: World, case, client) -> None:  # type: ignore[no-untyped-def]
+    url = _link(world, case)
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=15)):
+        page = client.post(url, PHQ9_POST)
+    assert page.status_code == 410 and b"has expired" in page.content
+    assert not QuestionnaireResponse.objects.filter(patient=case).exists()
+
+
+def test_an_unknown_link_is_not_found(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(reverse("outcomes_link:link", args=["not-a-real-token"]))
+    assert page.status_code == 404 and b"This link does not work" in page.content
+
+
+def test_a_link_only_answers_its_own_questionnaire(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    token = services.questionnaire_link_issue(
+        actor=world.people["therapist"], due=factories.due(case, "hope")
+    )
+    other = factories.accepted_patient(world.home)
+    with pytest.raises(ValidationError, match="can no longer be used"):
+        services.response_submit(
+            due=factories.due(other, "hope"), answers=[5], mode=EntryMode.LINK, token=token
+        )
+    assert not QuestionnaireResponse.objects.exists()
+
+
+def test_an_out_of_range_answer_names_the_item_and_records_nothing(
+    world: World, case, client
+) -> None:  # type: ignore[no-untyped-def]
+    url = _link(world, case)
+    page = client.post(url, {**PHQ9_POST, "item_3": "7"})
+    assert page.status_code == 400
+    assert b"There is a problem" in page.content and b"3. Trouble falling" in page.content
+    assert not QuestionnaireResponse.objects.exists()
+    assert client.get(url).status_code == 200  # the link still works
+
+
+def test_the_patient_answers_signed_in(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    client = world.client_for("patient")
+    mine = client.get(reverse("outcomes:mine"))
+    assert b"Hope about the future" in mine.content
+    due = factories.due(case, "hope")
+    assert (
+        client.post(reverse("outcomes:own_answer", args=[due.pk]), {"item_1": "8"}).status_code
+        == 302
+    )
+    response = QuestionnaireResponse.objects.get(due=due)
+    assert (response.total, response.mode, response.entered_by) == (
+        8,
+        "signed_in",
+        world.people["patient"],
+    )
+
+
+def test_a_patient_never_reaches_another_patients_questionnaire(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    other = factories.accepted_patient(world.home)
+    answered = factories.answered(other, "gad7", [3] * 7, world.people["therapist"])
+    client = world.client_for("patient")
+    assert (
+        client.get(
+            reverse("outcomes:own_answer", args=[factories.due(other, "hope").pk])
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("outcomes:patient", args=[other.pk])).status_code == 404
+    assert client.get(reverse("outcomes:correct", args=[answered.pk])).status_code == 404
+
+
+def test_a_mentor_never_sees_answers(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    response = factories.answered(case, "phq9", [2] * 9, world.people["therapist"])
+    client = world.client_for("mentor")
+    for url in (
+        reverse("outcomes:patient", args=[case.pk]),
+        reverse("outcomes:correct", args=[response.pk]),
+        reverse("outcomes:enter", args=[factories.due(case, "gad7").pk]),
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_staff_enter_answers_on_the_patients_behalf(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    client = world.client_for("therapist")
+    due = factories.due(case, "gad7")
+    posted = client.post(
+        reverse("outcomes:enter", args=[due.pk]), {f"item_{n}": "2" for n in range(1, 8)}
+    )
+    assert posted.status_code == 302
+    response = QuestionnaireResponse.objects.get(due=due)
+    assert (response.total, response.band, response.mode) == (14, "Moderate", EntryMode.STAFF)
+    assert response.entered_by == world.people["therapist"]
+    page = client.get(reverse("outcomes:patient", args=[case.pk]))
+    assert b"Staff, on the patient" in page.content and b"Moderate" in page.content
+
+
+def test_submitting_twice_records_once(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    due = factories.due(case, "hope")
+    services.response_submit(
+        due=due, answers=[4], mode=EntryMode.STAFF, actor=world.people["therapist"]
+    )
+    with pytest.raises(ValidationError, match="already been answered"):
+        services.response_submit(
+            due=due, answers=[6], mode=EntryMode.STAFF, actor=world.people["therapist"]
+        )
+    assert QuestionnaireResponse.objects.filter(due=due).count() == 1
+
+
+def test_a_correction_is_a_new_version_with_a_reason(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    old = factories.answered(case, "gad7", [1] * 7, world.people["therapist"])
+    client = world.client_for("therapist")
+    url = reverse("outcomes:correct", args=[old.pk])
+    answers = {f"item_{n}": "3" for n in range(1, 8)}
+    refused = client.post(url, answers)
+    assert refused.status_code == 400 and QuestionnaireResponse.objects.count() == 1
+    assert (
+        client.post(url, {**answers, "reason": "Typed from the paper form wrongly"}).status_code
+        == 302
+    )
+    old.refresh_from_db()
+    new = QuestionnaireResponse.objects.get(is_current=True, due=old.due)
+    assert (old.is_current, old.answers, old.total) == (False, [1] * 7, 7)
+    assert (new.total, new.supersedes, new.correction_reason) == (
+        21,
+        old,
+        "Typed from the paper form wrongly",
+    )
+
+
+def test_phq9_item_9_tells_the_therapist_the_same_day(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    factories.answered(case, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2], world.people["admin"])
+    alert = Notification.objects.get(recipient=world.people["therapist"], kind="outcome_alert")
+    assert alert.essential and "PHQ-9" in alert.subject
+    assert case.family_name not in alert.subject
+
+
+def test_the_work_status_answer_updates_the_timeline_from_the_first_day_back(
+    world: World, case
+) -> None:  # type: ignore[no-untyped-def]
+    first_back = case.date_of_injury + dt.timedelta(days=60)
+    factories.answered(
+        case, "work_status", [1, 20, 1, 1, "", first_back.isoformat()], world.people["therapist"]
+    )
+    entry = WorkStatus.objects.get(patient=case)
+    assert (entry.from_date, entry.status, entry.hours_per_week) == (
+        first_back,
+        "phased_return",
+        20,
+    )
+    assert "Reported by the patient" in entry.note
+    page = world.client_for("therapist").get(reverse("outcomes:patient", args=[case.pk]))
+    assert b"60 days after injury" in page.content
+
+
+def test_the_service_page_shows_the_rtw_curve_with_a_table(world: World) -> None:  # type: ignore[no-untyped-def]
+    from alongside.patients.services import work_status_add
+
+    for days in (30, 60, None, 90):
+        patient = factories.accepted_patient(world.home)
+        if days:
+            work_status_add(
+                actor=None,
+                patient=patient,
+                from_date=patient.date_of_injury + dt.timedelta(days=days),
+                status="full_return",
+                hours_per_week=38,
+            )
+    client = world.client_for("analyst")
+    page = client.get(reverse("outcomes:service", args=[world.home.slug]))
+    assert page.status_code == 200
+    assert b"4 accepted patients: 3 back at work" in page.content
+    assert b"<strong>60 days</strong>" in page.content
+    chart = client.get(reverse("outcomes:service_rtw_chart", args=[world.home.slug]))
+    assert chart["Content-Type"].startswith("image/svg+xml")
+    assert "script-src" not in chart["Content-Security-Policy"]
+    assert b"Time from injury to first return to work" in chart.content
+
+
+def test_accepting_a_referral_schedules_its_questionnaires(world: World) -> None:
+    from alongside.patients.services import referral_accept
+    from tests.patients.factories import PatientFactory
+
+    patient = PatientFactory(service=world.home)
+    referral_accept(actor=world.people["therapist"], patient=patient)
+    assert (
+        QuestionnaireDue.objects.filter(patient=patient, time_point__label="Baseline").count() == 6
+    )
+
+
+def test_the_sweep_tells_the_patient_once_and_reminds_once(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from alongside.outcomes.reminders import questionnaire_due_sweep
+
+    now = timezone.now()
+    # Two time points are open: baseline (accepted 5 days ago) and 3 months after injury.
+    assert questionnaire_due_sweep(now) == 2
+    assert questionnaire_due_sweep(now + dt.timedelta(days=3)) == 0
+    told = Notification.objects.filter(recipient=world.people["patient"], kind="questionnaire_due")
+    assert told.count() == 2 and {n.link for n in told} == {"/outcomes/mine/"}
+    assert questionnaire_due_sweep(now + dt.timedelta(days=7)) == 2  # one reminder each
+    assert questionnaire_due_sweep(now + dt.timedelta(days=8)) == 0
+
+
+def test_the_sweep_asks_the_therapist_when_the_patient_has_no_account(world: World) -> None:
+    from django.utils import timezone
+
+    from alongside.outcomes.reminders import questionnaire_due_sweep
+
+    factories.accepted_patient(world.home, allocated_therapist=world.people["therapist"])
+    questionnaire_due_sweep(timezone.now())
+    asked = Notification.objects.filter(
+        recipient=world.people["therapist"], kind="questionnaire_due_staff"
+    )
+    assert asked.count() == 2 and all("no account" in n.body for n in asked)

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    # Listed so /api/v1/docs serves django-ninja's own Swagger UI files (no CDN).
+    "ninja",
     "alongside.accounts",
     "alongside.organisations",
     "alongside.audit",

@@ -284,3 +284,12 @@ def test_the_sweep_asks_the_therapist_when_the_patient_has_no_account(world: Wor
         recipient=world.people["therapist"], kind="questionnaire_due_staff"
     )
     assert asked.count() == 2 and all("no account" in n.body for n in asked)
+
+
+def test_the_patients_home_names_the_questionnaires_their_list_names(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    client = world.client_for("patient")
+    home = client.get(reverse("accounts:home")).content.decode()
+    mine = client.get(reverse("outcomes:mine")).content.decode()
+    for title in ("Patient Health Questionnaire (PHQ-9)", "Hope about the future"):
+        assert title in mine and title in home
+    assert "Nothing to answer" not in home

@@ -74,6 +74,7 @@ ACCOUNTS = [
 STEPS: list[str] = [
     "alongside.mentors.demo.load",
     "alongside.patients.demo.load",
+    "alongside.outcomes.demo.load",
     "alongside.matches.demo.load",
     "alongside.contacts.demo.load",
     "alongside.notifications.demo.load",

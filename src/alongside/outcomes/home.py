@@ -12,4 +12,4 @@ from alongside.outcomes import selectors
 
 def patient_panel(request: HttpRequest) -> dict[str, Any]:
     dues = list(selectors.own_dues(request.user))  # type: ignore[arg-type]
-    return {"panel": {"dues": [(due, instrument(due.instrument_id)) for due in dues]}}
+    return {"dues": [(due, instrument(due.instrument_id)) for due in dues]}

@@ -36,6 +36,7 @@ from alongside.core.engagement import (
     engagement,
     mentor_summary,
 )
+from alongside.core.naming import tell_apart
 from alongside.matches.models import Match, MatchStatus
 from alongside.mentors.models import Mentor
 from alongside.patients.models import Patient
@@ -253,6 +254,7 @@ class PairRow:
     engagement: Engagement | None
     can_log: bool
     survey_due: bool
+    ended_by_service: bool = False
 
 
 def mentor_pairs(user: User, today: dt.date | None = None) -> list[PairRow]:
@@ -271,13 +273,27 @@ def mentor_pairs(user: User, today: dt.date | None = None) -> list[PairRow]:
             "match_id", flat=True
         )
     )
+    # A mentee who stopped sharing is not named at all: the pair reads "ended by the
+    # service" (the therapist reviews it), and only engagement of active pairs shows.
+    sharing = [m for m in matches if m.patient_shares]  # type: ignore[attr-defined]
+    labels = dict(
+        zip(
+            [m.pk for m in sharing],
+            tell_apart(
+                [m.patient.given_name for m in sharing],
+                [timezone.localdate(m.proposed_at) for m in sharing],
+            ),
+            strict=True,
+        )
+    )
     return [
         PairRow(
             match=m,
-            label=m.patient.given_name if m.patient_shares else "Your mentee",  # type: ignore[attr-defined]
-            engagement=measures.get(m.pk),
+            label=labels.get(m.pk, "Your mentee"),
+            engagement=measures.get(m.pk) if m.status == MatchStatus.ACTIVE else None,
             can_log=m.status == MatchStatus.ACTIVE and m.patient_shares,  # type: ignore[attr-defined]
             survey_due=m.status == MatchStatus.ENDED and m.pk not in answered,
+            ended_by_service=m.status == MatchStatus.ACTIVE and not m.patient_shares,  # type: ignore[attr-defined]
         )
         for m in matches
     ]

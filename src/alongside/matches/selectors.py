@@ -14,12 +14,13 @@ Three doors, never mixed:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
@@ -27,6 +28,7 @@ from alongside.audit.reads import record_read
 from alongside.core.codes import INJURY_CATEGORIES, classification
 from alongside.core.matching import CRITERIA, rank_with_exclusions
 from alongside.core.matching.explain import CRITERION_LABELS, explain, explain_exclusion
+from alongside.core.naming import tell_apart
 from alongside.matches import profiles
 from alongside.matches.models import OPEN_STATUSES, Match, MatchStatus
 from alongside.matches.services import waiting_patients
@@ -183,6 +185,7 @@ class SuggestionCard:
 RULE_LABELS = {
     "active": "Active",
     "paused": "Not paused",
+    "wellbeing_hold": "Well-being hold",
     "training": "Training",
     "checks": "Checks",
     "supervision": "Supervision",
@@ -320,6 +323,8 @@ class MenteeCard:
     contact_modes: list[str]
     availability: list[str]
     mentor_first_name: str
+    # The first name, told apart from another mentee of the same first name.
+    label: str = ""
 
 
 MENTEE_COLUMNS = (
@@ -332,6 +337,7 @@ MENTEE_COLUMNS = (
     "patient__contact_modes",
     "patient__availability",
     "service__occupation_classification",
+    "proposed_at",
 )
 
 
@@ -358,20 +364,28 @@ def _mentee_card(row: dict[str, Any]) -> MenteeCard:
         contact_modes=[modes.get(m, m) for m in row["patient__contact_modes"] or []],
         availability=[slot_words(s) for s in row["patient__availability"] or []],
         mentor_first_name=row["mentor__first_name"],
+        label=row["patient__given_name"],
     )
+
+
+def _told_apart(cards: list[MenteeCard], rows: list[dict[str, Any]]) -> list[MenteeCard]:
+    labels = tell_apart(
+        [c.first_name for c in cards], [timezone.localdate(r["proposed_at"]) for r in rows]
+    )
+    return [replace(card, label=label) for card, label in zip(cards, labels, strict=True)]
 
 
 def mentees_visible_to(user: User) -> list[MenteeCard]:
     """A mentor's mentees (one query), minimal profile only; empty for anyone else."""
     if not user.is_authenticated:
         return []
-    rows = (
+    rows = list(
         _mentee_matches(user)
         .order_by("status", "-proposed_at")
         .audited(user, "match.mentees")
         .values(*MENTEE_COLUMNS)
     )
-    return [_mentee_card(row) for row in rows]
+    return _told_apart([_mentee_card(row) for row in rows], rows)
 
 
 def mentee_or_404(user: User, match_id: int) -> MenteeCard:
@@ -384,7 +398,10 @@ def mentee_or_404(user: User, match_id: int) -> MenteeCard:
     )
     if row is None:
         raise Http404("Not found")
-    return _mentee_card(row)
+    # The same label as on the list: told apart from the mentor's other mentees.
+    labels = {c.match_id: c.label for c in mentees_visible_to(user)}
+    card = _mentee_card(row)
+    return replace(card, label=labels.get(card.match_id, card.label))
 
 
 def mentee_match_or_404(user: User, match_id: int) -> Match:

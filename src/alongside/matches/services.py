@@ -13,7 +13,7 @@ under the same lock, so ``Mentor.objects.matchable()`` stays right.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
-from alongside.accounts.tasks import send_email
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.core.matching import (
@@ -46,6 +45,7 @@ from alongside.matches.models import (
     ProposalSource,
 )
 from alongside.mentors.models import Mentor, MentorStatus
+from alongside.notifications.services import notify
 from alongside.organisations.models import Service
 from alongside.patients.models import Patient, PatientStatus
 
@@ -64,11 +64,30 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _notify(to: Iterable[str], subject: str, body: str) -> None:
-    """Queue an e-mail once the transaction commits; never any clinical detail."""
-    recipients = sorted({address for address in to if address})
-    if recipients:
-        transaction.on_commit(lambda: send_email.enqueue(to=recipients, subject=subject, body=body))
+def _tell(
+    recipient: User | None, *, kind: str, match: Match, subject: str, body: str, link: str
+) -> None:
+    """Tell the person who acts next, once per event, through the notifications app
+    (in-app now; e-mail or SMS by their preferences). Never any clinical detail."""
+    notify(
+        recipient=recipient,
+        kind=kind,
+        event_key=f"match:{match.pk}",
+        subject=subject,
+        body=body,
+        link=link,
+        service=match.service,
+    )
+
+
+def _therapists_of(match: Match) -> list[User]:
+    """Who looks after this match: the therapist who proposed it and the patient's
+    allocated therapist (each told once)."""
+    people: dict[int, User] = {}
+    for person in (match.proposed_by, match.patient.allocated_therapist):
+        if person is not None:
+            people.setdefault(person.pk, person)
+    return list(people.values())
 
 
 def _lock_mentor(mentor_id: int) -> Mentor:
@@ -218,13 +237,15 @@ def _propose_locked(
         target=match,
         fields=["patient", "mentor", "status", "score", "criterion_scores", "reasons"],
     )
-    if patient.user_id and patient.user.email:
-        _notify(
-            [patient.user.email],
-            "A peer mentor has been suggested for you",
-            "Your therapist has suggested a peer mentor for you. Sign in to Alongside to "
-            f"read about them and say whether you agree: {_site_link('matches:mine')}",
-        )
+    _tell(
+        patient.user if patient.user_id else None,
+        kind="match_proposed",
+        match=match,
+        subject="A peer mentor has been suggested for you",
+        body="Your therapist has suggested a peer mentor for you. Read about them and "
+        "say whether you would like to meet.",
+        link=_site_link("matches:mine"),
+    )
     return match
 
 
@@ -288,12 +309,14 @@ def match_patient_agree(*, actor: User, match: Match) -> Match:
             actor=actor, action="match.patient_agree", target=fresh,
             fields=["status", "patient_agreed_at"],
         )  # fmt: skip
-        mentor_user = fresh.mentor.user
-        _notify(
-            [mentor_user.email] if mentor_user else [],
-            "Someone would like you as their peer mentor",
-            "A patient has agreed to be introduced to you. Sign in to Alongside to read "
-            f"their short profile and accept or decline: {_site_link('matches:mentees')}",
+        _tell(
+            fresh.mentor.user,
+            kind="match_patient_agreed",
+            match=fresh,
+            subject="Someone would like you as their peer mentor",
+            body="A patient has agreed to be introduced to you. Read their short profile "
+            "and accept or decline.",
+            link=_site_link("matches:mentee", match_id=fresh.pk),
         )
     return fresh
 
@@ -308,7 +331,9 @@ def match_patient_decline(*, actor: User, match: Match, reason: str = "") -> Mat
             actor=actor, action="match.patient_decline", target=fresh,
             fields=["status", "declined_by", "decline_reason"],
         )  # fmt: skip
-        _notify_therapist(fresh, "A patient declined a mentor suggestion")
+        _notify_therapist(
+            fresh, "A patient declined a mentor suggestion", kind="match_patient_declined"
+        )
     return fresh
 
 
@@ -320,16 +345,16 @@ def _close_declined(match: Match, mentor: Mentor, by: str, reason: str) -> None:
     _refresh_mentee_count(mentor)
 
 
-def _notify_therapist(match: Match, subject: str) -> None:
-    recipients = [match.proposed_by.email] if match.proposed_by_id else []
-    allocated = match.patient.allocated_therapist
-    if allocated is not None:
-        recipients.append(allocated.email)
-    _notify(
-        recipients,
-        subject,
-        f"{subject}. See match #{match.pk}: {_site_link('matches:detail', match_id=match.pk)}",
-    )
+def _notify_therapist(match: Match, subject: str, *, kind: str, body: str = "") -> None:
+    for person in _therapists_of(match):
+        _tell(
+            person,
+            kind=kind,
+            match=match,
+            subject=subject,
+            body=body or f"{subject}.",
+            link=_site_link("matches:detail", match_id=match.pk),
+        )
 
 
 # --- The mentor's answer --------------------------------------------------------------------
@@ -359,7 +384,13 @@ def match_mentor_accept(*, actor: User, match: Match) -> Match:
             actor=actor, action="match.mentor_accept", target=fresh,
             fields=["status", "mentor_responded_at"],
         )  # fmt: skip
-        _notify_therapist(fresh, "A mentor accepted a match: please introduce them")
+        _notify_therapist(
+            fresh,
+            "A mentor accepted a match: please introduce them",
+            kind="match_mentor_accepted",
+            body="The mentor accepted. Introduce the pair, then start the match so the "
+            "first-contact clock runs.",
+        )
     return fresh
 
 
@@ -377,7 +408,11 @@ def match_mentor_decline(*, actor: User, match: Match, reason: str) -> Match:
             actor=actor, action="match.mentor_decline", target=fresh,
             fields=["status", "declined_by", "decline_reason", "mentor_responded_at"],
         )  # fmt: skip
-        _notify_therapist(fresh, "A mentor declined a match: please find another mentor")
+        _notify_therapist(
+            fresh,
+            "A mentor declined a match: please find another mentor",
+            kind="match_mentor_declined",
+        )
     return fresh
 
 
@@ -516,6 +551,13 @@ def on_mentor_sharing_withdrawn(patient: Patient, actor: User | None) -> None:
             _close_declined(fresh, mentor, DeclinedBy.SYSTEM, "Consent to share withdrawn")
             fields = ["status", "declined_by", "decline_reason"]
         audit_record(actor=actor, action="match.consent_withdrawn", target=fresh, fields=fields)
+        _notify_therapist(
+            fresh,
+            "A patient withdrew consent to share with their mentor: please review the match",
+            kind="match_consent_withdrawn",
+            body="The mentor no longer sees the patient and cannot log contacts. Review the "
+            "match: talk it over with the patient and the mentor, then end it or keep it.",
+        )
 
 
 def mentor_unavailable_reason(mentor: Mentor, today: dt.date) -> str:

@@ -18,6 +18,8 @@ from alongside.patients.selectors import service_today
 
 ANSWER_RATE = 0.8  # a fifth of past questionnaires are never answered: overdue in the demo
 MISSING_ITEM_RATE = 0.04
+# What a demo patient with an account has still to answer at baseline (patient@demo).
+STILL_DUE = {("Baseline", "phq9"), ("Baseline", "hope"), ("Baseline", "rtw_expectation")}
 
 
 def load(ctx: Any) -> None:
@@ -90,15 +92,7 @@ def _answer_past(rng: random.Random, service: Any, patients: list[Patient]) -> i
     completed = []
     for due in dues:
         patient = by_patient[due.patient_id]
-        if (
-            patient.user_id
-            and due.time_point.label == "Baseline"
-            and due.instrument_id
-            in (
-                "hope",
-                "rtw_expectation",
-            )
-        ):
+        if patient.user_id and (due.time_point.label, due.instrument_id) in STILL_DUE:
             continue  # patient@demo still has these to answer
         if rng.random() > ANSWER_RATE:
             continue

@@ -75,8 +75,25 @@ def _serve_command(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """gunicorn in the foreground; SIGTERM and SIGINT are passed on to it.
+
+    A process manager stops a service by signalling the process it started
+    (this one): gunicorn gets the same signal (SIGTERM: finish the requests in
+    flight; SIGINT: stop now) and this command exits when it has.
+    """
     _setup()
-    return subprocess.call(_serve_command(args))
+    web = subprocess.Popen(_serve_command(args))
+
+    def forward(signum: int, frame: object) -> None:
+        if web.poll() is None:
+            web.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return web.wait()  # retried after each forwarded signal (PEP 475)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -186,6 +186,9 @@ CACHES = {
     "rate_limits": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "alongside_rate_limits",
+        # Culling past MAX_ENTRIES drops live counts too, so a flood of new keys
+        # must not be able to push out the counts that hold an attacker back.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     },
 }
 

@@ -99,6 +99,18 @@ ROWS = {
         **post({"kind": "research", "given_on": TODAY, "how_given": "verbal"}),
     ),
     "patients:consent_withdraw": Row(CASE_POST, kwargs=consent_kwargs, **post()),
+    "patients:invite": Row(
+        CASE_POST,
+        kwargs=lambda world: {"patient_id": PatientFactory(service=world.home).pk},
+        method="post",
+        fresh_world=True,
+        data=lambda world: {"email": "invited@test.example"},
+    ),
+    "patients:my_consent_give": Row(
+        expect(404, anonymous=LOGIN, patient=302),
+        kwargs=pid,
+        **post({"kind": "research"}),
+    ),
     "patients:injury_edit": Row(CASE_PAGE, kwargs=pid),
     "patients:work_edit": Row(CASE_PAGE, kwargs=pid),
     "patients:details_edit": Row(CASE_PAGE, kwargs=pid),

@@ -64,13 +64,6 @@ def person_invite(
     A new account has no password; the person gets an e-mail (sent by the task
     worker) with a one-time link to choose one.
     """
-    from django.contrib.auth.tokens import default_token_generator
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
-    from alongside.accounts.tasks import send_email
-
     policy.require(actor, "membership.manage", service)
     email = email.strip().lower()
     with transaction.atomic():
@@ -80,23 +73,42 @@ def person_invite(
             user = user_create(email=email, password=None, full_name=full_name.strip(), actor=actor)
         membership = membership_grant(user=user, service=service, role=role, actor=actor)
         if created:
-            link = base_url.rstrip("/") + reverse(
-                "accounts:password_reset_confirm",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user),
-                },
-            )
-            send_email.enqueue(
-                to=[user.email],
+            password_link_send(
+                user=user,
+                base_url=base_url,
                 subject=f"You have been added to {service.name} on Alongside",
-                body=(
-                    f"{actor.display_name} added you to {service.name} on Alongside as "
-                    f"{membership.get_role_display().lower()}.\n\n"
-                    f"Choose your password here (the link works once):\n{link}\n"
-                ),
+                intro=f"{actor.display_name} added you to {service.name} on Alongside as "
+                f"{membership.get_role_display().lower()}.",
             )
     return membership
+
+
+def password_link(*, user: User, base_url: str) -> str:
+    """A one-time link to choose a password: it stops working once the password is set
+    (Django's token hashes the password and the last sign-in) or when it expires."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return base_url.rstrip("/") + reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def password_link_send(*, user: User, base_url: str, subject: str, intro: str) -> None:
+    """E-mail (by the task worker, after the transaction commits) a one-time link to
+    choose a password. An account invitation, not a notification: the person has no
+    preferences yet, and the link must never sit in an in-app inbox."""
+    from alongside.accounts.tasks import send_email
+
+    link = password_link(user=user, base_url=base_url)
+    body = f"{intro}\n\nChoose your password here (the link works once):\n{link}\n"
+    transaction.on_commit(lambda: send_email.enqueue(to=[user.email], subject=subject, body=body))
 
 
 def membership_revoke(*, actor: User, membership: Membership) -> None:

@@ -154,6 +154,18 @@ class ConsentForm(forms.Form):
     how_given = forms.ChoiceField(choices=ConsentMethod.choices, label="How it was given")
     note = forms.CharField(required=False, max_length=300)
 
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Patient's e-mail address",
+        max_length=254,
+        help_text="They get a link that works once, to choose a password.",
+    )
+
+
+class OwnConsentForm(forms.Form):
+    kind = forms.ChoiceField(choices=ConsentKind.choices)
+
+
 
 class _ProfileForm(forms.ModelForm):
     def _post_clean(self) -> None:

@@ -21,6 +21,7 @@ from alongside.patients.models import (
     OPEN_STATUSES,
     WORKING_OR_STUDYING,
     Consent,
+    ConsentKind,
     EligibilityRules,
     Goal,
     Patient,
@@ -59,6 +60,10 @@ def own_patient_records(user: User) -> QuerySet[Patient]:
     )
 
 
+def own_patient_or_404(user: User, patient_id: int) -> Patient:
+    return get_object_or_404(own_patient_records(user), pk=patient_id)
+
+
 def duplicate_referral_read(user: User, existing: Patient) -> Patient:
     """The existing referral a refused duplicate points at, shown to ``user`` (audited)."""
     record_read(user, "patient.duplicate", [existing])
@@ -70,6 +75,12 @@ def own_consent_or_404(user: User, consent_id: int) -> Consent:
         Consent.objects.select_related("patient").filter(patient__in=Patient.objects.own(user)),
         pk=consent_id,
     )
+
+
+def consents_to_give(patient: Patient) -> list[tuple[str, str]]:
+    """The consents the patient has not given (or has withdrawn) and may give now."""
+    current = set(patient.consents.current().values_list("kind", flat=True))
+    return [(kind, label) for kind, label in ConsentKind.choices if kind not in current]
 
 
 def consent_for_or_404(patient: Patient, consent_id: int) -> Consent:

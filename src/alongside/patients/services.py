@@ -29,6 +29,7 @@ from alongside.patients.models import (
     Consent,
     ConsentKind,
     EligibilityRules,
+    ConsentMethod,
     EmployerContact,
     Goal,
     Patient,
@@ -568,6 +569,98 @@ def _add(actor: User | None, patient: Patient, record: Any, action: str, fields:
 
 
 def goal_add(
+def consent_give_own(*, actor: User, patient: Patient, kind: str) -> Consent:
+    """The patient gives a consent themself, from their own page (recorded as online).
+
+    Also how a patient who withdrew sharing with a mentor gives it again.
+    """
+    if not (patient.user_id == actor.pk and policy.can(actor, "patient.own", patient)):
+        raise ValidationError({"kind": "Only the patient can give this consent here."})
+    with transaction.atomic():
+        fresh = _locked(patient)
+        if kind not in ConsentKind.values:
+            raise ValidationError({"kind": "Choose what the consent is for."})
+        if fresh.consents.current().filter(kind=kind).exists():
+            raise ValidationError({"kind": "You have already given this consent."})
+        consent = Consent(
+            patient=fresh,
+            kind=kind,
+            given_on=_today(fresh.service),
+            how_given=ConsentMethod.ONLINE,
+            recorded_by=actor,
+        )
+        consent.full_clean()
+        consent.save()
+        audit_record(
+            actor=actor,
+            action="consent.give_own",
+            target=consent,
+            service_id=fresh.service_id,
+            fields=["kind", "given_on", "how_given"],
+        )
+    return consent
+
+
+# --- Inviting the patient to their own record ----------------------------------------
+
+
+def patient_invite(*, actor: User, patient: Patient, email: str, base_url: str) -> User:
+    """Give the patient an account linked to this record, with a one-time link to
+    choose a password (by e-mail, sent by the task worker).
+
+    Linking is what lets the patient give consent, see "My mentor" and agree to a
+    proposal. An address that belongs to someone who works in the service is
+    refused: a staff account never doubles as a patient's.
+    """
+    from alongside.accounts.identity import normalise_email
+    from alongside.accounts.models import Role
+    from alongside.accounts.services import membership_grant, password_link_send, user_create
+
+    policy.require(actor, "patient.manage", patient)
+    email = normalise_email(email or "")
+    if not email or "@" not in email:
+        raise ValidationError({"email": "Enter the patient's e-mail address."})
+    with transaction.atomic():
+        fresh = _locked(patient)
+        user = User.objects.filter(email__iexact=email).first()
+        if fresh.user_id and (user is None or user.pk != fresh.user_id):
+            raise ValidationError(
+                {"email": "This patient already has an account with another e-mail address."}
+            )
+        if user is not None and user.pk != fresh.user_id:
+            if user.memberships.exclude(role=Role.PATIENT).exists():  # type: ignore[attr-defined]
+                raise ValidationError(
+                    {"email": "That e-mail address belongs to a member of staff or a mentor; "
+                     "use the patient's own address."}
+                )  # fmt: skip
+            if Patient.objects.filter(user=user, service=fresh.service).exists():
+                raise ValidationError(
+                    {"email": "That e-mail address is already linked to another patient."}
+                )
+        if user is not None and user.has_usable_password():
+            raise ValidationError(
+                {"email": "This patient has already chosen a password and can sign in."}
+            )
+        if user is None:
+            user = user_create(email=email, password=None, full_name=fresh.full_name, actor=actor)
+        membership_grant(user=user, service=fresh.service, role=Role.PATIENT, actor=actor)
+        if fresh.user_id != user.pk:
+            fresh.user = user
+            fresh.save(update_fields=["user", "updated_at"])
+        audit_record(
+            actor=actor, action="patient.invite", target=fresh,
+            service_id=fresh.service_id, fields=["user"],
+        )  # fmt: skip
+        password_link_send(
+            user=user,
+            base_url=base_url,
+            subject=f"Your support from {fresh.service.name} on Alongside",
+            intro=f"{actor.display_name} invited you to Alongside, where you can see your "
+            "therapist and your goals, give or withdraw consent, and meet a peer mentor.",
+        )
+    return user
+
+
     *,
     actor: User | None,
     patient: Patient,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/<int:job_id>/confirm/", views.referral_import_confirm, name="import_confirm"),
     path("rules/<slug:slug>/", views.eligibility_rules, name="rules"),
     path("me/", views.mine, name="mine"),
+    path("me/<int:patient_id>/consents/", views.my_consent_give, name="my_consent_give"),
     path(
         "me/consents/<int:consent_id>/withdraw/",
         views.my_consent_withdraw,
@@ -25,6 +26,7 @@ urlpatterns = [
     path(P + "first-contact/", views.first_contact, name="first_contact"),
     path(P + "status/", views.status_change, name="status"),
     path(P + "consents/", views.consent_record, name="consent_record"),
+    path(P + "invite/", views.patient_invite, name="invite"),
     path(
         P + "consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"
     ),

@@ -110,6 +110,7 @@ def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
         "phased_step_form": forms.PhasedStepForm(prefix="phased"),
         "work_status_form": forms.WorkStatusForm(prefix="work"),
         "goal_statuses": forms.GoalStatusForm().fields["status"].choices,
+        "invite_form": forms.InviteForm(initial={"email": patient.email}),
     }
 
 
@@ -247,6 +248,24 @@ def consent_record(request: HttpRequest, patient_id: int) -> HttpResponse:
         "Consent recorded.",
         "#consent",
     )
+
+
+@login_required
+@require_POST
+def patient_invite(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The "Invite to Alongside" button: an account linked to this record, a one-time link."""
+    return _post_action(
+        request,
+        patient_id,
+        "invite_form",
+        forms.InviteForm(request.POST),
+        lambda p, data: services.patient_invite(
+            actor=request.user, patient=p, email=data["email"],
+            base_url=request.build_absolute_uri("/"),
+        ),
+        "Invitation sent. The link works once, to choose a password.",
+        "#account",
+    )  # fmt: skip
 
 
 @login_required
@@ -520,6 +539,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "patient": p,
             "consents": list(p.consents.all()),
             "goals": list(selectors.shared_goals(p)),
+            "consents_to_give": selectors.consents_to_give(p),
             "mentor_panels": [
                 panel
                 for provider in MY_MENTOR_PANELS
@@ -541,4 +561,24 @@ def my_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Your consent has been withdrawn.")
+    return redirect("patients:mine")
+
+
+@login_required
+@require_POST
+def my_consent_give(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient gives (or gives again) a consent from their own page."""
+    patient = selectors.own_patient_or_404(request.user, patient_id)
+    form = forms.OwnConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what you are giving consent to.")
+        return redirect("patients:mine")
+    try:
+        consent = services.consent_give_own(
+            actor=request.user, patient=patient, kind=form.cleaned_data["kind"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Thank you. Consent given: {consent.get_kind_display()}.")
     return redirect("patients:mine")

@@ -140,7 +140,6 @@ class DateForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[
-            (PatientStatus.RETURNED_TO_WORK.value, PatientStatus.RETURNED_TO_WORK.label),
             (PatientStatus.DISCHARGED.value, PatientStatus.DISCHARGED.label),
             (PatientStatus.ACTIVE.value, "Re-open as active"),
         ],

@@ -24,6 +24,7 @@ from alongside.core.codes import classification, injury_category_for_icd10, vali
 from alongside.organisations.models import Service
 from alongside.patients import selectors
 from alongside.patients.models import (
+    AT_WORK,
     OPEN_STATUSES,
     CapacityCertificate,
     Consent,
@@ -442,11 +443,19 @@ def patient_mentor_introduced(*, actor: User | None, patient: Patient, on: date)
 
 
 # Manual status moves a therapist may make on an accepted case.
+# "Returned to work" is not set by hand: it follows from the work-status timeline
+# (work_status_add), so the case status and the RTW outcomes can never disagree.
 STATUS_MOVES = {
-    PatientStatus.RETURNED_TO_WORK: OPEN_STATUSES,
     PatientStatus.DISCHARGED: (*OPEN_STATUSES, PatientStatus.RETURNED_TO_WORK),
-    PatientStatus.ACTIVE: (PatientStatus.RETURNED_TO_WORK, PatientStatus.DISCHARGED),
+    PatientStatus.ACTIVE: (PatientStatus.DISCHARGED,),
 }
+# Accepted cases whose status the timeline moves: at work -> returned; off work again -> active.
+FOLLOWS_TIMELINE = (
+    PatientStatus.ELIGIBLE,
+    PatientStatus.ACTIVE,
+    PatientStatus.MATCHED,
+    PatientStatus.RETURNED_TO_WORK,
+)
 
 
 def patient_status_change(
@@ -458,6 +467,13 @@ def patient_status_change(
         allowed_from = (
             STATUS_MOVES.get(PatientStatus(status)) if status in PatientStatus.values else None
         )
+        if status == PatientStatus.RETURNED_TO_WORK:
+            raise ValidationError(
+                {
+                    "status": "Add the return to the work-status timeline (the date and the "
+                    "hours): the case moves to “Returned to work” from it."
+                }
+            )
         if allowed_from is None or fresh.status not in allowed_from:
             raise ValidationError(
                 {
@@ -759,7 +775,34 @@ def work_status_add(
         note=note.strip(),
         recorded_by=actor,
     )
-    return _add(actor, patient, entry, "work_status.add", ["from_date", "status", "hours_per_week"])
+    with transaction.atomic():
+        entry = _add(
+            actor, patient, entry, "work_status.add", ["from_date", "status", "hours_per_week"]
+        )
+        _status_from_timeline(actor, patient)
+    return entry
+
+
+def _status_from_timeline(actor: User | None, patient: Patient) -> None:
+    """Move the case to "Returned to work" (or back to active) by its latest work status."""
+    fresh = _locked(patient)
+    if fresh.status not in FOLLOWS_TIMELINE:
+        return
+    latest = fresh.work_statuses.order_by("-from_date", "-pk").first()
+    if latest is None:
+        return
+    at_work = latest.status in AT_WORK
+    if at_work and fresh.status != PatientStatus.RETURNED_TO_WORK:
+        fresh.status = PatientStatus.RETURNED_TO_WORK
+    elif not at_work and fresh.status == PatientStatus.RETURNED_TO_WORK:
+        fresh.status = PatientStatus.ACTIVE
+    else:
+        return
+    fresh.save(update_fields=["status", "updated_at"])
+    patient.status = fresh.status
+    audit_record(
+        actor=actor, action="patient.status_from_timeline", target=fresh, fields=["status"]
+    )
 
 
 # --- Service configuration ---------------------------------------------------------

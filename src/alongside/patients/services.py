@@ -569,22 +569,6 @@ def consent_withdraw(*, actor: User | None, consent: Consent, on: date | None = 
     return fresh
 
 
-# --- Return-to-work plan -------------------------------------------------------------
-
-
-def _add(actor: User | None, patient: Patient, record: Any, action: str, fields: list[str]) -> Any:
-    _require(actor, "patient.manage", patient)
-    with transaction.atomic():
-        record.patient = _locked(patient)
-        record.full_clean()
-        record.save()
-        audit_record(
-            actor=actor, action=action, target=record, service_id=patient.service_id, fields=fields
-        )
-    return record
-
-
-def goal_add(
 def consent_give_own(*, actor: User, patient: Patient, kind: str) -> Consent:
     """The patient gives a consent themself, from their own page (recorded as online).
 
@@ -677,6 +661,22 @@ def patient_invite(*, actor: User, patient: Patient, email: str, base_url: str) 
     return user
 
 
+# --- Return-to-work plan -------------------------------------------------------------
+
+
+def _add(actor: User | None, patient: Patient, record: Any, action: str, fields: list[str]) -> Any:
+    _require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        record.patient = _locked(patient)
+        record.full_clean()
+        record.save()
+        audit_record(
+            actor=actor, action=action, target=record, service_id=patient.service_id, fields=fields
+        )
+    return record
+
+
+def goal_add(
     *,
     actor: User | None,
     patient: Patient,

@@ -57,6 +57,14 @@ ROWS = {
     "outcomes:own_answer": Row(expect(404, anonymous=LOGIN, patient=200), kwargs=due_id),
     "outcomes:service": Row(REPORT, kwargs=lambda world: {"slug": world.home.slug}),
     "outcomes:service_rtw_chart": Row(REPORT, kwargs=lambda world: {"slug": world.home.slug}),
+    # Questionnaire settings: the service manager only.
+    "outcomes:schedule": Row(
+        expect(404, anonymous=LOGIN, admin=200), kwargs=lambda world: {"slug": world.home.slug}
+    ),
+    "outcomes:licence": Row(
+        expect(404, anonymous=LOGIN, admin=200),
+        kwargs=lambda world: {"slug": world.home.slug, "instrument_id": "wemwbs"},
+    ),
     # The one-time link needs no sign-in: the unguessable token is the permission.
     "outcomes_link:link": Row(expect(200), kwargs=token),
     "outcomes_link:thanks": Row(expect(200)),

@@ -293,3 +293,57 @@ def test_the_patients_home_names_the_questionnaires_their_list_names(world: Worl
     for title in ("Patient Health Questionnaire (PHQ-9)", "Hope about the future"):
         assert title in mine and title in home
     assert "Nothing to answer" not in home
+
+
+def test_saved_answers_come_back_and_nothing_is_recorded_until_sent(
+    world: World, case, client
+) -> None:  # type: ignore[no-untyped-def]
+    url = _link(world, case)
+    saved = client.post(url, {"item_1": "2", "item_2": "3", "save": "later"})
+    assert saved.status_code == 200 and b"Your answers so far are saved" in saved.content
+    assert not QuestionnaireResponse.objects.exists()
+    resumed = client.get(url)
+    assert b"Welcome back" in resumed.content
+    assert (
+        b'value="3" checked' in resumed.content
+        or b'value="3"\n' in resumed.content
+        or b"checked" in resumed.content
+    )
+    client.post(url, {**PHQ9_POST, "item_1": "2", "item_2": "3"})
+    response = QuestionnaireResponse.objects.get(patient=case, instrument_id="phq9")
+    assert response.answers[:2] == [2, 3] and factories.due(case, "phq9").draft_answers is None
+
+
+def test_a_licensed_instrument_is_asked_only_after_its_licence_is_recorded(world: World) -> None:
+    from alongside.outcomes.models import TimePoint
+
+    client = world.client_for("admin")
+    schedule = reverse("outcomes:schedule", args=[world.home.slug])
+    assert b"Warwick-Edinburgh Mental Wellbeing Scale" in client.get(schedule).content
+    baseline = TimePoint.objects.get(service=world.home, label="Baseline")
+    refused = client.post(
+        schedule, {"time_point": baseline.pk, f"tp{baseline.pk}-instruments": ["phq9", "wemwbs"]}
+    )
+    assert refused.status_code == 400
+    licence = reverse("outcomes:licence", args=[world.home.slug, "wemwbs"])
+    short = client.post(licence, {"licence": "Warwick licence 1", "item_texts": "One\nTwo"})
+    assert short.status_code == 400 and b"has 14 items; 2 were pasted" in short.content
+    items = "\n".join(f"Licensed item {n}" for n in range(1, 15))
+    assert (
+        client.post(licence, {"licence": "Warwick licence 1", "item_texts": items}).status_code
+        == 302
+    )
+    saved = client.post(
+        schedule, {"time_point": baseline.pk, f"tp{baseline.pk}-instruments": ["phq9", "wemwbs"]}
+    )
+    assert saved.status_code == 302
+    baseline.refresh_from_db()
+    assert baseline.instruments == ["phq9", "wemwbs"]
+    patient = factories.accepted_patient(world.home, user=world.people["patient"])
+    due = factories.due(patient, "wemwbs")
+    page = world.client_for("patient").get(reverse("outcomes:own_answer", args=[due.pk]))
+    assert b"Licensed item 14" in page.content
+    other = world.client_for("outsider").get(
+        reverse("outcomes:licence", args=[world.other.slug, "wemwbs"])
+    )
+    assert other.status_code == 404  # the outsider is no manager of their own service either

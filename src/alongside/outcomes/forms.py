@@ -91,3 +91,30 @@ class CorrectionForm(forms.Form):
         max_length=text_limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class LicenceForm(forms.Form):
+    licence = forms.CharField(
+        label="Licence",
+        max_length=text_limits.REASON,
+        help_text="Who granted it, its reference and its terms (e.g. “University of Warwick, "
+        "licence 12345, non-commercial use until 2028”).",
+    )
+    item_texts = forms.CharField(
+        label="The items, one per line, in order, from your licensed form",
+        max_length=text_limits.LIST_TEXT * 4,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+
+    def texts(self) -> list[str]:
+        return self.cleaned_data["item_texts"].splitlines()
+
+
+class TimePointForm(forms.Form):
+    instruments = forms.MultipleChoiceField(
+        label="Questionnaires asked", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, choices: list[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instruments"].choices = choices

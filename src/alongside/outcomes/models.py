@@ -82,6 +82,9 @@ class QuestionnaireDue(models.Model):
     window_closes = models.DateField()
     status = models.CharField(max_length=10, choices=DueStatus.choices, default=DueStatus.DUE)
     invited_at = models.DateTimeField(null=True, blank=True)
+    # Answers saved to finish later (not a response: nothing is scored or shown until sent).
+    draft_answers = models.JSONField(null=True, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = QuestionnaireDueQuerySet.as_manager()
@@ -101,6 +104,39 @@ class QuestionnaireDue(models.Model):
     @property
     def service_id(self) -> int:
         return self.patient.service_id
+
+
+class InstrumentLicence(models.Model):
+    """A service's record that it holds the licence for an instrument, with its item text.
+
+    Licensed instruments ship without their items; a service manager enables one by
+    recording the licence and pasting the items from the licensed form.
+    """
+
+    service = models.ForeignKey(
+        "organisations.Service", on_delete=models.CASCADE, related_name="instrument_licences"
+    )
+    instrument_id = models.CharField(max_length=40)
+    licence = models.CharField(
+        max_length=text_limits.REASON, help_text="Who granted it, the reference and its terms"
+    )
+    item_texts = models.JSONField(help_text="The licensed text of each item, in item order")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "instrument_id"], name="one_licence_per_instrument"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id} licence for {self.service}"
 
 
 class QuestionnaireLink(models.Model):

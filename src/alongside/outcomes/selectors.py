@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
@@ -16,6 +16,7 @@ from alongside.core import survival
 from alongside.core.instruments import Instrument, instrument, instruments
 from alongside.outcomes.models import (
     DueStatus,
+    InstrumentLicence,
     QuestionnaireDue,
     QuestionnaireLink,
     QuestionnaireResponse,
@@ -31,6 +32,31 @@ if TYPE_CHECKING:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def usable_instrument_ids(service: Service) -> list[str]:
+    """Instruments the service may ask: the free ones, and licensed ones it holds a licence for."""
+    licensed = set(
+        InstrumentLicence.objects.filter(service=service).values_list("instrument_id", flat=True)
+    )
+    return [i for i, d in instruments().items() if not d.licensed or i in licensed]
+
+
+def instrument_for(service_id: int, instrument_id: str) -> Instrument:
+    """The instrument as this service shows it: a licensed one with the service's item text."""
+    definition = instrument(instrument_id)
+    if not definition.licensed:
+        return definition
+    record = InstrumentLicence.objects.filter(
+        service_id=service_id, instrument_id=instrument_id
+    ).first()
+    if record is None:
+        return definition
+    items = tuple(
+        replace(item, text=text)
+        for item, text in zip(definition.items, record.item_texts, strict=True)
+    )
+    return replace(definition, items=items)
 
 
 def time_points_of(service: Service) -> QuerySet[TimePoint]:

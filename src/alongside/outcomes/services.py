@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.audit.services import audit_record
-from alongside.core.instruments import AnswerError, instrument, score
+from alongside.core.instruments import AnswerError, check_answers, instrument, score
 from alongside.outcomes import selectors
 from alongside.outcomes.models import (
     Anchor,
     DueStatus,
     EntryMode,
+    InstrumentLicence,
     QuestionnaireDue,
     QuestionnaireLink,
     QuestionnaireResponse,
@@ -158,6 +159,56 @@ def _scored(instrument_id: str, answers: Sequence[Any]) -> dict[str, Any]:
     }
 
 
+def _require_may_answer(
+    due: QuestionnaireDue, mode: str, actor: User | None, token: str | None
+) -> None:
+    """Who may answer: staff of the service, the patient signed in, or the link's holder."""
+    if mode == EntryMode.STAFF:
+        policy.require(actor, "outcome.enter", due)  # type: ignore[arg-type]
+    elif mode == EntryMode.SIGNED_IN:
+        if actor is None or not selectors.own_dues(actor).filter(pk=due.pk).exists():
+            raise ValidationError("This questionnaire is not yours to answer.")
+    elif mode == EntryMode.LINK:
+        state = selectors.link_state(token or "")
+        if not state.usable or state.link.due_id != due.pk:  # type: ignore[union-attr]
+            raise ValidationError("This link can no longer be used.")
+    else:
+        raise ValueError(f"unknown entry mode {mode!r}")
+
+
+def response_draft_save(
+    *,
+    due: QuestionnaireDue,
+    answers: Sequence[Any],
+    mode: str,
+    actor: User | None = None,
+    token: str | None = None,
+) -> QuestionnaireDue:
+    """Keep answers so far, to finish later; nothing is scored or shown until sent."""
+    _require_may_answer(due, mode, actor, token)
+    try:
+        checked = check_answers(instrument(due.instrument_id), list(answers))
+    except AnswerError as error:
+        field = f"item_{error.item}" if error.item else "answers"
+        raise ValidationError({field: error.message}) from error
+    with transaction.atomic():
+        locked = QuestionnaireDue.objects.select_for_update().get(pk=due.pk)
+        if locked.status != DueStatus.DUE:
+            raise ValidationError("This questionnaire has already been answered.")
+        locked.draft_answers = checked
+        locked.draft_saved_at = timezone.now()
+        locked.save(update_fields=["draft_answers", "draft_saved_at"])
+        audit_record(
+            actor=actor,
+            action=f"outcome.draft_{mode}",
+            target=locked,
+            service_id=due.patient.service_id,
+            fields=["draft_answers"],
+            object_ids=[f"patients.patient:{locked.patient_id}"],
+        )
+    return locked
+
+
 def response_submit(
     *,
     due: QuestionnaireDue,
@@ -173,16 +224,12 @@ def response_submit(
     patient signed in (``actor`` is the patient), or staff on the patient's behalf.
     A second submit, a used or an expired link records nothing.
     """
-    if mode == EntryMode.STAFF:
-        policy.require(actor, "outcome.enter", due)  # type: ignore[arg-type]
-    elif mode == EntryMode.SIGNED_IN:
-        if actor is None or not selectors.own_dues(actor).filter(pk=due.pk).exists():
-            raise ValidationError("This questionnaire is not yours to answer.")
-    elif mode == EntryMode.LINK:
+    if mode == EntryMode.LINK:
         if token is None:
             raise ValidationError("A link is needed.")
+        # The link itself is checked, and used up, under the lock below.
     else:
-        raise ValueError(f"unknown entry mode {mode!r}")
+        _require_may_answer(due, mode, actor, token)
     scored = _scored(due.instrument_id, answers)
     now = timezone.now()
     try:
@@ -211,7 +258,8 @@ def response_submit(
                 **scored,
             )
             locked.status = DueStatus.COMPLETED
-            locked.save(update_fields=["status"])
+            locked.draft_answers = None
+            locked.save(update_fields=["status", "draft_answers"])
             audit_record(
                 actor=actor,
                 action=f"outcome.response_{mode}",
@@ -324,3 +372,60 @@ def response_correct(
             object_ids=[f"outcomes.questionnaireresponse:{old.pk}"],
         )
     return new
+
+
+def instrument_licence_record(
+    *, actor: User, service: Service, instrument_id: str, licence: str, item_texts: list[str]
+) -> InstrumentLicence:
+    """Enable a licensed instrument for ``service`` with the items from its licensed form."""
+    policy.require(actor, "outcome.configure", service)
+    definition = instrument(instrument_id)
+    if not definition.licensed:
+        raise ValidationError({"instrument_id": "This questionnaire needs no licence."})
+    texts = [text.strip() for text in item_texts if text.strip()]
+    if len(texts) != len(definition.items):
+        raise ValidationError(
+            {
+                "item_texts": f"The {definition.short_title} has {len(definition.items)} items; "
+                f"{len(texts)} were pasted. Paste one item per line."
+            }
+        )
+    if not licence.strip():
+        raise ValidationError({"licence": "Say who granted the licence and its reference."})
+    with transaction.atomic():
+        record, _ = InstrumentLicence.objects.update_or_create(
+            service=service,
+            instrument_id=instrument_id,
+            defaults={"licence": licence.strip(), "item_texts": texts, "recorded_by": actor},
+        )
+        audit_record(
+            actor=actor,
+            action="outcome.licence_record",
+            target=record,
+            service_id=service.pk,
+            fields=["licence", "item_texts"],
+        )
+    return record
+
+
+def time_point_instruments_set(
+    *, actor: User, time_point: TimePoint, instrument_ids: list[str]
+) -> TimePoint:
+    """Which questionnaires a time point asks; a licensed one only once its licence is recorded."""
+    policy.require(actor, "outcome.configure", time_point)
+    usable = selectors.usable_instrument_ids(time_point.service)
+    unknown = [i for i in instrument_ids if i not in usable]
+    if unknown:
+        raise ValidationError(
+            {"instruments": f"{unknown[0]} cannot be asked until its licence is recorded."}
+        )
+    with transaction.atomic():
+        time_point.instruments = list(instrument_ids)
+        time_point.save(update_fields=["instruments"])
+        audit_record(
+            actor=actor,
+            action="outcome.time_point_update",
+            target=time_point,
+            fields=["instruments"],
+        )
+    return time_point

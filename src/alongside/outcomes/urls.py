@@ -12,6 +12,8 @@ urlpatterns = [
     path("responses/<int:response_id>/correct/", views.correct_answers, name="correct"),
     path("services/<slug:slug>/", views.service_outcomes, name="service"),
     path("services/<slug:slug>/rtw.svg", views.service_rtw_chart, name="service_rtw_chart"),
+    path("services/<slug:slug>/schedule/", views.schedule, name="schedule"),
+    path("services/<slug:slug>/licences/<slug:instrument_id>/", views.licence, name="licence"),
 ]
 
 # The patient's one-time link lives at a short address of its own: /q/<token>/.

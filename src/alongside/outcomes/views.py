@@ -3,19 +3,22 @@ clinical team's outcomes page for a case, and the service's RTW outcomes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alongside.core.instruments import instrument
+from alongside.core.instruments import Instrument, instrument, instruments
 from alongside.forms import service_errors_to_form
 from alongside.organisations.selectors import service_for_or_404
 from alongside.outcomes import charts, selectors, services
-from alongside.outcomes.forms import AnswersForm, CorrectionForm
+from alongside.outcomes.forms import AnswersForm, CorrectionForm, LicenceForm, TimePointForm
 from alongside.outcomes.models import EntryMode
 from alongside.patients.selectors import patient_for_or_404, service_today
 
@@ -31,18 +34,58 @@ LINK_PROBLEMS = {
 }
 
 
-def _answer_page(
+def _answer(
     request: HttpRequest,
-    due,
-    form: AnswersForm,
-    action: str,
-    **extra,  # type: ignore[no-untyped-def]
+    due,  # type: ignore[no-untyped-def]
+    mode: str,
+    *,
+    done: Callable[[], HttpResponse],
+    token: str | None = None,
+    **extra: Any,
 ) -> HttpResponse:
+    """The one answer page: send the answers, or save them to finish later.
+
+    Used by the patient's link, the patient signed in and staff on their behalf;
+    the service decides who may answer, so the three cannot drift apart.
+    """
+    definition = selectors.instrument_for(due.patient.service_id, due.instrument_id)
+    draft = due.draft_answers or []
+    initial = {f"item_{item.id}": a for item, a in zip(definition.items, draft, strict=False)}
+    form = AnswersForm(definition, request.POST or None, initial=initial)
+    actor = request.user if request.user.is_authenticated else None
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "save" in request.POST:
+                services.response_draft_save(
+                    due=due, answers=form.answers(), mode=mode, actor=actor, token=token
+                )
+                saved = True
+            else:
+                services.response_submit(
+                    due=due, answers=form.answers(), mode=mode, actor=actor, token=token
+                )
+                return done()
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+    return _render_answer(
+        request, due, definition, form, saved=saved, can_save=mode != EntryMode.STAFF, **extra
+    )
+
+
+def _render_answer(
+    request: HttpRequest,
+    due,  # type: ignore[no-untyped-def]
+    definition: Instrument,
+    form: AnswersForm,
+    **extra: Any,
+) -> HttpResponse:
+    correction = extra.get("correction")
     return render(
         request,
         "outcomes/answer.html",
-        {"due": due, "instrument": form.instrument, "form": form, "action": action, **extra},
-        status=400 if form.errors or getattr(extra.get("correction"), "errors", None) else 200,
+        {"due": due, "instrument": definition, "form": form, "action": request.path, **extra},
+        status=400 if form.errors or (correction is not None and correction.errors) else 200,
     )
 
 
@@ -54,18 +97,13 @@ def link_answer(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "outcomes/link_problem.html", {"title": title, "hint": hint}, status=status
         )
-    due = state.link.due  # type: ignore[union-attr]
-    form = AnswersForm(instrument(due.instrument_id), request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.response_submit(
-                due=due, answers=form.answers(), mode=EntryMode.LINK, token=token
-            )
-        except ValidationError as error:
-            service_errors_to_form(form, error)
-        else:
-            return redirect("outcomes_link:thanks")
-    return _answer_page(request, due, form, request.path, anonymous=True)
+    return _answer(
+        request,
+        state.link.due,  # type: ignore[union-attr]
+        EntryMode.LINK,
+        token=token,
+        done=lambda: redirect("outcomes_link:thanks"),
+    )
 
 
 def thanks(request: HttpRequest) -> HttpResponse:
@@ -82,17 +120,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def own_answer(request: HttpRequest, due_id: int) -> HttpResponse:
     due = selectors.own_due_or_404(request.user, due_id)
-    form = AnswersForm(instrument(due.instrument_id), request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.response_submit(
-                due=due, answers=form.answers(), mode=EntryMode.SIGNED_IN, actor=request.user
-            )
-        except ValidationError as error:
-            service_errors_to_form(form, error)
-        else:
-            return redirect("outcomes_link:thanks")
-    return _answer_page(request, due, form, request.path)
+    return _answer(request, due, EntryMode.SIGNED_IN, done=lambda: redirect("outcomes_link:thanks"))
 
 
 @login_required
@@ -133,18 +161,13 @@ def link_issue(request: HttpRequest, due_id: int) -> HttpResponse:
 @login_required
 def enter_answers(request: HttpRequest, due_id: int) -> HttpResponse:
     due = selectors.due_for_or_404(request.user, due_id)
-    form = AnswersForm(instrument(due.instrument_id), request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.response_submit(
-                due=due, answers=form.answers(), mode=EntryMode.STAFF, actor=request.user
-            )
-        except ValidationError as error:
-            service_errors_to_form(form, error)
-        else:
-            messages.success(request, f"The {form.instrument.short_title} answers are recorded.")
-            return redirect("outcomes:patient", patient_id=due.patient_id)
-    return _answer_page(request, due, form, request.path, on_behalf=True)
+
+    def done() -> HttpResponse:
+        title = instrument(due.instrument_id).short_title
+        messages.success(request, f"The {title} answers are recorded.")
+        return redirect("outcomes:patient", patient_id=due.patient_id)
+
+    return _answer(request, due, EntryMode.STAFF, done=done, on_behalf=True)
 
 
 @login_required
@@ -152,7 +175,7 @@ def correct_answers(request: HttpRequest, response_id: int) -> HttpResponse:
     response = get_object_or_404(
         selectors.responses_visible_to(request.user, "outcome.enter"), pk=response_id
     )
-    definition = instrument(response.instrument_id)
+    definition = selectors.instrument_for(response.patient.service_id, response.instrument_id)
     pairs = zip(definition.items, response.answers, strict=True)
     initial = {f"item_{item.id}": answer for item, answer in pairs}
     form = AnswersForm(definition, request.POST or None, initial=initial)
@@ -170,8 +193,8 @@ def correct_answers(request: HttpRequest, response_id: int) -> HttpResponse:
         else:
             messages.success(request, "The corrected answers are recorded; the old ones are kept.")
             return redirect("outcomes:patient", patient_id=response.patient_id)
-    return _answer_page(
-        request, response.due, form, request.path, correction=reason, on_behalf=True
+    return _render_answer(
+        request, response.due, definition, form, correction=reason, on_behalf=True
     )
 
 
@@ -191,3 +214,75 @@ def service_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
 def service_rtw_chart(request: HttpRequest, slug: str) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "report.view")
     return charts.svg_response(charts.km_chart(selectors.service_rtw(service).curve, service.name))
+
+
+@login_required
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """The service manager's questionnaire settings: what each time point asks, licences."""
+    service = service_for_or_404(request.user, slug, "outcome.configure")
+    time_points = services.time_points_ensure(service=service)
+    usable = selectors.usable_instrument_ids(service)
+    choices = [(i, instrument(i).title) for i in usable]
+    forms = {
+        tp.pk: TimePointForm(
+            choices,
+            request.POST if request.POST.get("time_point") == str(tp.pk) else None,
+            initial={"instruments": tp.instruments},
+            prefix=f"tp{tp.pk}",
+        )
+        for tp in time_points
+    }
+    for tp in time_points:
+        form = forms[tp.pk]
+        if form.is_bound and form.is_valid():
+            try:
+                services.time_point_instruments_set(
+                    actor=request.user,
+                    time_point=tp,
+                    instrument_ids=form.cleaned_data["instruments"],
+                )
+            except ValidationError as error:
+                service_errors_to_form(form, error)
+            else:
+                messages.success(request, f"{tp.label}: saved.")
+                return redirect("outcomes:schedule", slug=slug)
+    licensed = [d for d in instruments().values() if d.licensed]
+    return render(
+        request,
+        "outcomes/schedule.html",
+        {
+            "service": service,
+            "rows": [(tp, forms[tp.pk]) for tp in time_points],
+            "licensed": [(d, d.id in usable) for d in licensed],
+        },
+        status=400 if any(f.errors for f in forms.values()) else 200,
+    )
+
+
+@login_required
+def licence(request: HttpRequest, slug: str, instrument_id: str) -> HttpResponse:
+    service = service_for_or_404(request.user, slug, "outcome.configure")
+    definition = instruments().get(instrument_id)
+    if definition is None or not definition.licensed:
+        raise Http404("Not found")
+    form = LicenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.instrument_licence_record(
+                actor=request.user,
+                service=service,
+                instrument_id=instrument_id,
+                licence=form.cleaned_data["licence"],
+                item_texts=form.texts(),
+            )
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, f"The {definition.short_title} can now be asked.")
+            return redirect("outcomes:schedule", slug=slug)
+    return render(
+        request,
+        "outcomes/licence.html",
+        {"service": service, "instrument": definition, "form": form},
+        status=400 if form.errors else 200,
+    )

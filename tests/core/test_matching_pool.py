@@ -24,7 +24,11 @@ shared = dict(
     sci_level=maybe(st.sampled_from(["C5", "C6", "T4", "L1", "X9"])),
     asia_grade=maybe(st.sampled_from(list("ABCDE"))),
     tbi_severity=maybe(st.sampled_from(["mild", "moderate", "severe"])),
-    amputation_site=maybe(st.sampled_from(["transtibial", "transfemoral", "transradial", "nope"])),
+    amputation_site=maybe(
+        st.sampled_from(["transtibial", "transfemoral", "partial_foot", "transradial", "nope"])
+    ),
+    amputation_laterality=maybe(st.sampled_from(["left", "right", "bilateral", "multiple", "x"])),
+    mechanism=maybe(st.sampled_from(["fall_height", "road_motorcycle", "other", "unknown"])),
     occupation_code=maybe(st.sampled_from(["7411", "7412", "7115", "2221", "341111", "5241", "9"])),
     occupation_classification=maybe(st.sampled_from(["isco08", "anzsco", "soc2020"])),
     industry=maybe(st.sampled_from(["construction", "Health"])),
@@ -46,6 +50,7 @@ patients = st.builds(
     preferred_mentor_gender=maybe(st.sampled_from(["male", "female"])),
     required_language=maybe(st.sampled_from(["Greek", "English"])),
     wants_in_person=st.booleans(),
+    job_held_open=maybe(st.booleans()),
     excluded_mentor_ids=st.frozensets(st.integers(0, 5)),
 )
 mentors = st.builds(
@@ -54,6 +59,9 @@ mentors = st.builds(
     **shared,
     active=maybe(st.booleans()),
     paused=maybe(st.booleans()),
+    wellbeing_hold=st.booleans(),
+    rtw_occupation_code=maybe(st.sampled_from(["7411", "3123", "9", "341111"])),
+    rtw_employer=maybe(st.sampled_from(["same", "different", "study", "odd"])),
     training_ok=maybe(st.booleans()),
     checks_ok=st.just(True),
     supervision_ok=st.just(True),

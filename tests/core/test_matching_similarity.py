@@ -23,7 +23,7 @@ def test_same_sci_level_and_grade():
         M(2, injury_category="sci", sci_level="C6", asia_grade="C"),
     )
     assert c.score == 1.0
-    assert c.reason == "Both had a C6 spinal cord injury (ASIA C)"
+    assert c.reason == "Both have C5–6 motor incomplete tetraplegia (AIS C)"
 
 
 def test_nearby_sci_levels_score_less():
@@ -32,7 +32,10 @@ def test_nearby_sci_levels_score_less():
         M(2, injury_category="sci", sci_level="C7", asia_grade="D"),
     )
     assert 0.5 < c.score < 1.0
-    assert "C6 (ASIA C) and C7 (ASIA D)" in c.reason
+    assert c.reason == (
+        "Patient has C5–6 motor incomplete tetraplegia (AIS C); "
+        "mentor has C7–T1 motor incomplete tetraplegia (AIS D)"
+    )
 
 
 def test_different_injuries_and_amputation_and_tbi():
@@ -41,12 +44,17 @@ def test_different_injuries_and_amputation_and_tbi():
         P(1, injury_category="tbi", tbi_severity="moderate"),
         M(2, injury_category="tbi", tbi_severity="moderate"),
     )
-    assert (tbi.score, tbi.reason) == (1.0, "Both had a moderate traumatic brain injury")
+    assert (tbi.score, tbi.reason) == (1.0, "Both have a moderate traumatic brain injury")
     amp = injury_similarity(
         P(1, injury_category="amputation", amputation_site="transtibial"),
         M(2, injury_category="amputation", amputation_site="transfemoral"),
     )
-    assert amp.score == 0.75 and "both lower limb" in amp.reason
+    # Knee kept against knee lost: the adjacent functional group within the same limb.
+    assert amp.score == pytest.approx(0.25 + 0.75 * 0.35)
+    assert amp.reason == (
+        "Patient has a below knee (transtibial) amputation; "
+        "mentor has an above knee (transfemoral) amputation"
+    )
     bare = injury_similarity(P(1, injury_category="ortho"), M(2, injury_category="ortho"))
     assert bare.score == 0.75
 
@@ -58,7 +66,7 @@ def test_same_occupation_and_same_major_group():
     )
     assert (same.score, same.reason) == (
         1.0,
-        "Both worked as Building and related electricians (ISCO 7411)",
+        "Both worked as building and related electricians (ISCO 7411)",
     )
     major = work_similarity(
         P(1, occupation_code="7411", occupation_classification="isco08"),
@@ -101,7 +109,7 @@ def test_age_place_language_availability_modes_reasons():
     assert (modes.score, modes.reason) == (1.0, "Both can meet by phone")
 
 
-def test_nothing_recorded_is_skipped_not_a_mismatch():
+def test_nothing_recorded_for_the_patient_is_skipped_not_a_mismatch():
     parts = score_all(P(1), M(2))
     assert [c.score for c in parts] == [None] * 7
     assert {c.reason for c in parts} == {"not recorded"}
@@ -113,7 +121,7 @@ def test_invalid_stored_codes_do_not_crash():
         P(1, injury_category="sci", sci_level="Z9", asia_grade="Q"),
         M(2, injury_category="sci", sci_level="C5", asia_grade="A"),
     )
-    assert c.score == 0.75
+    assert c.score == 0.75  # the patient's invalid details count as not recorded
     w = work_similarity(
         P(1, occupation_code="xx", occupation_classification="isco08"),
         M(2, occupation_code="7411", occupation_classification="isco08"),

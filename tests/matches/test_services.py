@@ -34,7 +34,7 @@ def test_propose_snapshots_score_reasons_and_audits(world) -> None:
     assert match.status == MatchStatus.PROPOSED
     assert 0 < match.score <= 1
     assert match.criterion_scores["injury"] == pytest.approx(1.0)
-    assert any("C6" in reason for reason in match.reasons)
+    assert any("C5–6 motor incomplete tetraplegia (AIS C)" in reason for reason in match.reasons)
     assert match.weights["injury"] == 3.0
     mentor.refresh_from_db()
     assert mentor.mentee_count == 1

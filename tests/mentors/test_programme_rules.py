@@ -89,7 +89,7 @@ def test_checks_valid_until_is_the_earliest_current_expiry() -> None:
         _check("background", "2022-01-01", "2025-01-01"),
         _check("background", "2024-12-01", "2027-12-01"),  # renewal replaces the old one
         _check("wwvp", "2023-01-01", "2026-03-01"),
-        _check("reference", "2023-01-01", None),
+        _check("reference", "2023-06-01", None),  # no expiry: re-checked after 36 months
     ]
     assert rules.checks_valid_until(checks) == dt.date(2026, 3, 1)
     assert rules.check_problems(checks, TODAY) == []

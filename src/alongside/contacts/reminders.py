@@ -177,8 +177,12 @@ def checks_expiring(now: dt.datetime) -> int:
                 notify(
                     recipient=person,
                     kind="check_expiring",
-                    event_key=f"mentor:{mentor.pk}:checks:{until}",
-                    subject=f"A mentor check {verb} on {until:%d %B %Y}",
+                    # Due soon and lapsed are two events: told once each.
+                    event_key=f"mentor:{mentor.pk}:checks:{until}"
+                    + (":lapsed" if until < today else ""),
+                    subject=f"A mentor check {verb} on {until:%d %B %Y}"
+                    if verb == "expired"
+                    else f"A mentor check is due for renewal by {until:%d %B %Y}",
                     body="Renew it so that mentoring can carry on without a pause.",
                     link=reverse("mentors:detail", kwargs={"mentor_id": mentor.pk})
                     if person is not mentor.user

@@ -35,8 +35,12 @@ from alongside.contacts.models import (
 )
 from alongside.core.engagement import Thresholds
 from alongside.matches.models import Match, MatchStatus
-from alongside.mentors.models import DebriefSource
-from alongside.mentors.services import debrief_request_book_for_source, debrief_request_open
+from alongside.mentors.models import DebriefSource, Mentor
+from alongside.mentors.services import (
+    debrief_request_book_for_source,
+    debrief_request_open,
+    wellbeing_hold_refresh,
+)
 from alongside.notifications.services import notify
 from alongside.organisations.models import Service
 from alongside.patients.models import Patient
@@ -332,6 +336,7 @@ def concern_acknowledge(
                 source_id=locked.pk,
                 booked_on=debrief_on,
             )
+        _refresh_mentor_hold(locked)
     return locked
 
 
@@ -354,7 +359,17 @@ def concern_close(*, actor: User, concern: Concern, action_taken: str) -> Concer
         locked.action_taken = action_taken.strip()
         locked.save(update_fields=fields)
         audit_record(actor=actor, action="concern.close", target=locked, fields=fields)
+        _refresh_mentor_hold(locked)
     return locked
+
+
+def _refresh_mentor_hold(concern: Concern) -> None:
+    """A mentor-distress concern acknowledged or closed may lift the mentor's hold."""
+    if concern.kind == ConcernKind.MENTOR_DISTRESS:
+        mentor_id = Contact.objects.filter(pk=concern.contact_id).values_list(
+            "match__mentor_id", flat=True
+        )[0]
+        wellbeing_hold_refresh(Mentor.objects.select_for_update().get(pk=mentor_id))
 
 
 def engagement_settings_save(

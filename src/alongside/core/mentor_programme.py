@@ -216,6 +216,19 @@ def evaluate_criteria(
     return statuses
 
 
+CODE_OF_CONDUCT = "Signed code of conduct and confidentiality agreement"
+# What a new service asks of its mentors until its manager changes it:
+# (name, kind, min_months, required).
+DEFAULT_CRITERIA: tuple[tuple[str, str, int | None, bool], ...] = (
+    ("At least 12 months since injury", "months_since_injury", 12, True),
+    ("Has returned to work or study", "returned_to_work", None, True),
+    ("Interview done", "recorded", None, True),
+    ("Two references received", "recorded", None, True),
+    ("Police / background check clear", "recorded", None, True),
+    (CODE_OF_CONDUCT, "recorded", None, True),
+)
+
+
 def criteria_problems(statuses: Sequence[CriterionStatus]) -> list[str]:
     return [
         f"Selection criterion not met: {s.criterion.name} ({s.explanation.lower()})"
@@ -234,62 +247,105 @@ CHECK_LABELS = {
 }
 
 
+# A check with no expiry date is re-checked at the service's period for its kind;
+# these apply where the service has set none. "No expiry typed" is never "valid for ever".
+DEFAULT_RENEWAL_MONTHS: dict[str, int] = {
+    "background": 36,
+    "reference": 36,
+    "wwvp": 60,
+    "certification": 12,
+}
+RENEWAL_NOTICE_DAYS = 30
+
+
 @dataclass(frozen=True)
 class CheckFact:
     kind: str
     issued_on: dt.date
     expires_on: dt.date | None
     outcome: str  # clear | pending | not_clear
+    # Who or what the check is from: two references from two referees are two records.
+    reference: str = ""
+
+
+def check_valid_until(check: CheckFact, renewal_months: dict[str, int] | None = None) -> dt.date:
+    """The typed expiry, else the issue date plus the service's renewal period for the kind."""
+    if check.expires_on is not None:
+        return check.expires_on
+    periods = {**DEFAULT_RENEWAL_MONTHS, **(renewal_months or {})}
+    months = periods.get(check.kind, min(DEFAULT_RENEWAL_MONTHS.values()))
+    return add_months(check.issued_on, months) - dt.timedelta(days=1)
 
 
 def current_checks(checks: Iterable[CheckFact]) -> dict[str, CheckFact]:
-    """The latest check of each kind: a renewal replaces the one before."""
+    """The latest check of each kind: a renewal replaces the one before.
+
+    References are the exception: each reference is its own record (a newer
+    one from the *same* named referee replaces theirs), so two references stay
+    two. Their keys start ``reference:``.
+    """
     latest: dict[str, CheckFact] = {}
-    for check in checks:
-        held = latest.get(check.kind)
+    for number, check in enumerate(checks):
+        key = check.kind
+        if check.kind == "reference":
+            who = check.reference.strip().casefold()
+            key = f"reference:{who}" if who else f"reference:#{number}"
+        held = latest.get(key)
         if held is None or check.issued_on >= held.issued_on:
-            latest[check.kind] = check
+            latest[key] = check
     return latest
 
 
-def checks_valid_until(checks: Iterable[CheckFact]) -> dt.date | None:
+def checks_valid_until(
+    checks: Iterable[CheckFact], renewal_months: dict[str, int] | None = None
+) -> dt.date | None:
     """Last day the mentor's checks are all valid; None when they are not valid at all.
 
     Valid means: a clear background check on record, and the latest check of
-    every kind recorded is clear. The date is the earliest expiry among them.
+    every kind recorded is clear. The date is the earliest expiry among them,
+    a check without an expiry date lasting the service's renewal period.
     """
     latest = current_checks(checks)
     background = latest.get("background")
     if background is None or any(c.outcome != "clear" for c in latest.values()):
         return None
-    return min((c.expires_on or NEVER) for c in latest.values())
+    return min(check_valid_until(c, renewal_months) for c in latest.values())
 
 
-def check_problems(checks: Iterable[CheckFact], today: dt.date) -> list[str]:
+def check_problems(
+    checks: Iterable[CheckFact], today: dt.date, renewal_months: dict[str, int] | None = None
+) -> list[str]:
     latest = current_checks(checks)
     problems = []
     if "background" not in latest:
         problems.append("No police / background check recorded")
-    for kind, check in sorted(latest.items()):
-        label = CHECK_LABELS.get(kind, kind)
+    for _key, check in sorted(latest.items()):
+        label = CHECK_LABELS.get(check.kind, check.kind)
+        if check.kind == "reference" and check.reference.strip():
+            label = f"reference from {check.reference.strip()}"
+        until = check_valid_until(check, renewal_months)
         if check.outcome == "pending":
             problems.append(f"The {label} is still pending")
         elif check.outcome != "clear":
             problems.append(f"The {label} is not clear")
-        elif check.expires_on is not None and check.expires_on < today:
-            problems.append(f"The {label} expired on {check.expires_on:%d %b %Y}")
+        elif until < today:
+            verb = "expired" if check.expires_on is not None else "was due for renewal"
+            problems.append(f"The {label} {verb} on {until:%d %b %Y}")
     return problems
 
 
 def checks_expiring(
-    checks: Iterable[CheckFact], today: dt.date, within_days: int = 30
+    checks: Iterable[CheckFact],
+    today: dt.date,
+    within_days: int = RENEWAL_NOTICE_DAYS,
+    renewal_months: dict[str, int] | None = None,
 ) -> list[CheckFact]:
-    """Current checks that are still valid but expire within ``within_days``."""
+    """Current checks that are still valid but expire (or fall due for renewal) soon."""
     horizon = today + dt.timedelta(days=within_days)
     return [
         c
         for c in current_checks(checks).values()
-        if c.expires_on is not None and today <= c.expires_on <= horizon
+        if today <= check_valid_until(c, renewal_months) <= horizon
     ]
 
 
@@ -366,6 +422,21 @@ def training_statuses(
     return out
 
 
+def recertification_events(
+    statuses: Sequence[ModuleStatus], today: dt.date, within_days: int = RENEWAL_NOTICE_DAYS
+) -> list[tuple[ModuleStatus, str]]:
+    """Required modules due for re-certification within ``within_days`` ("due") or lapsed."""
+    events = []
+    for s in statuses:
+        if not s.module.required or s.valid_until is None or s.valid_until == NEVER:
+            continue
+        if s.valid_until < today:
+            events.append((s, "lapsed"))
+        elif s.valid_until <= today + dt.timedelta(days=within_days):
+            events.append((s, "due"))
+    return events
+
+
 def training_problems(statuses: Sequence[ModuleStatus]) -> list[str]:
     problems = []
     for s in statuses:
@@ -406,9 +477,14 @@ def activation_problems(
     checks: Iterable[CheckFact],
     training: Sequence[ModuleStatus],
     today: dt.date,
+    renewal_months: dict[str, int] | None = None,
 ) -> list[str]:
     """Everything that stops a mentor becoming active; empty when they may."""
-    return criteria_problems(criteria) + check_problems(checks, today) + training_problems(training)
+    return (
+        criteria_problems(criteria)
+        + check_problems(checks, today, renewal_months)
+        + training_problems(training)
+    )
 
 
 @dataclass(frozen=True)
@@ -419,6 +495,8 @@ class MentorState:
     checks_valid_until: dt.date | None
     training_valid_until: dt.date | None
     supervision_due_on: dt.date | None
+    # Set while a sign of distress waits for the supervisor (``wellbeing_hold_since``).
+    wellbeing_hold_since: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -450,6 +528,8 @@ def matchability(state: MentorState, today: dt.date, grace_days: int) -> Matchab
     if supervision_blocks_matching(state.supervision_due_on, today, grace_days):
         days = supervision_overdue_days(state.supervision_due_on, today)
         reasons.append(f"Supervision is {days} days overdue (the service allows {grace_days})")
+    if state.wellbeing_hold_since is not None:
+        reasons.append(WELLBEING_HOLD_REASON)
     return Matchability(not reasons, reasons)
 
 
@@ -459,3 +539,47 @@ def matchability(state: MentorState, today: dt.date, grace_days: int) -> Matchab
 def checkin_needs_attention(score: int, wants_to_talk: bool) -> bool:
     """A low score or a request to talk alerts the supervising therapist at once."""
     return score <= LOW_WELLBEING_SCORE or wants_to_talk
+
+
+# Shown wherever a held mentor is left out; deliberately not "paused", which is a
+# decision a therapist takes and records, while a hold lifts itself.
+WELLBEING_HOLD_REASON = "On hold until their supervisor has talked with them after a hard week"
+HOLD_SOURCES = ("checkin", "concern", "debrief_request")
+
+
+@dataclass(frozen=True)
+class DistressSignal:
+    """Something that says a mentor is struggling: a flagged check-in, a
+    mentor-distress concern, an open debrief request.
+
+    ``acknowledged``: the supervisor has read it (for a debrief request: the
+    check-in or concern that opened it has been acknowledged).
+    """
+
+    source: str
+    raised_at: dt.datetime
+    acknowledged: bool = False
+
+
+def wellbeing_hold_since(
+    latest_checkin: DistressSignal | None,
+    open_signals: Iterable[DistressSignal],
+    debriefs_logged_at: Iterable[dt.datetime] = (),
+) -> dt.datetime | None:
+    """When the mentor's well-being hold began, or None when they are not held.
+
+    The one rule for "held from new mentees after a hard week": the mentor's
+    *latest* check-in if it is flagged (an older flagged one was followed by a
+    better week), and every open mentor-distress concern or debrief request,
+    each until the supervisor acknowledges it or a debrief session is logged
+    after it was raised. Existing matches are not touched by a hold.
+    """
+    debriefs = sorted(debriefs_logged_at)
+    last_debrief = debriefs[-1] if debriefs else None
+    signals = [*([latest_checkin] if latest_checkin is not None else []), *open_signals]
+    waiting = [
+        s.raised_at
+        for s in signals
+        if not s.acknowledged and (last_debrief is None or last_debrief < s.raised_at)
+    ]
+    return min(waiting) if waiting else None

@@ -186,6 +186,7 @@ RULE_LABELS = {
     "active": "Active",
     "paused": "Not paused",
     "wellbeing_hold": "Well-being hold",
+    "wellbeing_hold": "Well-being hold",
     "training": "Training",
     "checks": "Checks",
     "supervision": "Supervision",

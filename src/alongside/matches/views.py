@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
 from alongside.audit.reads import record_read
-from alongside.config.middleware import page_on_get
 from alongside.core.matching import CRITERIA, Weights
 from alongside.forms import service_errors_to_form
 from alongside.matches import engagement, selectors, services
@@ -28,7 +27,7 @@ from alongside.matches.forms import (
     ReasonForm,
     WeightsForm,
 )
-from alongside.patients.selectors import patient_for_or_404, service_today
+from alongside.patients.selectors import patient_for_or_404
 
 
 def _error_words(exc: ValidationError) -> str:
@@ -68,7 +67,7 @@ def _detail(request: HttpRequest, match: Any, status: int = 200, **forms: Any) -
         "end_form": forms.get("end_form") or EndForm(),
         "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
         "activate_form": forms.get("activate_form")
-        or ActivateForm(initial={"on": service_today(match.service)}),
+        or ActivateForm(initial={"on": timezone.localdate()}),
         "history": selectors.matches_of_patient(request.user, match.patient),
     }
     return render(request, "matches/detail.html", context, status=status)
@@ -170,13 +169,7 @@ def _find_context(request: HttpRequest, patient: Any, **extra: Any) -> dict[str,
     found = selectors.find_mentor(
         request.user, patient, today=timezone.localdate(), include_repeats=bool(include_repeats)
     )
-    return {
-        "found": found,
-        "patient": patient,
-        "include_repeats": include_repeats,
-        "not_matchable": services.case_not_matchable_reason(patient),
-        **extra,
-    }
+    return {"found": found, "patient": patient, "include_repeats": include_repeats, **extra}
 
 
 @login_required
@@ -187,7 +180,6 @@ def find_mentor(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@page_on_get(lambda request, patient_id: _url("matches:find", patient_id=patient_id))
 @login_required
 @require_POST
 def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -239,7 +231,6 @@ def _plan_choices(plan: services.BatchPlan) -> list[tuple[str, str]]:
     ]
 
 
-@page_on_get(lambda request, slug: _url("matches:waiting", slug=slug))
 @login_required
 @require_POST
 def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
@@ -256,7 +247,6 @@ def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
-@page_on_get(lambda request, slug: _url("matches:waiting", slug=slug))
 @login_required
 @require_POST
 def batch_publish(request: HttpRequest, slug: str) -> HttpResponse:

@@ -9,7 +9,11 @@ class MentorsConfig(AppConfig):
         from alongside.accounts import policy
         from alongside.accounts.context_processors import navigation_register
         from alongside.accounts.home import HomePanel, register
-        from alongside.mentors import home
+        from alongside.mentors import home, reminders
+        from alongside.notifications.reminders import register_sweep
+
+        for name, sweep in reminders.SWEEPS.items():
+            register_sweep(name, sweep)
 
         navigation_register(20, "Mentors", "mentors:list", policy.RULES["mentor.view"])
         navigation_register(22, "My mentoring", "mentors:mine", policy.RULES["mentor.view_own"])

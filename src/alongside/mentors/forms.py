@@ -92,6 +92,12 @@ class MentorForm(forms.ModelForm):
         label="Amputation: site",
         choices=_blank([(s.id, s.title) for s in AMPUTATION_SITES]),
     )
+    topics_to_avoid = CommaListField(
+        required=False,
+        max_length=text_limits.LIST_TEXT,
+        label="Topics they prefer not to discuss",
+        help_text="Separate topics with commas, for example the crash itself, compensation claims",
+    )
     contact_modes = forms.MultipleChoiceField(
         required=False,
         choices=ContactMode.choices,
@@ -123,7 +129,9 @@ class MentorForm(forms.ModelForm):
             "occupation_code": "Occupation code", "returned_to_work_on": "Returned to work on",
             "rtw_story": "How they returned to work", "travel_radius_km": "Will travel (km)",
             "supervision_every_weeks": "Supervision every (weeks)",
-            "birth_year": "Year of birth",
+            "birth_year": "Year of birth", "amputation_laterality": "Amputation: side",
+            "rtw_occupation_code": "Job after injury (occupation code)",
+            "rtw_employer": "Went back to", "rtw_adjustments": "Adjustments at work",
         }  # fmt: skip
         widgets = {"date_of_injury": DATE, "returned_to_work_on": DATE}
 
@@ -136,6 +144,10 @@ class MentorForm(forms.ModelForm):
         self.fields[
             "occupation_code"
         ].help_text = f"A code from {service.get_occupation_classification_display()}"
+        self.fields["rtw_occupation_code"].help_text = (
+            "The job they went back to, a code from "
+            f"{service.get_occupation_classification_display()}"
+        )
         self.fields["latitude"].required = False
         self.fields["longitude"].required = False
 
@@ -189,9 +201,17 @@ class CheckForm(forms.Form):
         widget=DATE,
         required=False,
         label="Expires on",
-        help_text="Leave empty if it does not expire",
+        help_text=(
+            "Leave empty when the certificate carries no expiry date (a DBS certificate has "
+            "none): the service's re-check period for this kind of check then applies"
+        ),
     )
-    reference = forms.CharField(required=False, max_length=120, label="Reference number")
+    reference = forms.CharField(
+        required=False,
+        max_length=120,
+        label="Certificate number, or the referee's name",
+        help_text="Each referee's reference is kept as its own record",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -61,6 +61,35 @@ class JobDemands(models.TextChoices):
     DESK = "desk", "Mostly desk-based"
 
 
+class AmputationLaterality(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BILATERAL = "bilateral", "Both sides"
+    MULTIPLE = "multiple", "More than one limb"
+
+
+class RtwEmployer(models.TextChoices):
+    SAME = "same", "The same employer"
+    DIFFERENT = "different", "A different employer"
+    SELF_EMPLOYED = "self_employed", "Self-employment"
+    STUDY = "study", "Study"
+
+
+# Cause of injury in the patients app's words (``lived_experience.MECHANISMS`` keys).
+MECHANISM_CHOICES = [
+    ("road_vehicle", "Road: vehicle occupant"),
+    ("road_motorcycle", "Road: motorcyclist"),
+    ("road_cyclist", "Road: cyclist"),
+    ("road_pedestrian", "Road: pedestrian"),
+    ("fall_height", "Fall from height"),
+    ("fall_low", "Fall from standing or low height"),
+    ("struck", "Struck by object or machinery"),
+    ("sport", "Sport or recreation"),
+    ("assault", "Assault"),
+    ("other", "Other"),
+]
+
+
 class Gender(models.TextChoices):
     WOMAN = "woman", "Woman"
     MAN = "man", "Man"
@@ -97,8 +126,9 @@ class MentorQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
     def matchable(self, today: dt.date) -> MentorQuerySet:
         """Mentors who may take a *new* mentee today (see docs/mentors.md).
 
-        Active, spare capacity, checks and required training in date, and
-        supervision not overdue by more than the service's grace period.
+        Active, spare capacity, checks and required training in date,
+        supervision not overdue by more than the service's grace period, and
+        not on a well-being hold.
         """
         from alongside.organisations.models import Service
 
@@ -115,6 +145,7 @@ class MentorQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
             capacity__gt=F("mentee_count"),
             checks_valid_until__gte=today,
             training_valid_until__gte=today,
+            wellbeing_hold_since__isnull=True,
         )
 
 
@@ -153,6 +184,12 @@ class Mentor(models.Model):
     asia_grade = models.CharField(max_length=1, blank=True)
     tbi_severity = models.CharField(max_length=10, blank=True)
     amputation_site = models.CharField(max_length=20, blank=True)
+    amputation_laterality = models.CharField(
+        max_length=10, choices=AmputationLaterality.choices, blank=True
+    )
+    mechanism = models.CharField(
+        "cause of injury", max_length=20, choices=MECHANISM_CHOICES, blank=True
+    )
     date_of_injury = models.DateField(null=True, blank=True)
 
     # Work story, coded in the service's occupation classification.
@@ -162,6 +199,20 @@ class Mentor(models.Model):
     job_demands = models.CharField(max_length=10, choices=JobDemands.choices, blank=True)
     returned_to_work_on = models.DateField(null=True, blank=True)
     rtw_story = models.TextField(blank=True, max_length=text_limits.NARRATIVE)
+    # The job they went back to: matched against the patient's job like the one before injury.
+    rtw_occupation_code = models.CharField(
+        "job after injury", max_length=10, blank=True,
+        help_text="In the service's occupation classification",
+    )  # fmt: skip
+    rtw_employer = models.CharField(
+        "went back to", max_length=16, choices=RtwEmployer.choices, blank=True
+    )
+    rtw_adjustments = models.CharField(
+        "adjustments at work", max_length=200, blank=True,
+        help_text="For example: reduced hours at first, no ladder work, a ramp",
+    )  # fmt: skip
+    # Topics the mentor prefers not to discuss; shown to the therapist choosing a mentor.
+    topics_to_avoid = models.JSONField(default=list, blank=True)
 
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
@@ -202,6 +253,9 @@ class Mentor(models.Model):
     checks_valid_until = models.DateField(null=True, blank=True)
     training_valid_until = models.DateField(null=True, blank=True)
     supervision_due_on = models.DateField(null=True, blank=True)
+    # Set while a flagged check-in, a mentor-distress concern or a debrief request waits
+    # for the supervisor (``core.mentor_programme.wellbeing_hold_since``): no new mentees.
+    wellbeing_hold_since = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -339,6 +393,35 @@ class Check(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} issued {self.issued_on}"
+
+
+class CheckRenewalPeriod(models.Model):
+    """How often a service re-checks one kind of check that carries no expiry date
+    (a UK DBS certificate has none). Without a row the programme's default applies
+    (``core.mentor_programme.DEFAULT_RENEWAL_MONTHS``): no check is valid for ever."""
+
+    service = models.ForeignKey(
+        "organisations.Service", on_delete=models.CASCADE, related_name="check_renewal_periods"
+    )
+    kind = models.CharField(max_length=16, choices=CheckKind.choices)
+    every_months = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "kind"], name="one_renewal_per_check_kind"),
+            models.CheckConstraint(
+                condition=Q(every_months__gte=1, every_months__lte=120),
+                name="renewal_1_to_120_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: every {self.every_months} months"
 
 
 class TrainingModule(models.Model):

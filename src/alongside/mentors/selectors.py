@@ -166,7 +166,9 @@ def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
         criteria=criteria,
         criteria_table=[(status, recorded.get(status.criterion.id)) for status in criteria],
         checks=list(mentor.checks.all()),
-        check_problems=rules.check_problems(facts, today),
+        check_problems=rules.check_problems(
+            facts, today, services.renewal_months(mentor.service_id)
+        ),
         training=services.training_statuses(mentor, today),
         supervision=list(mentor.supervision_sessions.select_related("therapist")[:20]),
         checkins=(
@@ -371,8 +373,17 @@ def mentor_labels(mentor: Mentor) -> dict[str, Any]:
             )
         except ValueError:
             occupation = mentor.occupation_code
+    rtw_occupation = ""
+    if mentor.rtw_occupation_code:
+        try:
+            rtw_occupation = classification(mentor.service.occupation_classification).label(
+                mentor.rtw_occupation_code
+            )
+        except ValueError:
+            rtw_occupation = mentor.rtw_occupation_code
     return {
         "occupation": occupation,
+        "rtw_occupation": rtw_occupation,
         "willing": [
             InjuryCategory(c).label for c in mentor.willing_categories if c in InjuryCategory.values
         ],

@@ -37,6 +37,7 @@ from alongside.core.codes import (
 )
 from alongside.mentors.models import (
     Check,
+    CheckRenewalPeriod,
     CriterionResult,
     DebriefRequest,
     DebriefSource,
@@ -80,8 +81,16 @@ def criteria_statuses(mentor: Mentor, today: dt.date) -> list[rules.CriterionSta
 
 def check_facts(mentor: Mentor) -> list[rules.CheckFact]:
     return [
-        rules.CheckFact(c.kind, c.issued_on, c.expires_on, c.outcome) for c in mentor.checks.all()
+        rules.CheckFact(c.kind, c.issued_on, c.expires_on, c.outcome, c.reference)
+        for c in mentor.checks.all()
     ]
+
+
+def renewal_months(service_id: int) -> dict[str, int]:
+    """The service's re-check period per kind of check (defaults fill the rest in the rules)."""
+    return dict(
+        CheckRenewalPeriod.objects.filter(service_id=service_id).values_list("kind", "every_months")
+    )
 
 
 def training_modules(service_id: int) -> list[rules.Module]:
@@ -110,6 +119,7 @@ def activation_problems(mentor: Mentor, today: dt.date) -> list[str]:
         check_facts(mentor),
         training_statuses(mentor, today),
         today,
+        renewal_months(mentor.service_id),
     )
 
 
@@ -121,7 +131,58 @@ def mentor_state(mentor: Mentor) -> rules.MentorState:
         checks_valid_until=mentor.checks_valid_until,
         training_valid_until=mentor.training_valid_until,
         supervision_due_on=mentor.supervision_due_on,
+        wellbeing_hold_since=mentor.wellbeing_hold_since,
     )
+
+
+def distress_signals(
+    mentor: Mentor,
+) -> tuple[rules.DistressSignal | None, list[rules.DistressSignal], list[dt.datetime]]:
+    """The mentor's rows as ``rules.wellbeing_hold_since`` takes them (four small queries)."""
+    from alongside.contacts.models import Concern, ConcernKind, ConcernStatus
+
+    latest = mentor.checkins.order_by("-submitted_at", "-pk").first()
+    latest_signal = (
+        rules.DistressSignal("checkin", latest.submitted_at, latest.acknowledged_at is not None)
+        if latest is not None and latest.flagged
+        else None
+    )
+    concerns = Concern.objects.filter(
+        contact__match__mentor=mentor, kind=ConcernKind.MENTOR_DISTRESS
+    ).values_list("pk", "raised_at", "status")
+    concern_open = {pk: status == ConcernStatus.OPEN for pk, _, status in concerns}
+    signals = [
+        rules.DistressSignal("concern", raised_at, False)
+        for _, raised_at, status in concerns
+        if status == ConcernStatus.OPEN
+    ]
+    requests = list(mentor.debrief_requests.filter(closed_at__isnull=True))
+    checkins_seen = dict(
+        mentor.checkins.filter(
+            pk__in=[r.source_id for r in requests if r.source == DebriefSource.CHECKIN]
+        ).values_list("pk", "acknowledged_at")
+    )
+    for request in requests:
+        if request.source == DebriefSource.CHECKIN:
+            seen = checkins_seen.get(request.source_id) is not None
+        else:
+            seen = not concern_open.get(request.source_id, True)
+        signals.append(rules.DistressSignal("debrief_request", request.requested_at, seen))
+    debriefs = list(
+        mentor.supervision_sessions.filter(kind=SupervisionKind.DEBRIEF).values_list(
+            "created_at", flat=True
+        )
+    )
+    return latest_signal, signals, debriefs
+
+
+def wellbeing_hold_refresh(mentor: Mentor) -> list[str]:
+    """Recompute the stored well-being hold (call inside the writing transaction)."""
+    since = rules.wellbeing_hold_since(*distress_signals(mentor))
+    changed = apply_changes(mentor, {"wellbeing_hold_since": since})
+    if changed:
+        mentor.save(update_fields=[*changed, "updated_at"])
+    return changed
 
 
 def _compliance_refresh(mentor: Mentor) -> list[str]:
@@ -137,7 +198,9 @@ def _compliance_refresh(mentor: Mentor) -> list[str]:
     else:
         due = None
     fresh = {
-        "checks_valid_until": rules.checks_valid_until(check_facts(mentor)),
+        "checks_valid_until": rules.checks_valid_until(
+            check_facts(mentor), renewal_months(mentor.service_id)
+        ),
         "training_valid_until": rules.training_valid_until(
             training_modules(mentor.service_id), training_completions(mentor)
         ),
@@ -157,8 +220,10 @@ def _locked(mentor: Mentor) -> Mentor:
 
 PROFILE_FIELDS = (
     "first_name", "last_name", "email", "phone", "injury_category", "icd10_codes", "sci_level",
-    "asia_grade", "tbi_severity", "amputation_site", "date_of_injury", "occupation_code",
+    "asia_grade", "tbi_severity", "amputation_site", "amputation_laterality", "mechanism",
+    "date_of_injury", "occupation_code",
     "industry", "employment_type", "job_demands", "returned_to_work_on", "rtw_story",
+    "rtw_occupation_code", "rtw_employer", "rtw_adjustments", "topics_to_avoid",
     "birth_year", "gender", "languages", "postcode", "region", "latitude", "longitude",
     "travel_radius_km", "contact_modes", "availability", "capacity", "willing_categories",
     "supervisor", "supervision_every_weeks",
@@ -203,6 +268,8 @@ def validate_profile(
     attempt("amputation_site", lambda v: amputation_site(v).id if v else "")
     scheme = classification(service.occupation_classification)
     attempt("occupation_code", lambda v: scheme.validate(v) if v else "")
+    attempt("rtw_occupation_code", lambda v: scheme.validate(v) if v else "")
+    attempt("topics_to_avoid", _topics_to_avoid)
     attempt(
         "contact_modes",
         lambda v: rules.validate_choices(v or [], rules.CONTACT_MODES, "contact mode"),
@@ -240,6 +307,13 @@ def validate_profile(
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _topics_to_avoid(values: Iterable[str] | None) -> list[str]:
+    topics = list(dict.fromkeys(t.strip() for t in values or [] if t and t.strip()))
+    if len(topics) > 12 or any(len(t) > 80 for t in topics):
+        raise ValueError("List at most 12 topics, each under 80 characters.")
+    return topics
 
 
 def mentor_create(
@@ -522,6 +596,7 @@ def supervision_log(
                 closed_at=timezone.now(), closed_by_session=session
             ):
                 changed.append("debrief_requests.closed_at")
+        changed += wellbeing_hold_refresh(locked)
         audit_record(
             actor=actor,
             action="mentor.supervision_log",
@@ -554,11 +629,12 @@ def debrief_request_open(
             defaults={"mentor": mentor, "reason": reason.strip()[:200], "requested_by": actor},
         )
         if created:
+            held = wellbeing_hold_refresh(_locked(mentor))
             audit_record(
                 actor=actor,
                 action="mentor.debrief_open",
                 target=mentor,
-                fields=["debrief_requests.reason", "debrief_requests.source"],
+                fields=["debrief_requests.reason", "debrief_requests.source", *held],
             )
     return found
 
@@ -711,6 +787,8 @@ def checkin_submit(
                 source=DebriefSource.CHECKIN,
                 source_id=checkin.pk,
             )
+        # A better week after a flagged one lifts the hold that one caused, so always refresh.
+        wellbeing_hold_refresh(_locked(mentor))
     return checkin
 
 
@@ -780,6 +858,7 @@ def checkin_acknowledge(
                 booked_on=debrief_on,
                 today=today,
             )
+        wellbeing_hold_refresh(_locked(visible.mentor))
     return locked
 
 
@@ -888,7 +967,8 @@ def expense_decide(
 
 
 def bulk_compliance_refresh(mentors: Iterable[Mentor]) -> None:
-    """For demo loading and data repair: recompute stored compliance dates."""
+    """For demo loading and data repair: recompute stored compliance dates and holds."""
     with transaction.atomic():
         for mentor in mentors:
             _compliance_refresh(mentor)
+            wellbeing_hold_refresh(mentor)

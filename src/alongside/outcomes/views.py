@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from alongside.accounts import policy
 from alongside.core.instruments import Instrument, instrument, instruments
 from alongside.forms import service_errors_to_form
 from alongside.organisations.selectors import service_for_or_404
@@ -205,7 +206,12 @@ def service_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "outcomes/service.html",
-        {"service": service, "rtw": rtw, "table": charts.km_table(rtw.curve)},
+        {
+            "service": service,
+            "rtw": rtw,
+            "table": charts.km_table(rtw.curve),
+            "can_configure": policy.can(request.user, "outcome.configure", service),
+        },
     )
 
 

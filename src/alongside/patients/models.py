@@ -234,6 +234,16 @@ class Patient(models.Model):
         help_text="Glasgow Coma Scale, 3-15",
     )
     amputation_site = models.CharField(max_length=20, choices=AMPUTATION_CHOICES, blank=True)
+    amputation_laterality = models.CharField(
+        max_length=10,
+        choices=[
+            ("left", "Left"),
+            ("right", "Right"),
+            ("bilateral", "Both sides"),
+            ("multiple", "More than one limb"),
+        ],
+        blank=True,
+    )
     iss = models.PositiveSmallIntegerField(
         null=True,
         blank=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alongside.core.matching.profiles import Exclusion, Suggestion
+from alongside.core.matching.rules import GENDER_WORDS
 from alongside.core.matching.similarity import NOT_RECORDED
 
 CRITERION_LABELS = {
@@ -16,12 +17,27 @@ CRITERION_LABELS = {
 }
 
 
+def preferences_met(suggestion: Suggestion) -> list[str]:
+    """What the patient asked for that this (eligible) mentor meets, as the therapist noted it."""
+    patient = suggestion.patient
+    met = []
+    if patient.preferred_mentor_gender:
+        wanted = patient.preferred_mentor_gender.strip().casefold()
+        met.append(f"Asked for a {GENDER_WORDS.get(wanted, wanted)} mentor.")
+    if patient.required_language:
+        met.append(f"Needs a mentor who speaks {patient.required_language.strip()}.")
+    if patient.wants_in_person:
+        met.append("Wants to meet in person.")
+    return met
+
+
 def explain(suggestion: Suggestion) -> list[str]:
-    """One sentence per criterion, recorded ones first, strongest first."""
+    """The patient's preferences met, then one sentence per criterion, strongest first."""
     recorded = [c for c in suggestion.criteria if c.score is not None]
     missing = [c for c in suggestion.criteria if c.score is None]
     recorded.sort(key=lambda c: -(c.score or 0.0))
-    sentences = [f"{_sentence(c.reason)} ({_percent(c.score)} match)." for c in recorded]
+    sentences = preferences_met(suggestion)
+    sentences += [f"{_sentence(c.reason)} ({_percent(c.score)} match)." for c in recorded]
     sentences += [f"{CRITERION_LABELS.get(c.name, c.name)}: {NOT_RECORDED}." for c in missing]
     return sentences
 

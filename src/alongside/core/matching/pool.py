@@ -17,6 +17,7 @@ import numpy.typing as npt
 from alongside.core.codes import AMPUTATION_SITES, CLASSIFICATIONS, SCI_LEVELS
 from alongside.core.codes.icd10 import list_icd10_codes
 from alongside.core.codes.injury import ASIA_GRADES, TBI_SEVERITIES
+from alongside.core.matching import lived_experience as lx
 from alongside.core.matching.profiles import (
     CRITERIA,
     Exclusion,
@@ -31,7 +32,8 @@ from alongside.core.matching.similarity import (
     DEMANDS_ORDER,
     DISTANCE_SPAN_KM,
     EARTH_RADIUS_KM,
-    SCI_LEVEL_SPAN,
+    INJURY_FLOOR,
+    NO_DETAILS,
     WORK_PARTS,
     icd10_groups,
 )
@@ -42,7 +44,11 @@ BoolArray = npt.NDArray[np.bool_]
 
 _ICD_GROUPS: tuple[str, ...] = tuple(sorted({code[:3] for code, _ in list_icd10_codes()}))
 _SITE_INDEX = {site.id: i for i, site in enumerate(AMPUTATION_SITES)}
-_SITE_LIMB = np.array([0 if site.limb == "upper" else 1 for site in AMPUTATION_SITES] + [-1])
+_SCI_TABLE = np.array(lx.SCI_LEVEL_TABLE)
+_AIS_TABLE = np.array(lx.AIS_TABLE)
+_SITE_TABLE = np.array(lx.AMPUTATION_TABLE)
+_LATERALITY_TABLE = np.array(lx.LATERALITY_TABLE)
+_RTW_IDS: tuple[str, ...] = tuple(lx.RTW_EMPLOYERS)  # "same" first
 
 
 def _key(text: str | None) -> str | None:
@@ -138,6 +144,7 @@ class MentorPool:
         ms = self.mentors
         self._active = _tri_state(m.active for m in ms)
         self._paused = _tri_state(m.paused for m in ms)
+        self._held = np.array([bool(m.wellbeing_hold) for m in ms], dtype=bool)
         self._training = _tri_state(m.training_ok for m in ms)
         self._checks = _tri_state(m.checks_ok for m in ms)
         self._supervision = _tri_state(m.supervision_ok for m in ms)
@@ -169,6 +176,10 @@ class MentorPool:
         self._asia = np.array([_ordinal(m.asia_grade, ASIA_GRADES) for m in ms], dtype=np.int64)
         self._tbi = np.array([_ordinal(m.tbi_severity, TBI_SEVERITIES) for m in ms], dtype=np.int64)
         self._site = np.array([self._site_index(m.amputation_site) for m in ms], dtype=np.int64)
+        self._laterality = np.array(
+            [lx.laterality_index(m.amputation_laterality) for m in ms], dtype=np.int64
+        )
+        self._mechanism = np.array([lx.mechanism_index(m.mechanism) for m in ms], dtype=np.int64)
         group_index = {g: i for i, g in enumerate(_ICD_GROUPS)}
         self._icd = np.zeros((len(ms), len(_ICD_GROUPS)), dtype=bool)
         for row, mentor in enumerate(ms):
@@ -184,6 +195,7 @@ class MentorPool:
         ms = self.mentors
         n = len(ms)
         self._scheme_vocab = _Vocabulary()
+        self._scheme_ids = _Vocabulary()
         self._scheme = np.full(n, -1, dtype=np.int64)
         self._digits = np.full((n, 6), -1, dtype=np.int8)
         self._depth = np.zeros(n, dtype=np.int64)
@@ -198,6 +210,29 @@ class MentorPool:
             self._scheme[row] = self._scheme_vocab.add(scheme.id)
             self._digits[row, : len(code)] = [int(d) for d in code]
             self._depth[row] = scheme.level_lengths.index(len(code)) + 1
+        self._occupation_scheme = np.array(
+            [self._scheme_ids.add(m.occupation_classification or None) for m in ms],
+            dtype=np.int64,
+        )
+        self._rtw_digits = np.full((n, 6), -1, dtype=np.int8)
+        self._rtw_depth = np.zeros(n, dtype=np.int64)
+        self._rtw_valid = np.zeros(n, dtype=bool)
+        self._occ_valid = self._scheme >= 0
+        for row, mentor in enumerate(ms):
+            scheme = CLASSIFICATIONS.get(mentor.occupation_classification or "")
+            if scheme is None or not mentor.rtw_occupation_code:
+                continue
+            try:
+                code = scheme.validate(mentor.rtw_occupation_code)
+            except ValueError:
+                continue
+            self._rtw_valid[row] = True
+            self._rtw_digits[row, : len(code)] = [int(d) for d in code]
+            self._rtw_depth[row] = scheme.level_lengths.index(len(code)) + 1
+        self._rtw_employer = np.array(
+            [_RTW_IDS.index(m.rtw_employer) if m.rtw_employer in _RTW_IDS else -1 for m in ms],
+            dtype=np.int64,
+        )
         self._industry_vocab = _Vocabulary()
         self._industry = np.array(
             [self._industry_vocab.add(_key(m.industry)) for m in ms], dtype=np.int64
@@ -249,6 +284,7 @@ class MentorPool:
             [
                 self._active != 1,
                 self._paused != 0,
+                self._held,
                 self._training != 1,
                 self._checks != 1,
                 self._supervision != 1,
@@ -338,96 +374,122 @@ class MentorPool:
 
     def _injury_scores(self, patient: PatientProfile) -> FloatArray:
         n = len(self)
-        category = self._category_vocab.get(patient.injury_category)
-        if category == -1:
+        if patient.injury_category is None:
             return np.full(n, np.nan)
-        same = self._category == category
-        detail_sum, detail_count = np.zeros(n), np.zeros(n)
-        for closeness, known in self._injury_details(patient):
-            detail_sum += np.where(known, closeness, 0.0)
-            detail_count += known
-        with np.errstate(invalid="ignore", divide="ignore"):
-            detailed = 0.5 + 0.5 * detail_sum / detail_count
-        score = np.where(detail_count > 0, detailed, 0.75)
-        return np.where(self._category < 0, np.nan, np.where(same, score, 0.0))
+        category = self._category_vocab.get(patient.injury_category)
+        same = (self._category == category) & (category >= 0)
+        details = self._injury_details(patient)
+        if details:
+            weights = lx.DETAIL_WEIGHTS[str(patient.injury_category)]
+            total_weight = sum(weights[name] for name, _ in details)
+            mean = sum(weights[name] * closeness for name, closeness in details) / total_weight
+            score = INJURY_FLOOR + (1 - INJURY_FLOOR) * mean
+        else:
+            score = np.full(n, NO_DETAILS)
+        return np.where(same, score, 0.0)
 
-    def _injury_details(self, patient: PatientProfile) -> list[tuple[FloatArray, BoolArray]]:
+    def _injury_details(self, patient: PatientProfile) -> list[tuple[str, FloatArray]]:
+        """The patient's recorded details, each as closeness per mentor (0 where not recorded)."""
         category = patient.injury_category
+        details: list[tuple[str, FloatArray]] = []
         if category == "sci":
             level = _ordinal(patient.sci_level, SCI_LEVELS)
             grade = _ordinal(patient.asia_grade, ASIA_GRADES)
-            return [
-                _closeness(self._sci_level, level, SCI_LEVEL_SPAN),
-                _closeness(self._asia, grade, 2),
-            ]
-        if category == "tbi":
-            return [_closeness(self._tbi, _ordinal(patient.tbi_severity, TBI_SEVERITIES), 2)]
-        if category == "amputation":
+            if level >= 0:
+                details.append(("level", _table_closeness(_SCI_TABLE, level, self._sci_level)))
+            if grade >= 0:
+                details.append(("ais", _table_closeness(_AIS_TABLE, grade, self._asia)))
+        elif category == "tbi":
+            severity = _ordinal(patient.tbi_severity, TBI_SEVERITIES)
+            if severity >= 0:
+                closeness = np.maximum(0.0, 1.0 - np.abs(self._tbi - severity) / 2)
+                details.append(("severity", np.where(self._tbi >= 0, closeness, 0.0)))
+        elif category == "amputation":
             site = self._site_index(patient.amputation_site)
-            known = np.asarray((self._site >= 0) & (site >= 0), dtype=bool)
-            same_limb = _SITE_LIMB[self._site] == _SITE_LIMB[site]
-            closeness = np.where(self._site == site, 1.0, np.where(same_limb, 0.5, 0.0))
-            return [(np.asarray(closeness, dtype=np.float64), known)]
-        if category == "ortho":
+            laterality = lx.laterality_index(patient.amputation_laterality)
+            if site >= 0:
+                details.append(("site", _table_closeness(_SITE_TABLE, site, self._site)))
+            if laterality >= 0:
+                details.append(
+                    (
+                        "laterality",
+                        _table_closeness(_LATERALITY_TABLE, laterality, self._laterality),
+                    )
+                )
+        elif category == "ortho":
             groups = [_ICD_GROUPS.index(g) for g in icd10_groups(patient.icd10_codes)]
-            icd_known = np.asarray(self._icd_known & bool(groups), dtype=bool)
-            shared = self._icd[:, groups].any(axis=1) if groups else np.zeros(len(self), bool)
-            return [(np.asarray(shared, dtype=np.float64), icd_known)]
-        return []
+            if groups:
+                shared = self._icd[:, groups].any(axis=1)
+                details.append(("fracture", np.asarray(shared, dtype=np.float64)))
+        if category in lx.DETAIL_WEIGHTS:
+            mechanism = lx.mechanism_index(patient.mechanism)
+            if mechanism >= 0 and lx.MECHANISMS[lx.MECHANISM_IDS[mechanism]]:
+                details.append(("cause", (self._mechanism == mechanism).astype(np.float64)))
+        return details
 
     def _work_scores(self, patient: PatientProfile) -> FloatArray:
-        numerator, denominator = np.zeros(len(self)), np.zeros(len(self))
-        for weight, (closeness, known) in zip(
+        numerator, denominator = np.zeros(len(self)), 0.0
+        demands = (
+            DEMANDS_ORDER.index(patient.work_demands)
+            if patient.work_demands in DEMANDS_ORDER
+            else -1
+        )
+        for name, part in (
+            ("occupation", self._occupation_closeness(patient)),
             (
-                WORK_PARTS["occupation"],
-                WORK_PARTS["industry"],
-                WORK_PARTS["demands"],
-                WORK_PARTS["employment"],
+                "industry",
+                _equal_part(self._industry, self._industry_vocab.get(_key(patient.industry))),
             ),
+            ("demands", _demands_part(self._demands, demands)),
             (
-                self._occupation_closeness(patient),
-                _equal_closeness(self._industry, self._industry_vocab.get(_key(patient.industry))),
-                _closeness(
-                    self._demands,
-                    DEMANDS_ORDER.index(patient.work_demands)
-                    if patient.work_demands in DEMANDS_ORDER
-                    else -1,
-                    2,
-                ),
-                _equal_closeness(
+                "employment",
+                _equal_part(
                     self._employment, self._employment_vocab.get(_key(patient.employment_type))
                 ),
             ),
-            strict=True,
+            ("return", self._return_closeness(patient)),
         ):
-            numerator += np.where(known, weight * closeness, 0.0)
-            denominator += np.where(known, weight, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(denominator > 0, numerator / denominator, np.nan)
+            if part is not None:
+                numerator += WORK_PARTS[name] * part
+                denominator += WORK_PARTS[name]
+        if denominator == 0:
+            return np.full(len(self), np.nan)
+        return numerator / denominator
 
-    def _occupation_closeness(self, patient: PatientProfile) -> tuple[FloatArray, BoolArray]:
-        n = len(self)
-        nothing = (np.zeros(n), np.zeros(n, dtype=bool))
+    def _occupation_closeness(self, patient: PatientProfile) -> FloatArray | None:
         scheme = CLASSIFICATIONS.get(patient.occupation_classification or "")
         if scheme is None or not patient.occupation_code:
-            return nothing
+            return None
         try:
             code = scheme.validate(patient.occupation_code)
         except ValueError:
-            return nothing
+            return None
         digits = np.full(6, -2, dtype=np.int8)  # -2 never equals the mentors' -1 padding
         digits[: len(code)] = [int(d) for d in code]
-        prefix = np.cumprod(self._digits == digits, axis=1).sum(axis=1)
-        shared = sum((prefix >= length).astype(np.int64) for length in scheme.level_lengths)
-        depth = np.maximum(self._depth, scheme.level_lengths.index(len(code)) + 1)
-        known = self._scheme == self._scheme_vocab.get(scheme.id)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(known, shared / depth, 0.0), known
+        depth = scheme.level_lengths.index(len(code)) + 1
+
+        def closeness(mentor_digits: npt.NDArray[np.int8], mentor_depth: IntArray) -> FloatArray:
+            prefix = np.cumprod(mentor_digits == digits, axis=1).sum(axis=1)
+            shared = sum((prefix >= length).astype(np.int64) for length in scheme.level_lengths)
+            return np.asarray(shared / np.maximum(mentor_depth, depth), dtype=np.float64)
+
+        same_scheme = self._occupation_scheme == self._scheme_ids.get(scheme.id)
+        before = np.where(self._occ_valid, closeness(self._digits, self._depth), -1.0)
+        after = np.where(self._rtw_valid, closeness(self._rtw_digits, self._rtw_depth), -1.0)
+        return np.where(same_scheme, np.maximum(0.0, np.maximum(before, after)), 0.0)
+
+    def _return_closeness(self, patient: PatientProfile) -> FloatArray | None:
+        if patient.job_held_open is None:
+            return None
+        if patient.job_held_open:
+            return (self._rtw_employer == 0).astype(np.float64)
+        return (self._rtw_employer >= 1).astype(np.float64)
 
     def _age_scores(self, patient: PatientProfile) -> FloatArray:
         if patient.age is None:
             return np.full(len(self), np.nan)
-        return np.maximum(0.0, 1.0 - np.abs(self._age - patient.age) / AGE_SPAN_YEARS)
+        closeness = np.maximum(0.0, 1.0 - np.abs(self._age - patient.age) / AGE_SPAN_YEARS)
+        return np.where(np.isnan(self._age), 0.0, closeness)
 
     def _place_scores(self, patient: PatientProfile) -> FloatArray:
         km = self._distance_km(patient)
@@ -438,6 +500,7 @@ class MentorPool:
             (self._region == region).astype(np.float64),
             np.nan,
         )
+        by_region = np.where(np.isnan(by_region) & _has_place(patient), 0.0, by_region)
         return np.where(np.isnan(km), by_region, by_distance)
 
     def _language_scores(self, patient: PatientProfile) -> FloatArray:
@@ -445,7 +508,7 @@ class MentorPool:
             return np.full(len(self), np.nan)
         columns = _columns((_key(lang) for lang in patient.languages), self._language_vocab)
         shared = self._languages[:, columns].any(axis=1) if columns else np.zeros(len(self), bool)
-        return np.where(self._speaks_any, shared.astype(np.float64), np.nan)
+        return np.where(self._speaks_any, shared.astype(np.float64), 0.0)
 
     def _share_scores(
         self,
@@ -458,7 +521,7 @@ class MentorPool:
             return np.full(len(self), np.nan)
         columns = _columns(wanted, vocabulary)
         shared = offered[:, columns].sum(axis=1) if columns else np.zeros(len(self))
-        return np.where(offered_count > 0, shared / len(wanted), np.nan)
+        return np.where(offered_count > 0, shared / len(wanted), 0.0)
 
     # ---- ranking ------------------------------------------------------------
 
@@ -498,15 +561,28 @@ class MentorPool:
         return matrix
 
 
-def _closeness(mentor_values: IntArray, value: int, span: float) -> tuple[FloatArray, BoolArray]:
-    """Linear closeness of ordinal positions, 0 at ``span`` steps; -1 = unknown."""
-    known = (mentor_values >= 0) & (value >= 0)
-    return np.maximum(0.0, 1.0 - np.abs(mentor_values - value) / span), known
+def _table_closeness(table: FloatArray, value: int, mentor_values: IntArray) -> FloatArray:
+    """Row ``value`` of a closeness table per mentor; 0 where the mentor's is not recorded."""
+    return np.where(mentor_values >= 0, table[value, np.maximum(mentor_values, 0)], 0.0)
 
 
-def _equal_closeness(mentor_codes: IntArray, code: int) -> tuple[FloatArray, BoolArray]:
-    known = (mentor_codes >= 0) & (code != -1)
-    return (mentor_codes == code).astype(np.float64), known
+def _demands_part(mentor_values: IntArray, value: int) -> FloatArray | None:
+    if value < 0:
+        return None
+    closeness = np.maximum(0.0, 1.0 - np.abs(mentor_values - value) / 2)
+    return np.where(mentor_values >= 0, closeness, 0.0)
+
+
+def _equal_part(mentor_codes: IntArray, code: int) -> FloatArray | None:
+    """Equal text per mentor; None when the patient's is not recorded (code -1)."""
+    if code == -1:
+        return None
+    return ((mentor_codes == code) & (mentor_codes >= 0)).astype(np.float64)
+
+
+def _has_place(person: PatientProfile) -> bool:
+    coords = person.latitude is not None and person.longitude is not None
+    return coords or _key(person.region) is not None
 
 
 def _weighted_totals(parts: FloatArray, weights: Weights) -> FloatArray:

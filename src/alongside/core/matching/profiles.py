@@ -1,13 +1,17 @@
 """The matching inputs and outputs: plain frozen dataclasses.
 
 Every descriptive field may be ``None`` (or empty, for collections), meaning
-"not recorded". A similarity criterion with a missing side is skipped with
-the reason "not recorded" and left out of the weighted mean; it never counts
-as a mismatch and never crashes.
+"not recorded". What the *patient* lacks is skipped (reason "not recorded",
+left out of the weighted mean: it is the same for every mentor). What a
+*mentor* lacks, when the patient has it, scores as the least similar recorded
+value: missing data never puts a mentor above one whose recorded detail
+differs. Nothing missing or invalid crashes.
 
 Vocabularies (the Django side stores these strings as they are):
 
 - injury_category: "sci", "tbi", "ortho", "amputation"
+- amputation_laterality: "left", "right", "bilateral", "multiple"
+- mechanism (cause of injury): the patients app's Mechanism ids ("fall_height")
 - sci_level: "C1".."S5"; asia_grade: "A".."E"; tbi_severity: "mild",
   "moderate", "severe"; amputation_site: an id from
   ``alongside.core.codes.AMPUTATION_SITES`` (e.g. "transtibial")
@@ -49,6 +53,8 @@ class PatientProfile:
     asia_grade: str | None = None
     tbi_severity: str | None = None
     amputation_site: str | None = None
+    amputation_laterality: str | None = None  # left | right | bilateral | multiple
+    mechanism: str | None = None  # cause of injury, ``lived_experience.MECHANISMS``
     occupation_code: str | None = None
     occupation_classification: str | None = None
     industry: str | None = None
@@ -66,6 +72,8 @@ class PatientProfile:
     preferred_mentor_gender: str | None = None
     required_language: str | None = None
     wants_in_person: bool = False
+    # True: the pre-injury job is held open (the patient expects to go back to it).
+    job_held_open: bool | None = None
     excluded_mentor_ids: frozenset[MentorId] = frozenset()
 
 
@@ -78,6 +86,8 @@ class MentorProfile:
     asia_grade: str | None = None
     tbi_severity: str | None = None
     amputation_site: str | None = None
+    amputation_laterality: str | None = None  # left | right | bilateral | multiple
+    mechanism: str | None = None  # cause of injury, ``lived_experience.MECHANISMS``
     occupation_code: str | None = None
     occupation_classification: str | None = None
     industry: str | None = None
@@ -91,12 +101,21 @@ class MentorProfile:
     longitude: float | None = None
     availability: frozenset[str] = frozenset()
     contact_modes: frozenset[str] = frozenset()
+    # The job the mentor went back to (coded like ``occupation_code``), with whom, and how.
+    rtw_occupation_code: str | None = None
+    rtw_employer: str | None = None  # ``lived_experience.RTW_EMPLOYERS``
+    rtw_adjustments: str | None = None
+    # Shown to the therapist; never scored.
+    topics_to_avoid: tuple[str, ...] = ()
     # Programme status. Unknown (None) never lets a mentor through a safety gate.
     active: bool | None = None
     training_ok: bool | None = None
     checks_ok: bool | None = None
     supervision_ok: bool | None = None
     paused: bool | None = None
+    # Held after a hard week (``mentor_programme.wellbeing_hold_since``); lifts
+    # itself, unlike a pause.
+    wellbeing_hold: bool = False
     capacity: int | None = None
     active_mentee_count: int = 0
     # None = the mentor has not restricted which injuries they mentor.

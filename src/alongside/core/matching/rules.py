@@ -17,8 +17,11 @@ from collections.abc import Callable
 from alongside.core.codes import INJURY_CATEGORIES
 from alongside.core.matching.profiles import Exclusion, MentorProfile, PatientProfile
 from alongside.core.matching.similarity import distance_km
+from alongside.core.mentor_programme import WELLBEING_HOLD_REASON
 
 IN_PERSON = "in_person"
+# The engine's gender vocabulary as a clinician writes a preference ("a male mentor").
+GENDER_WORDS = {"man": "male", "woman": "female", "non_binary": "non-binary"}
 
 RuleCheck = Callable[[PatientProfile, MentorProfile], str | None]
 
@@ -41,6 +44,10 @@ def _capacity(patient: PatientProfile, mentor: MentorProfile) -> str | None:
     return None
 
 
+def _wellbeing_hold(patient: PatientProfile, mentor: MentorProfile) -> str | None:
+    return WELLBEING_HOLD_REASON if mentor.wellbeing_hold else None
+
+
 def _not_excluded(patient: PatientProfile, mentor: MentorProfile) -> str | None:
     if mentor.mentor_id in patient.excluded_mentor_ids:
         return "This patient and mentor were matched before and it was declined or ended"
@@ -61,10 +68,11 @@ def _gender(patient: PatientProfile, mentor: MentorProfile) -> str | None:
     wanted = patient.preferred_mentor_gender
     if not wanted:
         return None
+    words = GENDER_WORDS.get(wanted.strip().casefold(), wanted)
     if not mentor.gender:
-        return f"Patient asked for a {wanted} mentor; mentor's gender is not recorded"
+        return f"Patient asked for a {words} mentor; mentor's gender is not recorded"
     if wanted.strip().casefold() != mentor.gender.strip().casefold():
-        return f"Patient asked for a {wanted} mentor"
+        return f"Patient asked for a {words} mentor"
     return None
 
 
@@ -108,11 +116,12 @@ RULES: tuple[tuple[str, RuleCheck], ...] = (
         "paused",
         _gate(
             "paused",
-            "Mentor is paused for well-being",
+            "Mentor is paused",
             "Mentor's pause status is not recorded",
             want=False,
         ),
     ),
+    ("wellbeing_hold", _wellbeing_hold),
     (
         "training",
         _gate(

@@ -1,1 +1,0 @@
-"""Local format overrides (settings.FORMAT_MODULE_PATH)."""

@@ -28,6 +28,7 @@ from alongside.contacts.models import (
     SurveyResponse,
     SurveyRole,
 )
+from alongside.core.crisis import URGENT_CONCERN_KINDS
 from alongside.core.engagement import (
     Engagement,
     EngagementState,
@@ -397,6 +398,17 @@ def open_concerns_for(user: User) -> list[Concern]:
     )
 
 
+def urgent_concerns_for(user: User) -> list[Concern]:
+    """Unacknowledged risk-to-self or risk-to-others concerns in the person's services,
+    oldest first: the top of every clinical team member's home page."""
+    return list(
+        concerns_for_staff(user)
+        .filter(status=ConcernStatus.OPEN, kind__in=sorted(URGENT_CONCERN_KINDS))
+        .select_related("contact__match__patient", "contact__match__mentor")
+        .order_by("raised_at", "pk")[:20]
+    )
+
+
 def quiet_pairs_for(user: User, today: dt.date | None = None) -> list[StaffPairRow]:
     """Pairs this therapist looks after that need attention (quiet, overdue first contact…)."""
     return [
@@ -439,3 +451,30 @@ def service_for_settings_or_404(user: User, service_id: int) -> Any:
     from alongside.organisations.models import Service
 
     return get_object_or_404(Service.objects.visible_to(user, "contact.configure"), pk=service_id)
+
+
+# --- Crisis numbers -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CrisisContacts:
+    """Who to call when someone may be in danger, for one pair's service."""
+
+    emergency: str
+    crisis_line: str
+    supervisor_name: str
+    duty_phone: str
+    support_resources: str
+
+
+def crisis_contacts_for(match: Match) -> CrisisContacts:
+    service = match.service
+    numbers = service.crisis_numbers
+    supervisor = match.mentor.supervisor
+    return CrisisContacts(
+        emergency=numbers.emergency,
+        crisis_line=numbers.crisis_line,
+        supervisor_name=supervisor.display_name if supervisor is not None else "",
+        duty_phone=service.duty_phone,
+        support_resources=service.support_resources,
+    )

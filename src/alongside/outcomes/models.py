@@ -57,12 +57,16 @@ class DueStatus(models.TextChoices):
     CANCELLED = "cancelled", "Not needed"
 
 
-class QuestionnaireDueQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+class _OfPatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+    """Records that belong to a service through their patient."""
+
     def visible_to(self, user, action):  # type: ignore[no-untyped-def]
         from alongside.accounts import policy
 
         return self.filter(patient__service_id__in=policy.service_ids(user, action))
 
+
+class QuestionnaireDueQuerySet(_OfPatientQuerySet):
     def own(self, user) -> QuestionnaireDueQuerySet:  # type: ignore[no-untyped-def]
         from alongside.accounts import policy
 
@@ -168,12 +172,7 @@ class EntryMode(models.TextChoices):
     STAFF = "staff", "Staff, on the patient's behalf"
 
 
-class ResponseQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
-    def visible_to(self, user, action):  # type: ignore[no-untyped-def]
-        from alongside.accounts import policy
-
-        return self.filter(patient__service_id__in=policy.service_ids(user, action))
-
+class ResponseQuerySet(_OfPatientQuerySet):
     def current(self) -> ResponseQuerySet:
         return self.filter(is_current=True)
 

@@ -176,6 +176,14 @@ def _require_may_answer(
         raise ValueError(f"unknown entry mode {mode!r}")
 
 
+def _locked_open(due: QuestionnaireDue) -> QuestionnaireDue:
+    """The questionnaire, locked for this transaction, if it is still to be answered."""
+    locked = QuestionnaireDue.objects.select_for_update().get(pk=due.pk)
+    if locked.status != DueStatus.DUE:
+        raise ValidationError("This questionnaire has already been answered.")
+    return locked
+
+
 def response_draft_save(
     *,
     due: QuestionnaireDue,
@@ -192,9 +200,7 @@ def response_draft_save(
         field = f"item_{error.item}" if error.item else "answers"
         raise ValidationError({field: error.message}) from error
     with transaction.atomic():
-        locked = QuestionnaireDue.objects.select_for_update().get(pk=due.pk)
-        if locked.status != DueStatus.DUE:
-            raise ValidationError("This questionnaire has already been answered.")
+        locked = _locked_open(due)
         locked.draft_answers = checked
         locked.draft_saved_at = timezone.now()
         locked.save(update_fields=["draft_answers", "draft_saved_at"])
@@ -234,9 +240,7 @@ def response_submit(
     now = timezone.now()
     try:
         with transaction.atomic():
-            locked = QuestionnaireDue.objects.select_for_update().get(pk=due.pk)
-            if locked.status != DueStatus.DUE:
-                raise ValidationError("This questionnaire has already been answered.")
+            locked = _locked_open(due)
             if mode == EntryMode.LINK:
                 link = (
                     QuestionnaireLink.objects.select_for_update()

@@ -115,6 +115,10 @@ def test_every_panel_template_reads_its_data_through_panel(world) -> None:
         source = get_template(panel.template).template.source
         tags = " ".join(re.findall(r"\{[{%].*?[%}]\}", source))
         keys = panel.context(request).keys()
+        assert "panel" not in keys, (
+            f"{panel.template}: its context returns 'panel', but the template's panel is "
+            "that context itself (read panel.X, return X)"
+        )
         for key in keys:
             bare = re.search(r"(?<![\w.:'\"])" + re.escape(key) + r"\b", tags)
             assert bare is None, f"{panel.template} names {key!r} without 'panel.'"

@@ -69,7 +69,9 @@ def test_lockout_is_per_account_and_address(mentor) -> None:  # type: ignore[no-
 def test_sign_out_needs_post_and_is_audited(mentor) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(mentor)
-    assert client.get(reverse("accounts:logout")).status_code == 405
+    # A GET (a reload, a link) never signs out: it goes to a page instead of a bare 405.
+    assert client.get(reverse("accounts:logout")).status_code == 302
+    assert client.get(reverse("accounts:home")).status_code == 200
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert AuditEvent.objects.filter(action="auth.sign_out", actor_id=mentor.pk).exists()
     assert client.get(reverse("accounts:home")).status_code == 302

@@ -36,6 +36,7 @@ ROWS = {
     "contacts:pairs": Row(STAFF_LIST),
     "contacts:match": Row(STAFF_AND_OWN_MENTOR, kwargs=_match),
     "contacts:log": Row(STAFF_AND_OWN_MENTOR, kwargs=_match),
+    "contacts:crisis": Row(STAFF_AND_OWN_MENTOR, kwargs=_match),
     "contacts:edit": Row(STAFF_AND_OWN_MENTOR, kwargs=_contact),
     "contacts:concerns": Row(STAFF_LIST),
     "contacts:concern": Row(STAFF_ONLY, kwargs=_concern),

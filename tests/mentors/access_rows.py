@@ -71,6 +71,9 @@ ROWS = {
     "mentors:checkin": Row(
         expect(404, anonymous=LOGIN, mentor=200), kwargs=lambda w: (home_mentor(w), {})[1]
     ),
+    "mentors:checkin_support": Row(
+        expect(404, anonymous=LOGIN, mentor=200), kwargs=lambda w: (home_mentor(w), {})[1]
+    ),
     "mentors:expense_claim": Row(
         expect(404, anonymous=LOGIN, mentor=200), kwargs=lambda w: (home_mentor(w), {})[1]
     ),

@@ -19,6 +19,8 @@ class HomePanel:
     template: str
     order: int = 100
     context: Callable[[HttpRequest], dict[str, Any]] = field(default=lambda request: {})
+    # Urgent panels (a risk to someone's safety) come before everything else on the page.
+    urgent: bool = False
 
 
 PANELS: list[HomePanel] = []
@@ -33,4 +35,12 @@ def panels_for(request: HttpRequest, roles: list[str]) -> list[dict[str, Any]]:
     chosen = sorted(
         (p for p in PANELS if p.role in roles), key=lambda p: (roles.index(p.role), p.order)
     )
-    return [{"template": p.template, **p.context(request)} for p in chosen]
+    # A panel registered for several roles (therapist and manager) shows once.
+    seen: set[tuple[str, Any]] = set()
+    unique = []
+    for panel in chosen:
+        if (panel.template, panel.context) not in seen:
+            seen.add((panel.template, panel.context))
+            unique.append(panel)
+    chosen = sorted(unique, key=lambda p: not p.urgent)  # stable: urgent first, order kept
+    return [{"template": p.template, "urgent": p.urgent, **p.context(request)} for p in chosen]

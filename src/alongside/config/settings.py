@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "alongside.config.middleware.ServiceTimeZoneMiddleware",
+    "alongside.config.middleware.PostOnlyGetRedirectMiddleware",
     "alongside.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -296,6 +298,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True  # `make run` works without collectstatic
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["alongside.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -9,7 +9,7 @@ class ContactsConfig(AppConfig):
         from alongside.accounts import policy
         from alongside.accounts.context_processors import navigation_register
         from alongside.accounts.home import HomePanel, register
-        from alongside.contacts import home, reminders
+        from alongside.contacts import escalation, home, reminders
         from alongside.notifications.reminders import register_sweep
 
         navigation_register(40, "Contacts", "contacts:mine", policy.RULES["contact.own"])
@@ -23,6 +23,16 @@ class ContactsConfig(AppConfig):
                 context=home.therapist_panel,
             )
         )
+        for role in (policy.THERAPIST, policy.ADMIN):
+            register(
+                HomePanel(
+                    role=role,
+                    template="contacts/home/_urgent.html",
+                    order=0,
+                    context=home.urgent_panel,
+                    urgent=True,
+                )
+            )
         register(
             HomePanel(
                 role=policy.MENTOR,
@@ -33,3 +43,4 @@ class ContactsConfig(AppConfig):
         )
         for name, sweep in reminders.SWEEPS.items():
             register_sweep(name, sweep)
+        register_sweep("crisis_escalation", escalation.crisis_escalation)

@@ -16,5 +16,9 @@ def therapist_panel(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def urgent_panel(request: HttpRequest) -> dict[str, Any]:
+    return {"concerns": selectors.urgent_concerns_for(request.user)}
+
+
 def mentor_panel(request: HttpRequest) -> dict[str, Any]:
     return {"pairs": [p for p in selectors.mentor_pairs(request.user) if p.can_log or p.survey_due]}

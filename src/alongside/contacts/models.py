@@ -171,6 +171,7 @@ class ContactRevision(models.Model):
 
 class ConcernKind(models.TextChoices):
     RISK_TO_SELF = "risk_to_self", "Risk to self"
+    RISK_TO_OTHERS = "risk_to_others", "Risk to others"
     SAFEGUARDING = "safeguarding", "Safeguarding"
     HEALTH_CHANGE = "health_change", "Change in health"
     BOUNDARY = "boundary", "Boundary issue"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("pairs/", views.pairs, name="pairs"),
     path("match/<int:match_id>/", views.match_contacts, name="match"),
     path("match/<int:match_id>/log/", views.contact_log, name="log"),
+    path("match/<int:match_id>/crisis/", views.crisis, name="crisis"),
     path("match/<int:match_id>/survey/", views.survey, name="survey"),
     path("<int:contact_id>/edit/", views.contact_edit, name="edit"),
     path("concerns/", views.concerns, name="concerns"),

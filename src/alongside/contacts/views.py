@@ -23,6 +23,7 @@ from alongside.contacts.forms import (
     SurveyForm,
 )
 from alongside.contacts.models import ConcernStatus
+from alongside.core.crisis import URGENT_CONCERN_KINDS
 from alongside.core.engagement import STATE_LABELS, EngagementState
 from alongside.forms import service_errors_to_form
 
@@ -75,6 +76,13 @@ def contact_log(request: HttpRequest, match_id: int) -> HttpResponse:
         except ValidationError as error:
             service_errors_to_form(form, error, FIELD_ALIASES)
         else:
+            if data.get("concern_kind") in URGENT_CONCERN_KINDS:
+                messages.success(
+                    request,
+                    "Contact saved. Your supervising therapist has been told about your "
+                    "concern straight away.",
+                )
+                return redirect("contacts:crisis", match_id=match.pk)
             if data.get("concern_kind"):
                 messages.success(
                     request,
@@ -89,8 +97,28 @@ def contact_log(request: HttpRequest, match_id: int) -> HttpResponse:
     return render(
         request,
         "contacts/log.html",
-        {"form": form, "match": match, "label": selectors.match_label(request.user, match)},
+        {
+            "form": form,
+            "match": match,
+            "label": selectors.match_label(request.user, match),
+            "crisis": selectors.crisis_contacts_for(match),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def crisis(request: HttpRequest, match_id: int) -> HttpResponse:
+    """After a risk concern is saved: the numbers again, and what happens next."""
+    match = selectors.match_for_contacts_or_404(request.user, match_id)
+    return render(
+        request,
+        "contacts/crisis.html",
+        {
+            "match": match,
+            "crisis": selectors.crisis_contacts_for(match),
+            "is_staff": selectors.is_staff_for(request.user, match),
+        },
     )
 
 

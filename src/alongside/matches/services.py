@@ -161,6 +161,17 @@ def _weights_snapshot(weights: Weights) -> dict[str, float]:
 # --- Proposing ------------------------------------------------------------------------------
 
 
+def case_not_matchable_reason(patient: Patient) -> str:
+    """Why no mentor can be proposed for this case ("" when one can): pages ask
+    here first, so they never offer a "Propose" the service would refuse."""
+    if patient.status in PROPOSABLE_PATIENT_STATUSES:
+        return ""
+    return (
+        f"{patient.full_name}'s case is “{patient.get_status_display()}”: "
+        "only accepted, open cases can be matched."
+    )
+
+
 def _propose_locked(
     *,
     actor: User | None,
@@ -175,11 +186,9 @@ def _propose_locked(
     service = mentor.service
     if patient.service_id != mentor.service_id:
         raise ValidationError({"mentor": "The mentor and the patient are in different services."})
-    if patient.status not in PROPOSABLE_PATIENT_STATUSES:
-        raise ValidationError(
-            {"patient": f"{patient.full_name}'s case is “{patient.get_status_display()}”: "
-             "only accepted, open cases can be matched."}
-        )  # fmt: skip
+    blocked = case_not_matchable_reason(patient)
+    if blocked:
+        raise ValidationError({"patient": blocked})
     current = Match.objects.filter(patient=patient, status__in=OPEN_STATUSES).first()
     if current is not None:
         raise ValidationError(

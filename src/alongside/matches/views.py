@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
 from alongside.audit.reads import record_read
+from alongside.config.middleware import page_on_get
 from alongside.core.matching import CRITERIA, Weights
 from alongside.forms import service_errors_to_form
 from alongside.matches import engagement, selectors, services
@@ -27,7 +28,7 @@ from alongside.matches.forms import (
     ReasonForm,
     WeightsForm,
 )
-from alongside.patients.selectors import patient_for_or_404
+from alongside.patients.selectors import patient_for_or_404, service_today
 
 
 def _error_words(exc: ValidationError) -> str:
@@ -67,7 +68,7 @@ def _detail(request: HttpRequest, match: Any, status: int = 200, **forms: Any) -
         "end_form": forms.get("end_form") or EndForm(),
         "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
         "activate_form": forms.get("activate_form")
-        or ActivateForm(initial={"on": timezone.localdate()}),
+        or ActivateForm(initial={"on": service_today(match.service)}),
         "history": selectors.matches_of_patient(request.user, match.patient),
     }
     return render(request, "matches/detail.html", context, status=status)
@@ -169,7 +170,13 @@ def _find_context(request: HttpRequest, patient: Any, **extra: Any) -> dict[str,
     found = selectors.find_mentor(
         request.user, patient, today=timezone.localdate(), include_repeats=bool(include_repeats)
     )
-    return {"found": found, "patient": patient, "include_repeats": include_repeats, **extra}
+    return {
+        "found": found,
+        "patient": patient,
+        "include_repeats": include_repeats,
+        "not_matchable": services.case_not_matchable_reason(patient),
+        **extra,
+    }
 
 
 @login_required
@@ -180,6 +187,7 @@ def find_mentor(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
+@page_on_get(lambda request, patient_id: _url("matches:find", patient_id=patient_id))
 @login_required
 @require_POST
 def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -231,6 +239,7 @@ def _plan_choices(plan: services.BatchPlan) -> list[tuple[str, str]]:
     ]
 
 
+@page_on_get(lambda request, slug: _url("matches:waiting", slug=slug))
 @login_required
 @require_POST
 def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
@@ -247,6 +256,7 @@ def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
+@page_on_get(lambda request, slug: _url("matches:waiting", slug=slug))
 @login_required
 @require_POST
 def batch_publish(request: HttpRequest, slug: str) -> HttpResponse:

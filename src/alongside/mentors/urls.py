@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/training/<int:module_id>/", views.module_edit, name="module_edit"),
     path("me/", views.mine, name="mine"),
     path("me/check-in/", views.checkin, name="checkin"),
+    path("me/check-in/support/", views.checkin_support, name="checkin_support"),
     path("me/expenses/new/", views.expense_claim, name="expense_claim"),
     path("expenses/", views.expenses, name="expenses"),
     path("expenses/export.csv", views.expenses_export, name="expenses_export"),

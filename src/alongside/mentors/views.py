@@ -447,6 +447,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
                 "Thank you. Your supervisor has been told and will get in touch to offer a "
                 "debrief.",
             )
+            # A low check-in answers with support now, not only "your supervisor knows".
+            return redirect(f"{reverse('mentors:checkin_support')}?record={mentor.pk}")
         else:
             messages.success(request, "Thank you for checking in.")
         return redirect("mentors:mine")
@@ -455,6 +457,23 @@ def checkin(request: HttpRequest) -> HttpResponse:
         "mentors/checkin.html",
         {"form": form, "mentor": mentor},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def checkin_support(request: HttpRequest) -> HttpResponse:
+    """Support after a hard time: the service's resources, the supervisor, crisis numbers."""
+    mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
+    service = mentor.service
+    return render(
+        request,
+        "mentors/checkin_support.html",
+        {
+            "mentor": mentor,
+            "service": service,
+            "numbers": service.crisis_numbers,
+            "supervisor": mentor.supervisor,
+        },
     )
 
 

@@ -14,7 +14,21 @@ class ServiceSettingsForm(forms.ModelForm):
             "first_therapist_contact_days",
             "mentor_introduced_days",
             "supervision_grace_days",
+            "emergency_number",
+            "crisis_line",
+            "duty_phone",
+            "support_resources",
+            "crisis_escalation_minutes",
+            "import_day_first",
         ]
+        labels = {
+            "emergency_number": "Emergency number",
+            "crisis_line": "Crisis line",
+            "duty_phone": "Supervising therapists' phone",
+            "support_resources": "Support for mentors",
+            "crisis_escalation_minutes": "Tell managers after (minutes)",
+            "import_day_first": "Referral lists use day/month/year",
+        }
 
     def clean_time_zone(self) -> str:
         import zoneinfo

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from alongside.core.crisis import CrisisNumbers, crisis_numbers
+
 if TYPE_CHECKING:
     from alongside.accounts.models import User
 
@@ -43,6 +45,34 @@ class Service(models.Model):
     supervision_grace_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days supervision may be overdue before new matches stop"
     )
+    # Crisis and support: blank means the country's default (alongside.core.crisis).
+    emergency_number = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Leave empty for your country's default (AU 000, GB 999)",
+    )
+    crisis_line = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Name and number, e.g. Lifeline 13 11 14. Leave empty for your country's default",
+    )
+    duty_phone = models.CharField(
+        max_length=30, blank=True, help_text="The supervising therapists' phone, shown to mentors"
+    )
+    support_resources = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="Shown to a mentor after a low well-being check-in: EAP, peer support, "
+        "who to call",
+    )
+    crisis_escalation_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        help_text="Minutes an unacknowledged risk concern waits before managers are told",
+    )
+    import_day_first = models.BooleanField(
+        default=False,
+        help_text="Referral lists write dates as day/month/year (03/04/1987 is 3 April)",
+    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -53,6 +83,10 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def crisis_numbers(self) -> CrisisNumbers:
+        return crisis_numbers(self.country, self.emergency_number, self.crisis_line)
 
 
 class ServiceScopedQuerySet(models.QuerySet[Any]):

@@ -196,18 +196,28 @@ def _decode(content: bytes, report: ImportReport) -> str | None:
     return text
 
 
-def _parse_date(value: str) -> date:
+def _parse_date(value: str, day_first: bool = False) -> date:
+    """ISO always; DD/MM/YYYY only where the service says its lists are day-first, or
+    where the day cannot be a month (25/10/2006). "03/04/1987" is never guessed."""
     if len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return date.fromisoformat(value)  # the template's format, and fast
         except ValueError:
             pass
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD (or DD/MM/YYYY)")
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        pass
+    try:
+        parsed = datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD") from None
+    if not day_first and parsed.day <= 12 and parsed.day != parsed.month:
+        raise ValueError(
+            f"{value!r} could be day/month or month/day: write it as YYYY-MM-DD "
+            "(or ask your service manager to set the service's lists as day/month/year)"
+        )
+    return parsed
 
 
 @functools.cache
@@ -231,7 +241,7 @@ def _split(value: str) -> list[str]:
 
 
 def _row_data(
-    raw: dict[str, str], row_number: int, report: ImportReport
+    raw: dict[str, str], row_number: int, report: ImportReport, day_first: bool = False
 ) -> tuple[dict[str, Any], set[str]]:
     """The row's values, and the columns already reported as bad."""
     data: dict[str, Any] = {}
@@ -245,7 +255,7 @@ def _row_data(
             continue
         try:
             if column in DATE_COLUMNS:
-                data[column] = _parse_date(value)
+                data[column] = _parse_date(value, day_first)
             elif column in CHOICE_COLUMNS:
                 data[column] = _parse_choice(value, CHOICE_COLUMNS[column])
             elif column == "icd10_codes":
@@ -351,7 +361,7 @@ def referrals_check(
                 _too_many_rows(report)
                 report.rows -= 1
                 return report
-            data, failed = _row_data(raw, index, report)
+            data, failed = _row_data(raw, index, report, service.import_day_first)
             try:
                 patient = services.referral_validate(service=service, data=data, today=today)
             except ValidationError as error:

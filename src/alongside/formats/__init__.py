@@ -1,0 +1,1 @@
+"""Local format overrides (settings.FORMAT_MODULE_PATH)."""

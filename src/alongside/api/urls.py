@@ -4,19 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.constants import NOT_SET
 from ninja.openapi.schema import OpenAPISchema
 
 from alongside import __version__
-from alongside.api import accounts, contacts, matches, mentors, notifications, patients, problems
-from alongside.api.auth import BearerToken
+from alongside.api import (
+    accounts,
+    contacts,
+    fhir,
+    matches,
+    mentors,
+    notifications,
+    patients,
+    problems,
+)
+from alongside.api.auth import BearerToken, declare_scopes
 
 
 class AlongsideAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)
-        problems.declare_problems(schema, throttled=self.throttle not in (NOT_SET, None, []))
+        throttled = settings.ALONGSIDE_API_RATE_LIMIT > 0 or self.throttle not in (
+            NOT_SET,
+            None,
+            [],
+        )
+        problems.declare_problems(schema, throttled=throttled)
+        declare_scopes(schema)
         return schema
 
 
@@ -37,3 +53,4 @@ api.add_router("/patients", patients.router)
 api.add_router("/matches", matches.router)
 api.add_router("/contacts", contacts.router)
 api.add_router("/notifications", notifications.router)
+api.add_router("/fhir", fhir.router)

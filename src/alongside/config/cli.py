@@ -191,6 +191,19 @@ def cmd_import_referrals(args: argparse.Namespace) -> int:
     return _call("import_referrals", *extra)
 
 
+def cmd_export_research(args: argparse.Namespace) -> int:
+    extra = [args.out]
+    extra += ["--service", args.service] if args.service else []
+    extra += ["--free-text"] if args.free_text else []
+    return _call("export_research", *extra)
+
+
+def cmd_export_fhir(args: argparse.Namespace) -> int:
+    extra = [args.out]
+    extra += ["--patient", str(args.patient)] if args.patient is not None else []
+    return _call("export_fhir", *extra)
+
+
 def cmd_match_batch(args: argparse.Namespace) -> int:
     extra = ["--service", args.service]
     extra += ["--dry-run"] if args.dry_run else []
@@ -264,6 +277,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--answers", required=True, help="JSON list of item values in item order, null = missing"
     )
     scorer.set_defaults(func=cmd_outcomes_score)
+
+    exporter = sub.add_parser("export", help="export records to files")
+    export_sub = exporter.add_subparsers(dest="export_command", required=True)
+    research = export_sub.add_parser(
+        "research", help="pseudonymised CSVs and a data dictionary, zipped"
+    )
+    research.add_argument("out", help="the zip file to write")
+    research.add_argument("--service", help="one service's slug (default: every service)")
+    research.add_argument("--free-text", action="store_true", help="include free text")
+    research.set_defaults(func=cmd_export_research)
+    fhir = export_sub.add_parser("fhir", help="an HL7 FHIR R4 Bundle (JSON)")
+    fhir.add_argument("out", help="the JSON file to write ('-' for standard output)")
+    fhir.add_argument("--patient", type=int, help="one patient's id (default: every patient)")
+    fhir.set_defaults(func=cmd_export_fhir)
 
     importer = sub.add_parser("import", help="import records from files")
     import_sub = importer.add_subparsers(dest="import_command", required=True)

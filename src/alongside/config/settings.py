@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "alongside.contacts",
     "alongside.notifications",
     "alongside.outcomes",
+    "alongside.reports",
     "alongside.demo",
     "alongside.api",
 ]

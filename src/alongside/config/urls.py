@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("alongside.notifications.urls")),
     path("outcomes/", include("alongside.outcomes.urls")),
     path("q/", include((link_urlpatterns, "outcomes"), namespace="outcomes_link")),
+    path("reports/", include("alongside.reports.urls")),
     path("audit/", include("alongside.audit.urls")),
     path("", include("alongside.accounts.urls")),
 ]

@@ -19,6 +19,7 @@ from alongside.forms import service_errors_to_form
 from alongside.organisations.models import Service
 from alongside.patients import forms, importing, selectors, services
 from alongside.patients.models import Patient, PatientStatus
+from alongside.reports import exports, lists
 
 NO_CHANGE = "Nothing was changed."
 
@@ -41,6 +42,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         overdue=request.GET.get("overdue") == "1",
         q=request.GET.get("q", "")[:100],
     )
+    fmt = exports.wanted_format(request)
+    if fmt:  # the whole filtered list as a file, not only this page
+        return lists.caseload_file(selectors.caseload(request.user, filters), fmt)
     page = Paginator(selectors.caseload(request.user, filters), 50).get_page(
         request.GET.get("page")
     )

@@ -1,0 +1,123 @@
+"""Writes of the reports app: export jobs (start, run, expire, download) and the
+service's research-export choices. Every export is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from alongside.accounts import policy
+from alongside.audit.services import audit_record
+from alongside.reports.models import DOWNLOAD_HOURS, ExportJob, ExportStatus, ResearchSettings
+
+ZIP = "application/zip"
+
+
+def export_job_start(*, actor: Any, service: Any, kind: str, params: dict[str, Any]) -> ExportJob:
+    """Queue an export for the task worker; the page then shows its progress."""
+    from alongside.reports import tasks
+
+    if kind == "research":
+        policy.require(actor, "research.view", service)
+    else:
+        policy.require(actor, "report.view", service)
+    with transaction.atomic():
+        job = ExportJob.objects.create(service=service, created_by=actor, kind=kind, params=params)
+        audit_record(
+            actor=actor, action="export.request", target=job, service_id=service.pk,
+            fields=sorted(params),
+        )  # fmt: skip
+        transaction.on_commit(lambda: tasks.export_run.enqueue(job_id=job.pk))
+    return job
+
+
+def _progress(job_id: int) -> Any:
+    def tell(done: int, total: int) -> None:
+        ExportJob.objects.filter(pk=job_id).update(steps_done=done, steps_total=total)
+
+    return tell
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Make the file of a queued export (called by the task worker)."""
+    from alongside.reports import research
+
+    job = ExportJob.objects.select_related("service", "created_by").get(pk=job_id)
+    if job.status != ExportStatus.QUEUED:
+        return job
+    ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.RUNNING)
+    actor = job.created_by
+    # Permission is checked again now: a membership may have ended since the request.
+    policy.forget(actor)
+    policy.require(actor, "research.view" if job.kind == "research" else "report.view", job.service)
+    if job.kind != "research":
+        raise ValueError(f"unknown export kind {job.kind!r}")
+    free_text = bool(job.params.get("free_text"))
+    content = research.research_zip(job.service, free_text=free_text, progress=_progress(job_id))
+    now = timezone.now()
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportStatus.DONE,
+            content=content,
+            content_type=ZIP,
+            file_name=f"research-{job.service.slug}-{now:%Y%m%d}.zip",
+            finished_at=now,
+            expires_at=now + dt.timedelta(hours=DOWNLOAD_HOURS),
+            message=f"{len(content):,} bytes",
+        )
+        audit_record(
+            actor=actor, action="research.export", target=job, service_id=job.service_id,
+            fields=["free_text"] if free_text else [],
+        )  # fmt: skip
+    job.refresh_from_db()
+    return job
+
+
+def export_job_failed(*, job_id: int, message: str = "") -> None:
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportStatus.FAILED,
+        content=b"",
+        message=message[:300] or "The export could not be made; ask an administrator.",
+        finished_at=timezone.now(),
+    )
+
+
+def export_job_expire(*, job: ExportJob) -> None:
+    """Drop the file of an expired export (the job row stays as the record)."""
+    ExportJob.objects.filter(pk=job.pk).update(content=b"")
+
+
+def export_job_downloaded(*, actor: Any, job: ExportJob) -> None:
+    audit_record(actor=actor, action="export.download", target=job, service_id=job.service_id)
+
+
+def research_settings_update(
+    *, actor: Any, service: Any, date_handling: str, max_shift_days: int
+) -> ResearchSettings:
+    policy.require(actor, "service.configure", service)
+    with transaction.atomic():
+        choice, _ = ResearchSettings.objects.select_for_update().get_or_create(service=service)
+        choice.date_handling = date_handling
+        choice.max_shift_days = max_shift_days
+        choice.save()
+        audit_record(
+            actor=actor, action="research.settings", target=choice, service_id=service.pk,
+            fields=["date_handling", "max_shift_days"],
+        )  # fmt: skip
+    return choice
+
+
+def research_export_write(*, service: Any, out: Any, free_text: bool = False) -> int:
+    """The command line's export (an operator's act, audited without a user)."""
+    from alongside.reports import research
+
+    content = research.research_zip(service, free_text=free_text)
+    out.write(content)
+    audit_record(
+        actor=None, action="research.export", object_type="organisations.service",
+        object_id=service.pk, service_id=service.pk, fields=["free_text"] if free_text else [],
+    )  # fmt: skip
+    return len(content)

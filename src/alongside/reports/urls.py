@@ -1,0 +1,17 @@
+from django.urls import path
+
+from alongside.reports import views
+
+app_name = "reports"
+S = "<slug:slug>/"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path(S, views.dashboard, name="dashboard"),
+    path(S + "print/", views.dashboard, name="print"),
+    path(S + "charts/<slug:name>.svg", views.chart, name="chart"),
+    path(S + "fidelity/", views.fidelity, name="fidelity"),
+    path(S + "research/", views.research_export, name="research"),
+    path(S + "research/settings/", views.research_settings, name="research_settings"),
+    path("jobs/<int:job_id>/", views.job, name="job"),
+    path("jobs/<int:job_id>/download/", views.job_download, name="job_download"),
+]

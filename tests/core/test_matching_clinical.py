@@ -67,6 +67,7 @@ def test_partial_foot_is_not_close_to_transtibial_and_laterality_counts() -> Non
         "p", injury_category="amputation", amputation_site="transtibial",
         amputation_laterality="left",
     )  # fmt: skip
+
     def score(site: str, side: str | None = "left") -> float:
         mentor = ready_mentor(
             "m", injury_category="amputation", amputation_site=site, amputation_laterality=side
@@ -114,7 +115,8 @@ def test_missing_criteria_do_not_lift_a_mentor_above_a_recorded_dissimilar_one()
                 contact_modes=frozenset({"phone"}))  # fmt: skip
     recorded = ready_mentor(
         "recorded", injury_category="tbi", tbi_severity="severe", age=55, region="Bendigo",
-        languages=("Greek",), availability=frozenset({"fri-pm"}), contact_modes=frozenset({"video"}),
+        languages=("Greek",), availability=frozenset({"fri-pm"}),
+        contact_modes=frozenset({"video"}),
     )  # fmt: skip
     missing = ready_mentor("missing", injury_category="tbi", tbi_severity="severe")
     ranked = rank(patient, [missing, recorded], Weights())
@@ -149,7 +151,9 @@ def test_the_mentors_return_to_work_job_is_used_and_told() -> None:
 
 
 def test_cause_of_injury_counts_where_both_are_known() -> None:
-    patient = P("p", injury_category="sci", sci_level="T10", asia_grade="A", mechanism="fall_height")
+    patient = P(
+        "p", injury_category="sci", sci_level="T10", asia_grade="A", mechanism="fall_height"
+    )
     same = injury_similarity(patient, _sci("a", "T10", "A", mechanism="fall_height"))
     other = injury_similarity(patient, _sci("b", "T10", "A", mechanism="road_motorcycle"))
     unknown = injury_similarity(patient, _sci("c", "T10", "A"))

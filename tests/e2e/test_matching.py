@@ -42,8 +42,8 @@ def test_therapist_proposes_patient_agrees_mentor_accepts(  # type: ignore[no-un
     card = page.locator("li.suggestion").filter(
         has=page.get_by_role("heading", name=re.compile("Mina"))
     )
-    expect(card).to_contain_text("Both had a C6 spinal cord injury (ASIA C)")
-    expect(card).to_contain_text("Both worked as Electrician (General) (ANZSCO 341111)")
+    expect(card).to_contain_text("Both have C5–6 motor incomplete tetraplegia (AIS C)")
+    expect(card).to_contain_text("Both worked as electrician (general) (ANZSCO 341111)")
     card.locator("summary", has_text="Score by criterion").click()
     expect(card.get_by_role("meter", name=re.compile("^Injury"))).to_be_visible()
     expect(page.get_by_role("heading", name="Not suggested, and why")).to_be_visible()

@@ -24,6 +24,7 @@ from django.utils import timezone
 from alongside.accounts.models import Role
 from alongside.accounts.services import membership_grant
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
+from alongside.core.mentor_programme import DEFAULT_CRITERIA
 from alongside.demo.builder import DemoContext, fictional_phone
 from alongside.mentors.models import (
     Check,
@@ -41,13 +42,8 @@ from alongside.mentors.models import (
 )
 from alongside.mentors.services import bulk_compliance_refresh
 
-CRITERIA = [
-    ("At least 12 months since injury", "months_since_injury", 12, True),
-    ("Has returned to work or study", "returned_to_work", None, True),
-    ("Interview done", "recorded", None, True),
-    ("Two references received", "recorded", None, True),
-    ("Police / background check clear", "recorded", None, True),
-]
+# The defaults every new service starts with (code of conduct included).
+CRITERIA = list(DEFAULT_CRITERIA)
 MODULES = [
     ("Introduction to peer mentoring", None, True),
     ("Boundaries and confidentiality", 24, True),

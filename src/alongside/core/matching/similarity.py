@@ -270,7 +270,10 @@ def work_similarity(patient: PatientProfile, mentor: MentorProfile) -> Criterion
         return CriterionScore("work", None, NOT_RECORDED)
     score = sum(w * c for w, c in parts) / sum(w for w, _ in parts)
     story = _return_story(patient, mentor)
-    return CriterionScore("work", score, "; ".join(reasons + ([story] if story else [])))
+    parts_words = reasons + ([story] if story else [])
+    # One sentence: later clauses start lower case ("...; mentor's job after injury: ...").
+    words = "; ".join(p if i == 0 else p[:1].lower() + p[1:] for i, p in enumerate(parts_words))
+    return CriterionScore("work", score, words)
 
 
 def occupation_words(scheme_id: str, code: str) -> str:

@@ -93,6 +93,8 @@ ROWS = {
     ),
     "patients:first_contact": Row(CASE_POST, kwargs=pid, **post({"on": TODAY})),
     "patients:status": Row(CASE_POST, kwargs=pid, **post({"status": "discharged"})),
+    "patients:hold": Row(CASE_POST, kwargs=pid, **post({"reason": "pta", "review_on": TODAY})),
+    "patients:hold_release": Row(CASE_POST, kwargs=pid, **post()),
     "patients:consent_record": Row(
         CASE_POST,
         kwargs=pid,

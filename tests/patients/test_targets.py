@@ -1,4 +1,4 @@
-"""Early-intervention targets on the case, and the daily overdue e-mail."""
+"""Early-intervention targets on the case, and the daily overdue notification."""
 
 from __future__ import annotations
 
@@ -73,14 +73,19 @@ def test_declined_and_closed_cases_are_never_overdue(world) -> None:
         assert selectors.overdue_cases(patient.service.patients.all()) == []
 
 
-def test_daily_task_sends_one_email_per_newly_overdue_case(world, settings) -> None:
+def test_daily_task_sends_one_email_per_newly_overdue_case(
+    world, settings, django_capture_on_commit_callbacks
+) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     patient = _case(world)
     _case(world).delete()  # keep sequences honest; only one case remains
     with time_machine.travel(dt.datetime(2025, 1, 17, 12, tzinfo=dt.UTC), tick=False):
         assert tasks.overdue_alerts_send() == 0
         assert mail.outbox == []
-    with time_machine.travel(dt.datetime(2025, 1, 18, 0, tzinfo=dt.UTC), tick=False):
+    with (
+        time_machine.travel(dt.datetime(2025, 1, 18, 0, tzinfo=dt.UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         call_command("send_overdue_alerts", "--now")
         call_command("send_overdue_alerts", "--now")  # a second run the same day
         tasks.send_overdue_alerts.enqueue()  # and the queued task: still one e-mail

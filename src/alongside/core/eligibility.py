@@ -32,7 +32,14 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class EligibilityCriteria:
-    """A service's rules; defaults are those of the EIVRS trial."""
+    """A service's rules (see PRESETS for those of the EIVRS and ROWTATE trials).
+
+    ``require_working_or_studying``: in paid or unpaid work or full-time study at
+    injury; with ``paid_work_only`` only paid work (employed or self-employed)
+    counts. ``max_weeks_since_injury`` counts from the injury, or from the
+    admission when ``weeks_counted_from`` is "admission". ``min_iss`` is the
+    lowest Injury Severity Score taken ("ISS above 8" is ``min_iss=9``).
+    """
 
     min_age: int = 16
     max_age: int = 70
@@ -40,6 +47,8 @@ class EligibilityCriteria:
     allowed_categories: frozenset[str] = field(default_factory=lambda: frozenset(CATEGORY_NAMES))
     max_weeks_since_injury: int | None = 12
     min_iss: int | None = None
+    paid_work_only: bool = False
+    weeks_counted_from: str = "injury"  # or "admission"
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,8 @@ class ReferralFacts:
     working_or_studying: bool | None = None
     injury_category: str | None = None
     iss: int | None = None
+    in_paid_work: bool | None = None
+    date_of_admission: date | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,16 @@ def _age(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
 
 
 def _working(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
-    label = "In work or study at injury"
+    if criteria.require_working_or_studying and criteria.paid_work_only:
+        label = "Employed at injury (paid work)"
+        if facts.in_paid_work is None:
+            return RuleResult(
+                "working", label, Outcome.UNKNOWN, "Employment at injury not recorded."
+            )
+        if facts.in_paid_work:
+            return RuleResult("working", label, Outcome.MET, "In paid work at injury.")
+        return RuleResult("working", label, Outcome.NOT_MET, "Not in paid work at injury.")
+    label = "In paid or unpaid work, or full-time study, at injury"
     if not criteria.require_working_or_studying:
         return RuleResult("working", label, Outcome.MET, "Not required by this service.")
     if facts.working_or_studying is None:
@@ -140,27 +160,80 @@ def _category(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult
 
 def _timing(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
     limit = criteria.max_weeks_since_injury
+    event = "admission" if criteria.weeks_counted_from == "admission" else "injury"
     label = (
-        "Referred soon enough after injury"
+        f"Referred soon enough after {event}"
         if limit is None
-        else (f"Referred within {limit} weeks of injury")
+        else (f"Referred within {limit} weeks of {event}")
     )
     if limit is None:
         return RuleResult("timing", label, Outcome.MET, "No limit set by this service.")
-    if facts.date_of_injury is None or facts.date_of_referral is None:
+    since = facts.date_of_admission if event == "admission" else facts.date_of_injury
+    if since is None or facts.date_of_referral is None:
         return RuleResult(
-            "timing", label, Outcome.UNKNOWN, "Date of injury or referral not recorded."
+            "timing", label, Outcome.UNKNOWN, f"Date of {event} or referral not recorded."
         )
-    days = (facts.date_of_referral - facts.date_of_injury).days
-    text = f"Referred {days} days ({days // 7} weeks {days % 7} days) after injury."
+    days = (facts.date_of_referral - since).days
+    text = f"Referred {days} days ({days // 7} weeks {days % 7} days) after {event}."
     outcome = Outcome.MET if days <= limit * 7 else Outcome.NOT_MET
     return RuleResult("timing", label, outcome, text)
 
 
 def _iss(criteria: EligibilityCriteria, facts: ReferralFacts) -> RuleResult:
-    label = f"Injury Severity Score at least {criteria.min_iss}"
+    assert criteria.min_iss is not None
+    label = f"Injury Severity Score above {criteria.min_iss - 1}"
     if facts.iss is None:
         return RuleResult("iss", label, Outcome.UNKNOWN, "Injury Severity Score not recorded.")
     assert criteria.min_iss is not None
     outcome = Outcome.MET if facts.iss >= criteria.min_iss else Outcome.NOT_MET
     return RuleResult("iss", label, outcome, f"Injury Severity Score {facts.iss}.")
+
+
+@dataclass(frozen=True)
+class EligibilityPreset:
+    id: str
+    label: str  # says every rule the preset sets, and nothing it does not
+    criteria: EligibilityCriteria
+
+
+PRESETS: dict[str, EligibilityPreset] = {
+    p.id: p
+    for p in (
+        EligibilityPreset(
+            "eivrs",
+            "EIVRS trial (Victoria): aged 16 to 70 at injury, employed before injury",
+            EligibilityCriteria(
+                min_age=16,
+                max_age=70,
+                require_working_or_studying=True,
+                paid_work_only=True,
+                max_weeks_since_injury=None,
+                min_iss=None,
+            ),
+        ),
+        EligibilityPreset(
+            "rowtate",
+            "ROWTATE trial (England): aged 16 to 69 at injury, in paid or unpaid work or "
+            "full-time study at injury, admitted within the last 12 weeks, "
+            "Injury Severity Score above 8",
+            EligibilityCriteria(
+                min_age=16,
+                max_age=69,
+                require_working_or_studying=True,
+                paid_work_only=False,
+                max_weeks_since_injury=12,
+                weeks_counted_from="admission",
+                min_iss=9,
+            ),
+        ),
+    )
+}
+
+
+def preset(preset_id: str) -> EligibilityPreset:
+    try:
+        return PRESETS[preset_id]
+    except KeyError:
+        raise ValueError(
+            f"{preset_id!r} is not an eligibility preset: expected one of {', '.join(PRESETS)}"
+        ) from None

@@ -164,12 +164,18 @@ def _weights_snapshot(weights: Weights) -> dict[str, float]:
 def case_not_matchable_reason(patient: Patient) -> str:
     """Why no mentor can be proposed for this case ("" when one can): pages ask
     here first, so they never offer a "Propose" the service would refuse."""
-    if patient.status in PROPOSABLE_PATIENT_STATUSES:
-        return ""
-    return (
-        f"{patient.full_name}'s case is “{patient.get_status_display()}”: "
-        "only accepted, open cases can be matched."
-    )
+    if patient.status not in PROPOSABLE_PATIENT_STATUSES:
+        return (
+            f"{patient.full_name}'s case is “{patient.get_status_display()}”: "
+            "only accepted, open cases can be matched."
+        )
+    hold = patient.holds.filter(ended_on__isnull=True).first()
+    if hold is not None:
+        return (
+            f"{patient.full_name}'s case is on hold ({hold.get_reason_display().lower()}) "
+            f"until it is reviewed on {hold.review_on:%d %B %Y}: release the hold to match."
+        )
+    return ""
 
 
 def _propose_locked(
@@ -658,10 +664,12 @@ class BatchPlan:
 
 
 def waiting_patients(service: Service) -> list[Patient]:
-    """Accepted patients of ``service`` with no open match, oldest referral first."""
+    """Accepted patients of ``service`` with no open match and not on hold, oldest
+    referral first."""
     return list(
         Patient.objects.filter(service=service, status__in=WAITING_PATIENT_STATUSES)
         .exclude(matches__status__in=OPEN_STATUSES)
+        .not_on_hold()
         .order_by("date_of_referral", "pk")
     )
 

@@ -261,7 +261,8 @@ def validate_profile(
         "returned_to_work_on",
         lambda d: rules.validate_returned_to_work_on(d, clean.get("date_of_injury"), today),
     )
-    attempt("icd10_codes", lambda codes: [validate_icd10(c) for c in codes or []])
+    edition = service.icd10_modification
+    attempt("icd10_codes", lambda codes: [validate_icd10(c, edition) for c in codes or []])
     attempt("sci_level", lambda v: validate_sci_level(v) if v else "")
     attempt("asia_grade", lambda v: validate_asia_grade(v) if v else "")
     attempt("tbi_severity", lambda v: validate_tbi_severity(v) if v else "")
@@ -294,7 +295,7 @@ def validate_profile(
         other = [
             c
             for c in clean["icd10_codes"]
-            if injury_category_for_icd10(c) != clean["injury_category"]
+            if injury_category_for_icd10(c, edition) != clean["injury_category"]
         ]
         if other:
             errors["icd10_codes"] = (

@@ -1,6 +1,7 @@
 from django import forms
 
-from alongside.organisations.models import Service
+from alongside.core.eligibility import PRESETS
+from alongside.organisations.models import Icd10Modification, OccupationClassification, Service
 
 
 class ServiceSettingsForm(forms.ModelForm):
@@ -9,10 +10,13 @@ class ServiceSettingsForm(forms.ModelForm):
         fields = [
             "name",
             "country",
+            "subdivision",
             "occupation_classification",
+            "icd10_modification",
             "time_zone",
             "first_therapist_contact_days",
             "mentor_introduced_days",
+            "mentor_clock_start",
             "supervision_grace_days",
             "emergency_number",
             "crisis_line",
@@ -40,8 +44,52 @@ class ServiceSettingsForm(forms.ModelForm):
             )
         return value
 
+    def clean_subdivision(self) -> str:
+        from alongside.core.targets import validate_holiday_calendar
+
+        country = (self.cleaned_data.get("country") or "").upper()
+        subdivision = self.cleaned_data["subdivision"].strip().upper()
+        if country and subdivision:
+            try:
+                validate_holiday_calendar(country, subdivision)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
+        return subdivision
+
     def clean_country(self) -> str:
         value = self.cleaned_data["country"].upper()
         if len(value) != 2 or not value.isalpha():
             raise forms.ValidationError("Use the two-letter country code, such as AU or GB.")
         return value
+
+
+class ServiceCreateForm(forms.Form):
+    """A superuser's form for a new service; service_create checks every value."""
+
+    name = forms.CharField(label="Service name", max_length=200)
+    slug = forms.CharField(
+        label="Short name", max_length=60, help_text="In addresses: letters, numbers, hyphens"
+    )
+    time_zone = forms.CharField(label="Time zone", max_length=64, help_text="e.g. Europe/London")
+    country = forms.CharField(label="Country", max_length=2, help_text="Two letters, e.g. GB or AU")
+    subdivision = forms.CharField(
+        label="State or nation",
+        max_length=10,
+        required=False,
+        help_text="For public holidays, e.g. ENG, SCT, VIC, NSW",
+    )
+    classification = forms.ChoiceField(
+        label="Occupation classification", choices=OccupationClassification.choices
+    )
+    icd10_modification = forms.ChoiceField(
+        label="ICD-10 edition",
+        choices=[("", "Default for the country"), *Icd10Modification.choices],
+        required=False,
+    )
+    eligibility_preset = forms.ChoiceField(
+        label="Eligibility rules to start from",
+        choices=[("", "Default for the country")] + [(p.id, p.label) for p in PRESETS.values()],
+        required=False,
+    )
+    manager_email = forms.EmailField(label="First manager's e-mail")
+    manager_name = forms.CharField(label="First manager's full name", required=False)

@@ -18,6 +18,16 @@ class OccupationClassification(models.TextChoices):
     SOC2020 = "soc2020", "UK SOC 2020"
 
 
+class Icd10Modification(models.TextChoices):
+    WHO = "who", "WHO ICD-10"
+    AM = "am", "ICD-10-AM (Australia)"
+
+
+class MentorClockStart(models.TextChoices):
+    ACCEPTANCE = "acceptance", "When the referral is accepted"
+    DISCHARGE = "discharge", "When the patient leaves hospital"
+
+
 class ServiceQuerySet(models.QuerySet["Service"]):
     def visible_to(self, user: User, action: str = "service.view") -> ServiceQuerySet:
         from alongside.accounts import policy
@@ -29,6 +39,17 @@ class Service(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, e.g. AU or GB")
+    subdivision = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="State or nation whose public holidays the service keeps, e.g. VIC or ENG",
+    )
+    icd10_modification = models.CharField(
+        max_length=4,
+        choices=Icd10Modification.choices,
+        default=Icd10Modification.WHO,
+        verbose_name="ICD-10 edition",
+    )
     occupation_classification = models.CharField(
         max_length=10,
         choices=OccupationClassification.choices,
@@ -40,7 +61,13 @@ class Service(models.Model):
         default=5, help_text="Working days from referral to first therapist contact"
     )
     mentor_introduced_days = models.PositiveSmallIntegerField(
-        default=21, help_text="Days from acceptance to the mentor being introduced"
+        default=21, help_text="Days from the clock's start to the mentor being introduced"
+    )
+    mentor_clock_start = models.CharField(
+        max_length=12,
+        choices=MentorClockStart.choices,
+        default=MentorClockStart.ACCEPTANCE,
+        verbose_name="Mentor-introduction clock starts",
     )
     supervision_grace_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days supervision may be overdue before new matches stop"
@@ -100,3 +127,21 @@ class ServiceScopedQuerySet(models.QuerySet[Any]):
         from alongside.accounts import policy
 
         return self.filter(service_id__in=policy.service_ids(user, action))
+
+
+class ClosureDay(models.Model):
+    """A day the service is closed beyond the public holidays (e.g. between Christmas
+    and New Year): it is not a working day for the service's targets."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="closure_days")
+    on = models.DateField()
+    reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["on"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "on"], name="one_closure_per_service_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} closed on {self.on}"

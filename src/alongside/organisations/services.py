@@ -20,3 +20,149 @@ def service_update(*, actor: Any, service: Service, changes: dict[str, Any]) -> 
         service.save(update_fields=changed)
         audit_record(actor=actor, action="service.update", target=service, fields=changed)
     return service
+
+
+def service_create(
+    *,
+    actor: Any,
+    name: str,
+    slug: str,
+    time_zone: str,
+    country: str,
+    subdivision: str = "",
+    classification: str,
+    manager_email: str,
+    manager_name: str = "",
+    icd10_modification: str = "",
+    eligibility_preset: str = "",
+) -> Service:
+    """Create a real service with default settings and invite its first manager.
+
+    ``actor`` is a superuser (the page) or None (``alongside manage create_service``,
+    run by the operator). Defaults: the selection criteria and training modules
+    of ``core.service_defaults``, the eligibility preset of the country's trial,
+    the model's targets. The manager gets a one-time link to choose a password
+    (an existing account is given the role and told by e-mail).
+    """
+    import zoneinfo
+
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email, validate_slug
+
+    from alongside.accounts.models import Role, User
+    from alongside.accounts.services import membership_grant, password_link_send, user_create
+    from alongside.core import mentor_programme, service_defaults, targets
+    from alongside.core.codes import CLASSIFICATIONS
+    from alongside.core.eligibility import PRESETS
+    from alongside.mentors.models import SelectionCriterion, TrainingModule
+    from alongside.organisations.models import Icd10Modification
+    from alongside.patients.services import eligibility_rules_apply_preset
+
+    if actor is not None and not (actor.is_active and actor.is_superuser):
+        from django.http import Http404
+
+        raise Http404("Not found")
+    errors: dict[str, str] = {}
+    name = " ".join(name.split())
+    slug = slug.strip().lower()
+    manager_email = manager_email.strip().lower()
+    country = country.strip().upper()
+    if not name:
+        errors["name"] = "Enter the service's name."
+    try:
+        validate_slug(slug)
+        if not slug or len(slug) > 60:
+            raise ValidationError("")
+    except ValidationError:
+        errors["slug"] = (
+            "Use letters, numbers and hyphens for the slug (up to 60), such as leeds-eivr."
+        )
+    if "slug" not in errors and Service.objects.filter(slug=slug).exists():
+        errors["slug"] = f"A service with the slug {slug} already exists."
+    if time_zone not in zoneinfo.available_timezones():
+        errors["time_zone"] = f"{time_zone!r} is not a time zone name such as Europe/London."
+    try:
+        country, subdivision = targets.validate_holiday_calendar(country, subdivision)
+    except ValueError as error:
+        unknown_country = str(error).startswith(f"{country} is not a country")
+        errors["country" if unknown_country else "subdivision"] = str(error)
+    if len(country) != 2 or not country.isalpha():
+        errors["country"] = "Use the two-letter country code, such as AU or GB."
+    if classification not in CLASSIFICATIONS:
+        errors["classification"] = (
+            f"{classification!r} is not an occupation classification: "
+            f"use one of {', '.join(CLASSIFICATIONS)}."
+        )
+    modification = icd10_modification or (
+        Icd10Modification.AM if country == "AU" else Icd10Modification.WHO
+    )
+    if modification not in Icd10Modification.values:
+        errors["icd10_modification"] = "Use who or am for the ICD-10 edition."
+    preset_id = eligibility_preset or service_defaults.eligibility_preset_for(country)
+    if preset_id not in PRESETS:
+        errors["eligibility_preset"] = (
+            f"Use one of {', '.join(PRESETS)} for the eligibility preset."
+        )
+    try:
+        validate_email(manager_email)
+    except ValidationError:
+        errors["manager_email"] = f"{manager_email!r} is not an e-mail address."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        service = Service.objects.create(
+            name=name,
+            slug=slug,
+            time_zone=time_zone,
+            country=country,
+            subdivision=subdivision,
+            occupation_classification=classification,
+            icd10_modification=modification,
+        )
+        for order, (title, kind, months, required) in enumerate(mentor_programme.DEFAULT_CRITERIA):
+            SelectionCriterion.objects.create(
+                service=service, name=title, kind=kind, min_months=months, required=required,
+                order=order,
+            )  # fmt: skip
+        for order, (title, months, required) in enumerate(
+            service_defaults.DEFAULT_TRAINING_MODULES
+        ):
+            TrainingModule.objects.create(
+                service=service, title=title, recertify_months=months, required=required,
+                order=order,
+            )  # fmt: skip
+        eligibility_rules_apply_preset(actor=None, service=service, preset_id=preset_id)
+        manager = User.objects.filter(email__iexact=manager_email).first()
+        created = manager is None
+        if manager is None:
+            manager = user_create(
+                email=manager_email, password=None, full_name=manager_name, actor=actor
+            )
+        membership_grant(user=manager, service=service, role=Role.ADMIN, actor=actor)
+        audit_record(
+            actor=actor,
+            action="service.create",
+            target=service,
+            fields=["name", "slug", "time_zone", "country", "subdivision", "manager"],
+        )
+        intro = f"You are the first manager of {service.name} on Alongside."
+        if created:
+            password_link_send(
+                user=manager,
+                base_url=settings.ALONGSIDE_SITE_URL,
+                subject=f"You have been made manager of {service.name} on Alongside",
+                intro=intro,
+            )
+        else:
+            from alongside.accounts.tasks import send_email
+
+            transaction.on_commit(
+                lambda: send_email.enqueue(
+                    to=[manager.email],
+                    subject=f"You have been made manager of {service.name} on Alongside",
+                    body=f"{intro}\n\nSign in with your usual account: "
+                    f"{settings.ALONGSIDE_SITE_URL}/accounts/login/\n",
+                )
+            )
+    return service

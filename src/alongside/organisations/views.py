@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from alongside.accounts import policy
+from alongside.forms import service_errors_to_form
 from alongside.organisations import selectors, services
-from alongside.organisations.forms import ServiceSettingsForm
+from alongside.organisations.forms import ServiceCreateForm, ServiceSettingsForm
 
 
 @login_required
@@ -30,5 +32,30 @@ def service_settings(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "organisations/settings.html",
         {"service": service, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def service_create(request: HttpRequest) -> HttpResponse:
+    """A superuser creates a service and invites its first manager (as create_service does)."""
+    if not (request.user.is_active and request.user.is_superuser):
+        raise Http404("Not found")
+    form = ServiceCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"{service.name} created; {form.cleaned_data['manager_email']} has been invited.",
+            )
+            return redirect("organisations:create")
+    return render(
+        request,
+        "organisations/create.html",
+        {"form": form},
         status=400 if form.errors else 200,
     )

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import transaction
 
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
+from alongside.core.codes.injury import ISS_VALUES
 from alongside.demo.builder import DemoContext, fictional_phone
 from alongside.patients import selectors
 from alongside.patients.models import (
@@ -39,6 +40,7 @@ from alongside.patients.models import (
     PhasedReturnStep,
     WorkStatus,
 )
+from alongside.patients.services import eligibility_rules_apply_preset
 
 COUNTS = {"demo-melbourne": 72, "demo-leeds": 54}
 THERAPIST_OF = {"demo-melbourne": "therapist@demo.example", "demo-leeds": "outsider@demo.example"}
@@ -119,11 +121,19 @@ PLACES = {
 }  # fmt: skip
 
 
+# Possible Injury Severity Scores (sums of three squared AIS grades) of major trauma.
+DEMO_ISS = sorted(v for v in ISS_VALUES if 9 <= v <= 45)
+
+
 def load(ctx: DemoContext) -> None:
     for slug, count in COUNTS.items():
         service = ctx.services[slug]
         with transaction.atomic():
-            EligibilityRules.objects.get_or_create(service=service)
+            _, created = EligibilityRules.objects.get_or_create(service=service)
+            if created:
+                # The trial each demo service is modelled on: EIVRS in Victoria, ROWTATE in England.
+                preset = "rowtate" if service.country == "GB" else "eivrs"
+                eligibility_rules_apply_preset(actor=None, service=service, preset_id=preset)
             if Patient.objects.filter(
                 service=service, hospital_number__startswith="DEMO-"
             ).exists():
@@ -291,7 +301,7 @@ def _injury(rng: random.Random, category: str) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "injury_category": category,
         "icd10_codes": list(dict.fromkeys(codes)),
-        "iss": rng.randint(9, 45),
+        "iss": rng.choice(DEMO_ISS),
         "mechanism": rng.choice(MECHANISMS),
     }
     if category == "sci":

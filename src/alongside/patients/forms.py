@@ -21,6 +21,7 @@ from alongside.patients.models import (
     Gender,
     Goal,
     GoalStatus,
+    HoldReason,
     InjuryCategory,
     Patient,
     PatientStatus,
@@ -137,6 +138,14 @@ class DateForm(forms.Form):
     on = forms.DateField(label="Date of first contact", widget=DATE)
 
 
+class HoldForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why the case is on hold", choices=[("", "Choose a reason"), *HoldReason.choices]
+    )
+    review_on = forms.DateField(label="Review on", widget=DATE)
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[
@@ -153,6 +162,7 @@ class ConsentForm(forms.Form):
     how_given = forms.ChoiceField(choices=ConsentMethod.choices, label="How it was given")
     note = forms.CharField(required=False, max_length=300)
 
+
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Patient's e-mail address",
@@ -163,7 +173,6 @@ class InviteForm(forms.Form):
 
 class OwnConsentForm(forms.Form):
     kind = forms.ChoiceField(choices=ConsentKind.choices)
-
 
 
 class _ProfileForm(forms.ModelForm):
@@ -349,6 +358,8 @@ class EligibilityRulesForm(forms.ModelForm):
             "require_working_or_studying",
             "allowed_categories",
             "max_weeks_since_injury",
+            "weeks_counted_from",
             "min_iss",
+            "paid_work_only",
         ]
         labels = {"min_age": "Youngest age at injury", "max_age": "Oldest age at injury"}

@@ -96,6 +96,16 @@ class EmploymentType(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+# Employment types that are paid work ("employed before injury").
+PAID_WORK = frozenset(
+    {
+        EmploymentType.FULL_TIME,
+        EmploymentType.PART_TIME,
+        EmploymentType.CASUAL,
+        EmploymentType.SELF_EMPLOYED,
+    }
+)
+
 # Employment types that meet "employed or studying at injury".
 WORKING_OR_STUDYING = frozenset(
     {
@@ -159,6 +169,12 @@ class PatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
             )
         )
 
+    def not_on_hold(self) -> PatientQuerySet:
+        """Cases not on hold today (a case on hold leaves the matching waiting list)."""
+        return self.exclude(
+            Exists(CaseHold.objects.filter(patient=OuterRef("pk"), ended_on__isnull=True))
+        )
+
     def own(self, user: User) -> PatientQuerySet:
         """The patient records that belong to this signed-in patient."""
         if not user.is_authenticated:
@@ -220,6 +236,8 @@ class Patient(models.Model):
     # Set by the matching work when the mentor is introduced.
     mentor_introduced_on = models.DateField(null=True, blank=True)
     discharged_on = models.DateField(null=True, blank=True)
+    # Left hospital: where a service introduces mentors after discharge, its clock starts here.
+    left_hospital_on = models.DateField(null=True, blank=True, verbose_name="Left hospital on")
 
     # Injury profile
     injury_category = models.CharField(max_length=12, choices=InjuryCategory.choices, blank=True)
@@ -409,6 +427,15 @@ class EligibilityRules(models.Model):
     min_iss = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Minimum Injury Severity Score (blank: no minimum)"
     )
+    paid_work_only = models.BooleanField(
+        default=False, help_text="Only paid work (employed or self-employed) counts as work"
+    )
+    weeks_counted_from = models.CharField(
+        max_length=10,
+        choices=[("injury", "The injury"), ("admission", "The admission")],
+        default="injury",
+        help_text="What the weeks before referral are counted from",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -565,6 +592,49 @@ class TargetAlert(PatientRecord):
 
     def __str__(self) -> str:
         return f"{self.get_target_display()} overdue since {self.due_on}"
+
+
+class HoldReason(models.TextChoices):
+    PTA = "pta", "In post-traumatic amnesia"
+    MEDICALLY_UNWELL = "medically_unwell", "Medically unwell"
+    SURGERY = "surgery", "Awaiting or recovering from surgery"
+    NOT_READY = "not_ready", "Not ready to talk about work yet"
+    OTHER = "other", "Other"
+
+
+class CaseHold(PatientRecord):
+    """A case on hold (not ready): its target clocks pause and it leaves the
+    matching waiting list from ``started_on`` until ``ended_on``."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="holds")
+    reason = models.CharField(max_length=20, choices=HoldReason.choices)
+    note = models.CharField(max_length=300, blank=True)
+    started_on = models.DateField()
+    review_on = models.DateField(help_text="When the therapist will look at it again")
+    ended_on = models.DateField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_hold_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} from {self.started_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
 
 
 class ReferralImportStatus(models.TextChoices):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,8 +18,10 @@ from alongside.audit.services import audit_record
 from alongside.core import eligibility as core_eligibility
 from alongside.core import targets as core_targets
 from alongside.organisations.models import Service
+from alongside.organisations.selectors import closed_days
 from alongside.patients.models import (
     OPEN_STATUSES,
+    PAID_WORK,
     WORKING_OR_STUDYING,
     Consent,
     ConsentKind,
@@ -107,6 +110,25 @@ def therapists_of(service: Service) -> QuerySet[User]:
     )
 
 
+def service_managers(service: Service) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            is_active=True, memberships__service=service, memberships__role=Role.ADMIN
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def overdue_alert_recipients(patient: Patient) -> list[User]:
+    """Who is told that a target is overdue: the allocated therapist, or, while the
+    case has none, the service's managers (somebody must be able to act)."""
+    therapist = patient.allocated_therapist
+    if therapist is not None and therapist.is_active:
+        return [therapist]
+    return list(service_managers(patient.service))
+
+
 def is_therapist_of(user: User, service: Service) -> bool:
     return Membership.objects.filter(
         user=user, service=service, role__in=[Role.THERAPIST, Role.ADMIN], user__is_active=True
@@ -130,6 +152,8 @@ def criteria_of(rules: EligibilityRules) -> core_eligibility.EligibilityCriteria
         allowed_categories=frozenset(rules.allowed_categories or []),
         max_weeks_since_injury=rules.max_weeks_since_injury,
         min_iss=rules.min_iss,
+        paid_work_only=rules.paid_work_only,
+        weeks_counted_from=rules.weeks_counted_from,
     )
 
 
@@ -144,6 +168,8 @@ def facts_of(patient: Patient) -> core_eligibility.ReferralFacts:
         working_or_studying=working,
         injury_category=patient.injury_category or None,
         iss=patient.iss,
+        in_paid_work=None if not patient.employment_type else patient.employment_type in PAID_WORK,
+        date_of_admission=patient.date_of_admission,
     )
 
 
@@ -157,11 +183,35 @@ def eligibility_of(
 # --- Early-intervention targets ------------------------------------------------
 
 
-def targets_of(patient: Patient, today: date | None = None) -> list[core_targets.TargetStatus]:
-    """The case's early-intervention targets, judged on the service's calendar."""
+def holds_of(patient: Patient) -> list[tuple[date, date | None]]:
+    """The case's holds as pauses of its target clocks (prefetched ``holds`` are used)."""
+    return [(hold.started_on, hold.ended_on) for hold in patient.holds.all()]
+
+
+def targets_of(
+    patient: Patient,
+    today: date | None = None,
+    closed: dict[tuple[int, range], frozenset[date]] | None = None,
+) -> list[core_targets.TargetStatus]:
+    """The case's early-intervention targets, judged on the service's calendar: its
+    public holidays and closure days, and the days the case was on hold.
+
+    ``closed`` remembers each service's closed days across the cases of a sweep.
+    """
     service = patient.service
     today = today or service_today(service)
     declined = patient.status == PatientStatus.INELIGIBLE
+    years = range(min(patient.date_of_referral.year, today.year) - 1, today.year + 2)
+    closed = {} if closed is None else closed
+    if (service.pk, years) not in closed:
+        closed[(service.pk, years)] = closed_days(service, years)
+    holidays = closed[(service.pk, years)]
+    pauses = holds_of(patient)
+    mentor_start = core_targets.mentor_clock_start(
+        service.mentor_clock_start,
+        accepted_on=patient.accepted_on,
+        left_hospital_on=patient.left_hospital_on,
+    )
     return [
         core_targets.target_status(
             key=TargetKind.FIRST_THERAPIST_CONTACT.value,
@@ -171,25 +221,30 @@ def targets_of(patient: Patient, today: date | None = None) -> list[core_targets
             working_days=True,
             done_on=patient.first_therapist_contact_on,
             today=today,
+            holidays=holidays,
+            pauses=pauses,
         ),
         core_targets.target_status(
             key=TargetKind.MENTOR_INTRODUCED.value,
             label="Peer mentor introduced",
-            start=None if declined else patient.accepted_on,
+            start=None if declined else mentor_start,
             days=service.mentor_introduced_days,
             working_days=False,
             done_on=patient.mentor_introduced_on,
             today=today,
+            pauses=pauses,
         ),
     ]
 
 
 def overdue_targets_of(
-    patient: Patient, today: date | None = None
+    patient: Patient,
+    today: date | None = None,
+    closed: dict[tuple[int, range], frozenset[date]] | None = None,
 ) -> list[core_targets.TargetStatus]:
     if patient.status not in OPEN_STATUSES:
         return []
-    return [t for t in targets_of(patient, today) if t.is_overdue]
+    return [t for t in targets_of(patient, today, closed) if t.is_overdue]
 
 
 def _overdue_candidates(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
@@ -205,8 +260,14 @@ def overdue_cases(
     queryset: QuerySet[Patient],
 ) -> list[tuple[Patient, list[core_targets.TargetStatus]]]:
     cases = []
-    for patient in _overdue_candidates(queryset).select_related("service", "allocated_therapist"):
-        overdue = overdue_targets_of(patient)
+    closed: dict[tuple[int, range], frozenset[date]] = {}
+    candidates = (
+        _overdue_candidates(queryset)
+        .select_related("service", "allocated_therapist")
+        .prefetch_related("holds")
+    )
+    for patient in candidates:
+        overdue = overdue_targets_of(patient, closed=closed)
         if overdue:
             cases.append((patient, overdue))
     return cases
@@ -227,6 +288,7 @@ def caseload(user: User, filters: CaseloadFilters) -> QuerySet[Patient] | list[P
     queryset = (
         patients_visible_to(user)
         .select_related("service", "allocated_therapist")
+        .prefetch_related("holds")
         .audited(user, "patient.list")
     )
     if filters.status:
@@ -250,6 +312,14 @@ def caseload(user: User, filters: CaseloadFilters) -> QuerySet[Patient] | list[P
     return queryset
 
 
+def caseload_rows(
+    patients: Iterable[Patient],
+) -> list[tuple[Patient, list[core_targets.TargetStatus]]]:
+    """Each listed case with its overdue targets; each service's calendar read once."""
+    closed: dict[tuple[int, range], frozenset[date]] = {}
+    return [(patient, overdue_targets_of(patient, closed=closed)) for patient in patients]
+
+
 def therapist_choices(user: User) -> list[tuple[int, str]]:
     ids = Patient.objects.visible_to(user, "patient.view").values("service_id")
     people = (
@@ -267,6 +337,7 @@ def patient_detail_context(patient: Patient) -> dict[str, Any]:
         "eligibility": eligibility_of(patient, rules),
         "rules": rules,
         "targets": targets_of(patient),
+        "holds": list(patient.holds.select_related("started_by", "ended_by")),
         "consents": list(patient.consents.select_related("recorded_by", "withdrawn_by")),
         "goals": list(patient.goals.all()),
         "employer_contacts": list(patient.employer_contacts.select_related("recorded_by")),

@@ -21,18 +21,22 @@ from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.core import person_details
 from alongside.core.codes import classification, injury_category_for_icd10, validate_icd10
+from alongside.core.codes.icd10 import sci_level_for_icd10
+from alongside.core.codes.injury import validate_iss
 from alongside.organisations.models import Service
 from alongside.patients import selectors
 from alongside.patients.models import (
     AT_WORK,
     OPEN_STATUSES,
     CapacityCertificate,
+    CaseHold,
     Consent,
     ConsentKind,
-    EligibilityRules,
     ConsentMethod,
+    EligibilityRules,
     EmployerContact,
     Goal,
+    HoldReason,
     Patient,
     PatientStatus,
     PhasedReturnStep,
@@ -162,15 +166,20 @@ def patient_problems(patient: Patient, *, today: date) -> dict[str, list[str]]:
         add("date_of_referral", "The referral date is in the future.")
 
     codes: list[str] = []
+    edition = patient.service.icd10_modification
     for raw in patient.icd10_codes or []:
         try:
-            codes.append(validate_icd10(raw))
+            codes.append(validate_icd10(raw, edition))
         except ValueError as error:
             add("icd10_codes", str(error))
     if "icd10_codes" not in problems:
         patient.icd10_codes = list(dict.fromkeys(codes))
         if not patient.injury_category and codes:
-            patient.injury_category = injury_category_for_icd10(codes[0])
+            patient.injury_category = injury_category_for_icd10(codes[0], edition)
+        # An ICD-10-AM functional-level code names the neurological level.
+        levels = [level for code in codes if (level := sci_level_for_icd10(code))]
+        if levels and not patient.sci_level:
+            patient.sci_level = levels[0]
 
     if patient.occupation_code:
         try:
@@ -241,8 +250,11 @@ def _clean(
             for message in messages:
                 if message not in problems.get(name, []):
                     problems.setdefault(name, []).append(message)
-    if patient.iss is not None and not 1 <= patient.iss <= 75:
-        problems.setdefault("iss", []).append("The Injury Severity Score must be from 1 to 75.")
+    if patient.iss is not None:
+        try:
+            validate_iss(patient.iss)
+        except ValueError as error:
+            problems.setdefault("iss", []).append(str(error))
     if problems:
         raise ValidationError(problems)
 
@@ -440,6 +452,76 @@ def patient_mentor_introduced(*, actor: User | None, patient: Patient, on: date)
         fresh.save(update_fields=[*fields, "updated_at"])
         audit_record(actor=actor, action="patient.mentor_introduced", target=fresh, fields=fields)
     return fresh
+
+
+# --- On hold (not ready) ---------------------------------------------------------
+
+
+def case_hold_start(
+    *,
+    actor: User | None,
+    patient: Patient,
+    reason: str,
+    review_on: date,
+    note: str = "",
+    on: date | None = None,
+) -> CaseHold:
+    """Put an open case on hold: its target clocks stop and it leaves the waiting list."""
+    _require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        fresh = _locked(patient)
+        today = _today(fresh.service)
+        on = on or today
+        problems: dict[str, str] = {}
+        if not fresh.is_open:
+            problems["reason"] = "Only an open case can be put on hold."
+        elif fresh.holds.filter(ended_on__isnull=True).exists():
+            problems["reason"] = "The case is already on hold."
+        if reason not in HoldReason.values:
+            problems["reason"] = "Choose why the case is on hold."
+        if on > today:
+            problems["on"] = "A hold cannot start in the future."
+        elif on < fresh.date_of_referral:
+            problems["on"] = "A hold cannot start before the referral."
+        if review_on < on:
+            problems["review_on"] = "The review date must be on or after the start of the hold."
+        if problems:
+            raise ValidationError(problems)
+        hold = CaseHold.objects.create(
+            patient=fresh,
+            reason=reason,
+            note=note.strip()[:300],
+            started_on=on,
+            review_on=review_on,
+            started_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="patient.hold",
+            target=fresh,
+            fields=["reason", "review_on", "started_on"],
+        )
+    return hold
+
+
+def case_hold_release(*, actor: User | None, patient: Patient, on: date | None = None) -> CaseHold:
+    """End the case's hold: from ``on`` its clocks run again and it can be matched."""
+    _require(actor, "patient.manage", patient)
+    with transaction.atomic():
+        fresh = _locked(patient)
+        hold = fresh.holds.select_for_update().filter(ended_on__isnull=True).first()
+        if hold is None:
+            raise ValidationError({"on": "The case is not on hold."})
+        on = on or _today(fresh.service)
+        if on < hold.started_on or on > _today(fresh.service):
+            raise ValidationError(
+                {"on": "The release date must be between the start of the hold and today."}
+            )
+        hold.ended_on = on
+        hold.ended_by = actor
+        hold.save(update_fields=["ended_on", "ended_by"])
+        audit_record(actor=actor, action="patient.hold_release", target=fresh, fields=["ended_on"])
+    return hold
 
 
 # Manual status moves a therapist may make on an accepted case.
@@ -830,3 +912,29 @@ def eligibility_rules_update(
                 fields=changed,
             )
     return rules
+
+
+def eligibility_rules_apply_preset(
+    *, actor: User | None, service: Service, preset_id: str
+) -> EligibilityRules:
+    """Set the service's rules to those of a trial (core.eligibility.PRESETS); editable after."""
+    from alongside.core.eligibility import preset
+
+    try:
+        criteria = preset(preset_id).criteria
+    except ValueError as error:
+        raise ValidationError({"preset": str(error)}) from None
+    return eligibility_rules_update(
+        actor=actor,
+        service=service,
+        changes={
+            "min_age": criteria.min_age,
+            "max_age": criteria.max_age,
+            "require_working_or_studying": criteria.require_working_or_studying,
+            "paid_work_only": criteria.paid_work_only,
+            "allowed_categories": sorted(criteria.allowed_categories),
+            "max_weeks_since_injury": criteria.max_weeks_since_injury,
+            "weeks_counted_from": criteria.weeks_counted_from,
+            "min_iss": criteria.min_iss,
+        },
+    )

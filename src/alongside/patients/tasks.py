@@ -1,4 +1,4 @@
-"""Background tasks: overdue-case e-mails (daily) and referral imports from the upload page."""
+"""Background tasks: overdue-target notifications (daily), referral imports from the upload page."""
 
 from __future__ import annotations
 
@@ -6,47 +6,59 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django_tasks import task
 
-from alongside.accounts.tasks import send_email
+from alongside.notifications.services import notify
 from alongside.patients import importing, selectors
 from alongside.patients.models import Patient, TargetAlert
 
 
 def overdue_alerts_send() -> int:
-    """One e-mail per case and target the first time it is found overdue.
+    """Tell the people who act on an overdue target, once each; returns how many were told.
 
-    The TargetAlert row (unique per case and target) is the memory: a second
-    run, or two workers at once, find it and send nothing more.
+    An allocated case's therapist is told; an unallocated case's service managers
+    are told instead, and the therapist allocated later is told at the next run.
+    The notification (unique per person and event) is the memory of who was
+    told; the TargetAlert row records that the alert went out, and is written
+    only once somebody has been told.
     """
-    sent = 0
+    told = 0
     for patient, targets in selectors.overdue_cases(Patient.objects.all()):
-        therapist = patient.allocated_therapist
+        recipients = selectors.overdue_alert_recipients(patient)
+        link = reverse("patients:detail", kwargs={"patient_id": patient.pk})
         for target in targets:
-            if TargetAlert.objects.filter(patient=patient, target=target.key).exists():
-                continue
+            assert target.due_on is not None  # an overdue target has a due date
+            unallocated = patient.allocated_therapist is None
+            body = (
+                f"{target.label} for {patient.given_name} {patient.family_name[:1]}. "
+                f"({patient.service.name}) was due on {target.due_on:%d %B %Y} and is now overdue."
+            )
+            if unallocated:
+                body += " The case has no therapist yet: allocate one."
+            notified = []
+            for person in recipients:
+                notification = notify(
+                    recipient=person,
+                    kind="target_overdue",
+                    event_key=f"{patient.pk}:{target.key}:{target.due_on.isoformat()}",
+                    subject=f"Overdue: {target.label.lower()} for a patient",
+                    body=body,
+                    link=link,
+                    service=patient.service,
+                )
+                if notification is not None:
+                    notified.append(person)
+                    told += int(getattr(notification, "created", False))
+            if not notified:
+                continue  # nobody could be told: try again at the next run
             try:
                 with transaction.atomic():
-                    TargetAlert.objects.create(
+                    TargetAlert.objects.update_or_create(
                         patient=patient,
                         target=target.key,
-                        due_on=target.due_on,
-                        sent_to=therapist.email if therapist else "",
+                        defaults={"due_on": target.due_on, "sent_to": notified[0].email},
                     )
-                    if therapist is not None:
-                        link = reverse("patients:detail", kwargs={"patient_id": patient.pk})
-                        send_email.enqueue(
-                            to=[therapist.email],
-                            subject=f"Overdue: {target.label.lower()} for a patient",
-                            body=(
-                                f"{target.label} for {patient.given_name} "
-                                f"{patient.family_name[:1]}. "
-                                f"({patient.service.name}) was due on {target.due_on:%d %B %Y} "
-                                f"and is now overdue.\n\nOpen the case: {link}\n"
-                            ),
-                        )
-                        sent += 1
             except IntegrityError:
                 continue  # another worker recorded it first
-    return sent
+    return told
 
 
 @task()

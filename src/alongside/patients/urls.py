@@ -25,6 +25,8 @@ urlpatterns = [
     path(P + "allocate/", views.patient_allocate, name="allocate"),
     path(P + "first-contact/", views.first_contact, name="first_contact"),
     path(P + "status/", views.status_change, name="status"),
+    path(P + "hold/", views.hold_start, name="hold"),
+    path(P + "hold/release/", views.hold_release, name="hold_release"),
     path(P + "consents/", views.consent_record, name="consent_record"),
     path(P + "invite/", views.patient_invite, name="invite"),
     path(

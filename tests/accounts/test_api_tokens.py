@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 def test_token_issued_in_the_ui_works_once_shown_and_stops_when_revoked(world) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     sign_in(client, world.people["therapist"])
-    page = client.post(reverse("accounts:tokens"), {"name": "reporting script", "days": "90"})
+    page = client.post(
+        reverse("accounts:tokens"),
+        {"name": "reporting script", "days": "90", "scopes": ["services:read"]},
+    )
     secret = page.context["new_secret"]
     assert secret.startswith("alg_") and secret in page.content.decode()
     token = ApiToken.objects.get(user=world.people["therapist"])
@@ -53,7 +56,10 @@ def test_api_hides_other_services(world) -> None:  # type: ignore[no-untyped-def
 def test_probe_13_tokens_expire_after_the_days_chosen_at_creation(world) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     sign_in(client, world.people["therapist"])
-    page = client.post(reverse("accounts:tokens"), {"name": "weekly export", "days": "7"})
+    page = client.post(
+        reverse("accounts:tokens"),
+        {"name": "weekly export", "days": "7", "scopes": ["services:read"]},
+    )
     token = ApiToken.objects.get(user=world.people["therapist"])
     assert timedelta(days=7) - (token.expires_at - timezone.now()) < timedelta(minutes=1)
     assert f"It stops working on {token.expires_at:%-d %B %Y}" in page.content.decode()

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from alongside.accounts.identity import normalise_email
 from alongside.accounts.models import TOKEN_DAYS_DEFAULT, Role
+from alongside.accounts.scopes import SCOPES
 from alongside.forms import validate_person_name
 
 
@@ -75,4 +76,11 @@ class ApiTokenForm(forms.Form):
         ],
         initial=TOKEN_DAYS_DEFAULT,
         help_text="Choose the shortest time your script needs; you can make a new token later.",
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What may it do?",
+        choices=[(name, f"{text} ({name})") for name, text in SCOPES.items()],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick only what your script needs. It can never do more than you can.",
+        error_messages={"required": "Tick at least one thing the token may do."},
     )

@@ -105,6 +105,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Every token ends: a leaked one stops working on its own (default 90 days).
     expires_at = models.DateTimeField()
+    # What the token may be used for (alongside.accounts.scopes); never more than the user may do.
+    scopes = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-created_at"]

@@ -31,7 +31,8 @@ def api_token_of_or_404(user: User, token_id: int) -> ApiToken:
     return get_object_or_404(api_tokens_of(user), pk=token_id)
 
 
-def user_for_api_token(secret: str) -> User | None:
+def api_token_for_secret(secret: str) -> ApiToken | None:
+    """The live token (not revoked, not expired, its user active) with this secret."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(
@@ -48,4 +49,9 @@ def user_for_api_token(secret: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_api_token(secret: str) -> User | None:
+    token = api_token_for_secret(secret)
+    return token.user if token is not None else None

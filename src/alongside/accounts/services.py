@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from alongside.accounts.models import (
     User,
     hash_token,
 )
+from alongside.accounts.scopes import ALL_SCOPES, clean_scopes
 from alongside.audit.services import audit_record
 from alongside.core import person_details
 from alongside.organisations.models import Service
@@ -247,12 +249,17 @@ def totp_device_confirm(
 
 
 def api_token_issue(
-    *, user: User, name: str, days: int = TOKEN_DAYS_DEFAULT
+    *,
+    user: User,
+    name: str,
+    days: int = TOKEN_DAYS_DEFAULT,
+    scopes: Iterable[str] = ALL_SCOPES,
 ) -> tuple[ApiToken, str]:
-    """Create a token that works for ``days`` days; the secret is returned once, only its
-    hash is kept."""
+    """Create a token that works for ``days`` days, for ``scopes`` only (ValueError for an
+    unknown scope or none); the secret is returned once, only its hash is kept."""
     if not 1 <= days <= TOKEN_DAYS_MAX:
         raise ValueError(f"A token lasts between 1 and {TOKEN_DAYS_MAX} days, not {days}.")
+    chosen = clean_scopes(scopes)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -261,8 +268,9 @@ def api_token_issue(
             prefix=secret[:8],
             key_hash=hash_token(secret),
             expires_at=timezone.now() + timedelta(days=days),
+            scopes=chosen,
         )
-        audit_record(actor=user, action="api_token.issue", target=token, fields=["name"])
+        audit_record(actor=user, action="api_token.issue", target=token, fields=["name", "scopes"])
     return token, secret
 
 

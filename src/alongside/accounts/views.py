@@ -166,7 +166,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     new_token, new_secret = None, None
     if request.method == "POST" and form.is_valid():
         new_token, new_secret = services.api_token_issue(
-            user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            user=request.user,
+            name=form.cleaned_data["name"],
+            days=form.cleaned_data["days"],
+            scopes=form.cleaned_data["scopes"],
         )
         form = ApiTokenForm()
     return render(

@@ -1,6 +1,6 @@
 """One error shape for the whole API: RFC 9457 problem details.
 
-Every error the API answers — 401, 404, 409, 413, 422, 429 — is a ``Problem`` served
+Every error the API answers — 401, 403, 404, 409, 413, 422, 429 — is a ``Problem`` served
 as ``application/problem+json``: ``type`` (``about:blank``: the status says it all),
 ``title`` (the status phrase), ``status``, ``detail`` (plain words) and, for a 422,
 ``errors`` naming each field and what is wrong with it. Handlers here turn the
@@ -31,11 +31,18 @@ SCHEMA_REF = f"#/components/schemas/{SCHEMA_NAME}"
 # Declared for every operation; 413 only where a request body is read.
 EVERY_OPERATION = {
     401: "No valid bearer token",
+    403: "The token does not have the scope this operation needs (`required_scope`)",
     404: "Not found, or not yours to see",
     422: "The request has problems; `errors` names each field",
 }
 WITH_BODY = {413: "The request body is larger than the limit"}
-THROTTLED = {429: "Too many requests; try again later"}
+THROTTLED = {429: "Too many requests for this token; try again after `Retry-After` seconds"}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds until the token may call again",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 BODY_METHODS = {"post", "put", "patch"}
 
 
@@ -53,15 +60,19 @@ class Problem(Schema):
     detail: str = ""
     errors: list[FieldProblem] = []
     existing_id: int | None = None  # a 409 duplicate: the record that already exists
+    required_scope: str | None = None  # a 403: the token scope the operation needs
 
 
 class ApiProblem(Exception):
     """Raise from a view to answer with a problem, e.g. ``ApiProblem(409, "…")``."""
 
-    def __init__(self, status: int, detail: str, **extra: Any) -> None:
+    def __init__(
+        self, status: int, detail: str, headers: Mapping[str, str] | None = None, **extra: Any
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.headers = dict(headers or {})
         self.extra = extra
 
 
@@ -147,7 +158,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiProblem)
     def _problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
-        return problem_response(exc.status, exc.detail, **exc.extra)
+        return problem_response(exc.status, exc.detail, headers=exc.headers, **exc.extra)
 
 
 def declare_problems(schema: dict[str, Any], *, throttled: bool = False) -> dict[str, Any]:
@@ -175,4 +186,6 @@ def declare_problems(schema: dict[str, Any], *, throttled: bool = False) -> dict
                 wanted.update(THROTTLED)
             for code, description in wanted.items():
                 responses.setdefault(str(code), {"description": description, "content": content})
+            if throttled and "429" in responses:
+                responses["429"].setdefault("headers", RETRY_AFTER)
     return schema

@@ -182,6 +182,9 @@ AXES_USERNAME_CALLABLE = "alongside.accounts.identity.lockout_username"
 # Password-reset requests allowed per hour for one e-mail address, and from one client.
 ALONGSIDE_RESET_LIMIT_PER_ADDRESS = env_int("ALONGSIDE_RESET_LIMIT_PER_ADDRESS", 3)
 ALONGSIDE_RESET_LIMIT_PER_CLIENT = env_int("ALONGSIDE_RESET_LIMIT_PER_CLIENT", 20)
+# API requests allowed per token in each window of this many seconds (429 past it).
+ALONGSIDE_API_RATE_LIMIT = env_int("ALONGSIDE_API_RATE_LIMIT", 600)
+ALONGSIDE_API_RATE_WINDOW = env_int("ALONGSIDE_API_RATE_WINDOW", 60)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rate limits must hold across every web worker and machine, so they are

@@ -38,7 +38,9 @@ def test_best_first_with_reasons_and_exclusions():
     suggestions, exclusions = rank_with_exclusions(PATIENT, mentors, Weights())
     assert [s.mentor_id for s in suggestions] == ["close", "far"]
     assert suggestions[0].total > suggestions[1].total
-    assert suggestions[0].criteria[0].reason == "Both have C5–6 motor incomplete tetraplegia (AIS C)"
+    assert suggestions[0].criteria[0].reason == (
+        "Both have C5–6 motor incomplete tetraplegia (AIS C)"
+    )
     assert [(e.mentor_id, e.rule) for e in exclusions] == [("off", "active")]
     sentences = explain(suggestions[0])
     assert "Both worked as building and related electricians (ISCO 7411) (100% match)." in sentences

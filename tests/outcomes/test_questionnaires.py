@@ -347,3 +347,26 @@ def test_a_licensed_instrument_is_asked_only_after_its_licence_is_recorded(world
         reverse("outcomes:licence", args=[world.other.slug, "wemwbs"])
     )
     assert other.status_code == 404  # the outsider is no manager of their own service either
+
+
+def test_the_service_sets_what_a_sustained_return_is(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    from alongside.outcomes import selectors
+    from alongside.patients.services import work_status_add
+
+    work_status_add(
+        actor=None,
+        patient=case,
+        from_date=case.date_of_injury + dt.timedelta(days=60),
+        status="phased_return",
+        hours_per_week=20,  # 53 % of 38 hours, for 35 days
+    )
+    assert selectors.rtw_outcome_of(case).sustained_rtw_on is None
+    client = world.client_for("admin")
+    schedule = reverse("outcomes:schedule", args=[world.home.slug])
+    refused = client.post(schedule, {"sustained_weeks": "0", "sustained_percent": "50"})
+    assert refused.status_code == 400
+    saved = client.post(schedule, {"sustained_weeks": "5", "sustained_percent": "50"})
+    assert saved.status_code == 302
+    assert selectors.rtw_outcome_of(case).sustained_rtw_on == case.date_of_injury + dt.timedelta(
+        days=60
+    )

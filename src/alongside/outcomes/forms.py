@@ -118,3 +118,12 @@ class TimePointForm(forms.Form):
     def __init__(self, choices: list[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["instruments"].choices = choices
+
+
+class SustainedForm(forms.Form):
+    sustained_weeks = forms.IntegerField(label="Weeks in a row at work", min_value=1, max_value=52)
+    sustained_percent = forms.IntegerField(
+        label="At least this share of the hours worked before the injury (%)",
+        min_value=1,
+        max_value=100,
+    )

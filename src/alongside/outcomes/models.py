@@ -10,6 +10,7 @@ answers are recorded, and stored beside them with the instrument's version.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -49,6 +50,27 @@ class TimePoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.service})"
+
+
+class OutcomeSettings(models.Model):
+    """A service's definition of a sustained return to work (the trial's by default)."""
+
+    service = models.OneToOneField(
+        "organisations.Service", on_delete=models.CASCADE, related_name="outcome_settings"
+    )
+    sustained_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="Consecutive weeks at work that make a return sustained",
+    )
+    sustained_percent = models.PositiveSmallIntegerField(
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Share of the hours worked before the injury, in per cent",
+    )
+
+    def __str__(self) -> str:
+        return f"sustained RTW: {self.sustained_weeks} weeks at {self.sustained_percent} %"
 
 
 class DueStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from alongside.core.instruments import Instrument, instrument, instruments
 from alongside.outcomes.models import (
     DueStatus,
     InstrumentLicence,
+    OutcomeSettings,
     QuestionnaireDue,
     QuestionnaireLink,
     QuestionnaireResponse,
@@ -215,9 +216,18 @@ def score_series(responses: list[QuestionnaireResponse]) -> list[ScoreSeries]:
     return series
 
 
+def outcome_settings_of(service: Service) -> OutcomeSettings:
+    """The service's settings, or the defaults (unsaved) when it has none."""
+    found = OutcomeSettings.objects.filter(service=service).first()
+    return found or OutcomeSettings(service=service)
+
+
 def rtw_outcome_of(
-    patient: Patient, statuses: list[WorkStatus] | None = None
+    patient: Patient,
+    statuses: list[WorkStatus] | None = None,
+    settings: OutcomeSettings | None = None,
 ) -> core_rtw.RtwOutcome:
+    settings = settings or outcome_settings_of(patient.service)
     changes = [
         core_rtw.WorkChange(
             s.from_date,
@@ -234,6 +244,8 @@ def rtw_outcome_of(
         changes=changes,
         as_of=as_of,
         pre_injury_hours=float(patient.hours_per_week) if patient.hours_per_week else None,
+        sustained_days=7 * settings.sustained_weeks,
+        sustained_fraction=settings.sustained_percent / 100,
     )
 
 
@@ -255,7 +267,8 @@ def service_rtw(service: Service) -> ServiceRtw:
         .select_related("service")
         .prefetch_related(Prefetch("work_statuses", queryset=WorkStatus.objects.order_by()))
     )
-    outcomes = [rtw_outcome_of(p, list(p.work_statuses.all())) for p in patients]
+    settings = outcome_settings_of(service)
+    outcomes = [rtw_outcome_of(p, list(p.work_statuses.all()), settings) for p in patients]
     if not outcomes:
         return ServiceRtw(None, 0, 0, 0)
     curve = survival.kaplan_meier_curve(

@@ -20,6 +20,7 @@ from alongside.outcomes.models import (
     DueStatus,
     EntryMode,
     InstrumentLicence,
+    OutcomeSettings,
     QuestionnaireDue,
     QuestionnaireLink,
     QuestionnaireResponse,
@@ -433,3 +434,23 @@ def time_point_instruments_set(
             fields=["instruments"],
         )
     return time_point
+
+
+def outcome_settings_update(
+    *, actor: User, service: Service, sustained_weeks: int, sustained_percent: int
+) -> OutcomeSettings:
+    policy.require(actor, "outcome.configure", service)
+    with transaction.atomic():
+        settings, _ = OutcomeSettings.objects.select_for_update().get_or_create(service=service)
+        settings.sustained_weeks = sustained_weeks
+        settings.sustained_percent = sustained_percent
+        settings.full_clean()
+        settings.save()
+        audit_record(
+            actor=actor,
+            action="outcome.settings_update",
+            target=settings,
+            service_id=service.pk,
+            fields=["sustained_weeks", "sustained_percent"],
+        )
+    return settings

@@ -19,7 +19,13 @@ from alongside.core.instruments import Instrument, instrument, instruments
 from alongside.forms import service_errors_to_form
 from alongside.organisations.selectors import service_for_or_404
 from alongside.outcomes import charts, selectors, services
-from alongside.outcomes.forms import AnswersForm, CorrectionForm, LicenceForm, TimePointForm
+from alongside.outcomes.forms import (
+    AnswersForm,
+    CorrectionForm,
+    LicenceForm,
+    SustainedForm,
+    TimePointForm,
+)
 from alongside.outcomes.models import EntryMode
 from alongside.patients.selectors import patient_for_or_404, service_today
 
@@ -137,6 +143,7 @@ def patient_outcomes(request: HttpRequest, patient_id: int) -> HttpResponse:
             "rows": selectors.due_rows(selectors.dues_of(request.user, patient), responses, today),
             "series": selectors.score_series(responses),
             "rtw": selectors.rtw_outcome_of(patient),
+            "sustained": selectors.outcome_settings_of(patient.service),
             "new_link": request.session.pop("outcomes_new_link", None),
         },
     )
@@ -252,6 +259,20 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, f"{tp.label}: saved.")
                 return redirect("outcomes:schedule", slug=slug)
+    current = selectors.outcome_settings_of(service)
+    sustained = SustainedForm(
+        request.POST if "sustained_weeks" in request.POST else None,
+        initial={
+            "sustained_weeks": current.sustained_weeks,
+            "sustained_percent": current.sustained_percent,
+        },
+    )
+    if sustained.is_bound and sustained.is_valid():
+        services.outcome_settings_update(
+            actor=request.user, service=service, **sustained.cleaned_data
+        )
+        messages.success(request, "The definition of a sustained return to work is saved.")
+        return redirect("outcomes:schedule", slug=slug)
     licensed = [d for d in instruments().values() if d.licensed]
     return render(
         request,
@@ -260,8 +281,9 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             "service": service,
             "rows": [(tp, forms[tp.pk]) for tp in time_points],
             "licensed": [(d, d.id in usable) for d in licensed],
+            "sustained": sustained,
         },
-        status=400 if any(f.errors for f in forms.values()) else 200,
+        status=400 if sustained.errors or any(f.errors for f in forms.values()) else 200,
     )
 
 

@@ -97,7 +97,7 @@ def lookup_icd10(code: str, modification: str = WHO) -> InjuryCode:
         title = _who_title(canonical)
     if title is None:
         hint = ""
-        if modification == WHO and _am_title(canonical) is not None:
+        if modification == WHO and _am_title(canonical) and _kind_of(canonical):
             hint = " (it is an ICD-10-AM code; this service records WHO ICD-10)"
         raise ValueError(f"{canonical} is not an ICD-10 code{hint}")
     category = _kind_of(canonical)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from alongside.api import idempotency
 from alongside.contacts import selectors, services
 from alongside.contacts.models import Contact
 from alongside.core import text_limits
@@ -84,16 +85,35 @@ def contacts_of_match(request: HttpRequest, match_id: int) -> list[ContactOut]:
     url_name="contacts_log",
     summary="Log a contact (a mentor for their own active match; therapists for any)",
 )
-def contacts_log(request: HttpRequest, match_id: int, payload: ContactIn) -> Status:  # type: ignore[type-arg]
+def contacts_log(  # type: ignore[type-arg]
+    request: HttpRequest,
+    response: HttpResponse,
+    match_id: int,
+    payload: ContactIn,
+    idempotency_key: str | None = idempotency.KeyHeader,
+) -> Status:
     match = selectors.match_for_logging_or_404(request.user, match_id)
-    # A ValidationError answers 422 with the fields named (alongside.api.problems).
-    contact = services.contact_log(
-        actor=request.user,
-        match=match,
-        contact_at=payload.contact_at or timezone.now(),
-        mode=payload.mode,
-        duration_minutes=payload.duration_minutes,
-        topics=payload.topics,
-        reflection=payload.reflection,
-    )
-    return Status(201, _out(contact, selectors.may_see_reflection(request.user, match)))
+
+    def create() -> tuple[int, Status]:  # type: ignore[type-arg]
+        # A ValidationError answers 422 with the fields named (alongside.api.problems).
+        contact = services.contact_log(
+            actor=request.user,
+            match=match,
+            contact_at=payload.contact_at or timezone.now(),
+            mode=payload.mode,
+            duration_minutes=payload.duration_minutes,
+            topics=payload.topics,
+            reflection=payload.reflection,
+        )
+        return contact.pk, Status(
+            201, _out(contact, selectors.may_see_reflection(request.user, match))
+        )
+
+    def replay(contact_id: int) -> Status:  # type: ignore[type-arg]
+        see = selectors.may_see_reflection(request.user, match)
+        for row in selectors.contact_history(request.user, match):
+            if row.contact.pk == contact_id:
+                return Status(201, _out(row.contact, see))
+        raise Http404
+
+    return idempotency.once(request, response, idempotency_key, create=create, replay=replay)

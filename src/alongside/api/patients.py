@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
+from alongside.api import idempotency
 from alongside.api.problems import ApiProblem, Problem
 from alongside.core import text_limits
 from alongside.organisations.models import Service
@@ -196,15 +197,27 @@ def patient_detail(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     url_name="referral_create",
     summary="Record a new referral",
 )
-def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, Any]]:
+def referral_create(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: ReferralIn,
+    idempotency_key: str | None = idempotency.KeyHeader,
+) -> Status[dict[str, Any]]:
     service = get_object_or_404(
         Service.objects.visible_to(request.user, "patient.manage"), slug=payload.service
     )
     data = payload.dict(exclude={"service"})
-    # A ValidationError answers 422 naming each field (alongside.api.problems).
-    try:
-        patient = services.referral_create(actor=request.user, service=service, data=data)
-    except services.DuplicateReferral as error:
-        existing = selectors.duplicate_referral_read(request.user, error.existing)
-        raise ApiProblem(409, str(error), existing_id=existing.pk) from error
-    return Status(201, _full(patient))
+
+    def create() -> tuple[int, Status[dict[str, Any]]]:
+        # A ValidationError answers 422 naming each field (alongside.api.problems).
+        try:
+            patient = services.referral_create(actor=request.user, service=service, data=data)
+        except services.DuplicateReferral as error:
+            existing = selectors.duplicate_referral_read(request.user, error.existing)
+            raise ApiProblem(409, str(error), existing_id=existing.pk) from error
+        return patient.pk, Status(201, _full(patient))
+
+    def replay(patient_id: int) -> Status[dict[str, Any]]:
+        return Status(201, _full(selectors.patient_for_or_404(request.user, patient_id)))
+
+    return idempotency.once(request, response, idempotency_key, create=create, replay=replay)

@@ -182,3 +182,18 @@ def test_the_mentor_clock_starts_at_discharge_where_the_service_says_so(world) -
     patient.save()
     mentor = selectors.targets_of(patient, today)[1]
     assert mentor.start == dt.date(2025, 2, 20) and mentor.due_on == dt.date(2025, 3, 13)
+
+
+def test_the_left_hospital_date_is_recorded_on_the_injury_form(world) -> None:
+    patient = _case(world, date_of_referral=dt.date.today() - dt.timedelta(days=5))
+    patient.date_of_injury = patient.date_of_admission = patient.date_of_referral
+    patient.save()
+    future = dt.date.today() + dt.timedelta(days=3)
+    with pytest.raises(ValidationError, match="in the future"):
+        services.patient_update(actor=None, patient=patient, changes={"left_hospital_on": future})
+    left = dt.date.today() - dt.timedelta(days=1)
+    services.patient_update(actor=None, patient=patient, changes={"left_hospital_on": left})
+    patient.refresh_from_db()
+    assert patient.left_hospital_on == left
+    page = world.client_for("therapist").get(reverse("patients:detail", args=[patient.pk]))
+    assert f"Left hospital {left:%-d %b %Y}" in visible_text(page.content.decode())

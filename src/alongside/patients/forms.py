@@ -208,6 +208,7 @@ class InjuryForm(_ProfileForm):
             "mechanism",
             "date_of_injury",
             "date_of_admission",
+            "left_hospital_on",
         ]
         labels = {
             "sci_level": "SCI neurological level",

@@ -82,6 +82,7 @@ INJURY_FIELDS = (
     "mechanism",
     "date_of_injury",
     "date_of_admission",
+    "left_hospital_on",
 )
 WORK_FIELDS = (
     "occupation_code",
@@ -164,6 +165,11 @@ def patient_problems(patient: Patient, *, today: date) -> dict[str, list[str]]:
         add("date_of_referral", "The referral date is before the admission date.")
     if referred and referred > today:
         add("date_of_referral", "The referral date is in the future.")
+    left = patient.left_hospital_on
+    if left and left > today:
+        add("left_hospital_on", "The date the patient left hospital is in the future.")
+    elif left and (admitted or injured) and left < (admitted or injured):
+        add("left_hospital_on", "The patient left hospital before being admitted.")
 
     codes: list[str] = []
     edition = patient.service.icd10_modification

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -623,37 +624,48 @@ def _round(value: float | None) -> float | None:
 # --- The whole dashboard --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Dashboard:
-    service: Service
-    period: Period
-    as_of: dt.date
-    referrals: Referrals
-    timeliness: Timeliness
-    engagement: Engagement
-    mentors: Mentors
-    rtw: ReturnToWork
-    questionnaires: list[ScoreChange]
+    """One service and period. Each section is worked out when first read, so a chart
+    request computes only its own section while the page reads them all."""
+
+    def __init__(self, service: Service, period: Period, *, pseudonymised: bool) -> None:
+        self.service = service
+        self.period = period
+        self.pseudonymised = pseudonymised
+        self.today = service_today(service)
+        self.as_of = min(period.end, self.today)
 
     @property
     def label(self) -> str:
         return f"{self.service.name}, {self.period.label}"
 
+    @cached_property
+    def referrals(self) -> Referrals:
+        return referral_figures(self.service, self.period, pseudonymised=self.pseudonymised)
+
+    @cached_property
+    def timeliness(self) -> Timeliness:
+        return timeliness(self.service, self.period)
+
+    @cached_property
+    def engagement(self) -> Engagement:
+        return engagement_figures(self.service, self.as_of)
+
+    @cached_property
+    def mentors(self) -> Mentors:
+        return mentor_figures(self.service, self.period, self.today)
+
+    @cached_property
+    def rtw(self) -> ReturnToWork:
+        return return_to_work(self.service, self.period)
+
+    @cached_property
+    def questionnaires(self) -> list[ScoreChange]:
+        return questionnaire_change(self.service, self.period)
+
 
 def dashboard(service: Service, period: Period, *, pseudonymised: bool) -> Dashboard:
-    today = service_today(service)
-    as_of = min(period.end, today)
-    return Dashboard(
-        service=service,
-        period=period,
-        as_of=as_of,
-        referrals=referral_figures(service, period, pseudonymised=pseudonymised),
-        timeliness=timeliness(service, period),
-        engagement=engagement_figures(service, as_of),
-        mentors=mentor_figures(service, period, today),
-        rtw=return_to_work(service, period),
-        questionnaires=questionnaire_change(service, period),
-    )
+    return Dashboard(service, period, pseudonymised=pseudonymised)
 
 
 # --- Fidelity ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ from alongside.reports import charts, exports, figures, research, selectors, ser
 from alongside.reports import fidelity as fidelity_rules
 from alongside.reports.forms import PeriodForm, period_query
 from alongside.reports.models import ExportJob
+from alongside.reports.periods import default_period
 
 
 def _pseudonymised(user: Any, service: Any) -> bool:
@@ -47,7 +48,13 @@ def _columns(request: HttpRequest, service: Any) -> tuple[PeriodForm, list[figur
     if request.GET and not form.is_valid():
         return form, []
     if not request.GET:
-        form = PeriodForm({}, today=service_today(service), services=others)
+        # The default period, shown in the form so the person sees what they are reading.
+        fallback = default_period(service_today(service))
+        form = PeriodForm(
+            {"start": fallback.start.isoformat(), "end": fallback.end.isoformat()},
+            today=service_today(service),
+            services=others,
+        )
         form.is_valid()
     data = form.cleaned_data
     period = data["period"]
@@ -127,7 +134,9 @@ def chart(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 @login_required
 def fidelity(request: HttpRequest, slug: str) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "report.view")
-    form = PeriodForm(request.GET, today=service_today(service), services=[])
+    fallback = default_period(service_today(service))
+    data = request.GET or {"start": fallback.start.isoformat(), "end": fallback.end.isoformat()}
+    form = PeriodForm(data, today=service_today(service), services=[])
     if not form.is_valid():
         return render(
             request, "reports/fidelity.html", {"service": service, "form": form}, status=400

@@ -1,0 +1,157 @@
+"""Reports benchmark: writes the "## Reports" section of docs/performance.md.
+
+Run from the repository root:  python bench/reports.py  [--synthetic N]
+
+In a fresh SQLite database (a temporary folder) it loads the demo, takes the
+service with the most patients and times, as a signed-in admin would see them:
+the dashboard's figures (every section), each pygal chart (the figures for its
+section plus drawing the SVG), the fidelity table and the research export. Then
+the same on a synthetic service of N patients (default 2,000) made with the
+test factories. Medians of ``--repeats`` runs; SVG sizes in bytes; the machine
+load is recorded because other jobs may share the two CPUs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+
+def _setup(folder: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.config.settings")
+    os.environ["ALONGSIDE_DATA_DIR"] = folder
+    os.environ.setdefault("ALONGSIDE_DEMO_MODE", "1")
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _median_ms(action, repeats: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+def _measure(service, repeats: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alongside.patients.selectors import service_today
+    from alongside.reports import fidelity, figures, research, selectors
+    from alongside.reports.periods import default_period
+
+    period = default_period(service_today(service))
+
+    def everything() -> None:
+        board = selectors.dashboard(service, period, pseudonymised=False)
+        figures.figure_rows([figures.Column("x", board)])
+
+    with CaptureQueriesContext(connection) as queries:
+        everything()
+    result: dict[str, object] = {
+        "patients": service.patients.count(),
+        "figures_ms": _median_ms(everything, repeats),
+        "figures_queries": len(queries.captured_queries),
+        "charts": {},
+    }
+    for name in figures.CHARTS:
+
+        def draw(name: str = name) -> str:
+            board = selectors.dashboard(service, period, pseudonymised=False)
+            return figures.chart_svg(name, [figures.Column("x", board)]) or ""
+
+        result["charts"][name] = (_median_ms(draw, repeats), len(draw().encode()))  # type: ignore[index]
+    result["fidelity_ms"] = _median_ms(
+        lambda: fidelity.summary(selectors.accepted_in(service, period)), repeats
+    )
+    result["research_ms"] = _median_ms(lambda: research.research_zip(service), 1)
+    return result
+
+
+def _table(title: str, r: dict[str, object]) -> list[str]:
+    charts = r["charts"]  # type: ignore[assignment]
+    lines = [
+        f"**{title}** ({r['patients']:,} patients)",
+        "",
+        "| what | median ms | SVG bytes |",
+        "|---|---:|---:|",
+        f"| all dashboard figures ({r['figures_queries']} queries) | {r['figures_ms']:.0f} | |",
+    ]
+    for name, (ms, size) in charts.items():  # type: ignore[attr-defined]
+        lines.append(f"| chart `{name}` (its figures + SVG) | {ms:.0f} | {size:,} |")
+    lines.append(f"| fidelity totals | {r['fidelity_ms']:.0f} | |")
+    lines.append(f"| research export (zip, one run) | {r['research_ms']:.0f} | |")
+    return lines
+
+
+def write_section(text: str) -> Path:
+    path = ROOT / "docs" / "performance.md"
+    old = path.read_text() if path.exists() else "# Performance\n\n"
+    pattern = re.compile(r"^## Reports\n.*?(?=^## |\Z)", re.S | re.M)
+    new = (
+        pattern.sub(lambda _: text, old)
+        if pattern.search(old)
+        else old.rstrip("\n") + "\n\n" + text
+    )
+    path.write_text(new)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--synthetic", type=int, default=2000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        _setup(folder)
+        from django.db.models import Count
+        from tests.factories import ServiceFactory
+        from tests.reports.factories import populate
+
+        from alongside.demo.builder import demo_load
+        from alongside.organisations.models import Service
+
+        demo_load(log=lambda line: None)
+        largest = Service.objects.annotate(n=Count("patients")).order_by("-n").first()
+        demo = _measure(largest, args.repeats)
+        big = ServiceFactory(slug="bench-large", name="Bench")
+        populate(big, patients=args.synthetic, seed=3)
+        synthetic = _measure(big, max(1, args.repeats // 2))
+    load = os.getloadavg()
+    lines = [
+        "## Reports",
+        "",
+        f"`python bench/reports.py` on {dt.date.today():%-d %B %Y}, Python "
+        f"{platform.python_version()}, SQLite, {os.cpu_count()} CPUs, load average "
+        f"{load[0]:.1f} (other jobs shared the machine). pygal draws every chart on the "
+        "server; a page shows nine charts, each fetched as its own image.",
+        "",
+        *_table(f"Largest demo service: {largest.name}", demo),
+        "",
+        *_table("Synthetic service (test factories, seed 3)", synthetic),
+        "",
+    ]
+    print(write_section("\n".join(lines) + "\n"))
+
+
+if __name__ == "__main__":
+    main()

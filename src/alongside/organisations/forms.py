@@ -91,5 +91,7 @@ class ServiceCreateForm(forms.Form):
         choices=[("", "Default for the country")] + [(p.id, p.label) for p in PRESETS.values()],
         required=False,
     )
-    manager_email = forms.EmailField(label="First manager's e-mail")
-    manager_name = forms.CharField(label="First manager's full name", required=False)
+    manager_email = forms.EmailField(label="First manager's e-mail", max_length=254)
+    manager_name = forms.CharField(
+        label="First manager's full name", required=False, max_length=200
+    )

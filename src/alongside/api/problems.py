@@ -1,6 +1,6 @@
 """One error shape for the whole API: RFC 9457 problem details.
 
-Every error the API answers — 401, 403, 404, 409, 413, 422, 429 — is a ``Problem`` served
+Every error the API answers — 400, 401, 403, 404, 409, 413, 422, 429 — is a ``Problem`` served
 as ``application/problem+json``: ``type`` (``about:blank``: the status says it all),
 ``title`` (the status phrase), ``status``, ``detail`` (plain words) and, for a 422,
 ``errors`` naming each field and what is wrong with it. Handlers here turn the
@@ -35,7 +35,10 @@ EVERY_OPERATION = {
     404: "Not found, or not yours to see",
     422: "The request has problems; `errors` names each field",
 }
-WITH_BODY = {413: "The request body is larger than the limit"}
+WITH_BODY = {
+    400: "The request body is not valid JSON",
+    413: "The request body is larger than the limit",
+}
 THROTTLED = {429: "Too many requests for this token; try again after `Retry-After` seconds"}
 RETRY_AFTER = {
     "Retry-After": {

@@ -29,7 +29,8 @@ def test_find_shows_ranked_cards_reasons_meters_and_exclusions(world, therapist)
     body = response.content.decode()
     assert response.status_code == 200
     assert body.index("Close") < body.index("Far")
-    assert "Both had a C6" in body or "C6" in body
+    # Both C6 AIS C: said as a clinician says it (function band and AIS grade).
+    assert "Both have C5–6 motor incomplete tetraplegia (AIS C)" in body
     assert "<meter" in body and "style=" not in body
     assert "Mentor is paused." in body  # a manual pause, not the well-being hold
     event = AuditEvent.objects.get(request_id=response["X-Request-ID"], action="read")

@@ -17,4 +17,4 @@ def analyst_panel(request: HttpRequest) -> dict[str, Any]:
         if policy.ANALYST in policy.roles(request.user, s.pk)
     ]
     research = set(policy.service_ids(request.user, "research.view"))
-    return {"panel": {"services": [(s, s.pk in research) for s in services]}}
+    return {"services": [(s, s.pk in research) for s in services]}

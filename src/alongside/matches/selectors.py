@@ -186,7 +186,6 @@ RULE_LABELS = {
     "active": "Active",
     "paused": "Not paused",
     "wellbeing_hold": "Well-being hold",
-    "wellbeing_hold": "Well-being hold",
     "training": "Training",
     "checks": "Checks",
     "supervision": "Supervision",

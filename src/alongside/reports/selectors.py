@@ -506,18 +506,19 @@ HOURS_BANDS = (
 def rtw_outcomes(service: Service, period: Period) -> list[RtwOutcome]:
     """Each accepted patient's return-to-work outcome (the cohort accepted in the period).
 
-    Two queries whatever the size: the patients and their work-status timelines.
+    Three queries whatever the size: the settings, the patients and their timelines.
     """
     from django.db.models import Prefetch
 
-    from alongside.outcomes.selectors import rtw_outcome_of
+    from alongside.outcomes.selectors import outcome_settings_of, rtw_outcome_of
 
+    settings = outcome_settings_of(service)  # once, not once a patient
     patients = (
         accepted_in(service, period)
         .select_related("service")
         .prefetch_related(Prefetch("work_statuses", queryset=WorkStatus.objects.order_by()))
     )
-    return [rtw_outcome_of(p, list(p.work_statuses.all())) for p in patients]
+    return [rtw_outcome_of(p, list(p.work_statuses.all()), settings) for p in patients]
 
 
 def return_to_work(service: Service, period: Period) -> ReturnToWork:

@@ -1,4 +1,4 @@
-"""Target clocks: public holidays per service, closure days, holds, and when the mentor clock starts."""
+"""Target clocks: public holidays per service, closure days, holds, when the mentor clock starts."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def test_a_therapist_moves_an_applicant_through_to_active(demo_site: str, page) 
     page.get_by_label("ICD-10 codes").fill("S06.2")
     page.get_by_label("Date of injury").fill((today - dt.timedelta(days=800)).isoformat())
     page.get_by_label("Returned to work on").fill((today - dt.timedelta(days=400)).isoformat())
-    page.get_by_label("Occupation code").fill("341111")
+    page.get_by_label("Occupation code", exact=True).fill("341111")
     page.get_by_label("Capacity (most mentees at once)").fill("2")
     assert_accessible(page)
     page.get_by_role("button", name="Record enquiry").click()
@@ -46,6 +46,7 @@ def test_a_therapist_moves_an_applicant_through_to_active(demo_site: str, page) 
         "Interview done",
         "Two references received",
         "Police / background check clear",
+        "Signed code of conduct and confidentiality agreement",
     ):
         page.get_by_text("Record a criterion result").click()
         page.get_by_label("Criterion (required)").select_option(label=criterion)
@@ -95,7 +96,12 @@ def test_a_mentor_checks_in_from_a_phone(demo_site: str, phone_page) -> None:  #
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(page)
     page.get_by_role("button", name="Send check-in").click()
+    # A low check-in answers with support, then leads back to the mentor's page.
+    expect(page.get_by_role("heading", name="Support for you", level=1)).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Your supervisor has been told")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to my mentoring").click()
     expect(page.get_by_role("heading", name="My check-ins")).to_be_visible()
     assert_accessible(page)
 
@@ -110,6 +116,8 @@ def test_a_mentor_asks_to_talk_and_the_supervisor_books_the_debrief(  # type: ig
     page.get_by_role("group", name="Is mentoring affecting you").get_by_label("No").check()
     page.get_by_role("group", name="Would you like to talk").get_by_label("Yes").check()
     page.get_by_role("button", name="Send check-in").click()
+    expect(page.get_by_role("heading", name="Support for you", level=1)).to_be_visible()
+    page.get_by_role("link", name="Back to my mentoring").click()
     expect(page.locator("#debrief-note")).to_have_text(
         "Your supervisor will contact you to talk it through."
     )

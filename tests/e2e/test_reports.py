@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 
 import pytest
 from openpyxl import load_workbook
@@ -12,7 +13,17 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.helpers import assert_accessible, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    # The dashboard loads nine chart images at once; the test server's shared in-memory
+    # SQLite deadlocks between its request threads under that (a real SQLite file in WAL
+    # mode and PostgreSQL do not), so this test runs in the PostgreSQL pass of CI.
+    pytest.mark.skipif(
+        "postgres" not in os.environ.get("DATABASE_URL", ""),
+        reason="needs PostgreSQL: nine parallel chart requests deadlock in-memory SQLite",
+    ),
+]
 
 
 def test_admin_reads_the_dashboard_switches_period_and_downloads_xlsx(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]

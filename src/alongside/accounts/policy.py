@@ -70,6 +70,11 @@ RULES: dict[str, frozenset[str]] = {
     "outcome.own": frozenset({PATIENT}),
     "report.view": frozenset({ADMIN, THERAPIST, ANALYST}),
     "research.view": frozenset({ADMIN, ANALYST}),
+    # Service evaluation: analysts only, and then only for the studies whose team they are
+    # on (evaluation.selectors adds the team and its roles: lead, coder, reader).
+    "evaluation.view": frozenset({ANALYST}),
+    "evaluation.code": frozenset({ANALYST}),
+    "evaluation.lead": frozenset({ANALYST}),
 }
 
 

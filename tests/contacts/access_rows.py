@@ -64,7 +64,7 @@ ROWS = {
         expect(404, anonymous=401, admin=200, therapist=200, mentor=200), kwargs=_match, api=True
     ),
     # A form-encoded body is not JSON: refused before anything is looked up (scoping of
-    # the JSON call is tested in tests/contacts/test_api.py).
+    # the JSON call is tested in tests/api/test_contacts.py).
     "api:contacts_log": Row(
         expect(400, anonymous=401),
         kwargs=_match,

@@ -1,8 +1,7 @@
 """The role home page is made of panels that each app contributes.
 
-An app registers its panels (``PANELS.register(HomePanel(...))``) in its
-AppConfig.ready(); the home view shows the panels of every role the person holds,
-so no app edits another's view.
+An app registers its panels in its AppConfig.ready(); the home view shows the
+panels of every role the person holds, so no app edits another's view.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
-
-from alongside.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -26,7 +23,12 @@ class HomePanel:
     urgent: bool = False
 
 
-PANELS: Hook[HomePanel] = Hook("home_panels", "a panel on a role's home page")
+PANELS: list[HomePanel] = []
+
+
+def register(panel: HomePanel) -> None:
+    if panel not in PANELS:
+        PANELS.append(panel)
 
 
 def panels_for(request: HttpRequest, roles: list[str]) -> list[dict[str, Any]]:

@@ -19,7 +19,6 @@ from alongside.api import (
     notifications,
     patients,
     problems,
-    reports,
 )
 from alongside.api.auth import BearerToken, declare_scopes
 
@@ -55,4 +54,3 @@ api.add_router("/matches", matches.router)
 api.add_router("/contacts", contacts.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/fhir", fhir.router)
-api.add_router("/reports", reports.router)

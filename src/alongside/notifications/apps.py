@@ -6,6 +6,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.accounts import policy
-        from alongside.accounts.context_processors import NAVIGATION, NavLink
+        from alongside.accounts.context_processors import navigation_register
 
-        NAVIGATION.register(NavLink(90, "Notifications", "notifications:list", policy.EVERYONE))
+        navigation_register(90, "Notifications", "notifications:list", policy.EVERYONE)

@@ -65,4 +65,9 @@ ROWS = {
     "api:fhir_patient_everything": Row(
         expect(404, anonymous=401, admin=200, therapist=200), kwargs=fhir_patient, api=True
     ),
+    "api:report_dashboard": Row(
+        expect(404, anonymous=401, admin=200, therapist=200, analyst=200),
+        kwargs=lambda world: {"slug": world.home.slug},
+        api=True,
+    ),
 }

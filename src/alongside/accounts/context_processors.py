@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -9,32 +10,36 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from alongside.accounts import policy
-
-# (order, label, url name, roles that see it). Apps add theirs with
-# navigation_register() in their AppConfig.ready().
-NAVIGATION: list[tuple[int, str, str, frozenset[str]]] = [
-    (0, "Home", "accounts:home", policy.EVERYONE),
-    (80, "Services", "organisations:list", policy.RULES["service.configure"]),
-    (90, "Audit log", "audit:list", policy.RULES["audit.view"]),
-    (95, "API tokens", "accounts:tokens", policy.EVERYONE),
-]
+from alongside.hooks import Hook
 
 
-def navigation_register(order: int, label: str, url_name: str, roles: frozenset[str]) -> None:
-    entry = (order, label, url_name, frozenset(roles))
-    if entry not in NAVIGATION:
-        NAVIGATION.append(entry)
-        NAVIGATION.sort(key=lambda item: item[0])
+@dataclass(frozen=True)
+class NavLink:
+    order: int
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+# Apps add their links with NAVIGATION.register(NavLink(...)) in AppConfig.ready().
+NAVIGATION: Hook[NavLink] = Hook("navigation", "a link in the top navigation, for some roles")
+for _link in (
+    NavLink(0, "Home", "accounts:home", policy.EVERYONE),
+    NavLink(80, "Services", "organisations:list", policy.RULES["service.configure"]),
+    NavLink(90, "Audit log", "audit:list", policy.RULES["audit.view"]),
+    NavLink(95, "API tokens", "accounts:tokens", policy.EVERYONE),
+):
+    NAVIGATION.register(_link)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     held = policy.roles(request.user) if hasattr(request, "user") else set()
     links = []
-    for _, label, url_name, roles in NAVIGATION:
-        if held & roles:
+    for link in sorted(NAVIGATION, key=lambda link: link.order):
+        if held & link.roles:
             try:
-                url = reverse(url_name)
+                url = reverse(link.url_name)
             except NoReverseMatch:
                 continue
-            links.append({"label": label, "url": url, "current": request.path == url})
+            links.append({"label": link.label, "url": url, "current": request.path == url})
     return {"nav_links": links, "demo_mode": settings.DEMO_MODE}

@@ -1,7 +1,8 @@
 """The role home page is made of panels that each app contributes.
 
-An app registers its panels in its AppConfig.ready(); the home view shows the
-panels of every role the person holds, so no app edits another's view.
+An app registers its panels (``PANELS.register(HomePanel(...))``) in its
+AppConfig.ready(); the home view shows the panels of every role the person holds,
+so no app edits another's view.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
+
+from alongside.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -23,12 +26,7 @@ class HomePanel:
     urgent: bool = False
 
 
-PANELS: list[HomePanel] = []
-
-
-def register(panel: HomePanel) -> None:
-    if panel not in PANELS:
-        PANELS.append(panel)
+PANELS: Hook[HomePanel] = Hook("home_panels", "a panel on a role's home page")
 
 
 def panels_for(request: HttpRequest, roles: list[str]) -> list[dict[str, Any]]:

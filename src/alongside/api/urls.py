@@ -19,6 +19,7 @@ from alongside.api import (
     notifications,
     patients,
     problems,
+    reports,
 )
 from alongside.api.auth import BearerToken, declare_scopes
 
@@ -54,3 +55,4 @@ api.add_router("/matches", matches.router)
 api.add_router("/contacts", contacts.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/fhir", fhir.router)
+api.add_router("/reports", reports.router)

@@ -204,6 +204,20 @@ def cmd_export_fhir(args: argparse.Namespace) -> int:
     return _call("export_fhir", *extra)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup()
+    from alongside.backup.commands import run_backup
+
+    return run_backup(args.out)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup()
+    from alongside.backup.commands import run_restore
+
+    return run_restore(args.archive, force=args.force)
+
+
 def cmd_match_batch(args: argparse.Namespace) -> int:
     extra = ["--service", args.service]
     extra += ["--dry-run"] if args.dry_run else []
@@ -291,6 +305,16 @@ def build_parser() -> argparse.ArgumentParser:
     fhir.add_argument("out", help="the JSON file to write ('-' for standard output)")
     fhir.add_argument("--patient", type=int, help="one patient's id (default: every patient)")
     fhir.set_defaults(func=cmd_export_fhir)
+
+    backup = sub.add_parser("backup", help="whole-database logical backup (docs/backup.md)")
+    backup.add_argument("out", help="the .tar.gz file to write (must not exist)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty, migrated database")
+    restore.add_argument("archive", help="the backup's .tar.gz file")
+    restore.add_argument(
+        "--force", action="store_true", help="empty a database that holds data first"
+    )
+    restore.set_defaults(func=cmd_restore)
 
     importer = sub.add_parser("import", help="import records from files")
     import_sub = importer.add_subparsers(dest="import_command", required=True)

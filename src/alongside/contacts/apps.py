@@ -7,15 +7,17 @@ class ContactsConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.accounts import policy
-        from alongside.accounts.context_processors import navigation_register
-        from alongside.accounts.home import HomePanel, register
+        from alongside.accounts.context_processors import NAVIGATION, NavLink
+        from alongside.accounts.home import PANELS, HomePanel
         from alongside.contacts import escalation, home, reminders
         from alongside.notifications.reminders import register_sweep
 
-        navigation_register(40, "Contacts", "contacts:mine", policy.RULES["contact.own"])
-        navigation_register(42, "Pairs", "contacts:pairs", policy.RULES["contact.view"])
-        navigation_register(44, "Concerns", "contacts:concerns", policy.RULES["concern.manage"])
-        register(
+        NAVIGATION.register(NavLink(40, "Contacts", "contacts:mine", policy.RULES["contact.own"]))
+        NAVIGATION.register(NavLink(42, "Pairs", "contacts:pairs", policy.RULES["contact.view"]))
+        NAVIGATION.register(
+            NavLink(44, "Concerns", "contacts:concerns", policy.RULES["concern.manage"])
+        )
+        PANELS.register(
             HomePanel(
                 role=policy.THERAPIST,
                 template="contacts/home/_therapist.html",
@@ -24,7 +26,7 @@ class ContactsConfig(AppConfig):
             )
         )
         for role in (policy.THERAPIST, policy.ADMIN):
-            register(
+            PANELS.register(
                 HomePanel(
                     role=role,
                     template="contacts/home/_urgent.html",
@@ -33,7 +35,7 @@ class ContactsConfig(AppConfig):
                     urgent=True,
                 )
             )
-        register(
+        PANELS.register(
             HomePanel(
                 role=policy.MENTOR,
                 template="contacts/home/_mentor.html",

@@ -7,8 +7,8 @@ class MatchesConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.accounts import policy
-        from alongside.accounts.context_processors import navigation_register
-        from alongside.accounts.home import HomePanel, register
+        from alongside.accounts.context_processors import NAVIGATION, NavLink
+        from alongside.accounts.home import PANELS, HomePanel
         from alongside.matches import home, services
         from alongside.mentors import services as mentor_services
         from alongside.patients import services as patient_services
@@ -25,23 +25,25 @@ class MatchesConfig(AppConfig):
         else:
             register_my_mentor_panel(home.my_mentor_section)
 
-        navigation_register(30, "Matching", "matches:list", policy.RULES["match.manage"])
-        navigation_register(31, "My mentees", "matches:mentees", policy.RULES["mentor.view_own"])
-        navigation_register(31, "My mentor", "matches:mine", policy.RULES["patient.own"])
+        NAVIGATION.register(NavLink(30, "Matching", "matches:list", policy.RULES["match.manage"]))
+        NAVIGATION.register(
+            NavLink(31, "My mentees", "matches:mentees", policy.RULES["mentor.view_own"])
+        )
+        NAVIGATION.register(NavLink(31, "My mentor", "matches:mine", policy.RULES["patient.own"]))
         for role in (policy.THERAPIST, policy.ADMIN):
-            register(
+            PANELS.register(
                 HomePanel(
                     role=role, template="matches/home/_staff.html", order=30,
                     context=home.staff_panel,
                 )
             )  # fmt: skip
-        register(
+        PANELS.register(
             HomePanel(
                 role=policy.MENTOR, template="matches/home/_mentor.html", order=10,
                 context=home.mentor_panel,
             )
         )  # fmt: skip
-        register(
+        PANELS.register(
             HomePanel(
                 role=policy.PATIENT, template="matches/home/_patient.html", order=20,
                 context=home.patient_panel,

@@ -7,20 +7,22 @@ class MentorsConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.accounts import policy
-        from alongside.accounts.context_processors import navigation_register
-        from alongside.accounts.home import HomePanel, register
+        from alongside.accounts.context_processors import NAVIGATION, NavLink
+        from alongside.accounts.home import PANELS, HomePanel
         from alongside.mentors import home, reminders
         from alongside.notifications.reminders import register_sweep
 
         for name, sweep in reminders.SWEEPS.items():
             register_sweep(name, sweep)
 
-        navigation_register(20, "Mentors", "mentors:list", policy.RULES["mentor.view"])
-        navigation_register(22, "My mentoring", "mentors:mine", policy.RULES["mentor.view_own"])
-        navigation_register(
-            24, "Expenses", "mentors:expenses", policy.RULES["mentor.expense_decide"]
+        NAVIGATION.register(NavLink(20, "Mentors", "mentors:list", policy.RULES["mentor.view"]))
+        NAVIGATION.register(
+            NavLink(22, "My mentoring", "mentors:mine", policy.RULES["mentor.view_own"])
         )
-        register(
+        NAVIGATION.register(
+            NavLink(24, "Expenses", "mentors:expenses", policy.RULES["mentor.expense_decide"])
+        )
+        PANELS.register(
             HomePanel(
                 role=policy.THERAPIST,
                 template="mentors/home/_staff.html",
@@ -28,7 +30,7 @@ class MentorsConfig(AppConfig):
                 context=home.staff_panel,
             )
         )
-        register(
+        PANELS.register(
             HomePanel(
                 role=policy.ADMIN,
                 template="mentors/home/_staff.html",
@@ -36,7 +38,7 @@ class MentorsConfig(AppConfig):
                 context=home.admin_panel,
             )
         )
-        register(
+        PANELS.register(
             HomePanel(
                 role=policy.MENTOR,
                 template="mentors/home/_mentor.html",

@@ -6,6 +6,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.accounts import policy
-        from alongside.accounts.context_processors import navigation_register
+        from alongside.accounts.context_processors import NAVIGATION, NavLink
 
-        navigation_register(90, "Notifications", "notifications:list", policy.EVERYONE)
+        NAVIGATION.register(NavLink(90, "Notifications", "notifications:list", policy.EVERYONE))

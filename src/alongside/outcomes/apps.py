@@ -17,15 +17,17 @@ class OutcomesConfig(AppConfig):
             raise ImproperlyConfigured(f"instrument definition refused: {error}") from error
 
         from alongside.accounts import policy
-        from alongside.accounts.context_processors import navigation_register
-        from alongside.accounts.home import HomePanel, register
+        from alongside.accounts.context_processors import NAVIGATION, NavLink
+        from alongside.accounts.home import PANELS, HomePanel
         from alongside.notifications.reminders import register_sweep
         from alongside.outcomes import home
         from alongside.outcomes.reminders import questionnaire_due_sweep
 
         register_sweep("questionnaire_due", questionnaire_due_sweep)
-        navigation_register(25, "Questionnaires", "outcomes:mine", policy.RULES["outcome.own"])
-        register(
+        NAVIGATION.register(
+            NavLink(25, "Questionnaires", "outcomes:mine", policy.RULES["outcome.own"])
+        )
+        PANELS.register(
             HomePanel(
                 role=policy.PATIENT,
                 template="outcomes/home/_mine.html",

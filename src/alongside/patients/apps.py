@@ -6,13 +6,13 @@ class PatientsConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.accounts import policy
-        from alongside.accounts.context_processors import navigation_register
-        from alongside.accounts.home import HomePanel, register
+        from alongside.accounts.context_processors import NAVIGATION, NavLink
+        from alongside.accounts.home import PANELS, HomePanel
         from alongside.patients import home
 
-        navigation_register(20, "Patients", "patients:list", policy.RULES["patient.view"])
-        navigation_register(20, "My support", "patients:mine", policy.RULES["patient.own"])
-        register(
+        NAVIGATION.register(NavLink(20, "Patients", "patients:list", policy.RULES["patient.view"]))
+        NAVIGATION.register(NavLink(20, "My support", "patients:mine", policy.RULES["patient.own"]))
+        PANELS.register(
             HomePanel(
                 role=policy.THERAPIST,
                 template="patients/home/_overdue.html",
@@ -20,7 +20,7 @@ class PatientsConfig(AppConfig):
                 context=home.overdue_panel,
             )
         )
-        register(
+        PANELS.register(
             HomePanel(
                 role=policy.PATIENT,
                 template="patients/home/_mine.html",

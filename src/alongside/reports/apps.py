@@ -8,13 +8,13 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.accounts import policy
-        from alongside.accounts.context_processors import navigation_register
-        from alongside.accounts.home import HomePanel, register
+        from alongside.accounts.context_processors import NAVIGATION, NavLink
+        from alongside.accounts.home import PANELS, HomePanel
         from alongside.reports import home
 
-        navigation_register(60, "Reports", "reports:index", policy.RULES["report.view"])
+        NAVIGATION.register(NavLink(60, "Reports", "reports:index", policy.RULES["report.view"]))
         # Analysts sign in to this: the dashboard, fidelity and research export of their services.
-        register(
+        PANELS.register(
             HomePanel(
                 role=policy.ANALYST,
                 template="reports/home/_analyst.html",

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "alongside.notifications",
     "alongside.outcomes",
     "alongside.reports",
+    "alongside.evaluation",
     "alongside.demo",
     "alongside.api",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("outcomes/", include("alongside.outcomes.urls")),
     path("q/", include((link_urlpatterns, "outcomes"), namespace="outcomes_link")),
     path("reports/", include("alongside.reports.urls")),
+    path("evaluation/", include("alongside.evaluation.urls")),
     path("audit/", include("alongside.audit.urls")),
     path("", include("alongside.accounts.urls")),
 ]

@@ -87,8 +87,9 @@ def test_recertification_due_and_lapsed_reach_mentor_and_supervisor_once_each(wo
 
 
 def test_the_sweep_is_registered() -> None:
-    from alongside.notifications.reminders import SWEEPS
+    from alongside.notifications.reminders import sweeps_by_name
 
+    SWEEPS = sweeps_by_name()
     assert SWEEPS["training_recertification"] is reminders.training_recertification
 
 

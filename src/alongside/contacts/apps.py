@@ -10,7 +10,7 @@ class ContactsConfig(AppConfig):
         from alongside.accounts.context_processors import NAVIGATION, NavLink
         from alongside.accounts.home import PANELS, HomePanel
         from alongside.contacts import escalation, home, reminders
-        from alongside.notifications.reminders import register_sweep
+        from alongside.notifications.reminders import SWEEPS, ReminderSweep
 
         NAVIGATION.register(NavLink(40, "Contacts", "contacts:mine", policy.RULES["contact.own"]))
         NAVIGATION.register(NavLink(42, "Pairs", "contacts:pairs", policy.RULES["contact.view"]))
@@ -43,6 +43,12 @@ class ContactsConfig(AppConfig):
                 context=home.mentor_panel,
             )
         )
-        for name, sweep in reminders.SWEEPS.items():
-            register_sweep(name, sweep)
-        register_sweep("crisis_escalation", escalation.crisis_escalation)
+        for sweep in (
+            reminders.first_contact_due,
+            reminders.pair_quiet,
+            reminders.supervision_due,
+            reminders.checks_expiring,
+            reminders.survey_invite,
+            escalation.crisis_escalation,
+        ):
+            SWEEPS.register(ReminderSweep(sweep.__name__, sweep))

@@ -219,12 +219,3 @@ def survey_invite(now: dt.datetime) -> int:
                 )
             )
     return sent
-
-
-SWEEPS = {
-    "first_contact_due": first_contact_due,
-    "pair_quiet": pair_quiet,
-    "supervision_due": supervision_due,
-    "checks_expiring": checks_expiring,
-    "survey_invite": survey_invite,
-}

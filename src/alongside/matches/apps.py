@@ -12,18 +12,14 @@ class MatchesConfig(AppConfig):
         from alongside.matches import home, services
         from alongside.mentors import services as mentor_services
         from alongside.patients import services as patient_services
+        from alongside.patients.views import MY_MENTOR_PANELS
 
         # A paused mentor's open matches are flagged inside the pause transaction;
         # a patient who stops sharing with mentors drops out of every proposal.
         if services.on_mentor_paused not in mentor_services.ON_PAUSE:
             mentor_services.ON_PAUSE.append(services.on_mentor_paused)
-        patient_services.on_mentor_sharing_withdrawn(services.on_mentor_sharing_withdrawn)
-        try:
-            from alongside.patients.views import register_my_mentor_panel
-        except ImportError:  # the patients pages are optional for the matching engine
-            pass
-        else:
-            register_my_mentor_panel(home.my_mentor_section)
+        patient_services.MENTOR_SHARING_WITHDRAWN.register(services.on_mentor_sharing_withdrawn)
+        MY_MENTOR_PANELS.register(home.my_mentor_section)
 
         NAVIGATION.register(NavLink(30, "Matching", "matches:list", policy.RULES["match.manage"]))
         NAVIGATION.register(

@@ -10,10 +10,11 @@ class MentorsConfig(AppConfig):
         from alongside.accounts.context_processors import NAVIGATION, NavLink
         from alongside.accounts.home import PANELS, HomePanel
         from alongside.mentors import home, reminders
-        from alongside.notifications.reminders import register_sweep
+        from alongside.notifications.reminders import SWEEPS, ReminderSweep
 
-        for name, sweep in reminders.SWEEPS.items():
-            register_sweep(name, sweep)
+        SWEEPS.register(
+            ReminderSweep("training_recertification", reminders.training_recertification)
+        )
 
         NAVIGATION.register(NavLink(20, "Mentors", "mentors:list", policy.RULES["mentor.view"]))
         NAVIGATION.register(

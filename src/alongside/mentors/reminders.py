@@ -73,6 +73,3 @@ def training_recertification(now: dt.datetime) -> int:
                 )
                 sent += 1 if result is not None and getattr(result, "created", False) else 0
     return sent
-
-
-SWEEPS = {"training_recertification": training_recertification}

@@ -7,10 +7,10 @@ hour, or the `send_reminders` task): each event is told once.
 
 Registered so far: contacts (first contact due, pair quiet, end-of-match
 survey) and mentors data read by contacts (supervision due, checks expiring).
-The outcomes work registers "questionnaire due" the same way:
+The outcomes work registers "questionnaire due" the same way, in AppConfig.ready():
 
-    from alongside.notifications.reminders import register_sweep
-    register_sweep("questionnaire_due", my_sweep)   # in AppConfig.ready()
+    from alongside.notifications.reminders import SWEEPS, ReminderSweep
+    SWEEPS.register(ReminderSweep("questionnaire_due", my_sweep))
 """
 
 from __future__ import annotations
@@ -18,25 +18,37 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django_tasks import task
 
+from alongside.hooks import Hook
+
 log = logging.getLogger(__name__)
 
 Sweep = Callable[[dt.datetime], int]
-SWEEPS: dict[str, Sweep] = {}
 
 
-def register_sweep(name: str, sweep: Sweep) -> None:
-    SWEEPS[name] = sweep
+@dataclass(frozen=True)
+class ReminderSweep:
+    name: str  # the key of its count in reminders_send()'s result
+    run: Sweep
+
+
+SWEEPS: Hook[ReminderSweep] = Hook("reminder_sweeps", "a sweep that finds events and notifies")
+
+
+def sweeps_by_name() -> dict[str, Sweep]:
+    """The registered sweeps by name; a later registration of a name replaces an earlier one."""
+    return {sweep.name: sweep.run for sweep in SWEEPS}
 
 
 def reminders_send(now: dt.datetime | None = None) -> dict[str, int]:
     """Run every sweep; one failing sweep does not stop the others."""
     now = now or timezone.now()
     counts: dict[str, int] = {}
-    for name, sweep in sorted(SWEEPS.items()):
+    for name, sweep in sorted(sweeps_by_name().items()):
         try:
             counts[name] = sweep(now)
         except Exception:

@@ -19,11 +19,13 @@ class OutcomesConfig(AppConfig):
         from alongside.accounts import policy
         from alongside.accounts.context_processors import NAVIGATION, NavLink
         from alongside.accounts.home import PANELS, HomePanel
-        from alongside.notifications.reminders import register_sweep
-        from alongside.outcomes import home
+        from alongside.notifications.reminders import SWEEPS, ReminderSweep
+        from alongside.outcomes import home, services
         from alongside.outcomes.reminders import questionnaire_due_sweep
+        from alongside.patients.services import REFERRAL_ACCEPTED
 
-        register_sweep("questionnaire_due", questionnaire_due_sweep)
+        SWEEPS.register(ReminderSweep("questionnaire_due", questionnaire_due_sweep))
+        REFERRAL_ACCEPTED.register(services.on_referral_accepted)
         NAVIGATION.register(
             NavLink(25, "Questionnaires", "outcomes:mine", policy.RULES["outcome.own"])
         )

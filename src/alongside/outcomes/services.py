@@ -75,6 +75,11 @@ def _anchor_date(patient: Patient, time_point: TimePoint) -> dt.date | None:
     return patient.date_of_injury
 
 
+def on_referral_accepted(patient: Patient) -> None:
+    """Hook for ``patients.services.REFERRAL_ACCEPTED``: acceptance is the schedule's baseline."""
+    questionnaires_schedule(patient=patient)
+
+
 def questionnaires_schedule(*, patient: Patient) -> int:
     """Create the patient's questionnaires from the service schedule; returns how many are new.
 

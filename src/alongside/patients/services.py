@@ -23,6 +23,7 @@ from alongside.core import person_details
 from alongside.core.codes import classification, injury_category_for_icd10, validate_icd10
 from alongside.core.codes.icd10 import sci_level_for_icd10
 from alongside.core.codes.injury import validate_iss
+from alongside.hooks import Hook
 from alongside.organisations.models import Service
 from alongside.patients import selectors
 from alongside.patients.models import (
@@ -106,13 +107,15 @@ UPDATABLE_FIELDS = frozenset(INJURY_FIELDS + WORK_FIELDS + CONTACT_FIELDS + PREF
 
 # Other apps (matching) register here to end proposals when a patient stops
 # sharing with mentors; called inside the withdrawing transaction.
-MentorSharingWithdrawn = Callable[[Patient, "User | None"], None]
-MENTOR_SHARING_WITHDRAWN: list[MentorSharingWithdrawn] = []
-
-
-def on_mentor_sharing_withdrawn(callback: MentorSharingWithdrawn) -> None:
-    if callback not in MENTOR_SHARING_WITHDRAWN:
-        MENTOR_SHARING_WITHDRAWN.append(callback)
+MENTOR_SHARING_WITHDRAWN: Hook[Callable[[Patient, User | None], None]] = Hook(
+    "mentor_sharing_withdrawn",
+    "a patient stopped sharing with mentors (inside the withdrawal): (patient, actor)",
+)
+# Acceptance is the baseline of the questionnaire schedule (outcomes registers here);
+# called inside the accepting transaction, so a failed schedule undoes the acceptance.
+REFERRAL_ACCEPTED: Hook[Callable[[Patient], None]] = Hook(
+    "referral_accepted", "a referral was accepted (inside the acceptance): (patient)"
+)
 
 
 class DuplicateReferral(Exception):
@@ -382,10 +385,7 @@ def referral_accept(*, actor: User | None, patient: Patient, on: date | None = N
         audit_record(
             actor=actor, action="patient.accept", target=fresh, fields=["status", "accepted_on"]
         )
-        # Acceptance is the baseline of the questionnaire schedule (outcomes).
-        from alongside.outcomes.services import questionnaires_schedule
-
-        questionnaires_schedule(patient=fresh)
+        REFERRAL_ACCEPTED.call(fresh)
     return fresh
 
 
@@ -652,8 +652,7 @@ def consent_withdraw(*, actor: User | None, consent: Consent, on: date | None = 
             fields=["withdrawn_on"],
         )
         if fresh.kind == ConsentKind.MENTOR_SHARING:
-            for callback in MENTOR_SHARING_WITHDRAWN:
-                callback(fresh_patient, actor)
+            MENTOR_SHARING_WITHDRAWN.call(fresh_patient, actor)
     return fresh
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
 from alongside.forms import service_errors_to_form
+from alongside.hooks import Hook
 from alongside.organisations.models import Service
 from alongside.patients import forms, importing, selectors, services
 from alongside.patients.models import Patient, PatientStatus
@@ -559,13 +560,9 @@ def eligibility_rules(request: HttpRequest, slug: str) -> HttpResponse:
 
 # The matching work fills the "My peer mentor" section: a provider returns
 # {"template": ..., **context} for that patient, or None to leave it empty.
-MyMentorPanel = Callable[[HttpRequest, Patient], "dict[str, Any] | None"]
-MY_MENTOR_PANELS: list[MyMentorPanel] = []
-
-
-def register_my_mentor_panel(provider: MyMentorPanel) -> None:
-    if provider not in MY_MENTOR_PANELS:
-        MY_MENTOR_PANELS.append(provider)
+MY_MENTOR_PANELS: Hook[Callable[[HttpRequest, Patient], dict[str, Any] | None]] = Hook(
+    "my_mentor_panels", "the 'My peer mentor' section of a patient's own page"
+)
 
 
 @login_required
@@ -580,9 +577,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "goals": list(selectors.shared_goals(p)),
             "consents_to_give": selectors.consents_to_give(p),
             "mentor_panels": [
-                panel
-                for provider in MY_MENTOR_PANELS
-                if (panel := provider(request, p)) is not None
+                panel for panel in MY_MENTOR_PANELS.call(request, p) if panel is not None
             ],
         }
         for p in records

@@ -11,16 +11,19 @@ from django.shortcuts import get_object_or_404
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
+from alongside.contacts.models import Concern, ConcernKind, ConcernStatus
 from alongside.core import mentor_programme as rules
-from alongside.mentors import services
 from alongside.mentors.models import (
     Check,
+    CheckRenewalPeriod,
     DebriefRequest,
+    DebriefSource,
     ExpenseClaim,
     Mentor,
     MentorQuerySet,
     MentorStatus,
     SelectionCriterion,
+    SupervisionKind,
     SupervisionSession,
     TrainingModule,
     WellbeingCheckIn,
@@ -29,6 +32,115 @@ from alongside.mentors.models import (
 CHECK_WARNING_DAYS = 30  # a check expiring within this many days is listed
 SUPERVISION_SOON_DAYS = 7
 CURRENT = (MentorStatus.ACTIVE, MentorStatus.PAUSED)
+
+
+# --- Reading rows into rule dataclasses ---------------------------------------
+
+
+def criteria_statuses(mentor: Mentor, today: dt.date) -> list[rules.CriterionStatus]:
+    criteria = list(SelectionCriterion.objects.filter(service_id=mentor.service_id))
+    recorded = dict(mentor.criterion_results.values_list("criterion_id", "met"))
+    return rules.evaluate_criteria(
+        [rules.Criterion(c.pk, c.name, c.required, c.kind, c.min_months) for c in criteria],
+        recorded,
+        rules.LivedExperience(mentor.date_of_injury, mentor.returned_to_work_on),
+        today,
+    )
+
+
+def check_facts(mentor: Mentor) -> list[rules.CheckFact]:
+    return [
+        rules.CheckFact(c.kind, c.issued_on, c.expires_on, c.outcome, c.reference)
+        for c in mentor.checks.all()
+    ]
+
+
+def renewal_months(service_id: int) -> dict[str, int]:
+    """The service's re-check period per kind of check (defaults fill the rest in the rules)."""
+    return dict(
+        CheckRenewalPeriod.objects.filter(service_id=service_id).values_list("kind", "every_months")
+    )
+
+
+def training_modules(service_id: int) -> list[rules.Module]:
+    return [
+        rules.Module(m.pk, m.title, m.required, m.recertify_months)
+        for m in TrainingModule.objects.filter(service_id=service_id)
+    ]
+
+
+def training_completions(mentor: Mentor) -> list[rules.Completion]:
+    return [
+        rules.Completion(c.module_id, c.completed_on) for c in mentor.training_completions.all()
+    ]
+
+
+def training_statuses(mentor: Mentor, today: dt.date) -> list[rules.ModuleStatus]:
+    return rules.training_statuses(
+        training_modules(mentor.service_id), training_completions(mentor), today
+    )
+
+
+def activation_problems(mentor: Mentor, today: dt.date) -> list[str]:
+    """Everything stopping ``mentor`` becoming (or going back to being) active."""
+    return rules.activation_problems(
+        criteria_statuses(mentor, today),
+        check_facts(mentor),
+        training_statuses(mentor, today),
+        today,
+        renewal_months(mentor.service_id),
+    )
+
+
+def mentor_state(mentor: Mentor) -> rules.MentorState:
+    return rules.MentorState(
+        status=mentor.status,
+        capacity=mentor.capacity,
+        mentee_count=mentor.mentee_count,
+        checks_valid_until=mentor.checks_valid_until,
+        training_valid_until=mentor.training_valid_until,
+        supervision_due_on=mentor.supervision_due_on,
+        wellbeing_hold_since=mentor.wellbeing_hold_since,
+    )
+
+
+def distress_signals(
+    mentor: Mentor,
+) -> tuple[rules.DistressSignal | None, list[rules.DistressSignal], list[dt.datetime]]:
+    """The mentor's rows as ``rules.wellbeing_hold_since`` takes them (four small queries)."""
+    latest = mentor.checkins.order_by("-submitted_at", "-pk").first()
+    latest_signal = (
+        rules.DistressSignal("checkin", latest.submitted_at, latest.acknowledged_at is not None)
+        if latest is not None and latest.flagged
+        else None
+    )
+    concerns = Concern.objects.filter(
+        contact__match__mentor=mentor, kind=ConcernKind.MENTOR_DISTRESS
+    ).values_list("pk", "raised_at", "status")
+    concern_open = {pk: status == ConcernStatus.OPEN for pk, _, status in concerns}
+    signals = [
+        rules.DistressSignal("concern", raised_at, False)
+        for _, raised_at, status in concerns
+        if status == ConcernStatus.OPEN
+    ]
+    requests = list(mentor.debrief_requests.filter(closed_at__isnull=True))
+    checkins_seen = dict(
+        mentor.checkins.filter(
+            pk__in=[r.source_id for r in requests if r.source == DebriefSource.CHECKIN]
+        ).values_list("pk", "acknowledged_at")
+    )
+    for request in requests:
+        if request.source == DebriefSource.CHECKIN:
+            seen = checkins_seen.get(request.source_id) is not None
+        else:
+            seen = not concern_open.get(request.source_id, True)
+        signals.append(rules.DistressSignal("debrief_request", request.requested_at, seen))
+    debriefs = list(
+        mentor.supervision_sessions.filter(kind=SupervisionKind.DEBRIEF).values_list(
+            "created_at", flat=True
+        )
+    )
+    return latest_signal, signals, debriefs
 
 
 # --- Mentors ---------------------------------------------------------------------
@@ -115,9 +227,7 @@ def own_mentor_or_404(user: User, mentor_id: int | None = None) -> Mentor:
 
 def mentor_is_matchable(mentor: Mentor, today: dt.date) -> rules.Matchability:
     """Same answer as ``Mentor.objects.matchable(today)``, with the reasons when not."""
-    return rules.matchability(
-        services.mentor_state(mentor), today, mentor.service.supervision_grace_days
-    )
+    return rules.matchability(mentor_state(mentor), today, mentor.service.supervision_grace_days)
 
 
 def supervisors_for(service_id: int) -> QuerySet[User]:
@@ -157,8 +267,8 @@ def may_see_wellbeing(user: User, mentor: Mentor) -> bool:
 
 
 def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
-    criteria = services.criteria_statuses(mentor, today)
-    facts = services.check_facts(mentor)
+    criteria = criteria_statuses(mentor, today)
+    facts = check_facts(mentor)
     can_see_wellbeing = may_see_wellbeing(user, mentor)
     recorded = {r.criterion_id: r for r in mentor.criterion_results.select_related("recorded_by")}
     return MentorDetail(
@@ -166,10 +276,8 @@ def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
         criteria=criteria,
         criteria_table=[(status, recorded.get(status.criterion.id)) for status in criteria],
         checks=list(mentor.checks.all()),
-        check_problems=rules.check_problems(
-            facts, today, services.renewal_months(mentor.service_id)
-        ),
-        training=services.training_statuses(mentor, today),
+        check_problems=rules.check_problems(facts, today, renewal_months(mentor.service_id)),
+        training=training_statuses(mentor, today),
         supervision=list(mentor.supervision_sessions.select_related("therapist")[:20]),
         checkins=(
             list(WellbeingCheckIn.objects.visible_to(user).filter(mentor=mentor)[:20])
@@ -182,7 +290,7 @@ def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
             else None
         ),
         expenses=list(mentor.expense_claims.all()[:20]),
-        activation_problems=services.activation_problems(mentor, today),
+        activation_problems=activation_problems(mentor, today),
         matchability=mentor_is_matchable(mentor, today),
         next_statuses=rules.next_statuses(mentor.status),
         supervision_overdue_days=rules.supervision_overdue_days(mentor.supervision_due_on, today)
@@ -303,7 +411,7 @@ def own_mentoring(user: User, mentor: Mentor, today: dt.date) -> dict[str, Any]:
     debriefs = list(mentor.debrief_requests.filter(closed_at__isnull=True))
     return {
         "mentor": mentor,
-        "training": services.training_statuses(mentor, today),
+        "training": training_statuses(mentor, today),
         "supervision": list(mentor.supervision_sessions.all()[:10]),
         "checkins": list(mentor.checkins.all()[:10]),
         # Only whether a debrief is on its way, and when: never why (that is for the supervisor).

@@ -72,7 +72,8 @@ def _schema(name: str) -> xmlschema.XMLSchema:
 
 def _first_schema_error(schema_name: str, root: ET.Element, label: str) -> None:
     for error in _schema(schema_name).iter_errors(root):
-        where = f" at {error.path}" if error.path else ""
+        # Element paths without {urn:...} so a person can read them.
+        where = f" at {re.sub(r'[{][^}]*[}]', '', error.path)}" if error.path else ""
         raise QdaError(f"{label} does not follow the REFI-QDA schema{where}: {error.reason}")
 
 
@@ -145,11 +146,15 @@ class _Writer:
         return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+def _check_color(w: _Writer, code: QdaCode) -> None:
+    if code.color is not None and not re.fullmatch(r"#[0-9A-Fa-f]{6}|#[0-9A-Fa-f]{3}", code.color):
+        raise QdaError(f"{w.what}: code {code.name!r} has the colour {code.color!r}, not #RRGGBB")
+
+
 def _code_element(
     w: _Writer, parent: ET.Element, code: QdaCode, refs: dict[str, list[str]]
 ) -> None:
-    if code.color is not None and not re.fullmatch(r"#[0-9A-Fa-f]{6}|#[0-9A-Fa-f]{3}", code.color):
-        raise QdaError(f"{w.what}: code {code.name!r} has the colour {code.color!r}, not #RRGGBB")
+    _check_color(w, code)
     element = w.el(
         parent,
         "Code",
@@ -347,6 +352,7 @@ def write_qdc(
     parent = w.el(root, "Codes")
 
     def add(parent: ET.Element, code: QdaCode) -> None:
+        _check_color(w, code)
         element = w.el(
             parent,
             "Code",

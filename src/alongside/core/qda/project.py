@@ -60,7 +60,12 @@ class QdaSelection:
 
 @dataclass(frozen=True)
 class QdaNote:
-    """A memo; ``target_guids`` are the codes, sources, selections or codings it is about."""
+    """A memo; ``target_guids`` are the codes, sources, selections or codings it is about.
+
+    QDA-XML records the link as a NoteRef inside each target, so on import
+    the targets come back in document order (codes, then each source's
+    selections and codings, then the source); the order carries no meaning.
+    """
 
     guid: str
     name: str

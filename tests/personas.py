@@ -2,7 +2,8 @@
 
 ``home`` is the service the personas work in; ``other`` is a second service
 whose only member is the outsider (a therapist there), so anything of ``home``
-must be invisible (404) to the outsider.
+must be invisible (404) to the outsider. ``world.colleague`` is an eighth, a second
+therapist in ``home``, for the tests about "the same service, not their case".
 """
 
 from __future__ import annotations
@@ -32,16 +33,32 @@ class World:
     # Objects that access rows create, cached so one row can reuse another's.
     objects: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def colleague(self) -> User:
+        """A second therapist in ``home``: sees the service's records, but is neither the
+        patient's therapist nor the mentor's supervisor. Made when a test first asks, so
+        worlds without one keep the clinical team the other tests count on."""
+        if "colleague" not in self.people:
+            self.people["colleague"] = MembershipFactory(
+                user=UserFactory(email="colleague@test.example"),
+                service=self.home,
+                role=Role.THERAPIST,
+            ).user
+        return self.people["colleague"]
+
+    def person(self, persona: str) -> User:
+        return self.colleague if persona == "colleague" else self.people[persona]
+
     def client_for(self, persona: str) -> Client:
         client = Client()
         if persona != "anonymous":
-            sign_in(client, self.people[persona])
+            sign_in(client, self.person(persona))
         return client
 
     def token_for(self, persona: str) -> str | None:
         if persona == "anonymous":
             return None
-        _, secret = api_token_issue(user=self.people[persona], name="test")
+        _, secret = api_token_issue(user=self.person(persona), name="test")
         return secret
 
 

@@ -64,13 +64,10 @@ def test_other_therapists_and_the_patient_are_not_told(world) -> None:
 
 
 def test_without_a_supervisor_the_patients_therapist_hears(world) -> None:
-    from tests.factories import MembershipFactory, UserFactory
-
     match = home_active_match(world)
     match.mentor.supervisor = None
     match.mentor.save()
-    other = MembershipFactory(user=UserFactory(), service=world.home).user
-    match.patient.allocated_therapist = other
+    match.patient.allocated_therapist = world.colleague
     match.patient.save()
     contact = ContactFactory(match=match)
     concern = services.concern_raise(
@@ -79,7 +76,7 @@ def test_without_a_supervisor_the_patients_therapist_hears(world) -> None:
         kind="boundary",
         description="Asked for money.",
     )
-    assert list(concern.notified.all()) == [other]
+    assert list(concern.notified.all()) == [world.colleague]
 
 
 def test_without_anyone_the_managers_hear(world) -> None:

@@ -8,19 +8,15 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.accounts.models import Role
 from alongside.audit.models import AuditEvent
 from alongside.contacts.models import Concern
 from alongside.mentors import services
 from alongside.mentors.models import DebriefRequest, SupervisionSession, WellbeingCheckIn
 from tests.contacts.factories import home_active_match
-from tests.factories import MembershipFactory, UserFactory
 from tests.mentors.factories import MentorFactory, home_mentor
-from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -179,11 +175,7 @@ def test_mentor_colleague_and_other_service_cannot_book(world, frozen) -> None: 
     _raise_distress(world)
     debrief = DebriefRequest.objects.get()
     url = reverse("mentors:debrief_book", args=[debrief.pk])
-    colleague = Client()
-    sign_in(
-        colleague,
-        MembershipFactory(user=UserFactory(), service=world.home, role=Role.THERAPIST).user,
-    )
+    colleague = world.client_for("colleague")
     for client in (world.client_for("mentor"), world.client_for("outsider"), colleague):
         assert client.post(url, {"booked_on": "2025-06-20"}).status_code == 404
     debrief.refresh_from_db()

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from alongside.accounts.models import Role
 from alongside.mentors.models import WellbeingCheckIn
-from tests.factories import MembershipFactory, UserFactory
 from tests.mentors.factories import home_mentor
 
 
@@ -76,9 +74,6 @@ def test_acknowledging_clears_the_alert_and_books_a_debrief(world, frozen) -> No
 def test_only_the_mentor_their_supervisor_and_the_manager_see_check_ins(world) -> None:  # type: ignore[no-untyped-def]
     _submit(world, "4")
     mentor = home_mentor(world)
-    other_therapist = MembershipFactory(
-        user=UserFactory(email="colleague@test.example"), service=world.home, role=Role.THERAPIST
-    ).user
     visible = {
         persona: WellbeingCheckIn.objects.visible_to(world.people[persona]).exists()
         for persona in ("admin", "therapist", "mentor", "patient", "analyst", "outsider")
@@ -91,15 +86,9 @@ def test_only_the_mentor_their_supervisor_and_the_manager_see_check_ins(world) -
         "analyst": False,
         "outsider": False,
     }
-    assert not WellbeingCheckIn.objects.visible_to(other_therapist).exists()
+    assert not WellbeingCheckIn.objects.visible_to(world.colleague).exists()
 
-    from django.test import Client
-
-    from tests.personas import sign_in
-
-    colleague = Client()
-    sign_in(colleague, other_therapist)
-    page = colleague.get(f"/mentors/{mentor.pk}/").content.decode()
+    page = world.client_for("colleague").get(f"/mentors/{mentor.pk}/").content.decode()
     assert "Well-being check-ins" not in page  # a colleague sees the mentor, not their well-being
     assert (
         "Well-being check-ins"

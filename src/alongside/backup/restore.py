@@ -146,6 +146,15 @@ def _rows_held(tables: list[Table], using: str) -> str | None:
     return None
 
 
+def _refuse_if_held(tables: list[Table], using: str) -> None:
+    held = _rows_held(tables, using)
+    if held:
+        raise BackupError(
+            f"the database is not empty (table {held} has rows); restore needs an "
+            "empty, migrated database, or --force to replace everything in it"
+        )
+
+
 def _empty(tables: list[Table], using: str) -> None:
     connection = connections[using]
     quoted = [connection.ops.quote_name(t.db_table) for t in tables]
@@ -218,19 +227,21 @@ def backup_restore(archive_path: Path, *, force: bool = False, using: str = "def
         manifest = _unpack(archive_path, staged)
         _check_contents(manifest, staged, tables)
         _check_schema(manifest, using)
-        if not force and root.exists() and any(root.iterdir()):
-            raise BackupError(f"the uploads folder {root} is not empty (use --force to replace)")
+        if not force:
+            # Said before any work; checked again inside the transaction.
+            _refuse_if_held(tables, using)
+            if root.exists() and any(root.iterdir()):
+                raise BackupError(
+                    f"the uploads folder {root} is not empty (use --force to replace)"
+                )
         connection = connections[using]
         placed = False
         moved_aside: Path | None = None
         try:
             with transaction.atomic(using=using):
                 held = _rows_held(tables, using)
-                if held and not force:
-                    raise BackupError(
-                        f"the database is not empty (table {held} has rows); restore needs an "
-                        "empty, migrated database, or --force to replace everything in it"
-                    )
+                if not force:
+                    _refuse_if_held(tables, using)
                 _empty(tables if held else [t for t in tables if t.label in MIGRATE_FILLED], using)
                 for table in tables:
                     _load(table, staged / table_member(table.label), using)

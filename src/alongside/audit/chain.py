@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,11 +53,15 @@ class UnknownAuditKey(LookupError):
     """An event or head names a key id that no configured key has."""
 
 
-def _content(event: Any) -> dict[str, Any]:
+# The columns that name a person. Since the personal digest, they are not hashed
+# directly, so erasure can blank them and the event still verifies.
+PERSONAL_FIELDS = ("actor_email", "ip")
+
+
+def _impersonal_content(event: Any) -> dict[str, Any]:
     content = {
         "created_at": event.created_at.isoformat(),
         "actor_id": event.actor_id,
-        "actor_email": event.actor_email,
         "role": event.role,
         "service_id": event.service_id,
         "action": event.action,
@@ -71,6 +76,49 @@ def _content(event: Any) -> dict[str, Any]:
     if event.object_ids:
         content["object_ids"] = list(event.object_ids)
     return content
+
+
+def _content(event: Any) -> dict[str, Any]:
+    content = _impersonal_content(event)
+    if getattr(event, "personal_digest", ""):
+        # The hash covers the digest of the personal part, not the values themselves.
+        content["personal_digest"] = event.personal_digest
+    else:
+        content.update({name: getattr(event, name) for name in PERSONAL_FIELDS})
+    return content
+
+
+def new_personal_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def personal_digest(event: Any, key: AuditKey) -> str:
+    """A keyed, per-event salted digest of who did it and from where.
+
+    The salt is erased with the values, so after redaction nobody (not even the key's
+    holder) can test a guessed e-mail against the digest, and two events of one person
+    cannot be linked through their digests.
+    """
+    message = {"personal": True, "salt": event.personal_salt}
+    message.update({name: getattr(event, name) for name in PERSONAL_FIELDS})
+    return _mac(key, _encode(message))
+
+
+def redaction_seal(event: Any, key: AuditKey) -> str:
+    """For an event chained before the personal digest: seal what redaction leaves.
+
+    Written only after the event's own hash was checked with its personal part, so the
+    seal vouches that the remaining content is what that hash covered.
+    """
+    message = {
+        "redaction": True,
+        "hash": event.hash,
+        "reason": event.redaction_reason,
+        "content": _impersonal_content(event),
+        "scheme": event.scheme,
+        "key_id": event.key_id,
+    }
+    return _mac(key, _encode(message))
 
 
 def _encode(content: dict[str, Any]) -> bytes:

@@ -30,6 +30,17 @@ class AuditEvent(models.Model):
     # 1: plain SHA-256 (events from before the audit key); 2: HMAC-SHA256 under key_id.
     scheme = models.PositiveSmallIntegerField(choices=[(1, "SHA-256 (legacy)"), (2, "HMAC-SHA256")])
     key_id = models.CharField(max_length=16, blank=True, help_text="Which audit key made the hash")
+    # The personal part (actor_email, ip) is chained through a salted keyed digest, so it
+    # can be redacted on erasure while the event's hash still verifies (see chain.py).
+    personal_salt = models.CharField(max_length=32, blank=True)
+    personal_digest = models.CharField(max_length=64, blank=True)
+    # Redaction is the one change the append-only trigger allows, and only once.
+    redaction_reason = models.CharField(max_length=200, blank=True)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    # Events chained before the personal digest existed cannot be re-hashed without their
+    # personal part: at redaction their hash is checked, then the rest is sealed with the key.
+    redaction_seal = models.CharField(max_length=64, blank=True)
+    redaction_key_id = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["-id"]

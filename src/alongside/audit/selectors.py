@@ -17,6 +17,9 @@ from alongside.audit.chain import (
     UnknownAuditKey,
     event_digest,
     head_seal_holds,
+    known_keys,
+    personal_digest,
+    redaction_seal,
 )
 from alongside.audit.models import AuditChainHead, AuditEvent
 
@@ -77,7 +80,21 @@ def _event_problem(event: AuditEvent, position: int, expected_prev: str, legacy:
             f"it carries a plain SHA-256 hash, but only the first {legacy} events "
             "predate the audit key"
         )
+    if event.redaction_reason and (event.actor_email or event.ip or event.personal_salt):
+        return "it is marked redacted but carries personal details"
+    if event.redaction_reason and not event.personal_digest:
+        # Chained before the personal digest: its seal vouches for what redaction left.
+        key = known_keys().get(event.redaction_key_id)
+        if key is None or not hmac.compare_digest(redaction_seal(event, key), event.redaction_seal):
+            return "its content does not match the seal made when it was redacted"
+        return ""
     try:
+        if event.personal_digest and not event.redaction_reason:
+            key = known_keys().get(event.key_id)
+            if key is None:
+                raise UnknownAuditKey(event.key_id)
+            if not hmac.compare_digest(personal_digest(event, key), event.personal_digest):
+                return "its personal details (e-mail, IP address) do not match their digest"
         digest = event_digest(event)
     except UnknownAuditKey:
         return (

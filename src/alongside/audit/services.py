@@ -19,6 +19,9 @@ from alongside.audit.chain import (
     event_digest,
     head_seal,
     head_seal_holds,
+    new_personal_salt,
+    personal_digest,
+    redaction_seal,
 )
 from alongside.audit.context import current
 from alongside.audit.models import AuditChainHead, AuditEvent
@@ -81,7 +84,9 @@ def audit_record(
             prev_hash=head.last_hash,
             scheme=HMAC_SHA256,
             key_id=key.key_id,
+            personal_salt=new_personal_salt(),
         )
+        event.personal_digest = personal_digest(event, key)
         event.hash = event_digest(event, key)
         event.save(force_insert=True)
         head.last_hash = event.hash
@@ -136,3 +141,43 @@ def audit_checkpoint_write(*, path: Path) -> dict[str, Any]:
         checkpoints.flush()
         os.fsync(checkpoints.fileno())
     return entry
+
+
+class RedactionRefused(RuntimeError):
+    """An event's hash does not hold, so its remaining content cannot be vouched for."""
+
+
+def audit_events_redact(*, actor_id: int, reason: str) -> list[int]:
+    """Blank the personal part (e-mail, IP address) of every event the person did.
+
+    Events keep their hash and their place in the chain; ``audit verify`` still passes,
+    and still fails if anything that was not redacted is changed. Returns the ids of the
+    events redacted. Must run inside the erasure's transaction.
+    """
+    if not reason.strip():
+        raise ValueError("a redaction needs a reason")
+    key = current_key()
+    now = timezone.now()
+    redacted = []
+    events = AuditEvent.objects.filter(actor_id=actor_id, redaction_reason="").order_by("id")
+    for event in events.iterator():
+        update: dict[str, Any] = {
+            "actor_email": "",
+            "ip": None,
+            "personal_salt": "",
+            "redaction_reason": reason[:200],
+            "redacted_at": now,
+        }
+        if not event.personal_digest:
+            # Chained before the personal digest: check the hash while the values are
+            # still here, then seal what remains.
+            if event_digest(event) != event.hash:
+                raise RedactionRefused(
+                    f"audit event {event.pk} does not match its hash; run `alongside audit verify`"
+                )
+            event.redaction_reason = update["redaction_reason"]
+            update["redaction_seal"] = redaction_seal(event, key)
+            update["redaction_key_id"] = key.key_id
+        AuditEvent.objects.filter(pk=event.pk).update(**update)
+        redacted.append(event.pk)
+    return redacted

@@ -40,6 +40,8 @@ RULES: dict[str, frozenset[str]] = {
     "service.configure": frozenset({ADMIN}),
     "membership.manage": frozenset({ADMIN}),
     "audit.view": frozenset({ADMIN}),
+    # Subject access, retention and erasure, access review (the privacy app).
+    "privacy.manage": frozenset({ADMIN}),
     "mentor.view": CLINICAL_TEAM,
     "mentor.manage": CLINICAL_TEAM,
     "mentor.configure": frozenset({ADMIN}),

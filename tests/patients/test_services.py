@@ -8,11 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from alongside.accounts.models import Role
 from alongside.audit.models import AuditEvent
 from alongside.patients import selectors, services
 from alongside.patients.models import ConsentKind, Patient, PatientStatus
-from tests.factories import MembershipFactory
 from tests.patients.factories import ConsentFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -245,7 +243,7 @@ def test_rtw_plan_entries_and_work_status(world) -> None:
 
 
 def test_second_therapist_in_service_is_a_valid_allocation(world) -> None:
-    colleague = MembershipFactory(service=world.home, role=Role.THERAPIST).user
+    colleague = world.colleague
     patient = PatientFactory(service=world.home)
     services.patient_allocate(actor=world.people["therapist"], patient=patient, therapist=colleague)
     assert (

@@ -26,15 +26,15 @@ from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.audit.reads import record_read
 from alongside.core.codes import INJURY_CATEGORIES, classification
-from alongside.core.matching import CRITERIA, rank_with_exclusions
+from alongside.core.matching import CRITERIA, assign, rank_with_exclusions
 from alongside.core.matching.explain import CRITERION_LABELS, explain, explain_exclusion
+from alongside.core.mentor_programme import supervision_blocks_matching
 from alongside.core.naming import tell_apart
 from alongside.matches import profiles
 from alongside.matches.models import OPEN_STATUSES, Match, MatchStatus
-from alongside.matches.services import waiting_patients
-from alongside.mentors.models import Mentor
+from alongside.mentors.models import Mentor, MentorStatus
 from alongside.organisations.models import Service
-from alongside.patients.models import ContactMode, Patient
+from alongside.patients.models import ContactMode, Patient, PatientStatus
 
 # What a mentor sees of a match: after the patient agreed, until it ends.
 MENTOR_VISIBLE_STATUSES = (
@@ -297,6 +297,57 @@ def criteria_labels() -> list[tuple[str, str]]:
     return [(name, CRITERION_LABELS.get(name, name)) for name in CRITERIA]
 
 
+# --- Case and mentor availability ------------------------------------------------------------
+
+# Patients who may be proposed a mentor: accepted and still open. MATCHED
+# covers a patient whose earlier match ended and who needs a new mentor.
+PROPOSABLE_PATIENT_STATUSES = (
+    PatientStatus.ELIGIBLE,
+    PatientStatus.ACTIVE,
+    PatientStatus.MATCHED,
+)
+# The waiting list: accepted, no mentor introduced yet, no open match.
+WAITING_PATIENT_STATUSES = (PatientStatus.ELIGIBLE, PatientStatus.ACTIVE)
+
+
+def case_not_matchable_reason(patient: Patient) -> str:
+    """Why no mentor can be proposed for this case ("" when one can): pages ask
+    here first, so they never offer a "Propose" the service would refuse."""
+    if patient.status not in PROPOSABLE_PATIENT_STATUSES:
+        return (
+            f"{patient.full_name}'s case is “{patient.get_status_display()}”: "
+            "only accepted, open cases can be matched."
+        )
+    hold = patient.holds.filter(ended_on__isnull=True).first()
+    if hold is not None:
+        return (
+            f"{patient.full_name}'s case is on hold ({hold.get_reason_display().lower()}) "
+            f"until it is reviewed on {hold.review_on:%d %B %Y}: release the hold to match."
+        )
+    return ""
+
+
+def patient_shares_with_mentors(patient_id: int) -> bool:
+    return Patient.objects.filter(pk=patient_id).sharing_with_mentors().exists()
+
+
+def mentor_unavailable_reason(mentor: Mentor, today: dt.date) -> str:
+    """Why a mentor with open matches can no longer mentor ("" when they can)."""
+    if mentor.status == MentorStatus.PAUSED:
+        return f"Mentor paused: {mentor.paused_reason or 'no reason given'}"
+    if mentor.status != MentorStatus.ACTIVE:
+        return f"Mentor is {mentor.get_status_display().lower()}"
+    if mentor.checks_valid_until is None or mentor.checks_valid_until < today:
+        return "Mentor's checks have expired"
+    if mentor.training_valid_until is None or mentor.training_valid_until < today:
+        return "Mentor's required training has lapsed"
+    if supervision_blocks_matching(
+        mentor.supervision_due_on, today, mentor.service.supervision_grace_days
+    ):
+        return "Mentor's supervision is overdue"
+    return ""
+
+
 # --- Waiting list -----------------------------------------------------------------------------
 
 
@@ -305,6 +356,88 @@ def waiting_list(user: User, service: Service) -> list[Patient]:
     patients = waiting_patients(service)
     record_read(user, "match.waiting", patients)
     return patients
+
+
+# --- Batch plan ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedPair:
+    patient: Patient
+    mentor: Mentor
+    score: float
+
+
+@dataclass
+class BatchPlan:
+    service: Service
+    pairs: list[PlannedPair] = field(default_factory=list)
+    unmatched: list[Patient] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> int:
+        return len(self.pairs) + len(self.unmatched)
+
+
+def waiting_patients(service: Service) -> list[Patient]:
+    """Accepted patients of ``service`` with no open match and not on hold, oldest
+    referral first."""
+    return list(
+        Patient.objects.filter(service=service, status__in=WAITING_PATIENT_STATUSES)
+        .exclude(matches__status__in=OPEN_STATUSES)
+        .not_on_hold()
+        .order_by("date_of_referral", "pk")
+    )
+
+
+def match_batch_plan(
+    *, actor: User | None, service: Service, today: dt.date | None = None
+) -> BatchPlan:
+    """Draft proposals for the whole waiting list: the most patients matched,
+    then the largest total score, within every mentor's spare places. Writes nothing;
+    the pairs named are audited as read by ``actor`` (``None``: the command line)."""
+    if actor is not None:
+        policy.require(actor, "match.manage", service)
+    today = today or timezone.localdate()
+    patients = waiting_patients(service)
+    plan = BatchPlan(service=service)
+    if not patients:
+        return plan
+    pool = profiles.service_pool(service, today=today)
+    excluded = profiles.excluded_mentor_ids(p.pk for p in patients)
+    patient_profiles = [
+        profiles.patient_profile(
+            p, service=service, today=today, excluded=excluded.get(p.pk, frozenset())
+        )
+        for p in patients
+    ]
+    if len(pool.pool) == 0:
+        plan.unmatched = patients
+        return plan
+    scores = pool.pool.score_matrix(patient_profiles, pool.weights)
+    chosen = assign(scores, pool.pool.spare_capacities())
+    mentor_ids = pool.pool.mentor_ids
+    for row, patient in enumerate(patients):
+        column = int(chosen[row])
+        if column < 0:
+            plan.unmatched.append(patient)
+            continue
+        plan.pairs.append(
+            PlannedPair(
+                patient=patient,
+                mentor=pool.mentors[mentor_ids[column]],
+                score=float(scores[row, column]),
+            )
+        )
+    plan.pairs.sort(key=lambda pair: (-pair.score, pair.patient.pk))
+    if actor is not None:
+        # The pairs the plan names are shown to the person who asked for it.
+        record_read(
+            actor,
+            "match.batch_plan",
+            [p for pair in plan.pairs for p in (pair.patient, pair.mentor)],
+        )
+    return plan
 
 
 # --- Mentors: their mentees, minimal profile only --------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,7 +30,6 @@ from alongside.core.matching import (
     MentorPool,
     Suggestion,
     Weights,
-    assign,
     explain,
     first_failed_rule,
 )
@@ -44,20 +43,33 @@ from alongside.matches.models import (
     MatchStatus,
     ProposalSource,
 )
-from alongside.mentors.models import Mentor, MentorStatus
+from alongside.matches.selectors import (
+    PROPOSABLE_PATIENT_STATUSES,
+    WAITING_PATIENT_STATUSES,
+    BatchPlan,
+    PlannedPair,
+    case_not_matchable_reason,
+    match_batch_plan,
+    mentor_unavailable_reason,
+    patient_shares_with_mentors,
+    waiting_patients,
+)
+from alongside.mentors.models import Mentor
 from alongside.notifications.services import notify
 from alongside.organisations.models import Service
-from alongside.patients.models import Patient, PatientStatus
+from alongside.patients.models import Patient
 
-# Patients who may be proposed a mentor: accepted and still open. MATCHED
-# covers a patient whose earlier match ended and who needs a new mentor.
-PROPOSABLE_PATIENT_STATUSES = (
-    PatientStatus.ELIGIBLE,
-    PatientStatus.ACTIVE,
-    PatientStatus.MATCHED,
-)
-# The waiting list: accepted, no mentor introduced yet, no open match.
-WAITING_PATIENT_STATUSES = (PatientStatus.ELIGIBLE, PatientStatus.ACTIVE)
+__all__ = [
+    "PROPOSABLE_PATIENT_STATUSES",
+    "WAITING_PATIENT_STATUSES",
+    "BatchPlan",
+    "PlannedPair",
+    "case_not_matchable_reason",
+    "match_batch_plan",
+    "mentor_unavailable_reason",
+    "patient_shares_with_mentors",
+    "waiting_patients",
+]
 
 
 def _today() -> dt.date:
@@ -159,23 +171,6 @@ def _weights_snapshot(weights: Weights) -> dict[str, float]:
 
 
 # --- Proposing ------------------------------------------------------------------------------
-
-
-def case_not_matchable_reason(patient: Patient) -> str:
-    """Why no mentor can be proposed for this case ("" when one can): pages ask
-    here first, so they never offer a "Propose" the service would refuse."""
-    if patient.status not in PROPOSABLE_PATIENT_STATUSES:
-        return (
-            f"{patient.full_name}'s case is “{patient.get_status_display()}”: "
-            "only accepted, open cases can be matched."
-        )
-    hold = patient.holds.filter(ended_on__isnull=True).first()
-    if hold is not None:
-        return (
-            f"{patient.full_name}'s case is on hold ({hold.get_reason_display().lower()}) "
-            f"until it is reviewed on {hold.review_on:%d %B %Y}: release the hold to match."
-        )
-    return ""
 
 
 def _propose_locked(
@@ -300,10 +295,6 @@ def _acting_for_patient(actor: User, match: Match) -> str:
         return "patient"
     policy.require(actor, "match.manage", match)
     return "therapist"
-
-
-def patient_shares_with_mentors(patient_id: int) -> bool:
-    return Patient.objects.filter(pk=patient_id).sharing_with_mentors().exists()
 
 
 def match_patient_agree(*, actor: User, match: Match) -> Match:
@@ -575,25 +566,6 @@ def on_mentor_sharing_withdrawn(patient: Patient, actor: User | None) -> None:
         )
 
 
-def mentor_unavailable_reason(mentor: Mentor, today: dt.date) -> str:
-    """Why a mentor with open matches can no longer mentor ("" when they can)."""
-    from alongside.core.mentor_programme import supervision_blocks_matching
-
-    if mentor.status == MentorStatus.PAUSED:
-        return f"Mentor paused: {mentor.paused_reason or 'no reason given'}"
-    if mentor.status != MentorStatus.ACTIVE:
-        return f"Mentor is {mentor.get_status_display().lower()}"
-    if mentor.checks_valid_until is None or mentor.checks_valid_until < today:
-        return "Mentor's checks have expired"
-    if mentor.training_valid_until is None or mentor.training_valid_until < today:
-        return "Mentor's required training has lapsed"
-    if supervision_blocks_matching(
-        mentor.supervision_due_on, today, mentor.service.supervision_grace_days
-    ):
-        return "Mentor's supervision is overdue"
-    return ""
-
-
 def matches_flag_unavailable(*, today: dt.date | None = None) -> int:
     """The sweep: flag open matches of every mentor who has become unavailable."""
     today = today or _today()
@@ -642,78 +614,7 @@ def matching_weights_save(
     return row
 
 
-# --- Batch run -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlannedPair:
-    patient: Patient
-    mentor: Mentor
-    score: float
-
-
-@dataclass
-class BatchPlan:
-    service: Service
-    pairs: list[PlannedPair] = field(default_factory=list)
-    unmatched: list[Patient] = field(default_factory=list)
-
-    @property
-    def waiting(self) -> int:
-        return len(self.pairs) + len(self.unmatched)
-
-
-def waiting_patients(service: Service) -> list[Patient]:
-    """Accepted patients of ``service`` with no open match and not on hold, oldest
-    referral first."""
-    return list(
-        Patient.objects.filter(service=service, status__in=WAITING_PATIENT_STATUSES)
-        .exclude(matches__status__in=OPEN_STATUSES)
-        .not_on_hold()
-        .order_by("date_of_referral", "pk")
-    )
-
-
-def match_batch_plan(
-    *, actor: User | None, service: Service, today: dt.date | None = None
-) -> BatchPlan:
-    """Draft proposals for the whole waiting list: the most patients matched,
-    then the largest total score, within every mentor's spare places. Writes nothing."""
-    if actor is not None:
-        policy.require(actor, "match.manage", service)
-    today = today or _today()
-    patients = waiting_patients(service)
-    plan = BatchPlan(service=service)
-    if not patients:
-        return plan
-    pool = profiles.service_pool(service, today=today)
-    excluded = profiles.excluded_mentor_ids(p.pk for p in patients)
-    patient_profiles = [
-        profiles.patient_profile(
-            p, service=service, today=today, excluded=excluded.get(p.pk, frozenset())
-        )
-        for p in patients
-    ]
-    if len(pool.pool) == 0:
-        plan.unmatched = patients
-        return plan
-    scores = pool.pool.score_matrix(patient_profiles, pool.weights)
-    chosen = assign(scores, pool.pool.spare_capacities())
-    mentor_ids = pool.pool.mentor_ids
-    for row, patient in enumerate(patients):
-        column = int(chosen[row])
-        if column < 0:
-            plan.unmatched.append(patient)
-            continue
-        plan.pairs.append(
-            PlannedPair(
-                patient=patient,
-                mentor=pool.mentors[mentor_ids[column]],
-                score=float(scores[row, column]),
-            )
-        )
-    plan.pairs.sort(key=lambda pair: (-pair.score, pair.patient.pk))
-    return plan
+# --- Batch run (the plan is read in matches.selectors) ------------------------------------
 
 
 def match_batch_publish(

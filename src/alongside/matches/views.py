@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
-from alongside.audit.reads import record_read
 from alongside.config.middleware import page_on_get
 from alongside.core.matching import CRITERIA, Weights
 from alongside.forms import service_errors_to_form
@@ -174,7 +173,7 @@ def _find_context(request: HttpRequest, patient: Any, **extra: Any) -> dict[str,
         "found": found,
         "patient": patient,
         "include_repeats": include_repeats,
-        "not_matchable": services.case_not_matchable_reason(patient),
+        "not_matchable": selectors.case_not_matchable_reason(patient),
         **extra,
     }
 
@@ -229,7 +228,7 @@ def waiting(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "matches/waiting.html", _waiting_context(request, service))
 
 
-def _plan_choices(plan: services.BatchPlan) -> list[tuple[str, str]]:
+def _plan_choices(plan: selectors.BatchPlan) -> list[tuple[str, str]]:
     return [
         (
             f"{pair.patient.pk}:{pair.mentor.pk}",
@@ -244,10 +243,7 @@ def _plan_choices(plan: services.BatchPlan) -> list[tuple[str, str]]:
 @require_POST
 def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug)
-    plan = services.match_batch_plan(actor=request.user, service=service)
-    # The plan is worked out by the service; the pairs it names are shown here.
-    record_read(request.user, "match.batch_plan",
-                [p for pair in plan.pairs for p in (pair.patient, pair.mentor)])  # fmt: skip
+    plan = selectors.match_batch_plan(actor=request.user, service=service)
     form = BatchPublishForm(
         choices=_plan_choices(plan), initial={"pair": [c for c, _ in _plan_choices(plan)]}
     )

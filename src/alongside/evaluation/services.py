@@ -482,7 +482,9 @@ def span_code(
         )
     if any(code.study_id != study.pk for code in codes):
         raise ValidationError({"codes": "Choose codes from this study's codebook."})
-    if transcript.interview.participant.withdrawn:
+    if Participant.objects.filter(
+        pk=transcript.interview.participant_id, withdrawn_at__isnull=False
+    ).exists():
         raise ValidationError("This participant has withdrawn; their transcript is not coded.")
     guid = coder_guid(actor)
     with transaction.atomic():
@@ -516,7 +518,9 @@ def span_code(
 
 
 def _span_fields(span: CodedSpan) -> dict[str, Any]:
+    # The pk too: an earlier "add" still names this span, so undoing that must find it.
     return {
+        "pk": span.pk,
         "code_id": span.code_id,
         "coder_id": span.coder_id,
         "coder_guid": str(span.coder_guid),

@@ -37,6 +37,10 @@ lint: install
 typecheck: install
 	ALONGSIDE_DEMO_MODE=1 $(BIN)/mypy src
 
+# The long fuzzing run: 1,000 generated requests per API operation (the suite sends 100).
+fuzz: install
+	ALONGSIDE_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest tests/api/test_fuzz.py $(PYTEST_ARGS)
+
 bench: install
 	$(BIN)/python bench/matching.py
 

@@ -122,9 +122,11 @@ def test_merge_split_and_move_keep_every_span(setup) -> None:  # type: ignore[no
     part = services.code_split(actor=lead, code=merged, name="Scheduling", span_ids=[one.pk])
     assert part.parent == merged
     assert list(CodedSpan.objects.filter(code=part)) == [one]
-    services.code_move(actor=lead, code=part, parent=None)
     with pytest.raises(ValidationError):
         services.code_move(actor=lead, code=merged, parent=part)  # under its own sub-code
+    services.code_move(actor=lead, code=part, parent=None)
+    part.refresh_from_db()
+    assert part.parent is None
     assert CodedSpan.objects.count() == 3
 
 

@@ -225,6 +225,17 @@ def cmd_match_batch(args: argparse.Namespace) -> int:
     return _call("match_batch", *extra)
 
 
+def cmd_evaluation_export_qdpx(args: argparse.Namespace) -> int:
+    return _call("export_qdpx", args.study, args.out)
+
+
+def cmd_evaluation_import_qdpx(args: argparse.Namespace) -> int:
+    extra = [args.file]
+    extra += ["--slug", args.slug] if args.slug else []
+    extra += ["--lead", args.lead] if args.lead else []
+    return _call("import_qdpx", *extra)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alongside", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -337,6 +348,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     referrals.add_argument("--service", help="service slug (needed when there are several)")
     referrals.set_defaults(func=cmd_import_referrals)
+
+    evaluation = sub.add_parser("evaluation", help="service evaluation studies (REFI-QDA)")
+    evaluation_sub = evaluation.add_subparsers(dest="evaluation_command", required=True)
+    qdpx_out = evaluation_sub.add_parser("export-qdpx", help="a study as a REFI-QDA project")
+    qdpx_out.add_argument("study", help="the study's short name, e.g. demo-peer-mentoring")
+    qdpx_out.add_argument("out", help="the .qdpx file to write")
+    qdpx_out.set_defaults(func=cmd_evaluation_export_qdpx)
+    qdpx_in = evaluation_sub.add_parser("import-qdpx", help="a REFI-QDA project as a new study")
+    qdpx_in.add_argument("file", help="the .qdpx file")
+    qdpx_in.add_argument("--slug", help="the new study's short name (default: from its name)")
+    qdpx_in.add_argument("--lead", help="e-mail of the analyst who will lead it")
+    qdpx_in.set_defaults(func=cmd_evaluation_import_qdpx)
     return parser
 
 

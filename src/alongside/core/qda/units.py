@@ -105,7 +105,7 @@ def coder_matrix(
                 delta[end] -= 1
         covered = (np.cumsum(delta)[: length + 1] > 0).astype(np.int64)
         prefix = np.concatenate(([0], np.cumsum(covered)))
-        rows.append([int(v) for v in (prefix[ends] - prefix[starts] > 0)])
+        rows.append((prefix[ends] - prefix[starts] > 0).astype(np.int64).tolist())
     return rows
 
 
@@ -182,12 +182,15 @@ def agreement_by_code(
 
 
 def _agreement(rows: list[list[int | None]]) -> Agreement:
-    columns = [col for col in zip(*rows, strict=True)] if rows else []
-    pairable = [[v for v in col if v is not None] for col in columns]
-    pairable = [values for values in pairable if len(values) >= 2]
-    percent = (
-        sum(len(set(values)) == 1 for values in pairable) / len(pairable) if pairable else math.nan
-    )
+    # -1 marks a missing decision; arrays because character units run to
+    # hundreds of thousands per study.
+    decisions = np.array([[-1 if v is None else v for v in row] for row in rows], dtype=np.int8)
+    decisions = decisions.reshape(len(rows), -1)
+    present = (decisions >= 0).sum(axis=0)
+    yes = (decisions == 1).sum(axis=0)
+    pairable = present >= 2
+    unanimous = (yes == 0) | (yes == present)
+    percent = float(unanimous[pairable].mean()) if pairable.any() else math.nan
     try:
         alpha = float(krippendorff_alpha(rows, "nominal"))
     except ValueError:
@@ -195,6 +198,7 @@ def _agreement(rows: list[list[int | None]]) -> Agreement:
     kappa: float | None = None
     if len(rows) == 2:
         # Kappa needs both coders' decision on a unit; units either skipped are left out.
-        both = [(a, b) for a, b in zip(rows[0], rows[1], strict=True) if None not in (a, b)]
-        kappa = cohen_kappa([a for a, _ in both], [b for _, b in both]) if both else math.nan
-    return Agreement(len(pairable), kappa, alpha, percent)
+        both = (decisions >= 0).all(axis=0)
+        a, b = decisions[0][both].tolist(), decisions[1][both].tolist()
+        kappa = cohen_kappa(a, b) if a else math.nan
+    return Agreement(int(pairable.sum()), kappa, alpha, percent)

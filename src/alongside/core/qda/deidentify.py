@@ -195,12 +195,12 @@ def replace_spans(text: str, replacements: Sequence[tuple[int, int, str]]) -> tu
     for start, end, _ in ordered:
         if not 0 <= start < end <= len(text):
             raise QdaError(
-                f"the replacement of {start}-{end} must start before it ends and lie within "
+                f"The replacement of {start}-{end} must start before it ends and lie within "
                 f"the text's {len(text)} characters"
             )
     for (s1, e1, _), (s2, e2, _) in zip(ordered, ordered[1:], strict=False):
         if s2 < e1:
-            raise QdaError(f"the replacements of {s1}-{e1} and {s2}-{e2} overlap")
+            raise QdaError(f"The replacements of {s1}-{e1} and {s2}-{e2} overlap")
     pieces: list[str] = []
     position = 0
     for start, end, replacement in ordered:

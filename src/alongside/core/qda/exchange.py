@@ -84,7 +84,7 @@ def validate_project_xml(xml: bytes) -> None:
 
 def validate_codebook_xml(xml: bytes) -> None:
     """Raise QdaError with the schema's reason unless ``xml`` is a valid .qdc codebook."""
-    _first_schema_error("Codebook.xsd", _parse(xml, "the codebook"), "the codebook")
+    _first_schema_error("Codebook.xsd", _parse(xml, "The codebook"), "The codebook")
 
 
 def _parse(xml: bytes, label: str) -> ET.Element:
@@ -201,7 +201,7 @@ def _opt_guid(w: _Writer, value: str | None, where: str) -> str | None:
 
 def project_xml(project: QdaProject) -> bytes:
     """The project.qde document for ``project`` (validated), without the source files."""
-    w = _Writer(PROJECT_NS, "the project")
+    w = _Writer(PROJECT_NS, "The project")
     refs = _note_refs(project)
     root = w.el(None, "Project", name=project.name, origin=project.origin)
     if project.users:
@@ -266,12 +266,12 @@ def project_xml(project: QdaProject) -> bytes:
             for code_guid in qset.code_guids:
                 if code_guid not in code_guids:
                     raise QdaError(
-                        f"the project: {where} contains code {code_guid}, "
+                        f"The project: {where} contains code {code_guid}, "
                         "which is not in the codebook"
                     )
                 w.el(element, "MemberCode", targetGUID=code_guid)
     xml = w.finish(root)
-    _first_schema_error("Project.xsd", _parse(xml, PROJECT_FILE), "the exported project")
+    _first_schema_error("Project.xsd", _parse(xml, PROJECT_FILE), "The exported project")
     return xml
 
 
@@ -289,7 +289,7 @@ def _note_refs(project: QdaProject) -> dict[str, list[str]]:
         for target in note.target_guids:
             if target not in targets:
                 raise QdaError(
-                    f"the project: note {note.name!r} is about {target}, "
+                    f"The project: note {note.name!r} is about {target}, "
                     "which is not a code, source, selection or coding in the project"
                 )
             refs.setdefault(target, []).append(note.guid)
@@ -323,7 +323,7 @@ def write_qdpx(project: QdaProject) -> bytes:
                 text = source.text.encode("utf-8")
             except UnicodeEncodeError:
                 raise QdaError(
-                    f"the project: source {source.name!r} contains text that "
+                    f"The project: source {source.name!r} contains text that "
                     "cannot be saved as UTF-8"
                 ) from None
             _zip_entry(archive, f"sources/{source.guid}.txt", text)
@@ -343,12 +343,12 @@ def write_qdc(
     write_qdpx, but Codebook.xsd has no element for users, so they are not
     written; only their GUIDs are checked.
     """
-    w = _Writer(CODEBOOK_NS, "the codebook")
+    w = _Writer(CODEBOOK_NS, "The codebook")
     for user in users:
         w.guid(user.guid, f"user {user.name!r}", new=False)
     root = w.el(None, "CodeBook", origin=origin)
     if not codes:
-        raise QdaError("the codebook has no codes; REFI-QDA needs at least one")
+        raise QdaError("The codebook has no codes; REFI-QDA needs at least one")
     parent = w.el(root, "Codes")
 
     def add(parent: ET.Element, code: QdaCode) -> None:
@@ -380,12 +380,12 @@ def write_qdc(
             for code_guid in qset.code_guids:
                 if code_guid not in known:
                     raise QdaError(
-                        f"the codebook: set {qset.name!r} contains code "
+                        f"The codebook: set {qset.name!r} contains code "
                         f"{code_guid}, which is not in the codebook"
                     )
                 w.el(element, "MemberCode", guid=code_guid)
     xml = w.finish(root)
-    _first_schema_error("Codebook.xsd", _parse(xml, "the codebook"), "the exported codebook")
+    _first_schema_error("Codebook.xsd", _parse(xml, "The codebook"), "The exported codebook")
     return xml
 
 
@@ -424,19 +424,19 @@ def read_qdc(data: bytes) -> tuple[QdaCode, ...]:
 def read_codebook(data: bytes) -> tuple[tuple[QdaCode, ...], tuple[QdaSet, ...]]:
     """The codes and code sets of a .qdc codebook."""
     ns = CODEBOOK_NS
-    root = _parse(data, "the codebook")
-    _first_schema_error("Codebook.xsd", root, "the codebook")
+    root = _parse(data, "The codebook")
+    _first_schema_error("Codebook.xsd", root, "The codebook")
     codes_el = root.find(_q(ns, "Codes"))
     assert codes_el is not None  # required by the schema, already validated
     codes = tuple(_read_code(el, ns) for el in _children(codes_el, ns, "Code"))
-    known = _unique_guids([c.guid for code in codes for c in code.walk()], "the codebook")
+    known = _unique_guids([c.guid for code in codes for c in code.walk()], "The codebook")
     sets: list[QdaSet] = []
     for set_el in root.iter(_q(ns, "Set")):
         members = tuple(m.attrib["guid"].strip() for m in _children(set_el, ns, "MemberCode"))
         for member in members:
             if member not in known:
                 raise QdaError(
-                    f"the codebook: set {set_el.attrib['name']!r} contains code "
+                    f"The codebook: set {set_el.attrib['name']!r} contains code "
                     f"{member}, which is not in the codebook"
                 )
         sets.append(
@@ -469,9 +469,9 @@ _UNMODELLED = {
 
 def read_qdpx(data: bytes, *, max_uncompressed: int = 200_000_000) -> QdaProject:
     """A project from a .qdpx archive; raises QdaError, never returns part of a project."""
-    archive = open_archive(data, label="the .qdpx file", max_uncompressed=max_uncompressed)
+    archive = open_archive(data, label="The .qdpx file", max_uncompressed=max_uncompressed)
     if PROJECT_FILE not in archive.names():
-        raise QdaError("the .qdpx file has no project.qde inside, so it is not a REFI-QDA project")
+        raise QdaError("The .qdpx file has no project.qde inside, so it is not a REFI-QDA project")
     root = _parse(archive.read(PROJECT_FILE), PROJECT_FILE)
     _first_schema_error("Project.xsd", root, PROJECT_FILE)
     return _ProjectReader(root, archive.read, archive.names()).project()
@@ -648,14 +648,14 @@ class _ProjectReader:
         if ".." in parts or "\\" in member or any(not p for p in parts):
             raise QdaError(f"project.qde: {where} points outside the archive ({path})")
         if member not in self.names:
-            raise QdaError(f"the .qdpx file lacks {member}, the text of {where}")
+            raise QdaError(f"The .qdpx file lacks {member}, the text of {where}")
         raw: bytes = self.read(member)
         try:
             # A BOM is an encoding marker, not a character of the transcript,
             # so it must not count towards positions.
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise QdaError(f"the .qdpx file: {member}, the text of {where}, is not UTF-8") from None
+            raise QdaError(f"The .qdpx file: {member}, the text of {where}, is not UTF-8") from None
 
     def notes(self) -> tuple[QdaNote, ...]:
         notes = []

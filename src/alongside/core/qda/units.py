@@ -54,7 +54,7 @@ def unit_bounds(text: str, unit: str, turns: Sequence[Turn] = ()) -> list[Span]:
         if not turns:
             return _trimmed_lines(text)
         return sorted((t.start, t.end) for t in turns if t.end > t.start)
-    raise QdaError(f"the unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    raise QdaError(f"The unit must be one of {', '.join(UNITS)}, not {unit!r}")
 
 
 def _trimmed(text: str, start: int, end: int) -> list[Span]:
@@ -152,7 +152,7 @@ def agreement_by_code(
     fixes the codes (and their order); by default every code anyone used.
     """
     if unit not in UNITS:
-        raise QdaError(f"the unit must be one of {', '.join(UNITS)}, not {unit!r}")
+        raise QdaError(f"The unit must be one of {', '.join(UNITS)}, not {unit!r}")
     coders: list[str] = []
     used: list[str] = []
     for transcript in transcripts:

@@ -81,6 +81,7 @@ STEPS: list[str] = [
     "alongside.matches.demo.load",
     "alongside.contacts.demo.load",
     "alongside.notifications.demo.load",
+    "alongside.evaluation.demo.load",
 ]
 
 

@@ -1,6 +1,7 @@
 """Transcript import (alongside.core.qda.transcripts): real files made by their own libraries."""
 
 import io
+import zipfile
 from datetime import timedelta
 
 import docx
@@ -119,3 +120,11 @@ def test_bad_files_are_refused_with_their_name():
         transcript_from_bytes("session.srt", b"1\nnot a time\nhello\n")
     with pytest.raises(QdaError, match=r"\.txt, \.docx, \.vtt or \.srt"):
         transcript_from_bytes("audio.mp3", b"ID3")
+
+
+def test_a_docx_zip_bomb_is_refused_before_python_docx_opens_it():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * 5_000_000)
+    with pytest.raises(QdaError, match="big.docx: .*ZIP bomb"):
+        transcript_from_bytes("big.docx", buffer.getvalue())

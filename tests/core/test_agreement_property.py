@@ -28,7 +28,7 @@ def two_coders(draw):
     return draw(labels), draw(labels)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(two_coders())
 def test_cohen_kappa_equals_scikit_learn(pair):
     a, b = pair
@@ -50,7 +50,7 @@ def reliability_data(draw):
     return [draw(st.lists(values, min_size=units, max_size=units)) for _ in range(coders)]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(reliability_data())
 def test_krippendorff_alpha_equals_the_krippendorff_package(rows):
     pairable = sum(sum(v is not None for v in unit) >= 2 for unit in zip(*rows, strict=True))

@@ -5,6 +5,7 @@ from ninja import Path, Router, Schema
 
 from alongside.accounts import policy
 from alongside.organisations.models import Service
+from alongside.organisations.selectors import service_for_or_404, services_visible_to
 
 router = Router(tags=["accounts"])
 
@@ -46,11 +47,9 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/services", response=list[ServiceOut], summary="Services the caller belongs to")
 def services(request: HttpRequest) -> list[Service]:
-    return list(Service.objects.visible_to(request.user))
+    return list(services_visible_to(request.user))
 
 
 @router.get("/services/{slug}", response=ServiceOut, summary="One service")
 def service_detail(request: HttpRequest, slug: str = Path(..., max_length=60)) -> Service:
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(Service.objects.visible_to(request.user), slug=slug)
+    return service_for_or_404(request.user, slug)

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
@@ -14,6 +13,7 @@ from alongside.api import idempotency
 from alongside.api.problems import ApiProblem, Problem
 from alongside.core import text_limits
 from alongside.organisations.models import Service
+from alongside.organisations.selectors import service_for_or_404
 from alongside.patients import selectors, services
 from alongside.patients.models import Patient, PatientStatus
 
@@ -203,9 +203,7 @@ def referral_create(
     payload: ReferralIn,
     idempotency_key: str | None = idempotency.KeyHeader,
 ) -> Status[dict[str, Any]]:
-    service = get_object_or_404(
-        Service.objects.visible_to(request.user, "patient.manage"), slug=payload.service
-    )
+    service = service_for_or_404(request.user, payload.service, "patient.manage")
     data = payload.dict(exclude={"service"})
 
     def create() -> tuple[int, Status[dict[str, Any]]]:

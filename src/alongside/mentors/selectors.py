@@ -200,6 +200,11 @@ def mentor_visible_or_404(user: User, mentor_id: int, action: str = "mentor.view
     )
 
 
+def mentor_is_visible(user: User, mentor_id: int, action: str = "mentor.view") -> bool:
+    """Whether ``user`` may open this mentor's page (a count: reads no record)."""
+    return Mentor.objects.visible_to(user, action).filter(pk=mentor_id).exists()
+
+
 def _own(user: User) -> MentorQuerySet:
     return (
         Mentor.objects.own(user)

@@ -37,8 +37,7 @@ from alongside.mentors.forms import (
     TrainingModuleForm,
 )
 from alongside.mentors.models import ExpenseStatus, Mentor
-from alongside.organisations.models import Service
-from alongside.organisations.selectors import service_for_or_404
+from alongside.organisations.selectors import service_for_or_404, services_visible_to
 
 # --- Staff: list and detail --------------------------------------------------------
 
@@ -67,7 +66,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
         "query": request.GET.copy().urlencode() if request.GET else "",
         "can_configure": policy.can(request.user, "mentor.configure"),
         "can_export": policy.can(request.user, "mentor.expense_export"),
-        "configurable": Service.objects.visible_to(request.user, "mentor.configure"),
+        "configurable": services_visible_to(request.user, "mentor.configure"),
     }
     template = "mentors/_list_fragment.html" if request.htmx else "mentors/list.html"
     return render(request, template, context)
@@ -76,7 +75,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def mentor_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "mentor.manage")
-    choices = Service.objects.visible_to(request.user, "mentor.manage")
+    choices = services_visible_to(request.user, "mentor.manage")
     chooser = NewMentorServiceForm(request.POST or request.GET or None)
     chooser.fields["service"].queryset = choices
     service = chooser.cleaned_data["service"] if chooser.is_valid() else choices.first()
@@ -279,7 +278,7 @@ def checkin_acknowledge(request: HttpRequest, checkin_id: int) -> HttpResponse:
             messages.success(request, "Marked as seen.")
     else:
         messages.error(request, "Enter the debrief date as a date.")
-    if selectors.Mentor.objects.visible_to(request.user).filter(pk=checkin.mentor_id).exists():
+    if selectors.mentor_is_visible(request.user, checkin.mentor_id):
         return redirect("mentors:detail", mentor_id=checkin.mentor_id)
     return redirect("accounts:home")
 

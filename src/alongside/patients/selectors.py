@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role, User
 from alongside.audit.reads import record_read
-from alongside.audit.services import audit_record
 from alongside.core import eligibility as core_eligibility
 from alongside.core import targets as core_targets
 from alongside.organisations.models import Service
@@ -363,5 +362,5 @@ def referral_import_job_for_or_404(
     problems) the read is audited; a progress fragment shows only counts."""
     job = get_object_or_404(referral_import_jobs_visible_to(user), pk=job_id)
     if with_rows and (job.preview or job.problems):
-        audit_record(actor=user, action="referral_import.view", target=job)
+        record_read(user, "referral_import.view", [job])
     return job

@@ -10,14 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
 from alongside.forms import service_errors_to_form
 from alongside.hooks import Hook
-from alongside.organisations.models import Service
+from alongside.organisations.selectors import service_for_or_404, services_visible_to
 from alongside.patients import forms, importing, selectors, services
 from alongside.patients.models import Patient, PatientStatus
 from alongside.reports import exports, lists
@@ -26,7 +26,7 @@ NO_CHANGE = "Nothing was changed."
 
 
 def _manage_services(user: Any) -> Any:
-    return Service.objects.visible_to(user, "patient.manage")
+    return services_visible_to(user, "patient.manage")
 
 
 # --- Caseload ---------------------------------------------------------------------
@@ -532,9 +532,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def eligibility_rules(request: HttpRequest, slug: str) -> HttpResponse:
-    service = get_object_or_404(
-        Service.objects.visible_to(request.user, "patient.configure"), slug=slug
-    )
+    service = service_for_or_404(request.user, slug, "patient.configure")
     rules = selectors.eligibility_rules_for(service)
     form = forms.EligibilityRulesForm(request.POST or None, instance=rules)
     if request.method == "POST" and form.is_valid():

@@ -747,6 +747,15 @@ def fidelity_table(
     return FidelityTable(period, summary, rows, pseudonymised)
 
 
+def export_job_or_404(user: Any, job_id: int) -> Any:
+    """One of the caller's own exports (nobody else's, whatever their role)."""
+    from django.shortcuts import get_object_or_404
+
+    from alongside.reports.models import ExportJob
+
+    return get_object_or_404(ExportJob.objects.mine(user), pk=job_id)
+
+
 def recent_jobs(user: Any, service: Service) -> list[Any]:
     from alongside.reports.models import ExportJob
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,6 @@ from alongside.patients.selectors import service_today
 from alongside.reports import charts, exports, figures, research, selectors, services
 from alongside.reports import fidelity as fidelity_rules
 from alongside.reports.forms import PeriodForm, period_query
-from alongside.reports.models import ExportJob
 from alongside.reports.periods import default_period
 
 
@@ -203,14 +202,14 @@ def research_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
-    export = get_object_or_404(ExportJob.objects.mine(request.user), pk=job_id)
+    export = selectors.export_job_or_404(request.user, job_id)
     template = "reports/_job.html" if request.htmx else "reports/job.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": export})
 
 
 @login_required
 def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
-    export = get_object_or_404(ExportJob.objects.mine(request.user), pk=job_id)
+    export = selectors.export_job_or_404(request.user, job_id)
     if export.is_active or not export.content:
         if export.is_expired:
             return render(request, "reports/job.html", {"job": export}, status=410)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from alongside.accounts.http import AuthenticatedApiRequest
 from alongside.api import idempotency
 from alongside.contacts import selectors, services
 from alongside.contacts.models import Contact
@@ -61,8 +62,8 @@ def _out(contact: Contact, see_reflection: bool) -> ContactOut:
     summary="Contacts I may see, newest first (at most 200): a mentor's own pairs, or the "
     "service's for therapists",
 )
-def contacts_list(request: HttpRequest) -> list[ContactOut]:
-    user = request.user
+def contacts_list(request: AuthenticatedApiRequest) -> list[ContactOut]:
+    user = request.auth
     contacts = selectors.contacts_visible_to(user, limit=200)
     return [_out(c, selectors.may_see_reflection(user, c.match)) for c in contacts]
 
@@ -73,10 +74,10 @@ def contacts_list(request: HttpRequest) -> list[ContactOut]:
     url_name="contacts_match",
     summary="The contacts of one match",
 )
-def contacts_of_match(request: HttpRequest, match_id: int) -> list[ContactOut]:
-    match = selectors.match_for_contacts_or_404(request.user, match_id)
-    see = selectors.may_see_reflection(request.user, match)
-    return [_out(row.contact, see) for row in selectors.contact_history(request.user, match)]
+def contacts_of_match(request: AuthenticatedApiRequest, match_id: int) -> list[ContactOut]:
+    match = selectors.match_for_contacts_or_404(request.auth, match_id)
+    see = selectors.may_see_reflection(request.auth, match)
+    return [_out(row.contact, see) for row in selectors.contact_history(request.auth, match)]
 
 
 @router.post(
@@ -86,18 +87,18 @@ def contacts_of_match(request: HttpRequest, match_id: int) -> list[ContactOut]:
     summary="Log a contact (a mentor for their own active match; therapists for any)",
 )
 def contacts_log(  # type: ignore[type-arg]
-    request: HttpRequest,
+    request: AuthenticatedApiRequest,
     response: HttpResponse,
     match_id: int,
     payload: ContactIn,
     idempotency_key: str | None = idempotency.KeyHeader,
 ) -> Status:
-    match = selectors.match_for_logging_or_404(request.user, match_id)
+    match = selectors.match_for_logging_or_404(request.auth, match_id)
 
     def create() -> tuple[int, Status]:  # type: ignore[type-arg]
         # A ValidationError answers 422 with the fields named (alongside.api.problems).
         contact = services.contact_log(
-            actor=request.user,
+            actor=request.auth,
             match=match,
             contact_at=payload.contact_at or timezone.now(),
             mode=payload.mode,
@@ -106,12 +107,12 @@ def contacts_log(  # type: ignore[type-arg]
             reflection=payload.reflection,
         )
         return contact.pk, Status(
-            201, _out(contact, selectors.may_see_reflection(request.user, match))
+            201, _out(contact, selectors.may_see_reflection(request.auth, match))
         )
 
     def replay(contact_id: int) -> Status:  # type: ignore[type-arg]
-        see = selectors.may_see_reflection(request.user, match)
-        for row in selectors.contact_history(request.user, match):
+        see = selectors.may_see_reflection(request.auth, match)
+        for row in selectors.contact_history(request.auth, match):
             if row.contact.pk == contact_id:
                 return Status(201, _out(row.contact, see))
         raise Http404

@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Header
 
+from alongside.accounts.http import AuthenticatedApiRequest
 from alongside.api.models import IdempotentRequest
 from alongside.api.problems import ApiProblem, FieldProblem
 
@@ -56,7 +57,7 @@ def fingerprint(request: HttpRequest) -> str:
 
 
 def once(
-    request: HttpRequest,
+    request: AuthenticatedApiRequest,
     response: HttpResponse,
     key: str | None,
     *,
@@ -67,7 +68,7 @@ def once(
     key; a retry gets ``replay(id)``. Without a key, ``create`` simply runs."""
     if key is None:
         return create()[1]
-    user = request.user
+    user = request.auth
     wanted = fingerprint(request)
     with transaction.atomic():
         IdempotentRequest.objects.filter(

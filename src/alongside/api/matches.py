@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedApiRequest
 from alongside.core import text_limits
 from alongside.matches import selectors, services
 from alongside.matches.models import Match
@@ -123,11 +124,13 @@ def _match_out(m: Match) -> dict[str, object]:
     url_name="match_list",
     summary="Matches of the caller's services (therapists and managers)",
 )
-def match_list(request: HttpRequest, filters: Query[MatchFilterIn]) -> list[dict[str, object]]:
-    if not policy.can(request.user, "match.manage"):
+def match_list(
+    request: AuthenticatedApiRequest, filters: Query[MatchFilterIn]
+) -> list[dict[str, object]]:
+    if not policy.can(request.auth, "match.manage"):
         raise Http404("Not found")
     found = selectors.matches_for_list(
-        request.user,
+        request.auth,
         selectors.StaffFilters(status=filters.status, needs_review=filters.needs_review),
     )
     limit = max(1, min(filters.limit, 500))
@@ -141,7 +144,7 @@ def match_list(request: HttpRequest, filters: Query[MatchFilterIn]) -> list[dict
     url_name="mentee_list",
     summary="The caller's mentees (a mentor): minimal profile, only while consent is current",
 )
-def mentee_list(request: HttpRequest) -> list[dict[str, object]]:
+def mentee_list(request: AuthenticatedApiRequest) -> list[dict[str, object]]:
     return [
         {
             "match_id": c.match_id,
@@ -152,7 +155,7 @@ def mentee_list(request: HttpRequest) -> list[dict[str, object]]:
             "contact_modes": c.contact_modes,
             "availability": c.availability,
         }  # fmt: skip
-        for c in selectors.mentees_visible_to(request.user)
+        for c in selectors.mentees_visible_to(request.auth)
     ]
 
 
@@ -162,7 +165,7 @@ def mentee_list(request: HttpRequest) -> list[dict[str, object]]:
     url_name="my_mentor",
     summary="The caller's own proposals and mentor (a patient)",
 )
-def my_mentor(request: HttpRequest) -> list[dict[str, object]]:
+def my_mentor(request: AuthenticatedApiRequest) -> list[dict[str, object]]:
     return [
         {
             "match_id": c.match.pk,
@@ -173,7 +176,7 @@ def my_mentor(request: HttpRequest) -> list[dict[str, object]]:
             "occupation": c.occupation,
             "contact_modes": c.contact_modes,
         }  # fmt: skip
-        for c in selectors.my_mentor_cards(request.user)
+        for c in selectors.my_mentor_cards(request.auth)
     ]
 
 
@@ -183,10 +186,12 @@ def my_mentor(request: HttpRequest) -> list[dict[str, object]]:
     url_name="match_suggestions",
     summary="Ranked mentors for a patient, with reasons; excluded mentors with the rule",
 )
-def match_suggestions(request: HttpRequest, patient_id: int, limit: int = 10) -> dict[str, object]:
-    patient = patient_for_or_404(request.user, patient_id, "match.manage")
+def match_suggestions(
+    request: AuthenticatedApiRequest, patient_id: int, limit: int = 10
+) -> dict[str, object]:
+    patient = patient_for_or_404(request.auth, patient_id, "match.manage")
     found = selectors.find_mentor(
-        request.user, patient, today=timezone.localdate(), limit=max(1, min(limit, 100))
+        request.auth, patient, today=timezone.localdate(), limit=max(1, min(limit, 100))
     )
     return {
         "patient_id": patient.pk,
@@ -220,8 +225,8 @@ def match_suggestions(request: HttpRequest, patient_id: int, limit: int = 10) ->
     url_name="match_detail",
     summary="One match (therapists and managers of its service)",
 )
-def match_detail(request: HttpRequest, match_id: int) -> dict[str, object]:
-    match = selectors.match_for_staff_or_404(request.user, match_id)
+def match_detail(request: AuthenticatedApiRequest, match_id: int) -> dict[str, object]:
+    match = selectors.match_for_staff_or_404(request.auth, match_id)
     return _match_out(match)
 
 
@@ -231,12 +236,12 @@ def match_detail(request: HttpRequest, match_id: int) -> dict[str, object]:
     url_name="match_propose",
     summary="Propose a mentor for a patient (every hard rule is checked again)",
 )
-def match_propose(request: HttpRequest, body: ProposeIn) -> Status[dict[str, object]]:
-    patient = patient_for_or_404(request.user, body.patient_id, "match.manage")
+def match_propose(request: AuthenticatedApiRequest, body: ProposeIn) -> Status[dict[str, object]]:
+    patient = patient_for_or_404(request.auth, body.patient_id, "match.manage")
     mentor = selectors.mentor_for_patient_or_404(patient, body.mentor_id)
     # A broken rule (ValidationError) answers 422 naming it (alongside.api.problems).
     match = services.match_propose(
-        actor=request.user, patient=patient, mentor=mentor,
+        actor=request.auth, patient=patient, mentor=mentor,
         override_repeat=body.override_repeat,
     )  # fmt: skip
     return Status(201, _match_out(match))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedApiRequest
 from alongside.core import text_limits
 from alongside.mentors import selectors
 from alongside.mentors.models import Mentor
@@ -101,11 +102,13 @@ def _full(m: Mentor, today: dt.date) -> dict[str, object]:
     url_name="mentor_list",
     summary="Mentors of the caller's services (therapists and managers)",
 )
-def mentor_list(request: HttpRequest, filters: Query[MentorFilterIn]) -> list[dict[str, object]]:
-    if not policy.can(request.user, "mentor.view"):
+def mentor_list(
+    request: AuthenticatedApiRequest, filters: Query[MentorFilterIn]
+) -> list[dict[str, object]]:
+    if not policy.can(request.auth, "mentor.view"):
         raise Http404("Not found")
     found = selectors.mentors_for_list(
-        request.user,
+        request.auth,
         selectors.MentorFilters(
             status=filters.status,
             injury_category=filters.injury_category,
@@ -126,9 +129,9 @@ def mentor_list(request: HttpRequest, filters: Query[MentorFilterIn]) -> list[di
     url_name="mentor_me",
     summary="The caller's own mentor record(s)",
 )
-def mentor_me(request: HttpRequest) -> list[dict[str, object]]:
+def mentor_me(request: AuthenticatedApiRequest) -> list[dict[str, object]]:
     today = timezone.localdate()
-    return [_full(m, today) for m in selectors.own_mentor_records(request.user)]
+    return [_full(m, today) for m in selectors.own_mentor_records(request.auth)]
 
 
 @router.get(
@@ -137,6 +140,6 @@ def mentor_me(request: HttpRequest) -> list[dict[str, object]]:
     url_name="mentor_detail",
     summary="One mentor, with whether they can take a new mentee today and why not",
 )
-def mentor_detail(request: HttpRequest, mentor_id: int) -> dict[str, object]:
-    mentor = selectors.mentor_visible_or_404(request.user, mentor_id)
+def mentor_detail(request: AuthenticatedApiRequest, mentor_id: int) -> dict[str, object]:
+    mentor = selectors.mentor_visible_or_404(request.auth, mentor_id)
     return _full(mentor, timezone.localdate())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from alongside.accounts.http import AuthenticatedApiRequest
 from alongside.notifications import selectors
 
 router = Router(tags=["notifications"])
@@ -29,5 +29,5 @@ class NotificationOut(Schema):
     url_name="notifications_list",
     summary="My notifications, newest first (at most 100; ?unread=true for unread only)",
 )
-def notifications_list(request: HttpRequest, unread: bool = False) -> list[object]:
-    return list(selectors.notifications_for(request.user, unread_only=unread)[:100])
+def notifications_list(request: AuthenticatedApiRequest, unread: bool = False) -> list[object]:
+    return list(selectors.notifications_for(request.auth, unread_only=unread)[:100])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -34,7 +37,27 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return _api_problem(request, 400, "Bad request.") or render(request, "400.html", status=400)
 
 
+def _database_unavailable() -> bool:
+    """Whether the error being handled is the database not answering.
+
+    Django calls the 500 handler inside its ``except`` block, so the exception is
+    still at hand: a lost or refused connection (OperationalError, or
+    InterfaceError on a closed one) is an outage, not a bug, and gets a 503.
+    """
+    error = sys.exc_info()[1]
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    problem = _api_problem(request, 503, "The database is not answering; try again shortly.")
+    response = problem or HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _database_unavailable():
+        return service_unavailable(request)
     problem = _api_problem(request, 500, "Something went wrong on our side; it was logged.")
     if problem:
         return problem

@@ -22,6 +22,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
+from alongside.core import NotFound
+
 logger = logging.getLogger("alongside.api")
 
 MEDIA_TYPE = "application/problem+json"
@@ -126,9 +128,13 @@ def _request_field(location: Iterable[Any]) -> str:
 def install(api: NinjaAPI) -> None:
     """Register the handlers that give every API error the one problem shape."""
 
-    @api.exception_handler(Http404)
-    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return problem_response(404, "Not found.")
+
+    # The domain's NotFound (services, selectors, policy) and Django's Http404
+    # (a view's own lookup) are one answer: the same 404 problem document.
+    api.add_exception_handler(NotFound, _not_found)
+    api.add_exception_handler(Http404, _not_found)
 
     @api.exception_handler(AuthenticationError)
     def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

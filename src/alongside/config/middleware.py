@@ -1,4 +1,4 @@
-"""Two request-wide habits every page shares.
+"""Three request-wide habits every page shares.
 
 ``ServiceTimeZoneMiddleware``: a request runs in its service's time zone. A person
 whose services all keep one time zone (nearly everyone: a Melbourne therapist, a
@@ -11,6 +11,10 @@ about one service's objects label their times with that service's zone
 after an action, a bookmarked form target) goes to the page the form lives on,
 not to an empty 405. A view names that page with ``@page_on_get``; otherwise the
 nearest parent path that is a page is used.
+
+``NotFoundMiddleware``: the domain's ``alongside.core.NotFound`` (raised by
+services, selectors and policy) answers as ``Http404`` does: the same 404 page
+through ``handler404``.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+
+from alongside.core import NotFound
 
 GET_PAGE_ATTRIBUTE = "alongside_page_on_get"
 
@@ -131,3 +137,19 @@ class PostOnlyGetRedirectMiddleware:
         page = getattr(match.func, GET_PAGE_ATTRIBUTE, None)
         target = page(request, **match.kwargs) if page is not None else _parent_page(request.path)
         return HttpResponseRedirect(target)
+
+
+class NotFoundMiddleware:
+    """``NotFound`` from a view becomes ``Http404``, so Django's own 404 path answers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            # Raised here, Django's exception handling renders handler404 exactly as
+            # for an Http404 from the view (the 404 page; a problem document under /api/).
+            raise Http404(str(exception)) from exception

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "alongside.config.middleware.ServiceTimeZoneMiddleware",
     "alongside.config.middleware.PostOnlyGetRedirectMiddleware",
+    "alongside.config.middleware.NotFoundMiddleware",
     "alongside.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -1,0 +1,168 @@
+"""The evaluation pages: the no-script coding form, bad input shown on the form with
+nothing written, uploads, exports, and every page of the demo study renders for its lead."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from docx import Document
+
+from alongside.evaluation import services
+from alongside.evaluation.models import CodedSpan, Study, Transcript
+from tests.evaluation import factories
+from tests.personas import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lead_client(world, client):  # type: ignore[no-untyped-def]
+    lead = world.people["analyst"]
+    study = factories.study(world.home, lead)
+    transcript = factories.transcript(study, lead)
+    value, barrier = factories.codes(study, lead)
+    sign_in(client, lead)
+    return client, lead, study, transcript, value, barrier
+
+
+def _url(study, *parts) -> str:  # type: ignore[no-untyped-def]
+    return "/evaluation/" + "/".join([study.slug, *map(str, parts)]) + "/"
+
+
+def test_coding_without_script_by_offsets(lead_client) -> None:  # type: ignore[no-untyped-def]
+    client, _, study, transcript, value, barrier = lead_client
+    url = _url(study, "transcripts", transcript.pk)
+    response = client.post(url, {"start": 56, "end": 76, "codes": [value.pk, barrier.pk]})
+    assert response.status_code == 302
+    assert CodedSpan.objects.count() == 2
+    page = client.get(url).content.decode()
+    assert "coding.js" in page and "<script>" not in page
+    assert 'data-start="56"' in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"start": 30, "end": 30}, "must end after it starts"),
+        ({"start": 0, "end": 99999}, "within the transcript"),
+        ({"start": 0, "end": 10, "codes": []}, "Choose at least one code"),
+    ],
+)
+def test_bad_spans_are_shown_on_the_form(lead_client, data, message) -> None:  # type: ignore[no-untyped-def]
+    client, _, study, transcript, value, _ = lead_client
+    data = {"codes": [value.pk], **data}
+    response = client.post(_url(study, "transcripts", transcript.pk), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body and message in body
+    assert CodedSpan.objects.count() == 0
+
+
+def test_a_code_of_another_study_cannot_be_posted(lead_client, world) -> None:  # type: ignore[no-untyped-def]
+    client, lead, study, transcript, _, _ = lead_client
+    other = factories.study(world.home, lead, slug="other")
+    foreign = services.code_create(actor=lead, study=other, name="Elsewhere")
+    response = client.post(
+        _url(study, "transcripts", transcript.pk), {"start": 0, "end": 9, "codes": [foreign.pk]}
+    )
+    assert "this study&#x27;s codebook" in response.content.decode()
+    assert CodedSpan.objects.count() == 0
+
+
+def test_upload_in_an_unknown_encoding_is_refused(lead_client) -> None:  # type: ignore[no-untyped-def]
+    client, _, study, transcript, _, _ = lead_client
+    upload = SimpleUploadedFile("old.txt", "Interviewer: café".encode("cp1252"))
+    response = client.post(
+        _url(study, "transcripts", "import"),
+        {"interview": transcript.interview_id, "file": upload},
+    )
+    assert response.status_code == 200
+    assert "UTF-8" in response.content.decode()
+    assert Transcript.objects.count() == 1
+
+
+def test_docx_upload_then_deidentify(lead_client) -> None:  # type: ignore[no-untyped-def]
+    client, _, study, transcript, _, _ = lead_client
+    document = Document()
+    document.add_paragraph("Interviewer: Where did you meet?")
+    document.add_paragraph("Participant: At the hospital in Geelong on 3 March 2026.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    upload = SimpleUploadedFile("talk.docx", buffer.getvalue())
+    response = client.post(
+        _url(study, "transcripts", "import"),
+        {"interview": transcript.interview_id, "file": upload, "name": "Word"},
+    )
+    assert response.status_code == 302
+    made = Transcript.objects.get(name="Word")
+    review = client.get(_url(study, "transcripts", made.pk, "deidentify"))
+    assert 'mark class="candidate"' in review.content.decode()
+    response = client.post(
+        _url(study, "transcripts", made.pk, "deidentify"),
+        {"replace_0": "1", "placeholder_0": "[place]", "replace_1": "1", "placeholder_1": "[date]"},
+    )
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.deidentified and "3 March 2026" not in made.text
+
+
+def test_a_bad_qdpx_upload_says_why_and_imports_nothing(lead_client) -> None:  # type: ignore[no-untyped-def]
+    client, *_ = lead_client
+    before = Study.objects.count()
+    response = client.post(
+        "/evaluation/import/", {"file": SimpleUploadedFile("x.qdpx", b"not a zip")}
+    )
+    assert response.status_code == 200
+    assert "This is not a project Alongside can import" in response.content.decode()
+    assert Study.objects.count() == before
+
+
+def test_themes_export_as_markdown_and_word(lead_client) -> None:  # type: ignore[no-untyped-def]
+    client, lead, study, transcript, value, _ = lead_client
+    services.span_code(actor=lead, transcript=transcript, start=56, end=90, codes=[value])
+    services.theme_create(actor=lead, study=study, name="Value of peers", codes=[value])
+    markdown = client.get(f"/evaluation/{study.slug}/themes.md").content.decode()
+    excerpt = " ".join(transcript.text[56:90].split())
+    assert "## Value of peers" in markdown and excerpt in markdown and "(Patient)" in markdown
+    word = client.get(f"/evaluation/{study.slug}/themes.docx")
+    paragraphs = [p.text for p in Document(io.BytesIO(word.content)).paragraphs]
+    assert "Value of peers" in paragraphs and any(excerpt in p for p in paragraphs)
+
+
+def test_every_page_of_the_demo_study_renders_for_its_lead(client) -> None:  # type: ignore[no-untyped-def]
+    from alongside.demo.builder import ACCOUNTS, SERVICES, DemoContext, _account, _service
+    from alongside.evaluation.demo import SLUG, load
+
+    services_ = {spec["slug"]: _service(spec) for spec in SERVICES}
+    users = {email: _account(email, name, grants, services_) for email, name, grants in ACCOUNTS}
+    load(DemoContext(services=services_, users=users, rng=random.Random(1), log=lambda _: None))
+    sign_in(client, users["analyst@demo.example"])
+    study = Study.objects.get(slug=SLUG)
+    transcript = study.transcripts.first()
+    code = study.codes.first()
+    for path in [
+        "",
+        "participants/",
+        "interviews/",
+        "codes/",
+        f"codes/{code.pk}/",
+        "themes/",
+        "memos/",
+        "search/?q=mentor",
+        "agreement/?unit=turn",
+        "agreement/?unit=character",
+        "cooccurrence/",
+        "cooccurrence.svg",
+        f"transcripts/{transcript.pk}/",
+        f"transcripts/{transcript.pk}/disagreements/",
+    ]:
+        response = client.get(f"/evaluation/{SLUG}/{path}")
+        assert response.status_code == 200, path
+    assert "Krippendorff" in client.get(f"/evaluation/{SLUG}/agreement/").content.decode()
+    response = client.get(reverse("accounts:home"))
+    home = response.content.decode()
+    assert "/evaluation/" in home and "Peer mentoring in vocational rehabilitation" in home

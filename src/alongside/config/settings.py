@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "alongside.reports",
     "alongside.evaluation",
     "alongside.demo",
+    "alongside.privacy",
     "alongside.api",
 ]
 

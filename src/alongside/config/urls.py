@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("alongside.reports.urls")),
     path("evaluation/", include("alongside.evaluation.urls")),
     path("audit/", include("alongside.audit.urls")),
+    path("privacy/", include("alongside.privacy.urls")),
     path("", include("alongside.accounts.urls")),
 ]
 

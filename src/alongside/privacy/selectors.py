@@ -1,0 +1,75 @@
+"""Reading erasures: scoped to the services the user manages, and read-audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from alongside.audit.reads import record_read
+from alongside.privacy.models import Erasure, ErasureStatus
+
+SUBJECT_TYPES = {"patient": "patients.patient", "mentor": "mentors.mentor"}
+
+
+def _note_read(user: Any, erasures: Iterable[Erasure]) -> None:
+    # The list shows who each erasure is about: a read of that person's record.
+    for erasure in erasures:
+        if erasure.status == ErasureStatus.PROPOSED:
+            record_read(
+                user,
+                "erasure.view",
+                [erasure.subject_id],
+                object_type=SUBJECT_TYPES[erasure.subject_type],
+                service_id=erasure.service_id,
+            )
+
+
+def erasures_visible_to(user: Any) -> QuerySet[Erasure]:
+    return Erasure.objects.visible_to(user, "privacy.manage").select_related("service")
+
+
+def erasures_for_page(user: Any, status: str) -> list[Erasure]:
+    erasures = list(erasures_visible_to(user).filter(status=status)[:200])
+    _note_read(user, erasures)
+    return erasures
+
+
+def erasure_visible_or_404(user: Any, erasure_id: int) -> Erasure:
+    erasure = erasures_visible_to(user).filter(pk=erasure_id).first()
+    if erasure is None:
+        raise Http404("No such erasure")
+    _note_read(user, [erasure])
+    return erasure
+
+
+def subject_visible_or_404(user: Any, subject_type: str, subject_id: int) -> Any:
+    """A patient or mentor of a service the user manages (for erasure on request)."""
+    from alongside.accounts import policy
+    from alongside.privacy.services import subject_model
+
+    if subject_type not in SUBJECT_TYPES:
+        raise Http404("No such record")
+    model = subject_model(subject_type)
+    subject = model._base_manager.filter(
+        pk=subject_id, service_id__in=policy.service_ids(user, "privacy.manage")
+    ).first()
+    if subject is None:
+        raise Http404("No such record")
+    record_read(user, "erasure.view", [subject])
+    return subject
+
+
+def erasure_preview(erasure: Erasure) -> dict[str, int]:
+    """How many rows of each kind the erasure would anonymise (counts only)."""
+    from alongside.privacy import erasure as engine
+    from alongside.privacy.services import subject_model
+
+    subject = (
+        subject_model(erasure.subject_type)._base_manager.filter(pk=erasure.subject_id).first()
+    )
+    if subject is None:
+        return {}
+    return engine.owned_rows(subject, getattr(subject, "user", None)).counts()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from alongside.privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("erasures/", views.erasure_list, name="erasures"),
+    path("erasures/request/", views.erasure_request_view, name="erasure_request"),
+    path("erasures/<int:erasure_id>/", views.erasure_decide, name="erasure"),
+]

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from alongside.accounts import policy
+from alongside.privacy import selectors, services
+from alongside.privacy.forms import DecisionForm, ErasureRequestForm
+from alongside.privacy.models import ErasureStatus
+
+
+@login_required
+def erasure_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "privacy.manage")
+    managed = policy.service_ids(request.user, "privacy.manage")
+    return render(
+        request,
+        "privacy/erasures.html",
+        {
+            "proposed": selectors.erasures_for_page(request.user, ErasureStatus.PROPOSED),
+            "decided": selectors.erasures_visible_to(request.user)
+            .exclude(status=ErasureStatus.PROPOSED)
+            .order_by("-decided_at")[:50],
+            "retention": [services.retention_settings_for(pk) for pk in managed],
+        },
+    )
+
+
+@login_required
+def erasure_request_view(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "privacy.manage")
+    form = ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        subject = selectors.subject_visible_or_404(
+            request.user, form.cleaned_data["subject_type"], form.cleaned_data["subject_id"]
+        )
+        try:
+            erasure = services.erasure_request(
+                actor=request.user,
+                subject_type=form.cleaned_data["subject_type"],
+                subject=subject,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ErasureRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("privacy:erasure", erasure_id=erasure.pk)
+    return render(request, "privacy/erasure_request.html", {"form": form})
+
+
+@login_required
+def erasure_decide(request: HttpRequest, erasure_id: int) -> HttpResponse:
+    erasure = selectors.erasure_visible_or_404(request.user, erasure_id)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and erasure.status == ErasureStatus.PROPOSED and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "erase":
+                services.erasure_confirm(actor=request.user, erasure=erasure)
+                messages.success(request, "The records were anonymised.")
+            else:
+                services.erasure_dismiss(
+                    actor=request.user, erasure=erasure, reason=form.cleaned_data["keep_reason"]
+                )
+                messages.success(request, "The records are kept; the reason was recorded.")
+        except services.ErasureRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("privacy:erasures")
+    preview = selectors.erasure_preview(erasure) if erasure.status == ErasureStatus.PROPOSED else {}
+    return render(
+        request,
+        "privacy/erasure_confirm.html",
+        {"erasure": erasure, "form": form, "preview": preview},
+    )

@@ -505,32 +505,49 @@ class Matchability:
     reasons: list[str] = field(default_factory=list)
 
 
-def matchability(state: MentorState, today: dt.date, grace_days: int) -> Matchability:
-    """May this mentor take a new mentee today? With every reason when not.
+# "May this mentor take a new mentee?", stated once: every condition by name, in the
+# order their reasons are shown. ``Mentor.objects.matchable(today)`` builds one filter
+# per name (and refuses to load if a name has no filter), the matching pool reads its
+# gates from ``matchability_conditions``, and tests/mentors/test_matchability_agrees.py
+# checks all three agree over mentors in every combination of states.
+MATCHABILITY_CONDITIONS = ("active", "capacity", "checks", "training", "supervision", "wellbeing")
 
-    Mirrors ``Mentor.objects.matchable(today)``; a test keeps the two in step.
-    """
-    reasons = []
+
+def matchability(state: MentorState, today: dt.date, grace_days: int) -> Matchability:
+    """May this mentor take a new mentee today? With every reason when not."""
+    failed = matchability_conditions(state, today, grace_days)
+    reasons = [failed[name] for name in MATCHABILITY_CONDITIONS if failed[name]]
+    return Matchability(not reasons, reasons)
+
+
+def matchability_conditions(state: MentorState, today: dt.date, grace_days: int) -> dict[str, str]:
+    """Each condition of ``MATCHABILITY_CONDITIONS``: "" when it holds, else the reason
+    a therapist is shown."""
+    failed = dict.fromkeys(MATCHABILITY_CONDITIONS, "")
     if state.status != "active":
-        reasons.append(
+        failed["active"] = (
             f"Status is {STATUS_LABELS.get(state.status, state.status).lower()}, not active"
         )
     if state.capacity <= state.mentee_count:
-        reasons.append(f"No spare capacity ({state.mentee_count} of {state.capacity} places used)")
+        failed["capacity"] = (
+            f"No spare capacity ({state.mentee_count} of {state.capacity} places used)"
+        )
     if state.checks_valid_until is None:
-        reasons.append("Checks are missing or not clear")
+        failed["checks"] = "Checks are missing or not clear"
     elif state.checks_valid_until < today:
-        reasons.append(f"A check expired on {state.checks_valid_until:%d %b %Y}")
+        failed["checks"] = f"A check expired on {state.checks_valid_until:%d %b %Y}"
     if state.training_valid_until is None:
-        reasons.append("Required training is not complete")
+        failed["training"] = "Required training is not complete"
     elif state.training_valid_until < today:
-        reasons.append(f"Required training lapsed on {state.training_valid_until:%d %b %Y}")
+        failed["training"] = f"Required training lapsed on {state.training_valid_until:%d %b %Y}"
     if supervision_blocks_matching(state.supervision_due_on, today, grace_days):
         days = supervision_overdue_days(state.supervision_due_on, today)
-        reasons.append(f"Supervision is {days} days overdue (the service allows {grace_days})")
+        failed["supervision"] = (
+            f"Supervision is {days} days overdue (the service allows {grace_days})"
+        )
     if state.wellbeing_hold_since is not None:
-        reasons.append(WELLBEING_HOLD_REASON)
-    return Matchability(not reasons, reasons)
+        failed["wellbeing"] = WELLBEING_HOLD_REASON
+    return failed
 
 
 # --- Well-being ------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from alongside.core.matching import MentorPool, MentorProfile, PatientProfile, Weights
-from alongside.core.mentor_programme import supervision_blocks_matching
+from alongside.core.mentor_programme import matchability_conditions
 from alongside.matches.models import CLOSED_STATUSES, OPEN_STATUSES, Match, MatchingWeights
 from alongside.mentors.models import Mentor, MentorStatus
+from alongside.mentors.selectors import mentor_state
 from alongside.organisations.models import Service
 from alongside.patients.models import Patient
 
@@ -135,7 +136,12 @@ def patient_profile_for(patient: Patient, *, today: dt.date) -> PatientProfile:
 def mentor_profile(
     mentor: Mentor, *, service: Service, today: dt.date, open_matches: int
 ) -> MentorProfile:
-    """``open_matches``: proposals and matches holding one of the mentor's places."""
+    """``open_matches``: proposals and matches holding one of the mentor's places.
+
+    The gates come from the one statement of "may this mentor take a new mentee?"
+    (``core.mentor_programme.matchability_conditions``); the pool keeps paused and
+    held mentors so the therapist sees why they are left out."""
+    failed = matchability_conditions(mentor_state(mentor), today, service.supervision_grace_days)
     return MentorProfile(
         mentor_id=mentor.pk,
         injury_category=_blank(mentor.injury_category),
@@ -165,13 +171,10 @@ def mentor_profile(
         topics_to_avoid=tuple(mentor.topics_to_avoid or ()),
         active=mentor.status in POOL_STATUSES,
         paused=mentor.status == MentorStatus.PAUSED,
-        wellbeing_hold=mentor.wellbeing_hold_since is not None,
-        training_ok=mentor.training_valid_until is not None
-        and mentor.training_valid_until >= today,
-        checks_ok=mentor.checks_valid_until is not None and mentor.checks_valid_until >= today,
-        supervision_ok=not supervision_blocks_matching(
-            mentor.supervision_due_on, today, service.supervision_grace_days
-        ),
+        wellbeing_hold=bool(failed["wellbeing"]),
+        training_ok=not failed["training"],
+        checks_ok=not failed["checks"],
+        supervision_ok=not failed["supervision"],
         capacity=mentor.capacity,
         active_mentee_count=open_matches,
         # An empty choice means the mentor did not restrict which injuries they mentor.

@@ -28,11 +28,12 @@ from alongside.audit.reads import record_read
 from alongside.core.codes import INJURY_CATEGORIES, classification
 from alongside.core.matching import CRITERIA, assign, rank_with_exclusions
 from alongside.core.matching.explain import CRITERION_LABELS, explain, explain_exclusion
-from alongside.core.mentor_programme import supervision_blocks_matching
+from alongside.core.mentor_programme import matchability_conditions
 from alongside.core.naming import tell_apart
 from alongside.matches import profiles
 from alongside.matches.models import OPEN_STATUSES, Match, MatchStatus
 from alongside.mentors.models import Mentor, MentorStatus
+from alongside.mentors.selectors import mentor_state
 from alongside.organisations.models import Service
 from alongside.patients.models import ContactMode, Patient, PatientStatus
 
@@ -332,18 +333,21 @@ def patient_shares_with_mentors(patient_id: int) -> bool:
 
 
 def mentor_unavailable_reason(mentor: Mentor, today: dt.date) -> str:
-    """Why a mentor with open matches can no longer mentor ("" when they can)."""
+    """Why a mentor with open matches can no longer mentor ("" when they can): the
+    conditions of ``matchability`` that concern mentees already matched (not capacity;
+    a well-being hold pauses new matches only), worded for the match's review note."""
+    failed = matchability_conditions(
+        mentor_state(mentor), today, mentor.service.supervision_grace_days
+    )
     if mentor.status == MentorStatus.PAUSED:
         return f"Mentor paused: {mentor.paused_reason or 'no reason given'}"
-    if mentor.status != MentorStatus.ACTIVE:
+    if failed["active"]:
         return f"Mentor is {mentor.get_status_display().lower()}"
-    if mentor.checks_valid_until is None or mentor.checks_valid_until < today:
+    if failed["checks"]:
         return "Mentor's checks have expired"
-    if mentor.training_valid_until is None or mentor.training_valid_until < today:
+    if failed["training"]:
         return "Mentor's required training has lapsed"
-    if supervision_blocks_matching(
-        mentor.supervision_due_on, today, mentor.service.supervision_grace_days
-    ):
+    if failed["supervision"]:
         return "Mentor's supervision is overdue"
     return ""
 

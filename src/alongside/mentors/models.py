@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
-from alongside.core.mentor_programme import MAX_CAPACITY
+from alongside.core.mentor_programme import MATCHABILITY_CONDITIONS, MAX_CAPACITY
 from alongside.organisations.models import ServiceScopedQuerySet
 
 if TYPE_CHECKING:
@@ -124,12 +124,8 @@ class MentorQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
         return self.annotate(places_free=F("capacity") - F("mentee_count"))
 
     def matchable(self, today: dt.date) -> MentorQuerySet:
-        """Mentors who may take a *new* mentee today (see docs/mentors.md).
-
-        Active, spare capacity, checks and required training in date,
-        supervision not overdue by more than the service's grace period, and
-        not on a well-being hold.
-        """
+        """Mentors who may take a *new* mentee today (see docs/mentors.md): one filter
+        per condition of ``core.mentor_programme.matchability``, which states the rule."""
         from alongside.organisations.models import Service
 
         graces = sorted(set(Service.objects.values_list("supervision_grace_days", flat=True)))
@@ -139,14 +135,19 @@ class MentorQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
                 service__supervision_grace_days=grace,
                 supervision_due_on__gte=today - dt.timedelta(days=grace),
             )
-        return self.filter(
-            supervision_ok,
-            status=MentorStatus.ACTIVE,
-            capacity__gt=F("mentee_count"),
-            checks_valid_until__gte=today,
-            training_valid_until__gte=today,
-            wellbeing_hold_since__isnull=True,
-        )
+        conditions = {
+            "active": Q(status=MentorStatus.ACTIVE),
+            "capacity": Q(capacity__gt=F("mentee_count")),
+            "checks": Q(checks_valid_until__gte=today),
+            "training": Q(training_valid_until__gte=today),
+            "supervision": supervision_ok,
+            "wellbeing": Q(wellbeing_hold_since__isnull=True),
+        }
+        if tuple(conditions) != MATCHABILITY_CONDITIONS:
+            # A condition added to the rule without its filter would let the queryset
+            # and the rule disagree without anyone seeing it.
+            raise RuntimeError("Mentor.objects.matchable() lacks a filter for a condition")
+        return self.filter(*conditions.values())
 
 
 class Mentor(models.Model):

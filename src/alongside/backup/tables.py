@@ -47,7 +47,7 @@ class Table:
 
     @property
     def columns(self) -> list[str]:
-        return [f.column for f in self.fields]
+        return [str(f.column) for f in self.fields]  # concrete fields: never None
 
 
 def installed_tables() -> list[Table]:

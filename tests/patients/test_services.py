@@ -149,11 +149,13 @@ def test_withdrawing_mentor_sharing_hides_the_patient_at_once(world) -> None:
     consent = ConsentFactory(patient=PatientFactory(service=world.home))
     assert Patient.objects.sharing_with_mentors().filter(pk=consent.patient.pk).exists()
     calls = []
-    services.on_mentor_sharing_withdrawn(lambda patient, actor: calls.append(patient.pk))
+    hook = services.MENTOR_SHARING_WITHDRAWN.register(
+        lambda patient, actor: calls.append(patient.pk)
+    )
     try:
         services.consent_withdraw(actor=world.people["therapist"], consent=consent)
     finally:
-        services.MENTOR_SHARING_WITHDRAWN.pop()
+        services.MENTOR_SHARING_WITHDRAWN.unregister(hook)
     assert not Patient.objects.sharing_with_mentors().filter(pk=consent.patient.pk).exists()
     assert calls == [consent.patient.pk]
     assert AuditEvent.objects.filter(action="consent.withdraw").count() == 1

@@ -26,6 +26,7 @@ from alongside.contacts.models import ConcernStatus
 from alongside.core.crisis import URGENT_CONCERN_KINDS
 from alongside.core.engagement import STATE_LABELS, EngagementState
 from alongside.forms import service_errors_to_form
+from alongside.pages import render_page
 
 FIELD_ALIASES = {"contact_at": "contact_date", "duration_minutes": "duration_other"}
 
@@ -222,10 +223,10 @@ def concerns(request: HttpRequest) -> HttpResponse:
     if status not in ConcernStatus.values:
         status = ""
     found = list(selectors.concerns_for_staff(request.user, status)[:200])
-    template = "contacts/_concerns.html" if request.htmx else "contacts/concerns.html"
-    return render(
+    return render_page(
         request,
-        template,
+        "contacts/concerns.html",
+        "contacts/_concerns.html",
         {"concerns": found, "status": status, "statuses": ConcernStatus.choices},
     )
 

@@ -27,12 +27,8 @@ from alongside.matches.forms import (
     ReasonForm,
     WeightsForm,
 )
+from alongside.pages import error_words, form_post, messages_error, render_page
 from alongside.patients.selectors import patient_for_or_404, service_today
-
-
-def _error_words(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
 
 # --- Staff: list, detail, lifecycle ------------------------------------------------------
 
@@ -56,8 +52,7 @@ def match_list(request: HttpRequest) -> HttpResponse:
         "can_configure": policy.can(request.user, "matching.configure"),
         "query": request.GET.copy().urlencode() if request.GET else "",
     }
-    template = "matches/_list_fragment.html" if request.htmx else "matches/list.html"
-    return render(request, template, context)
+    return render_page(request, "matches/list.html", "matches/_list_fragment.html", context)
 
 
 def _detail(request: HttpRequest, match: Any, status: int = 200, **forms: Any) -> HttpResponse:
@@ -92,18 +87,20 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     return _detail(request, match)
 
 
-def _lifecycle(request: HttpRequest, match_id: int, form_name: str, form: Any, write: Any,
-               done: str) -> HttpResponse:  # fmt: skip
+def _lifecycle(
+    request: HttpRequest, match_id: int, form_name: str, form: Any, write: Any, done: str
+) -> HttpResponse:
+    """A lifecycle form on the match page: the service moves the match, or the page shows
+    again with the form's errors."""
     match = selectors.match_for_staff_or_404(request.user, match_id)
-    if form.is_valid():
-        try:
-            write(match, form.cleaned_data)
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("matches:detail", match_id=match.pk)
-    return _detail(request, match, status=400, **{form_name: form})
+    return form_post(
+        request,
+        form,
+        lambda data: write(match, data),
+        done=done,
+        success_url=_url("matches:detail", match_id=match.pk),
+        reshow=lambda form: _detail(request, match, status=400, **{form_name: form}),
+    )
 
 
 @login_required
@@ -146,7 +143,7 @@ def record_patient_agree(request: HttpRequest, match_id: int) -> HttpResponse:
     try:
         services.match_patient_agree(actor=request.user, match=match)
     except ValidationError as exc:
-        messages.error(request, _error_words(exc))
+        messages_error(request, exc)
     else:
         messages.success(request, "Recorded: the patient agreed. The mentor is asked next.")
     return redirect("matches:detail", match_id=match.pk)
@@ -182,8 +179,7 @@ def _find_context(request: HttpRequest, patient: Any, **extra: Any) -> dict[str,
 def find_mentor(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_or_404(request.user, patient_id, "match.manage")
     context = _find_context(request, patient)
-    template = "matches/_find_fragment.html" if request.htmx else "matches/find.html"
-    return render(request, template, context)
+    return render_page(request, "matches/find.html", "matches/_find_fragment.html", context)
 
 
 @page_on_get(lambda request, patient_id: _url("matches:find", patient_id=patient_id))
@@ -202,7 +198,7 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
                 override_repeat=form.cleaned_data["override_repeat"],
             )  # fmt: skip
         except ValidationError as exc:
-            error = _error_words(exc)
+            error = error_words(exc)
     else:
         error = "Choose a mentor to propose."
     if match is not None and not request.htmx:
@@ -211,8 +207,13 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
         return redirect("matches:detail", match_id=match.pk)
     context = _find_context(request, patient, propose_error=error, proposed=match)
-    template = "matches/_find_fragment.html" if request.htmx else "matches/find.html"
-    return render(request, template, context, status=400 if error else 200)
+    return render_page(
+        request,
+        "matches/find.html",
+        "matches/_find_fragment.html",
+        context,
+        status=400 if error else 200,
+    )
 
 
 # --- Waiting list and batch run -----------------------------------------------------------
@@ -248,8 +249,7 @@ def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
         choices=_plan_choices(plan), initial={"pair": [c for c, _ in _plan_choices(plan)]}
     )
     context = _waiting_context(request, service, plan=plan, publish_form=form)
-    template = "matches/_batch_fragment.html" if request.htmx else "matches/waiting.html"
-    return render(request, template, context)
+    return render_page(request, "matches/waiting.html", "matches/_batch_fragment.html", context)
 
 
 @page_on_get(lambda request, slug: _url("matches:waiting", slug=slug))
@@ -265,7 +265,7 @@ def batch_publish(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user, service=service, pairs=form.pairs()
             )
         except ValidationError as exc:
-            form.add_error(None, _error_words(exc) + " Nothing was published; plan again.")
+            form.add_error(None, error_words(exc) + " Nothing was published; plan again.")
         else:
             messages.success(request, f"{len(created)} proposals published.")
             return redirect(f"{_url('matches:list')}?status=proposed")
@@ -351,8 +351,9 @@ def weights_preview(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if weights is None:
         context["preview_rows"] = []
-    template = "matches/_weights_preview.html" if request.htmx else "matches/weights_preview.html"
-    return render(request, template, context)
+    return render_page(
+        request, "matches/weights_preview.html", "matches/_weights_preview.html", context
+    )
 
 
 # --- Engagement report -----------------------------------------------------------
@@ -401,7 +402,7 @@ def mentee_accept(request: HttpRequest, match_id: int) -> HttpResponse:
     try:
         services.match_mentor_accept(actor=request.user, match=match)
     except ValidationError as exc:
-        return _mentee_page(request, match_id, status=400, error=_error_words(exc))
+        return _mentee_page(request, match_id, status=400, error=error_words(exc))
     messages.success(request, "Thank you. Your supervising therapist will introduce you.")
     return redirect("matches:mentees")
 
@@ -444,7 +445,7 @@ def mine_agree(request: HttpRequest, match_id: int) -> HttpResponse:
     try:
         services.match_patient_agree(actor=request.user, match=match)
     except ValidationError as exc:
-        messages.error(request, _error_words(exc))
+        messages_error(request, exc)
         return redirect("matches:mine")
     messages.success(request, f"Thank you. We will ask {match.mentor.first_name} next.")
     return redirect("matches:mine")
@@ -461,7 +462,7 @@ def mine_decline(request: HttpRequest, match_id: int) -> HttpResponse:
             actor=request.user, match=match, reason=form.cleaned_data.get("reason", "")
         )
     except ValidationError as exc:
-        messages.error(request, _error_words(exc))
+        messages_error(request, exc)
     else:
         messages.success(request, "You said no to this mentor. Your therapist will talk with you.")
     return redirect("matches:mine")

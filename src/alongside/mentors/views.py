@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import csv
 import mimetypes
 from typing import Any
@@ -38,6 +39,7 @@ from alongside.mentors.forms import (
 )
 from alongside.mentors.models import ExpenseStatus, Mentor
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
+from alongside.pages import form_post, messages_error, render_page
 
 # --- Staff: list and detail --------------------------------------------------------
 
@@ -68,8 +70,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
         "can_export": policy.can(request.user, "mentor.expense_export"),
         "configurable": services_visible_to(request.user, "mentor.configure"),
     }
-    template = "mentors/_list_fragment.html" if request.htmx else "mentors/list.html"
-    return render(request, template, context)
+    return render_page(request, "mentors/list.html", "mentors/_list_fragment.html", context)
 
 
 @login_required
@@ -185,78 +186,73 @@ def mentor_status(request: HttpRequest, mentor_id: int) -> HttpResponse:
     return redirect("mentors:detail", mentor_id=mentor.pk)
 
 
-def _child_write(
-    request: HttpRequest, mentor_id: int, form_name: str, form: Any, write: Any, done: str
-) -> HttpResponse:
-    mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
-    if form.is_valid():
-        try:
-            write(mentor, form.cleaned_data)
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("mentors:detail", mentor_id=mentor.pk)
-    return _detail(request, mentor, status=400, **{form_name: form})
+def _detail_url(mentor: Mentor) -> str:
+    return reverse("mentors:detail", kwargs={"mentor_id": mentor.pk})
+
+
+def _managed(request: HttpRequest, mentor_id: int) -> Mentor:
+    return selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
 
 
 @login_required
 @require_POST
 def criterion_record(request: HttpRequest, mentor_id: int) -> HttpResponse:
-    mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
-    return _child_write(
+    mentor = _managed(request, mentor_id)
+    return form_post(
         request,
-        mentor_id,
-        "criterion_form",
         CriterionResultForm(request.POST, mentor=mentor),
-        lambda m, d: services.criterion_result_record(
+        lambda d: services.criterion_result_record(
             actor=request.user,
-            mentor=m,
+            mentor=mentor,
             criterion=d["criterion"],
             met=d["met"] == "yes",
             notes=d["notes"],
         ),
-        "Criterion result recorded.",
+        done="Criterion result recorded.",
+        success_url=_detail_url(mentor),
+        reshow=lambda form: _detail(request, mentor, status=400, criterion_form=form),
     )
 
 
 @login_required
 @require_POST
 def check_add(request: HttpRequest, mentor_id: int) -> HttpResponse:
-    return _child_write(
+    mentor = _managed(request, mentor_id)
+    return form_post(
         request,
-        mentor_id,
-        "check_form",
         CheckForm(request.POST),
-        lambda m, d: services.check_add(actor=request.user, mentor=m, **d),
-        "Check recorded.",
+        lambda d: services.check_add(actor=request.user, mentor=mentor, **d),
+        done="Check recorded.",
+        success_url=_detail_url(mentor),
+        reshow=lambda form: _detail(request, mentor, status=400, check_form=form),
     )
 
 
 @login_required
 @require_POST
 def training_record(request: HttpRequest, mentor_id: int) -> HttpResponse:
-    mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
-    return _child_write(
+    mentor = _managed(request, mentor_id)
+    return form_post(
         request,
-        mentor_id,
-        "training_form",
         TrainingCompletionForm(request.POST, mentor=mentor),
-        lambda m, d: services.training_completion_record(actor=request.user, mentor=m, **d),
-        "Training recorded.",
+        lambda d: services.training_completion_record(actor=request.user, mentor=mentor, **d),
+        done="Training recorded.",
+        success_url=_detail_url(mentor),
+        reshow=lambda form: _detail(request, mentor, status=400, training_form=form),
     )
 
 
 @login_required
 @require_POST
 def supervision_log(request: HttpRequest, mentor_id: int) -> HttpResponse:
-    return _child_write(
+    mentor = _managed(request, mentor_id)
+    return form_post(
         request,
-        mentor_id,
-        "supervision_form",
         SupervisionForm(request.POST),
-        lambda m, d: services.supervision_log(actor=request.user, mentor=m, **d),
-        "Supervision session recorded.",
+        lambda d: services.supervision_log(actor=request.user, mentor=mentor, **d),
+        done="Supervision session recorded.",
+        success_url=_detail_url(mentor),
+        reshow=lambda form: _detail(request, mentor, status=400, supervision_form=form),
     )
 
 
@@ -273,12 +269,12 @@ def checkin_acknowledge(request: HttpRequest, checkin_id: int) -> HttpResponse:
                 actor=request.user, checkin=checkin, debrief_on=form.cleaned_data["debrief_on"]
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+            messages_error(request, exc)
         else:
             messages.success(request, "Marked as seen.")
     else:
         messages.error(request, "Enter the debrief date as a date.")
-    if selectors.mentor_is_visible(request.user, checkin.mentor_id):
+    if selectors.Mentor.objects.visible_to(request.user).filter(pk=checkin.mentor_id).exists():
         return redirect("mentors:detail", mentor_id=checkin.mentor_id)
     return redirect("accounts:home")
 
@@ -300,7 +296,7 @@ def debrief_book(request: HttpRequest, debrief_id: int) -> HttpResponse:
                 actor=request.user, debrief=debrief, booked_on=form.cleaned_data["booked_on"]
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+            messages_error(request, exc)
         else:
             messages.success(request, f"Debrief booked for {_day(form.cleaned_data['booked_on'])}.")
     else:
@@ -317,20 +313,18 @@ def _config_page(
     request: HttpRequest, slug: str, form_class: Any, save: Any, items: Any, template: str
 ) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "mentor.configure")
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(service, form.cleaned_data)
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect(request.path)
-    return render(
+    return form_post(
         request,
-        template,
-        {"service": service, "form": form, "items": items(service.pk)},
-        status=400 if form.errors else 200,
+        form_class(request.POST or None),
+        lambda d: save(service, d),
+        done="Saved.",
+        success_url=request.path,
+        reshow=lambda form: render(
+            request,
+            template,
+            {"service": service, "form": form, "items": items(service.pk)},
+            status=400 if form.errors else 200,
+        ),
     )
 
 
@@ -361,22 +355,22 @@ def modules(request: HttpRequest, slug: str) -> HttpResponse:
 def _config_edit(
     request: HttpRequest, item: Any, form_class: Any, save: Any, back: str, title: str
 ) -> HttpResponse:
+    # The form writes into the instance it is bound to; the service compares the
+    # values against the row as it stands, so it gets an untouched copy.
+    unchanged = copy.copy(item)
     form = form_class(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        fresh = type(item).objects.get(pk=item.pk)
-        try:
-            save(fresh, values)
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect(back, slug=item.service.slug)
-    return render(
+    return form_post(
         request,
-        "mentors/config_edit.html",
-        {"form": form, "item": item, "title": title, "back": back},
-        status=400 if form.errors else 200,
+        form,
+        lambda d: save(unchanged, {name: d[name] for name in form.Meta.fields}),
+        done="Saved.",
+        success_url=reverse(back, kwargs={"slug": item.service.slug}),
+        reshow=lambda form: render(
+            request,
+            "mentors/config_edit.html",
+            {"form": form, "item": item, "title": title, "back": back},
+            status=400 if form.errors else 200,
+        ),
     )
 
 
@@ -544,7 +538,7 @@ def expense_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+            messages_error(request, exc)
         else:
             messages.success(request, "Decision recorded.")
     else:

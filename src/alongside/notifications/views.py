@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.notifications import selectors, services
 from alongside.notifications.forms import PreferenceForm
+from alongside.pages import render_page
 
 
 @login_required
@@ -20,8 +21,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         selectors.notifications_for(request.user, unread_only=unread_only), 25
     ).get_page(request.GET.get("page"))
     context = {"page": page, "unread_only": unread_only}
-    template = "notifications/_list.html" if request.htmx else "notifications/list.html"
-    return render(request, template, context)
+    return render_page(request, "notifications/list.html", "notifications/_list.html", context)
 
 
 @login_required

@@ -27,6 +27,7 @@ from alongside.outcomes.forms import (
     TimePointForm,
 )
 from alongside.outcomes.models import EntryMode
+from alongside.pages import messages_error
 from alongside.patients.selectors import patient_for_or_404, service_today
 
 LINK_PROBLEMS = {
@@ -156,7 +157,7 @@ def link_issue(request: HttpRequest, due_id: int) -> HttpResponse:
     try:
         token = services.questionnaire_link_issue(actor=request.user, due=due)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages_error(request, error)
     else:
         # Shown once on the next page, then gone: only its hash is stored.
         request.session["outcomes_new_link"] = {

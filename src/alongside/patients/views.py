@@ -18,6 +18,7 @@ from alongside.accounts import policy
 from alongside.forms import service_errors_to_form
 from alongside.hooks import Hook
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
+from alongside.pages import form_post, messages_error, render_page
 from alongside.patients import forms, importing, selectors, services
 from alongside.patients.models import Patient, PatientStatus
 from alongside.reports import exports, lists
@@ -58,8 +59,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "therapists": selectors.therapist_choices(request.user),
         "can_manage": policy.can(request.user, "patient.manage"),
     }
-    template = "patients/_caseload_table.html" if request.htmx else "patients/caseload.html"
-    return render(request, template, context)
+    return render_page(request, "patients/caseload.html", "patients/_caseload_table.html", context)
 
 
 # --- Referral ---------------------------------------------------------------------
@@ -139,7 +139,7 @@ def _manage(request: HttpRequest, patient_id: int) -> Patient:
     return selectors.patient_for_or_404(request.user, patient_id, "patient.manage")
 
 
-def _post_action(
+def _case_form_post(
     request: HttpRequest,
     patient_id: int,
     form_name: str,
@@ -148,17 +148,16 @@ def _post_action(
     done: str,
     anchor: str = "",
 ) -> HttpResponse:
-    """Validate a small form on the case page, run the service, or re-show the page."""
+    """A small form on the case page: the service runs, or the page shows again with it."""
     patient = _manage(request, patient_id)
-    if form.is_valid():
-        try:
-            act(patient, form.cleaned_data)
-        except ValidationError as error:
-            service_errors_to_form(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + anchor)
-    return _render_detail(request, patient, {form_name: form}, status=400)
+    return form_post(
+        request,
+        form,
+        lambda data: act(patient, data),
+        done=done,
+        success_url=reverse("patients:detail", kwargs={"patient_id": patient.pk}) + anchor,
+        reshow=lambda form: _render_detail(request, patient, {form_name: form}, status=400),
+    )
 
 
 @login_required
@@ -168,8 +167,7 @@ def referral_accept(request: HttpRequest, patient_id: int) -> HttpResponse:
     try:
         services.referral_accept(actor=request.user, patient=patient)
     except ValidationError as error:
-        for problem in error.messages:
-            messages.error(request, problem)
+        messages_error(request, error)
     else:
         messages.success(request, "Referral accepted.")
     return redirect("patients:detail", patient_id=patient.pk)
@@ -178,7 +176,7 @@ def referral_accept(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def referral_decline(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "decline_form",
@@ -198,7 +196,7 @@ def patient_allocate(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = forms.AllocateForm(
         request.POST, therapists=[(pk, str(u)) for pk, u in therapists.items()]
     )
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "allocate_form",
@@ -214,7 +212,7 @@ def patient_allocate(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def first_contact(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "first_contact_form",
@@ -230,7 +228,7 @@ def first_contact(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def hold_start(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "hold_form",
@@ -254,8 +252,7 @@ def hold_release(request: HttpRequest, patient_id: int) -> HttpResponse:
     try:
         services.case_hold_release(actor=request.user, patient=patient)
     except ValidationError as error:
-        for problem in error.messages:
-            messages.error(request, problem)
+        messages_error(request, error)
     else:
         messages.success(request, "The hold is released: the target clocks run again.")
     return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + "#targets")
@@ -264,7 +261,7 @@ def hold_release(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def status_change(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "status_form",
@@ -279,7 +276,7 @@ def status_change(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def consent_record(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "consent_form",
@@ -294,7 +291,7 @@ def consent_record(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def patient_invite(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The "Invite to Alongside" button: an account linked to this record, a one-time link."""
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "invite_form",
@@ -316,7 +313,7 @@ def consent_withdraw(request: HttpRequest, patient_id: int, consent_id: int) -> 
     try:
         services.consent_withdraw(actor=request.user, consent=consent)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages_error(request, error)
     else:
         messages.success(request, f"Consent withdrawn: {consent.get_kind_display().lower()}.")
     return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + "#consent")
@@ -371,7 +368,7 @@ def details_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_add(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "goal_form",
@@ -399,7 +396,7 @@ def goal_update(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResp
 @login_required
 @require_POST
 def employer_contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "employer_contact_form",
@@ -413,7 +410,7 @@ def employer_contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def certificate_add(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "certificate_form",
@@ -427,7 +424,7 @@ def certificate_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def phased_step_add(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "phased_step_form",
@@ -441,7 +438,7 @@ def phased_step_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def work_status_add(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return _post_action(
+    return _case_form_post(
         request,
         patient_id,
         "work_status_form",
@@ -504,8 +501,12 @@ def referral_import(request: HttpRequest) -> HttpResponse:
 def referral_import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """Progress, then the preview (or the result); htmx polls the fragment while it runs."""
     job = selectors.referral_import_job_for_or_404(request.user, job_id)
-    template = "patients/_import_job.html" if request.htmx else "patients/import_job.html"
-    return render(request, template, {"job": job, "limit": importing.LIMITS_LABEL})
+    return render_page(
+        request,
+        "patients/import_job.html",
+        "patients/_import_job.html",
+        {"job": job, "limit": importing.LIMITS_LABEL},
+    )
 
 
 @login_required
@@ -515,7 +516,7 @@ def referral_import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         importing.import_job_confirm(actor=request.user, job=job)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages_error(request, error)
     return redirect("patients:import_job", job_id=job.pk)
 
 
@@ -590,7 +591,7 @@ def my_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     try:
         services.consent_withdraw(actor=request.user, consent=consent)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages_error(request, error)
     else:
         messages.success(request, "Your consent has been withdrawn.")
     return redirect("patients:mine")
@@ -610,7 +611,7 @@ def my_consent_give(request: HttpRequest, patient_id: int) -> HttpResponse:
             actor=request.user, patient=patient, kind=form.cleaned_data["kind"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages_error(request, error)
     else:
         messages.success(request, f"Thank you. Consent given: {consent.get_kind_display()}.")
     return redirect("patients:mine")

@@ -35,3 +35,5 @@ ROWS = {
     "privacy:erasure_request": Row(MANAGER_ONLY),
     "privacy:erasure": Row(MANAGER_ONLY, kwargs=eid),
 }
+
+ROWS["privacy:subject_access"] = Row(MANAGER_ONLY)

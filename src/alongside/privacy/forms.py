@@ -58,3 +58,11 @@ class DecisionForm(forms.Form):
         if data.get("decision") == "keep" and not str(data.get("keep_reason") or "").strip():
             self.add_error("keep_reason", "Say why these records are kept.")
         return data
+
+
+class SubjectAccessForm(forms.Form):
+    who = forms.CharField(
+        label="Whose information",
+        max_length=254,
+        help_text="Their e-mail address, or patient:42 / mentor:7 for someone without one",
+    )

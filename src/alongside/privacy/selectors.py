@@ -73,3 +73,35 @@ def erasure_preview(erasure: Erasure) -> dict[str, int]:
     if subject is None:
         return {}
     return engine.owned_rows(subject, getattr(subject, "user", None)).counts()
+
+
+class SubjectNotFound(LookupError):
+    """No patient or mentor answers to what was given, or more than one does."""
+
+
+def subject_for(identifier: str, *, service_ids: list[int] | None = None) -> Any:
+    """A patient or mentor by account e-mail, record e-mail, or ``patient:ID`` / ``mentor:ID``."""
+    from django.db.models import Q
+
+    from alongside.privacy.services import subject_model
+
+    identifier = identifier.strip()
+    candidates: list[Any] = []
+    kind, _, number = identifier.partition(":")
+    for subject_type in ("patient", "mentor"):
+        model = subject_model(subject_type)
+        rows = model._base_manager.all()
+        if service_ids is not None:
+            rows = rows.filter(service_id__in=service_ids)
+        if kind == subject_type and number.isdigit():
+            candidates += list(rows.filter(pk=int(number)))
+        elif "@" in identifier:
+            candidates += list(
+                rows.filter(Q(user__email__iexact=identifier) | Q(email__iexact=identifier))
+            )
+    if not candidates:
+        raise SubjectNotFound(f"no patient or mentor is known as {identifier!r}")
+    if len(candidates) > 1:
+        named = ", ".join(f"{c._meta.model_name}:{c.pk}" for c in candidates)
+        raise SubjectNotFound(f"{identifier!r} names more than one record ({named}); give one")
+    return candidates[0]

@@ -271,3 +271,22 @@ def mentors_past_retention(service: Any, today: dt.date) -> list[Any]:
             said = f"{mentor.status} on {since:%Y-%m-%d}; kept {rules.mentor_years} years"
             found.append(Overdue(SubjectType.MENTOR, mentor.pk, due, said))
     return found
+
+
+def subject_access_export(*, actor: User | None, subject: Any) -> bytes:
+    """The ZIP of everything held about ``subject``; who asked, for whom and when is audited.
+
+    ``actor`` is None only on the command line (an operator of the installation).
+    """
+    from alongside.privacy.subject_access import subject_access_report, subject_access_zip
+
+    if actor is not None:
+        policy.require(actor, "privacy.manage", subject)
+    report = subject_access_report(subject)
+    audit_record(
+        actor=actor,
+        action="subject_access.export",
+        target=subject,
+        fields=sorted(report["records"]),
+    )
+    return subject_access_zip(report)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("erasures/", views.erasure_list, name="erasures"),
     path("erasures/request/", views.erasure_request_view, name="erasure_request"),
     path("erasures/<int:erasure_id>/", views.erasure_decide, name="erasure"),
+    path("subject-access/", views.subject_access, name="subject_access"),
 ]

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from alongside.accounts import policy
 from alongside.privacy import selectors, services
-from alongside.privacy.forms import DecisionForm, ErasureRequestForm
+from alongside.privacy.forms import DecisionForm, ErasureRequestForm, SubjectAccessForm
 from alongside.privacy.models import ErasureStatus
 
 
@@ -74,3 +74,24 @@ def erasure_decide(request: HttpRequest, erasure_id: int) -> HttpResponse:
         "privacy/erasure_confirm.html",
         {"erasure": erasure, "form": form, "preview": preview},
     )
+
+
+@login_required
+def subject_access(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "privacy.manage")
+    form = SubjectAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subject = selectors.subject_for(
+                form.cleaned_data["who"],
+                service_ids=policy.service_ids(request.user, "privacy.manage"),
+            )
+        except selectors.SubjectNotFound:
+            form.add_error("who", "No patient or mentor of your services is known by that.")
+        else:
+            content = services.subject_access_export(actor=request.user, subject=subject)
+            response = HttpResponse(content, content_type="application/zip")
+            name = f"subject-access-{subject._meta.model_name}-{subject.pk}.zip"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    return render(request, "privacy/subject_access.html", {"form": form})

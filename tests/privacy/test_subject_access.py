@@ -1,0 +1,110 @@
+"""Subject access: one ZIP (JSON + printable HTML) of everything held about a person."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from alongside.audit.models import AuditEvent
+from alongside.audit.services import audit_record
+from alongside.config.cli import main
+from alongside.contacts.models import Concern
+from tests.contacts.factories import ContactFactory, home_active_match
+from tests.mentors.factories import home_mentor
+
+pytestmark = pytest.mark.django_db
+
+REFLECTION = "Talked about the first week back on light duties"
+
+
+def _patient_with_history(world):  # type: ignore[no-untyped-def]
+    match = home_active_match(world, persona_patient=True)
+    contact = ContactFactory(match=match, reflection=REFLECTION, logged_by=world.people["mentor"])
+    Concern.objects.create(
+        contact=contact,
+        service=contact.service,
+        kind="health_change",
+        description="Tired",
+        raised_by=world.people["mentor"],
+    )
+    audit_record(actor=world.people["therapist"], action="patient.view", target=match.patient)
+    return match.patient
+
+
+def _open(path: Path) -> tuple[dict, str]:  # type: ignore[type-arg]
+    with zipfile.ZipFile(path) as archive:
+        assert sorted(archive.namelist()) == ["subject-access.html", "subject-access.json"]
+        return (
+            json.loads(archive.read("subject-access.json")),
+            archive.read("subject-access.html").decode(),
+        )
+
+
+def test_command_writes_json_and_html_for_a_patient_by_account_e_mail(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    patient = _patient_with_history(world)
+    out = tmp_path / "sar.zip"
+    assert main(["manage", "subject_access", world.people["patient"].email, str(out)]) == 0
+    report, html = _open(out)
+    assert report["format"] == "alongside-subject-access/1"
+    assert report["subject"] == {
+        "type": "patient",
+        "id": patient.pk,
+        "service_id": world.home.pk,
+        "account_id": world.people["patient"].pk,
+    }
+    records = report["records"]
+    assert [r["id"] for r in records["patients.patient"]] == [patient.pk]
+    # The mentor's reflection and the concern are about the patient: in the patient's export.
+    assert any(r["reflection"] == REFLECTION for r in records["contacts.contact"])
+    assert "contacts.concern" in records and "accounts.membership" in records
+    # The mentor's own record is not.
+    assert "mentors.mentor" not in records
+    assert not any("password" in r for r in records["accounts.user"])
+    views = [e for e in report["audit_events"] if e["action"] == "patient.view"]
+    assert views and views[0]["object_id"] == str(patient.pk)
+    assert REFLECTION in html and patient.family_name in html
+    HTMLParser().feed(html)  # parses
+    assert AuditEvent.objects.filter(
+        action="subject_access.export", object_id=str(patient.pk)
+    ).exists()
+
+
+def test_a_mentor_export_holds_their_own_reflections(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _patient_with_history(world)
+    mentor = home_mentor(world)
+    out = tmp_path / "mentor.zip"
+    assert main(["manage", "subject_access", f"mentor:{mentor.pk}", str(out)]) == 0
+    report, _ = _open(out)
+    assert [r["id"] for r in report["records"]["mentors.mentor"]] == [mentor.pk]
+    assert any(r["reflection"] == REFLECTION for r in report["records"]["contacts.contact"])
+    assert "patients.patient" not in report["records"]
+
+
+def test_unknown_person_is_one_line_and_exit_1(world, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_:
+        main(["manage", "subject_access", "nobody@test.example", str(tmp_path / "x.zip")])
+    assert exit_.value.code == 1
+    assert "no patient or mentor is known as" in capsys.readouterr().err
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_manager_downloads_it_and_other_services_cannot(world) -> None:  # type: ignore[no-untyped-def]
+    patient = _patient_with_history(world)
+    client = world.client_for("admin")
+    answer = client.post("/privacy/subject-access/", {"who": f"patient:{patient.pk}"})
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/zip"
+    assert "attachment" in answer["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+        assert "subject-access.json" in archive.namelist()
+    event = AuditEvent.objects.filter(action="subject_access.export").latest("id")
+    assert event.actor_id == world.people["admin"].pk and event.object_id == str(patient.pk)
+    outsider = world.client_for("outsider")
+    assert (
+        outsider.post("/privacy/subject-access/", {"who": f"patient:{patient.pk}"}).status_code
+        == 404
+    )

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
-
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.hooks import Hook
 
 
@@ -21,7 +20,9 @@ class HomePanel:
     role: str
     template: str
     order: int = 100
-    context: Callable[[HttpRequest], dict[str, Any]] = field(default=lambda request: {})
+    context: Callable[[AuthenticatedHttpRequest], dict[str, Any]] = field(
+        default=lambda request: {}
+    )
     # Urgent panels (a risk to someone's safety) come before everything else on the page.
     urgent: bool = False
 
@@ -29,7 +30,7 @@ class HomePanel:
 PANELS: Hook[HomePanel] = Hook("home_panels", "a panel on a role's home page")
 
 
-def panels_for(request: HttpRequest, roles: list[str]) -> list[dict[str, Any]]:
+def panels_for(request: AuthenticatedHttpRequest, roles: list[str]) -> list[dict[str, Any]]:
     chosen = sorted(
         (p for p in PANELS if p.role in roles), key=lambda p: (roles.index(p.role), p.order)
     )

@@ -24,7 +24,8 @@ class SecondFactorMiddleware:
             settings.REQUIRE_2FA
             and user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
+            # OTPMiddleware (before this one) adds is_verified to the user.
+            and not user.is_verified()  # type: ignore[attr-defined]
             and policy.needs_second_factor(user)
         ):
             target = "accounts:2fa_verify" if user_has_device(user) else "accounts:2fa_setup"

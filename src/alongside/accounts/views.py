@@ -25,12 +25,13 @@ from alongside.accounts.forms import (
     PersonInviteForm,
     TokenCodeForm,
 )
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.config.client_ip import client_ip
 from alongside.organisations.selectors import service_for_or_404
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     roles = policy.role_list(request.user)
     return render(
         request,
@@ -52,9 +53,10 @@ def _password_rechecked(request: HttpRequest) -> bool:
 
 
 @login_required
-def second_factor_setup(request: HttpRequest) -> HttpResponse:
+def second_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    session_verified = bool(user.is_verified())  # type: ignore[union-attr]
+    # django_otp.middleware.OTPMiddleware adds is_verified to the user of each request.
+    session_verified = bool(user.is_verified())  # type: ignore[attr-defined]
     has_confirmed_device = user_has_device(user, confirmed=True)
     if has_confirmed_device and not session_verified:
         # The password alone must never mint a new second factor: prove the old one first.
@@ -95,7 +97,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _second_factor_password_step(request: HttpRequest) -> HttpResponse:
+def _second_factor_password_step(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A first device needs the password typed again; failures count towards lockout."""
     form = PasswordRecheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +123,7 @@ def _base32(device: TOTPDevice) -> str:
 
 
 @login_required
-def second_factor_verify(request: HttpRequest) -> HttpResponse:
+def second_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
@@ -161,7 +163,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token, new_secret = None, None
     if request.method == "POST" and form.is_valid():
@@ -188,7 +190,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = selectors.api_token_of_or_404(request.user, token_id)
     services.api_token_revoke(user=request.user, token=token)
     messages.success(request, f"The token “{token.name}” no longer works.")
@@ -196,7 +198,7 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest, slug: str) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "membership.manage")
     form = PersonInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -224,7 +226,9 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def membership_remove(
+    request: AuthenticatedHttpRequest, slug: str, membership_id: int
+) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "membership.manage")
     membership = selectors.membership_in_service_or_404(service.pk, membership_id)
     try:

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.contacts import selectors
 
 
-def therapist_panel(request: HttpRequest) -> dict[str, Any]:
+def therapist_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     return {
         "open_concerns": selectors.open_concerns_for(request.user),
         "quiet_pairs": selectors.quiet_pairs_for(request.user),
     }
 
 
-def urgent_panel(request: HttpRequest) -> dict[str, Any]:
+def urgent_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     return {"concerns": selectors.urgent_concerns_for(request.user)}
 
 
-def mentor_panel(request: HttpRequest) -> dict[str, Any]:
+def mentor_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     return {"pairs": [p for p in selectors.mentor_pairs(request.user) if p.can_log or p.survey_due]}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.mentors import selectors
 
 
-def staff_panel(request: HttpRequest) -> dict[str, Any]:
+def staff_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     today = timezone.localdate()
     user = request.user
     return {
@@ -22,7 +22,7 @@ def staff_panel(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def mentor_panel(request: HttpRequest) -> dict[str, Any]:
+def mentor_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     today = timezone.localdate()
     records = selectors.own_mentor_records(request.user)
     if not records:
@@ -31,7 +31,7 @@ def mentor_panel(request: HttpRequest) -> dict[str, Any]:
     return {"record": records[0], "checkin_due": mentoring["checkin_due"]}
 
 
-def admin_panel(request: HttpRequest) -> dict[str, Any]:
+def admin_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """The same panel for managers, unless they also work as a therapist (shown once)."""
     from alongside.accounts import policy
 

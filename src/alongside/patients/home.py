@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.patients import selectors
 
 
-def overdue_panel(request: HttpRequest) -> dict[str, Any]:
+def overdue_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     mine = selectors.patients_visible_to(request.user).filter(allocated_therapist=request.user)
     unallocated = selectors.patients_visible_to(request.user).filter(
         allocated_therapist__isnull=True
@@ -23,5 +22,5 @@ def overdue_panel(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def patient_panel(request: HttpRequest) -> dict[str, Any]:
+def patient_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     return {"has_record": selectors.own_patient_records(request.user).exists()}

@@ -108,7 +108,7 @@ def test_pause_needs_a_reason_and_resume_rechecks_the_rules(programme, frozen) -
 
 def test_pause_runs_the_hooks_of_other_apps(programme, frozen, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     seen = []
-    monkeypatch.setattr(services.pipeline, "ON_PAUSE", [lambda m, actor: seen.append(m.pk)])
+    monkeypatch.setattr(services.pipeline.ON_PAUSE, "_items", [lambda m, actor: seen.append(m.pk)])
     mentor = make_ready_mentor(service=programme.home, today=frozen, status="active")
     services.mentor_pause(actor=programme.people["therapist"], mentor=mentor, reason="Unwell")
     assert seen == [mentor.pk]

@@ -16,8 +16,7 @@ class MatchesConfig(AppConfig):
 
         # A paused mentor's open matches are flagged inside the pause transaction;
         # a patient who stops sharing with mentors drops out of every proposal.
-        if services.on_mentor_paused not in mentor_services.ON_PAUSE:
-            mentor_services.ON_PAUSE.append(services.on_mentor_paused)
+        mentor_services.ON_PAUSE.register(services.on_mentor_paused)
         patient_services.MENTOR_SHARING_WITHDRAWN.register(services.on_mentor_sharing_withdrawn)
         MY_MENTOR_PANELS.register(home.my_mentor_section)
 

@@ -15,6 +15,7 @@ from alongside.accounts.models import Role, User
 from alongside.accounts.services import membership_grant
 from alongside.audit.services import audit_record
 from alongside.core import mentor_programme as rules
+from alongside.hooks import Hook
 from alongside.mentors.models import (
     Mentor,
     MentorStatus,
@@ -24,7 +25,9 @@ from alongside.mentors.services.compliance import _compliance_refresh, _locked, 
 
 # The matching work registers here what must happen to a paused mentor's
 # current mentees (flag them for review); called inside the pause transaction.
-ON_PAUSE: list[Callable[[Mentor, User], None]] = []
+ON_PAUSE: Hook[Callable[[Mentor, User], None]] = Hook(
+    "mentor_paused", "a mentor was paused (inside the pause transaction): (mentor, actor)"
+)
 
 
 # --- The pipeline ----------------------------------------------------------------------
@@ -88,8 +91,7 @@ def mentor_pause(*, actor: User, mentor: Mentor, reason: str) -> Mentor:
         locked = _move(
             actor, _locked(mentor), MentorStatus.PAUSED, {"paused_reason": reason.strip()}
         )
-        for hook in ON_PAUSE:
-            hook(locked, actor)
+        ON_PAUSE.call(locked, actor)
     return locked
 
 

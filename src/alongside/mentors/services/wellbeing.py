@@ -156,34 +156,42 @@ def checkin_submit(
 
 
 def _alert_supervisor(mentor: Mentor, checkin: WellbeingCheckIn) -> None:
-    from alongside.accounts.tasks import send_email
+    """Tell the supervisor through the notifications app, so their preferences, quiet
+    hours, in-app list and retries apply (not essential: a well-being alert is not about
+    someone's immediate safety, and it already shows on the supervisor's home page)."""
+    from alongside.notifications.services import notify
 
-    recipients = [mentor.supervisor.email] if mentor.supervisor_id else []
-    if not recipients:
+    if mentor.supervisor_id:
+        recipients = [mentor.supervisor]
+    else:
         # No supervisor yet: the service's managers hear instead, so nobody is missed.
-        recipients = sorted(
-            set(
-                User.objects.filter(
-                    memberships__service_id=mentor.service_id, memberships__role=Role.ADMIN
-                ).values_list("email", flat=True)
+        recipients = list(
+            User.objects.filter(
+                memberships__service_id=mentor.service_id, memberships__role=Role.ADMIN
             )
+            .distinct()
+            .order_by("email")
         )
-    if not recipients:
-        return
     why = []
     if checkin.score <= rules.LOW_WELLBEING_SCORE:
         why.append(f"rated mentoring {checkin.score} out of 5")
     if checkin.wants_to_talk:
         why.append("asked to talk to their supervisor")
-    path = reverse("mentors:detail", kwargs={"mentor_id": mentor.pk})
-    # The e-mail names nothing clinical: it says who, and where to look.
+    # The message names nothing clinical: it says who, and where to look.
     body = (
         f"{mentor.first_name} {mentor.last_name[:1]}. {' and '.join(why)} in a well-being "
-        f"check-in.\n\nPlease get in touch and offer a debrief. Open Alongside to read it: {path}\n"
+        "check-in.\n\nPlease get in touch and offer a debrief."
     )
-    transaction.on_commit(
-        lambda: send_email.enqueue(to=recipients, subject="A mentor would like support", body=body)
-    )
+    for recipient in recipients:
+        notify(
+            recipient=recipient,
+            kind="mentor_wellbeing_alert",
+            event_key=f"checkin:{checkin.pk}",
+            subject="A mentor would like support",
+            body=body,
+            link=reverse("mentors:detail", kwargs={"mentor_id": mentor.pk}),
+            service=mentor.service,
+        )
 
 
 def checkin_acknowledge(

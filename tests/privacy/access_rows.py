@@ -37,3 +37,4 @@ ROWS = {
 }
 
 ROWS["privacy:subject_access"] = Row(MANAGER_ONLY)
+ROWS["privacy:access_review"] = Row(MANAGER_ONLY)

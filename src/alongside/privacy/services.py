@@ -290,3 +290,50 @@ def subject_access_export(*, actor: User | None, subject: Any) -> bytes:
         fields=sorted(report["records"]),
     )
     return subject_access_zip(report)
+
+
+class DisableRefused(ValueError):
+    """A chosen account may not be disabled by this manager; the message says which."""
+
+
+def accounts_disable(*, actor: User, user_ids: list[int]) -> int:
+    """Disable accounts in bulk: no sign-in, tokens revoked, sessions ended; each audited.
+
+    Refuses the whole batch (nothing changed) if it includes the actor, or anyone who
+    also works in a service the actor does not manage.
+    """
+    from alongside.accounts.models import Membership
+    from alongside.accounts.models import User as UserModel
+
+    managed = policy.service_ids(actor, "privacy.manage")
+    if not managed:
+        policy.require(actor, "privacy.manage")
+    if actor.pk in user_ids:
+        raise DisableRefused("You cannot disable your own account.")
+    with transaction.atomic():
+        users = list(
+            UserModel.objects.select_for_update()
+            .filter(pk__in=user_ids, memberships__service_id__in=managed)
+            .distinct()
+        )
+        if len(users) != len(set(user_ids)):
+            raise DisableRefused("Some of the chosen accounts are not in your services.")
+        outside = (
+            Membership.objects.filter(user_id__in=user_ids)
+            .exclude(service_id__in=managed)
+            .values_list("user__email", flat=True)
+        )
+        if outside:
+            raise DisableRefused(
+                "These people also work in a service you do not manage, so their manager "
+                "there must agree: " + ", ".join(sorted(set(outside)))
+            )
+        now = timezone.now()
+        for user in users:
+            user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+            UserModel.objects.filter(pk=user.pk).update(is_active=False)
+            for session in Session.objects.all().iterator():
+                if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+                    session.delete()
+            audit_record(actor=actor, action="account.disable", target=user, fields=["is_active"])
+    return len(users)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("erasures/request/", views.erasure_request_view, name="erasure_request"),
     path("erasures/<int:erasure_id>/", views.erasure_decide, name="erasure"),
     path("subject-access/", views.subject_access, name="subject_access"),
+    path("access-review/", views.access_review, name="access_review"),
 ]

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from alongside.accounts import policy
+from alongside.privacy import access_review as review
 from alongside.privacy import selectors, services
 from alongside.privacy.forms import DecisionForm, ErasureRequestForm, SubjectAccessForm
 from alongside.privacy.models import ErasureStatus
@@ -95,3 +96,36 @@ def subject_access(request: HttpRequest) -> HttpResponse:
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
     return render(request, "privacy/subject_access.html", {"form": form})
+
+
+@login_required
+def access_review(request: HttpRequest) -> HttpResponse:
+    """The list, then (POST) a confirmation step, then (POST, confirmed) the disabling."""
+    policy.require(request.user, "privacy.manage")
+    chosen = [int(pk) for pk in request.POST.getlist("user") if pk.isdigit()]
+    people = review.access_review(request.user)
+    error = ""
+    if request.method == "POST":
+        if not chosen:
+            error = "Choose at least one account to disable."
+        elif request.POST.get("confirmed") == "yes":
+            try:
+                count = services.accounts_disable(actor=request.user, user_ids=chosen)
+            except services.DisableRefused as refusal:
+                error = str(refusal)
+            else:
+                messages.success(
+                    request, f"{count} accounts disabled; their tokens and sessions ended."
+                )
+                return redirect("privacy:access_review")
+        else:
+            return render(
+                request,
+                "privacy/access_review_confirm.html",
+                {"people": [p for p in people if p.user.pk in chosen]},
+            )
+    return render(
+        request,
+        "privacy/access_review.html",
+        {"people": people, "dormant_days": review.dormant_days(), "error": error},
+    )

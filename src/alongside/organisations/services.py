@@ -155,14 +155,17 @@ def service_create(
                 intro=intro,
             )
         else:
-            from alongside.accounts.tasks import send_email
+            # An existing account: told like any other message (in the app, and by
+            # e-mail as their preferences say), with a link to the new service's home.
+            from alongside.notifications.services import notify
 
-            transaction.on_commit(
-                lambda: send_email.enqueue(
-                    to=[manager.email],
-                    subject=f"You have been made manager of {service.name} on Alongside",
-                    body=f"{intro}\n\nSign in with your usual account: "
-                    f"{settings.ALONGSIDE_SITE_URL}/accounts/login/\n",
-                )
+            notify(
+                recipient=manager,
+                kind="service_manager",
+                event_key=f"service:{service.pk}",
+                subject=f"You have been made manager of {service.name} on Alongside",
+                body=f"{intro}\n\nSign in with your usual account.",
+                link="/",
+                service=service,
             )
     return service

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from alongside.accounts import policy
 from alongside.audit.selectors import audit_events_visible_to
+from alongside.paging import page_of
 
 
 @login_required
@@ -16,5 +16,5 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action=action)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_of(request, events)
     return render(request, "audit/list.html", {"page": page, "action": action})

@@ -8,7 +8,7 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from alongside.contacts.models import Concern, Contact, ContactMode
+from alongside.contacts.models import Concern, Contact, LoggedContactMode
 from alongside.matches.models import Match, MatchStatus
 from tests.matches.factories import MatchFactory, home_patient, waiting_patient
 from tests.mentors.factories import home_mentor
@@ -22,7 +22,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     match = factory.SubFactory(MatchFactory, status=MatchStatus.ACTIVE)
     service = factory.LazyAttribute(lambda o: o.match.service)
     contact_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
-    mode = ContactMode.PHONE
+    mode = LoggedContactMode.PHONE
     duration_minutes = 30
     topics = factory.LazyFunction(lambda: ["Returning to work"])
     reflection = "Went well; talked about going back part time."

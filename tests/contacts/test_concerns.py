@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from alongside.contacts import services
 from alongside.contacts.models import Concern, ConcernStatus
+from alongside.core import NotFound
 from alongside.notifications.models import Notification
 from tests.access import READ_AUDIT_QUERIES
 from tests.contacts.factories import ContactFactory, home_active_match, home_concern
@@ -184,7 +184,7 @@ def test_debrief_cannot_be_booked_in_the_past(world) -> None:
 
 @pytest.mark.parametrize("persona", ["mentor", "patient", "analyst", "outsider"])
 def test_only_the_clinical_team_acknowledges(world, persona) -> None:
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.concern_acknowledge(actor=world.people[persona], concern=home_concern(world))
 
 

@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
 from alongside.contacts import services
 from alongside.contacts.models import Concern, Contact, ContactRevision
+from alongside.core import NotFound
 from alongside.matches.models import MatchStatus
 from tests.contacts.factories import ContactFactory, active_match, home_active_match
 
@@ -45,13 +45,13 @@ def test_therapist_logs_for_a_mentor(world) -> None:
 
 @pytest.mark.parametrize("persona", ["patient", "analyst", "outsider"])
 def test_others_may_not_log(world, persona) -> None:
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         _log(world, actor=persona)
 
 
 def test_mentor_may_not_log_for_someone_elses_match(world) -> None:
     other = active_match(world.home)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         _log(world, match=other)
 
 
@@ -61,7 +61,7 @@ def test_mentor_may_not_log_once_the_match_ended(world) -> None:
     match.end_reason = "goals_met"
     match.ended_at = timezone.now()
     match.save()
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         _log(world, match=match)
 
 

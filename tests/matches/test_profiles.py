@@ -18,7 +18,7 @@ TODAY = timezone.localdate()
 
 def test_patient_and_mentor_vocabularies_meet(world) -> None:
     patient = waiting_patient(
-        world.home, gender="female", preferred_mentor_gender="female",
+        world.home, gender="woman", preferred_mentor_gender="woman",
         employment_type="full_time", physical_demands="high",
     )  # fmt: skip
     mentor = ready_mentor(world.home, gender="woman", employment_type="employee")

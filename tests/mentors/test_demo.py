@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from alongside.core.codes import classification
-from alongside.core.mentor_programme import STATUSES
+from alongside.core.vocabulary import MentorStatus
 from alongside.demo.builder import demo_load
 from alongside.mentors.models import Mentor, SupervisionSession, WellbeingCheckIn
 from alongside.mentors.selectors import mentor_is_matchable
@@ -18,7 +18,7 @@ def test_demo_mentors_cover_the_programme_and_load_once() -> None:
     count = Mentor.objects.count()
     demo_load(log=lambda line: None)
     assert Mentor.objects.count() == count >= 30
-    assert set(Mentor.objects.values_list("status", flat=True)) == set(STATUSES)
+    assert set(Mentor.objects.values_list("status", flat=True)) == set(MentorStatus.values)
     for slug in ("demo-melbourne", "demo-leeds"):
         mentors = Mentor.objects.filter(service__slug=slug).select_related("service")
         assert {m.injury_category for m in mentors} == {"sci", "tbi", "ortho", "amputation"}

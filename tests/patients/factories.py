@@ -18,7 +18,7 @@ class PatientFactory(factory.django.DjangoModelFactory):
     given_name = factory.Faker("first_name")
     family_name = factory.Faker("last_name")
     date_of_birth = date(1988, 5, 17)
-    gender = "male"
+    gender = "man"
     hospital_number = factory.Sequence(lambda n: f"H{n:06d}")
     referral_source = "trauma_ward"
     date_of_injury = factory.LazyFunction(lambda: date.today() - timedelta(days=30))

@@ -10,7 +10,6 @@ are annotations only: Django and django-ninja build the request as always.
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
 
 from alongside.accounts.models import User
 
@@ -19,7 +18,6 @@ class AuthenticatedHttpRequest(HttpRequest):
     """A page request behind `@login_required`: its user is signed in."""
 
     user: User
-    htmx: HtmxDetails  # set by django_htmx.middleware.HtmxMiddleware
 
 
 class AuthenticatedApiRequest(HttpRequest):

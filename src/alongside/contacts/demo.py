@@ -26,9 +26,10 @@ from alongside.contacts.models import (
     Concern,
     ConcernStatus,
     Contact,
-    ContactMode,
     SurveyResponse,
 )
+from alongside.core.engagement import EngagementState
+from alongside.core.vocabulary import LoggedContactMode as Mode
 from alongside.demo.builder import DemoContext
 from alongside.matches.models import EndReason, Match, MatchStatus
 from alongside.mentors.models import DebriefRequest, DebriefSource
@@ -44,7 +45,14 @@ REFLECTIONS = [
     "",
 ]
 # (pattern, days since the last contact): the engagement state each pattern ends in.
-PATTERNS = ["on_track", "on_track", "needs_check_in", "quiet", "on_track", "not_started"]
+PATTERNS = [
+    EngagementState.ON_TRACK,
+    EngagementState.ON_TRACK,
+    EngagementState.NEEDS_CHECK_IN,
+    EngagementState.QUIET,
+    EngagementState.ON_TRACK,
+    EngagementState.NOT_STARTED,
+]
 CONCERNS = [
     ("health_change", "Said the pain is much worse and he has stopped going to hydrotherapy."),
     ("mentor_distress", "This brought back a lot about my own accident. I would like to talk."),
@@ -161,11 +169,14 @@ def _contact_days(
 def _mode(rng: random.Random, index: int) -> str:
     if index < 2:
         return rng.choice(
-            [ContactMode.IN_PERSON_WARD, ContactMode.IN_PERSON_WARD, ContactMode.PHONE]
+            [
+                Mode.IN_PERSON_WARD,
+                Mode.IN_PERSON_WARD,
+                Mode.PHONE,
+            ]
         )
     return rng.choice(
-        [ContactMode.PHONE, ContactMode.PHONE, ContactMode.VIDEO, ContactMode.MESSAGE,
-         ContactMode.IN_PERSON_OTHER]
+        [Mode.PHONE, Mode.PHONE, Mode.VIDEO, Mode.MESSAGE, Mode.IN_PERSON_OTHER]
     )  # fmt: skip
 
 

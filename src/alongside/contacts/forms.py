@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
-from alongside.contacts.models import MAX_DURATION_MINUTES, ConcernKind, ContactMode
+from alongside.contacts.models import MAX_DURATION_MINUTES, ConcernKind, LoggedContactMode
 from alongside.core import text_limits
 
 DURATION_PICKS = [(str(m), f"{m} min") for m in (10, 20, 30, 45, 60, 90)]
@@ -22,7 +22,7 @@ class ContactForm(forms.Form):
         label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     mode = forms.ChoiceField(
-        label="How were you in touch?", choices=ContactMode.choices, widget=forms.RadioSelect
+        label="How were you in touch?", choices=LoggedContactMode.choices, widget=forms.RadioSelect
     )
     duration_pick = forms.ChoiceField(
         label="How long?", choices=DURATION_PICKS, widget=forms.RadioSelect, required=False

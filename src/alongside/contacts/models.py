@@ -23,6 +23,7 @@ from django.db.models import Q
 from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
 from alongside.core.engagement import Thresholds
+from alongside.core.vocabulary import LoggedContactMode
 from alongside.organisations.models import ServiceScopedQuerySet
 
 if TYPE_CHECKING:
@@ -45,14 +46,6 @@ DEFAULT_TOPICS = [
 
 def default_topics() -> list[str]:
     return list(DEFAULT_TOPICS)
-
-
-class ContactMode(models.TextChoices):
-    IN_PERSON_WARD = "in_person_ward", "In person, on the ward"
-    IN_PERSON_OTHER = "in_person_other", "In person, elsewhere"
-    PHONE = "phone", "Phone"
-    VIDEO = "video", "Video"
-    MESSAGE = "message", "Message"
 
 
 class EngagementSettings(models.Model):
@@ -118,7 +111,7 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     contact_at = models.DateTimeField()
-    mode = models.CharField(max_length=16, choices=ContactMode.choices)
+    mode = models.CharField(max_length=16, choices=LoggedContactMode.choices)
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
     )

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from alongside.contacts.models import (
     SurveyResponse,
     SurveyRole,
 )
+from alongside.core import NotFound
 from alongside.core.crisis import URGENT_CONCERN_KINDS
 from alongside.core.engagement import (
     Engagement,
@@ -194,7 +194,7 @@ def contact_for_edit_or_404(user: User, contact_id: int) -> Contact:
         pk=contact_id,
     )
     if not may_edit_contact(user, contact):
-        raise Http404("Not found")
+        raise NotFound
     return contact
 
 
@@ -439,7 +439,7 @@ def survey_match_or_404(user: User, match_id: int) -> tuple[Match, str]:
     )
     role = survey_role_for(user, match)
     if role is None:
-        raise Http404("Not found")
+        raise NotFound
     return match, role
 
 

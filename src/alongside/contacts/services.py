@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,12 +26,13 @@ from alongside.contacts.models import (
     ConcernKind,
     ConcernStatus,
     Contact,
-    ContactMode,
     ContactRevision,
     EngagementSettings,
+    LoggedContactMode,
     SurveyResponse,
     SurveyRole,
 )
+from alongside.core import NotFound
 from alongside.core.engagement import Thresholds
 from alongside.matches.models import Match, MatchStatus
 from alongside.mentors.models import DebriefSource, Mentor
@@ -91,7 +91,7 @@ def _validate(
             errors["contact_at"] = (
                 f"The contact cannot be before the match started ({started_on:%d %B %Y})."
             )
-    if mode not in ContactMode.values:
+    if mode not in LoggedContactMode.values:
         errors["mode"] = "Choose how you were in touch."
     if duration_minutes is None or isinstance(duration_minutes, bool):
         errors["duration_minutes"] = "Enter how long the contact lasted, in minutes."
@@ -126,7 +126,7 @@ def contact_log(
     from alongside.contacts.selectors import contact_logging_closed_reason
 
     if not _may_log(actor, match):
-        raise Http404("Not found")
+        raise NotFound
     closed = contact_logging_closed_reason(match)
     if closed:
         raise ValidationError({"consent": closed})
@@ -147,7 +147,7 @@ def contact_log(
         list(Patient.objects.select_for_update().filter(pk=match.patient_id).values_list("pk"))
         locked = Match.objects.select_for_update().select_related("mentor").get(pk=match.pk)
         if not _may_log(actor, locked):
-            raise Http404("Not found")
+            raise NotFound
         closed = contact_logging_closed_reason(locked)
         if closed:
             raise ValidationError({"consent": closed})
@@ -179,7 +179,7 @@ def contact_edit(*, actor: User, contact: Contact, values: dict[str, Any]) -> Co
     from alongside.contacts.selectors import may_edit_contact
 
     if not may_edit_contact(actor, contact):
-        raise Http404("Not found")
+        raise NotFound
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "This cannot be changed."})
@@ -252,7 +252,7 @@ def concern_raise(*, actor: User, contact: Contact, kind: str, description: str)
         policy.can(actor, "contact.log", contact)
         or (match.mentor.user_id == actor.pk and policy.can(actor, "contact.own", contact))
     ):
-        raise Http404("Not found")
+        raise NotFound
     _validate_concern(kind, description)
     with transaction.atomic():
         concern = Concern.objects.create(
@@ -306,7 +306,7 @@ def concern_raise(*, actor: User, contact: Contact, kind: str, description: str)
 
 def _concern_for_staff(actor: User, concern: Concern) -> Concern:
     if not policy.can(actor, "concern.manage", concern):
-        raise Http404("Not found")
+        raise NotFound
     return Concern.objects.select_for_update().get(pk=concern.pk)
 
 
@@ -423,7 +423,7 @@ def survey_submit(
 
     role = survey_role_for(actor, match)
     if role is None:
-        raise Http404("Not found")
+        raise NotFound
     errors = {}
     if usefulness is None or isinstance(usefulness, bool) or not 1 <= usefulness <= 5:
         errors["usefulness"] = "Choose how useful mentoring was, from 1 to 5."

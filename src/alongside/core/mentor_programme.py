@@ -12,6 +12,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from alongside.core.vocabulary import (  # noqa: F401 - AVAILABILITY_SLOTS: the rules' name
+    AVAILABILITY_SLOTS,
+    CheckKind,
+    ContactMode,
+    InjuryCategory,
+    MentorStatus,
+)
+
 MAX_CAPACITY = 20
 LOW_WELLBEING_SCORE = 2  # a check-in scoring this or less alerts the supervisor
 # "Valid until" for a check or module that never expires.
@@ -19,30 +27,25 @@ NEVER = dt.date.max
 
 # --- The selection pipeline --------------------------------------------------
 
-STATUSES = ("enquiry", "screening", "checks", "training", "active", "paused", "retired", "declined")
-STATUS_LABELS = {
-    "enquiry": "Enquiry",
-    "screening": "Screening",
-    "checks": "Checks",
-    "training": "Training",
-    "active": "Active",
-    "paused": "Paused",
-    "retired": "Retired",
-    "declined": "Declined",
-}
 # Forward one step at a time; any applicant may be declined before they are
 # active; an active mentor pauses and resumes, and finally retires.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "enquiry": frozenset({"screening", "declined"}),
-    "screening": frozenset({"checks", "declined"}),
-    "checks": frozenset({"training", "declined"}),
-    "training": frozenset({"active", "declined"}),
-    "active": frozenset({"paused", "retired"}),
-    "paused": frozenset({"active", "retired"}),
-    "retired": frozenset(),
-    "declined": frozenset(),
+    MentorStatus.ENQUIRY: frozenset({MentorStatus.SCREENING, MentorStatus.DECLINED}),
+    MentorStatus.SCREENING: frozenset({MentorStatus.CHECKS, MentorStatus.DECLINED}),
+    MentorStatus.CHECKS: frozenset({MentorStatus.TRAINING, MentorStatus.DECLINED}),
+    MentorStatus.TRAINING: frozenset({MentorStatus.ACTIVE, MentorStatus.DECLINED}),
+    MentorStatus.ACTIVE: frozenset({MentorStatus.PAUSED, MentorStatus.RETIRED}),
+    MentorStatus.PAUSED: frozenset({MentorStatus.ACTIVE, MentorStatus.RETIRED}),
+    MentorStatus.RETIRED: frozenset(),
+    MentorStatus.DECLINED: frozenset(),
 }
-PIPELINE = ("enquiry", "screening", "checks", "training", "active")
+PIPELINE = (
+    MentorStatus.ENQUIRY,
+    MentorStatus.SCREENING,
+    MentorStatus.CHECKS,
+    MentorStatus.TRAINING,
+    MentorStatus.ACTIVE,
+)
 
 
 class ProgrammeRuleError(ValueError):
@@ -55,17 +58,21 @@ class ProgrammeRuleError(ValueError):
 
 def next_statuses(current: str) -> list[str]:
     """Where a mentor in ``current`` may go next, in pipeline order."""
-    return [s for s in STATUSES if s in TRANSITIONS[current]]
+    return [s.value for s in MentorStatus if s in TRANSITIONS[current]]
+
+
+def _status_words(status: str) -> str:
+    return MentorStatus(status).label.lower() if status in MentorStatus.values else status
 
 
 def require_transition(current: str, target: str) -> None:
     if target not in TRANSITIONS:
         raise ProgrammeRuleError(f"{target!r} is not a mentor status")
     if target not in TRANSITIONS[current]:
-        allowed = ", ".join(STATUS_LABELS[s].lower() for s in next_statuses(current)) or "nowhere"
+        allowed = ", ".join(_status_words(s) for s in next_statuses(current)) or "nowhere"
         raise ProgrammeRuleError(
-            f"A mentor cannot go from {STATUS_LABELS[current].lower()} to "
-            f"{STATUS_LABELS[target].lower()}; from here they can go to: {allowed}."
+            f"A mentor cannot go from {_status_words(current)} to "
+            f"{_status_words(target)}; from here they can go to: {allowed}."
         )
 
 
@@ -100,11 +107,9 @@ def age_band(birth_year: int | None, today: dt.date) -> str:
 
 # --- Input rules (each raises ValueError naming the problem) -----------------
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_PARTS = ("am", "pm", "eve")
-AVAILABILITY_SLOTS = tuple(f"{d}-{p}" for d in WEEKDAYS for p in DAY_PARTS)
-CONTACT_MODES = ("in_person", "phone", "video")
-INJURY_CATEGORIES = ("sci", "tbi", "ortho", "amputation")
+# The vocabularies' values, as ``validate_choices`` takes them.
+CONTACT_MODES = tuple(ContactMode.values)
+INJURY_CATEGORIES = tuple(InjuryCategory.values)
 
 
 def validate_capacity(capacity: int) -> int:
@@ -239,13 +244,6 @@ def criteria_problems(statuses: Sequence[CriterionStatus]) -> list[str]:
 
 # --- Checks ----------------------------------------------------------------------
 
-CHECK_LABELS = {
-    "background": "police / background check",
-    "reference": "reference",
-    "wwvp": "working with vulnerable people check",
-    "certification": "certification",
-}
-
 
 # A check with no expiry date is re-checked at the service's period for its kind;
 # these apply where the service has set none. "No expiry typed" is never "valid for ever".
@@ -320,7 +318,9 @@ def check_problems(
     if "background" not in latest:
         problems.append("No police / background check recorded")
     for _key, check in sorted(latest.items()):
-        label = CHECK_LABELS.get(check.kind, check.kind)
+        label = (
+            CheckKind(check.kind).label.lower() if check.kind in CheckKind.values else check.kind
+        )
         if check.kind == "reference" and check.reference.strip():
             label = f"reference from {check.reference.strip()}"
         until = check_valid_until(check, renewal_months)
@@ -525,9 +525,7 @@ def matchability_conditions(state: MentorState, today: dt.date, grace_days: int)
     a therapist is shown."""
     failed = dict.fromkeys(MATCHABILITY_CONDITIONS, "")
     if state.status != "active":
-        failed["active"] = (
-            f"Status is {STATUS_LABELS.get(state.status, state.status).lower()}, not active"
-        )
+        failed["active"] = f"Status is {_status_words(state.status)}, not active"
     if state.capacity <= state.mentee_count:
         failed["capacity"] = (
             f"No spare capacity ({state.mentee_count} of {state.capacity} places used)"

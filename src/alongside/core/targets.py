@@ -20,10 +20,12 @@ from enum import StrEnum
 
 import holidays as holiday_calendars
 
+from alongside.core.vocabulary import MentorClockStart
+
 # A hold from its first day (included) to its release day (excluded); None: still on hold.
 Pause = tuple[date, date | None]
 
-MENTOR_CLOCK_STARTS = ("acceptance", "discharge")
+MENTOR_CLOCK_STARTS = tuple(MentorClockStart.values)
 
 
 class TargetState(StrEnum):

@@ -1,10 +1,8 @@
 """Rows → the pure matching engine's profiles (``alongside.core.matching``).
 
-The patients and mentors apps record people in their own words (a patient's
-gender is "female", a mentor's "woman"; employment "full_time" vs
-"employee"). Here both are put into one vocabulary so the engine compares like
-with like. A pool for a service is built in a fixed number of queries, however
-many mentors it holds.
+Patients and mentors are recorded in one vocabulary (``alongside.core.vocabulary``),
+so the engine compares their values as stored. A pool for a service is built in
+a fixed number of queries, however many mentors it holds.
 """
 
 from __future__ import annotations
@@ -18,38 +16,23 @@ from django.db.models import Count, Q
 
 from alongside.core.matching import MentorPool, MentorProfile, PatientProfile, Weights
 from alongside.core.mentor_programme import matchability_conditions
+from alongside.core.vocabulary import Gender, employment_kind
 from alongside.matches.models import CLOSED_STATUSES, OPEN_STATUSES, Match, MatchingWeights
 from alongside.mentors.models import Mentor, MentorStatus
 from alongside.mentors.selectors import mentor_state
 from alongside.organisations.models import Service
 from alongside.patients.models import Patient
 
-# One gender vocabulary for both sides (None: not recorded or not said).
-_GENDER = {
-    "woman": "woman",
-    "female": "woman",
-    "man": "man",
-    "male": "man",
-    "non_binary": "non_binary",
-}
-# Employment at injury (patients) and in the mentor's work story, in one vocabulary.
-_EMPLOYMENT = {
-    "full_time": "employee",
-    "part_time": "employee",
-    "employee": "employee",
-    "casual": "casual",
-    "self_employed": "self_employed",
-    "contractor": "contractor",
-    "student": "student",
-    "unpaid": "unpaid",
-}
+# Genders a preference can be matched on; "prefers not to say" and
+# "self-described" are not compared (the engine sees them as not recorded).
+_COMPARABLE_GENDERS = frozenset({Gender.WOMAN, Gender.MAN, Gender.NON_BINARY})
 # Mentors who may appear in a pool: current ones. Paused mentors are listed
 # with the rule that excludes them, so a therapist sees why they are missing.
 POOL_STATUSES = (MentorStatus.ACTIVE, MentorStatus.PAUSED)
 
 
 def _gender(value: str) -> str | None:
-    return _GENDER.get(value or "")
+    return value if value in _COMPARABLE_GENDERS else None
 
 
 def _blank(value: str | None) -> str | None:
@@ -110,7 +93,7 @@ def patient_profile(
         occupation_classification=service.occupation_classification,
         industry=_blank(patient.industry),
         work_demands=patient.work_demands,
-        employment_type=_EMPLOYMENT.get(patient.employment_type or ""),
+        employment_type=employment_kind(patient.employment_type),
         age=patient.age_on(today) if patient.date_of_birth else None,
         gender=_gender(patient.gender),
         languages=tuple(patient.languages or ()),
@@ -156,7 +139,7 @@ def mentor_profile(
         occupation_classification=service.occupation_classification,
         industry=_blank(mentor.industry),
         work_demands=_blank(mentor.job_demands),
-        employment_type=_EMPLOYMENT.get(mentor.employment_type or ""),
+        employment_type=employment_kind(mentor.employment_type),
         age=(today.year - mentor.birth_year) if mentor.birth_year else None,
         gender=_gender(mentor.gender),
         languages=tuple(mentor.languages or ()),

@@ -18,18 +18,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.audit.reads import record_read
+from alongside.core import NotFound
 from alongside.core.codes import INJURY_CATEGORIES, classification
 from alongside.core.matching import CRITERIA, assign, rank_with_exclusions
 from alongside.core.matching.explain import CRITERION_LABELS, explain, explain_exclusion
 from alongside.core.mentor_programme import matchability_conditions
 from alongside.core.naming import tell_apart
+from alongside.core.vocabulary import slot_words
 from alongside.matches import profiles
 from alongside.matches.models import OPEN_STATUSES, Match, MatchStatus
 from alongside.mentors.models import Mentor, MentorStatus
@@ -43,21 +44,11 @@ MENTOR_VISIBLE_STATUSES = (
     MatchStatus.MENTOR_ACCEPTED,
     MatchStatus.ACTIVE,
 )
-SLOT_DAYS = {
-    "mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
-    "fri": "Friday", "sat": "Saturday", "sun": "Sunday",
-}  # fmt: skip
-SLOT_PARTS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
 
 
 def injury_words(category: str | None) -> str:
     words = INJURY_CATEGORIES.get(category or "", "")
     return words[:1].upper() + words[1:]
-
-
-def slot_words(slot: str) -> str:
-    day, _, part = slot.partition("-")
-    return f"{SLOT_DAYS.get(day, day)} {SLOT_PARTS.get(part, part)}".strip()
 
 
 def occupation_group_words(scheme_id: str, code: str) -> str:
@@ -534,7 +525,7 @@ def mentee_or_404(user: User, match_id: int) -> MenteeCard:
         .first()
     )
     if row is None:
-        raise Http404("Not found")
+        raise NotFound
     # The same label as on the list: told apart from the mentor's other mentees.
     labels = {c.match_id: c.label for c in mentees_visible_to(user)}
     card = _mentee_card(row)

@@ -25,6 +25,7 @@ from alongside.accounts.models import Role
 from alongside.accounts.services import membership_grant
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
 from alongside.core.mentor_programme import DEFAULT_CRITERIA
+from alongside.core.vocabulary import InjuryCategory
 from alongside.demo.builder import DemoContext, fictional_phone
 from alongside.mentors.models import (
     Check,
@@ -50,7 +51,7 @@ MODULES = [
     ("Safeguarding and raising concerns", 12, True),
     ("Looking after yourself as a mentor", None, False),
 ]
-CATEGORIES = ["sci", "tbi", "ortho", "amputation"]
+CATEGORIES = InjuryCategory.values
 ICD10 = {"sci": ["S14.1", "S24.1", "S34.1"], "tbi": ["S06.2", "S06.5", "S06.3"],
          "ortho": ["S82.2", "T02"], "amputation": ["S88", "S48.1", "S68.1"]}  # fmt: skip
 STATUSES = [

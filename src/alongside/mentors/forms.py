@@ -13,6 +13,7 @@ from django.utils import timezone
 from alongside.core import mentor_programme as rules
 from alongside.core import text_limits
 from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
+from alongside.core.vocabulary import AVAILABILITY_SLOTS, slot_words
 from alongside.mentors import services
 from alongside.mentors.models import (
     CheckKind,
@@ -21,6 +22,7 @@ from alongside.mentors.models import (
     CriterionKind,
     InjuryCategory,
     Mentor,
+    MentorStatus,
     SelectionCriterion,
     SupervisionKind,
     TrainingModule,
@@ -29,12 +31,7 @@ from alongside.organisations.models import Service
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("yes", "Yes"), ("no", "No")]
-DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
-             "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}  # fmt: skip
-PART_NAMES = {"am": "morning", "pm": "afternoon", "eve": "evening"}
-SLOT_CHOICES = [
-    (slot, f"{DAY_NAMES[slot[:3]]} {PART_NAMES[slot[4:]]}") for slot in rules.AVAILABILITY_SLOTS
-]
+SLOT_CHOICES = [(slot, slot_words(slot)) for slot in AVAILABILITY_SLOTS]
 
 
 def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -368,7 +365,7 @@ class DebriefBookForm(forms.Form):
 
 class MentorFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=text_limits.SEARCH, label="Name")
-    status = forms.ChoiceField(required=False, choices=_blank(list(rules.STATUS_LABELS.items())))
+    status = forms.ChoiceField(required=False, choices=_blank(MentorStatus.choices))
     injury_category = forms.ChoiceField(
         required=False, choices=_blank(InjuryCategory.choices), label="Injury"
     )

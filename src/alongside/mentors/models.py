@@ -22,86 +22,22 @@ from django.utils import timezone
 from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
 from alongside.core.mentor_programme import MATCHABILITY_CONDITIONS, MAX_CAPACITY
+from alongside.core.vocabulary import (  # noqa: F401 - re-exported: the app's names for them
+    AmputationLaterality,
+    CheckKind,
+    ContactMode,
+    EmploymentType,
+    Gender,
+    InjuryCategory,
+    JobDemands,
+    Mechanism,
+    MentorStatus,
+    RtwEmployer,
+)
 from alongside.organisations.models import ServiceScopedQuerySet
 
 if TYPE_CHECKING:
     from alongside.accounts.models import User
-
-
-class MentorStatus(models.TextChoices):
-    ENQUIRY = "enquiry", "Enquiry"
-    SCREENING = "screening", "Screening"
-    CHECKS = "checks", "Checks"
-    TRAINING = "training", "Training"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    RETIRED = "retired", "Retired"
-    DECLINED = "declined", "Declined"
-
-
-class InjuryCategory(models.TextChoices):
-    SCI = "sci", "Spinal cord injury"
-    TBI = "tbi", "Traumatic brain injury"
-    ORTHO = "ortho", "Multi-trauma orthopaedic injury"
-    AMPUTATION = "amputation", "Traumatic amputation"
-
-
-class EmploymentType(models.TextChoices):
-    EMPLOYEE = "employee", "Employee"
-    SELF_EMPLOYED = "self_employed", "Self-employed"
-    CONTRACTOR = "contractor", "Contractor"
-    CASUAL = "casual", "Casual"
-    STUDENT = "student", "Student"
-    OTHER = "other", "Other"
-
-
-class JobDemands(models.TextChoices):
-    PHYSICAL = "physical", "Mostly physical"
-    MIXED = "mixed", "Mixed"
-    DESK = "desk", "Mostly desk-based"
-
-
-class AmputationLaterality(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BILATERAL = "bilateral", "Both sides"
-    MULTIPLE = "multiple", "More than one limb"
-
-
-class RtwEmployer(models.TextChoices):
-    SAME = "same", "The same employer"
-    DIFFERENT = "different", "A different employer"
-    SELF_EMPLOYED = "self_employed", "Self-employment"
-    STUDY = "study", "Study"
-
-
-# Cause of injury in the patients app's words (``lived_experience.MECHANISMS`` keys).
-MECHANISM_CHOICES = [
-    ("road_vehicle", "Road: vehicle occupant"),
-    ("road_motorcycle", "Road: motorcyclist"),
-    ("road_cyclist", "Road: cyclist"),
-    ("road_pedestrian", "Road: pedestrian"),
-    ("fall_height", "Fall from height"),
-    ("fall_low", "Fall from standing or low height"),
-    ("struck", "Struck by object or machinery"),
-    ("sport", "Sport or recreation"),
-    ("assault", "Assault"),
-    ("other", "Other"),
-]
-
-
-class Gender(models.TextChoices):
-    WOMAN = "woman", "Woman"
-    MAN = "man", "Man"
-    NON_BINARY = "non_binary", "Non-binary"
-    SELF_DESCRIBED = "self_described", "Prefers to self-describe"
-    NOT_SAID = "not_said", "Prefers not to say"
-
-
-class ContactMode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Phone"
-    VIDEO = "video", "Video"
 
 
 class MentorQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
@@ -189,7 +125,7 @@ class Mentor(models.Model):
         max_length=10, choices=AmputationLaterality.choices, blank=True
     )
     mechanism = models.CharField(
-        "cause of injury", max_length=20, choices=MECHANISM_CHOICES, blank=True
+        "cause of injury", max_length=20, choices=Mechanism.choices, blank=True
     )
     date_of_injury = models.DateField(null=True, blank=True)
 
@@ -348,13 +284,6 @@ class CriterionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {'met' if self.met else 'not met'}"
-
-
-class CheckKind(models.TextChoices):
-    BACKGROUND = "background", "Police / background check"
-    REFERENCE = "reference", "Reference"
-    WWVP = "wwvp", "Working with vulnerable people check"
-    CERTIFICATION = "certification", "Certification"
 
 
 class CheckOutcome(models.TextChoices):

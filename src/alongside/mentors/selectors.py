@@ -501,5 +501,5 @@ def mentor_labels(mentor: Mentor) -> dict[str, Any]:
             InjuryCategory(c).label for c in mentor.willing_categories if c in InjuryCategory.values
         ],
         "modes": [ContactMode(m).label for m in mentor.contact_modes if m in ContactMode.values],
-        "pipeline": [(s, rules.STATUS_LABELS[s]) for s in rules.PIPELINE],
+        "pipeline": [(s.value, s.label) for s in rules.PIPELINE],
     }

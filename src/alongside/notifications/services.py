@@ -210,9 +210,9 @@ def _send_sms(notification: Notification, phone: str) -> None:
 
 def notification_mark_read(*, user: User, notification: Notification) -> Notification:
     if notification.recipient_id != user.pk:
-        from django.http import Http404
+        from alongside.core import NotFound
 
-        raise Http404("Not found")
+        raise NotFound
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 from alongside.core.crisis import CrisisNumbers, crisis_numbers
+from alongside.core.vocabulary import MentorClockStart  # noqa: F401 - re-exported: the app's name
 
 if TYPE_CHECKING:
     from alongside.accounts.models import User
@@ -21,11 +22,6 @@ class OccupationClassification(models.TextChoices):
 class Icd10Modification(models.TextChoices):
     WHO = "who", "WHO ICD-10"
     AM = "am", "ICD-10-AM (Australia)"
-
-
-class MentorClockStart(models.TextChoices):
-    ACCEPTANCE = "acceptance", "When the referral is accepted"
-    DISCHARGE = "discharge", "When the patient leaves hospital"
 
 
 class ServiceQuerySet(models.QuerySet["Service"]):

@@ -60,9 +60,9 @@ def service_create(
     from alongside.patients.services import eligibility_rules_apply_preset
 
     if actor is not None and not (actor.is_active and actor.is_superuser):
-        from django.http import Http404
+        from alongside.core import NotFound
 
-        raise Http404("Not found")
+        raise NotFound
     errors: dict[str, str] = {}
     name = " ".join(name.split())
     slug = slug.strip().lower()

@@ -25,6 +25,7 @@ from django.db import transaction
 
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
 from alongside.core.codes.injury import ISS_VALUES
+from alongside.core.vocabulary import InjuryCategory
 from alongside.demo.builder import DemoContext, fictional_phone
 from alongside.patients import selectors
 from alongside.patients.models import (
@@ -49,7 +50,12 @@ STAGES = [
     (PatientStatus.ACTIVE, 27), (PatientStatus.MATCHED, 20),
     (PatientStatus.RETURNED_TO_WORK, 14), (PatientStatus.DISCHARGED, 8),
 ]  # fmt: skip
-INJURIES = [("sci", 25), ("tbi", 30), ("ortho", 35), ("amputation", 10)]
+INJURIES = [
+    (InjuryCategory.SCI, 25),
+    (InjuryCategory.TBI, 30),
+    (InjuryCategory.ORTHO, 35),
+    (InjuryCategory.AMPUTATION, 10),
+]
 ICD10 = {
     "sci": ["S14.1", "S14.0", "S24.1", "S34.1", "S34.3"],
     "tbi": ["S06.2", "S06.5", "S06.3", "S06.6", "S06.0"],
@@ -232,7 +238,7 @@ def _patient(
         given_name=first,
         family_name=rng.choice(LAST),
         date_of_birth=born,
-        gender="male" if male else "female",
+        gender="man" if male else "woman",
         languages=["English"]
         + (["Vietnamese"] if rng.random() < 0.08 else [])
         + (["Greek"] if rng.random() < 0.05 else []),
@@ -287,7 +293,7 @@ def _patient(
         physical_demands=demands,
         cognitive_demands=rng.choice(["low", "medium", "high"]),
         job_held_open=rng.random() < 0.7,
-        preferred_mentor_gender=("male" if male else "female") if rng.random() < 0.2 else "",
+        preferred_mentor_gender=("man" if male else "woman") if rng.random() < 0.2 else "",
         wants_in_person=rng.random() < 0.4,
         availability=rng.sample(["mon-am", "tue-pm", "wed-am", "thu-pm", "fri-am", "sat-am"], 3),
         contact_modes=rng.sample(["in_person", "phone", "video"], rng.randint(1, 3)),
@@ -473,7 +479,7 @@ def _link_demo_patient(ctx: DemoContext) -> None:
             given_name="Pat",
             family_name="Patient",
             date_of_birth=dt.date(injured.year - 36, 4, 12),
-            gender="male",
+            gender="man",
             languages=["English"],
             email="patient@demo.example",
             phone=fictional_phone(service.country, 10),

@@ -96,12 +96,22 @@ CHOICE_COLUMNS = {
     "mechanism": Mechanism,
     "employment_type": EmploymentType,
 }
+# Spellings the import accepted before patients and mentors shared one gender
+# vocabulary (``core.vocabulary.Gender``); hospital lists made then still use them.
+OLD_SPELLINGS: dict[Any, dict[str, str]] = {
+    Gender: {
+        "female": Gender.WOMAN,
+        "male": Gender.MAN,
+        "other": Gender.SELF_DESCRIBED,
+        "not_stated": Gender.NOT_SAID,
+    },
+}
 EXAMPLE_ROW = {
     "hospital_number": "MRN0012345",
     "given_name": "Sam",
     "family_name": "Nguyen",
     "date_of_birth": "1987-03-14",
-    "gender": "male",
+    "gender": "man",
     "phone": "0400 000 000",
     "email": "sam.nguyen@example.org",
     "postcode": "3004",
@@ -222,8 +232,9 @@ def _parse_date(value: str, day_first: bool = False) -> date:
 
 @functools.cache
 def _choice_lookup(choices: Any) -> dict[str, str]:
-    """Value or lower-case label -> value (labels first, so a value always wins)."""
+    """Value, lower-case label or old spelling -> value (a current value always wins)."""
     lookup = {str(label).lower(): str(value) for value, label in choices.choices}
+    lookup.update({old: str(new) for old, new in OLD_SPELLINGS.get(choices, {}).items()})
     lookup.update({str(value): str(value) for value in choices.values})
     return lookup
 

@@ -20,6 +20,16 @@ from django.utils import timezone
 from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
 from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
+from alongside.core.vocabulary import (  # noqa: F401 - re-exported: the app's names for them
+    PAID_WORK,
+    WORKING_OR_STUDYING,
+    AmputationLaterality,
+    ContactMode,
+    EmploymentType,
+    Gender,
+    InjuryCategory,
+    Mechanism,
+)
 from alongside.organisations.models import ServiceScopedQuerySet
 
 if TYPE_CHECKING:
@@ -45,14 +55,6 @@ OPEN_STATUSES = (
 )
 
 
-class Gender(models.TextChoices):
-    FEMALE = "female", "Woman"
-    MALE = "male", "Man"
-    NON_BINARY = "non_binary", "Non-binary"
-    OTHER = "other", "Other"
-    NOT_STATED = "not_stated", "Prefers not to say"
-
-
 class ReferralSource(models.TextChoices):
     TRAUMA_WARD = "trauma_ward", "Trauma ward"
     ICU = "icu", "Intensive care"
@@ -65,70 +67,10 @@ class ReferralSource(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class InjuryCategory(models.TextChoices):
-    SCI = "sci", "Spinal cord injury"
-    TBI = "tbi", "Traumatic brain injury"
-    ORTHO = "ortho", "Multi-trauma orthopaedic injury"
-    AMPUTATION = "amputation", "Traumatic amputation"
-
-
-class Mechanism(models.TextChoices):
-    ROAD_VEHICLE = "road_vehicle", "Road: vehicle occupant"
-    ROAD_MOTORCYCLE = "road_motorcycle", "Road: motorcyclist"
-    ROAD_CYCLIST = "road_cyclist", "Road: cyclist"
-    ROAD_PEDESTRIAN = "road_pedestrian", "Road: pedestrian"
-    FALL_HEIGHT = "fall_height", "Fall from height"
-    FALL_LOW = "fall_low", "Fall from standing or low height"
-    STRUCK = "struck", "Struck by object or machinery"
-    SPORT = "sport", "Sport or recreation"
-    ASSAULT = "assault", "Assault"
-    OTHER = "other", "Other"
-
-
-class EmploymentType(models.TextChoices):
-    FULL_TIME = "full_time", "Employed full time"
-    PART_TIME = "part_time", "Employed part time"
-    CASUAL = "casual", "Casual or zero-hours"
-    SELF_EMPLOYED = "self_employed", "Self-employed"
-    UNPAID = "unpaid", "Unpaid work (volunteer, carer)"
-    STUDENT = "student", "Full-time study"
-    UNEMPLOYED = "unemployed", "Not working"
-    RETIRED = "retired", "Retired"
-
-
-# Employment types that are paid work ("employed before injury").
-PAID_WORK = frozenset(
-    {
-        EmploymentType.FULL_TIME,
-        EmploymentType.PART_TIME,
-        EmploymentType.CASUAL,
-        EmploymentType.SELF_EMPLOYED,
-    }
-)
-
-# Employment types that meet "employed or studying at injury".
-WORKING_OR_STUDYING = frozenset(
-    {
-        EmploymentType.FULL_TIME,
-        EmploymentType.PART_TIME,
-        EmploymentType.CASUAL,
-        EmploymentType.SELF_EMPLOYED,
-        EmploymentType.UNPAID,
-        EmploymentType.STUDENT,
-    }
-)
-
-
 class Demand(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
-
-
-class ContactMode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Phone"
-    VIDEO = "video", "Video call"
 
 
 SCI_LEVEL_CHOICES = [(level, level) for level in SCI_LEVELS]
@@ -197,7 +139,7 @@ class Patient(models.Model):
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
-    gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
+    gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
     languages = models.JSONField(default=list, blank=True, help_text="Languages spoken")
     phone = models.CharField(
         max_length=40,
@@ -254,12 +196,7 @@ class Patient(models.Model):
     amputation_site = models.CharField(max_length=20, choices=AMPUTATION_CHOICES, blank=True)
     amputation_laterality = models.CharField(
         max_length=10,
-        choices=[
-            ("left", "Left"),
-            ("right", "Right"),
-            ("bilateral", "Both sides"),
-            ("multiple", "More than one limb"),
-        ],
+        choices=AmputationLaterality.choices,
         blank=True,
     )
     iss = models.PositiveSmallIntegerField(
@@ -289,7 +226,7 @@ class Patient(models.Model):
     job_held_open = models.BooleanField(null=True, blank=True)
 
     # Matching preferences
-    preferred_mentor_gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
+    preferred_mentor_gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
     required_language = models.CharField(max_length=50, blank=True)
     wants_in_person = models.BooleanField(default=False)
     availability = models.JSONField(

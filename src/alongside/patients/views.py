@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
-from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.forms import service_errors_to_form
 from alongside.hooks import Hook
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
@@ -35,7 +34,7 @@ def _manage_services(user: Any) -> Any:
 
 
 @login_required
-def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+def caseload(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.view")
     filters = selectors.CaseloadFilters(
         status=request.GET.get("status", "")
@@ -67,7 +66,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+def referral_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.manage")
     choices = _manage_services(request.user)
     form = forms.ReferralForm(request.POST or None, services=choices)
@@ -131,12 +130,12 @@ def _render_detail(
 
 
 @login_required
-def patient_detail(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = selectors.patient_for_or_404(request.user, patient_id)
     return _render_detail(request, patient)
 
 
-def _manage(request: AuthenticatedHttpRequest, patient_id: int) -> Patient:
+def _manage(request: HttpRequest, patient_id: int) -> Patient:
     return selectors.patient_for_or_404(request.user, patient_id, "patient.manage")
 
 
@@ -163,7 +162,7 @@ def _case_form_post(
 
 @login_required
 @require_POST
-def referral_accept(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def referral_accept(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     try:
         services.referral_accept(actor=request.user, patient=patient)
@@ -176,7 +175,7 @@ def referral_accept(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
 
 @login_required
 @require_POST
-def referral_decline(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def referral_decline(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -191,7 +190,7 @@ def referral_decline(request: AuthenticatedHttpRequest, patient_id: int) -> Http
 
 @login_required
 @require_POST
-def patient_allocate(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def patient_allocate(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     therapists = {u.pk: u for u in selectors.therapists_of(patient.service)}
     form = forms.AllocateForm(
@@ -212,7 +211,7 @@ def patient_allocate(request: AuthenticatedHttpRequest, patient_id: int) -> Http
 
 @login_required
 @require_POST
-def first_contact(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def first_contact(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -228,7 +227,7 @@ def first_contact(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def hold_start(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def hold_start(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -248,7 +247,7 @@ def hold_start(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def hold_release(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def hold_release(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     try:
         services.case_hold_release(actor=request.user, patient=patient)
@@ -261,7 +260,7 @@ def hold_release(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def status_change(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def status_change(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -276,7 +275,7 @@ def status_change(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def consent_record(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def consent_record(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -290,7 +289,7 @@ def consent_record(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def patient_invite(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def patient_invite(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The "Invite to Alongside" button: an account linked to this record, a one-time link."""
     return _case_form_post(
         request,
@@ -308,9 +307,7 @@ def patient_invite(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def consent_withdraw(
-    request: AuthenticatedHttpRequest, patient_id: int, consent_id: int
-) -> HttpResponse:
+def consent_withdraw(request: HttpRequest, patient_id: int, consent_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     consent = selectors.consent_for_or_404(patient, consent_id)
     try:
@@ -348,12 +345,12 @@ def _profile_edit(
 
 
 @login_required
-def injury_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def injury_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _profile_edit(request, patient_id, forms.InjuryForm, "Injury profile")
 
 
 @login_required
-def work_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def work_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     return _profile_edit(
         request, patient_id, forms.WorkForm, "Work before injury", service=patient.service
@@ -361,7 +358,7 @@ def work_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRespons
 
 
 @login_required
-def details_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def details_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _profile_edit(request, patient_id, forms.DetailsForm, "Contact details and preferences")
 
 
@@ -370,7 +367,7 @@ def details_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def goal_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def goal_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -384,7 +381,7 @@ def goal_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def goal_update(request: AuthenticatedHttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
+def goal_update(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     goal = selectors.goal_for_or_404(patient, goal_id)
     form = forms.GoalStatusForm(request.POST)
@@ -398,7 +395,7 @@ def goal_update(request: AuthenticatedHttpRequest, patient_id: int, goal_id: int
 
 @login_required
 @require_POST
-def employer_contact_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def employer_contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -412,7 +409,7 @@ def employer_contact_add(request: AuthenticatedHttpRequest, patient_id: int) -> 
 
 @login_required
 @require_POST
-def certificate_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def certificate_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -426,7 +423,7 @@ def certificate_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
 
 @login_required
 @require_POST
-def phased_step_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def phased_step_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -440,7 +437,7 @@ def phased_step_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
 
 @login_required
 @require_POST
-def work_status_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def work_status_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -455,7 +452,7 @@ def work_status_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
 # --- CSV import (upload, then progress, preview and confirm on the job page) ---------------
 
 
-def _import_context(request: AuthenticatedHttpRequest, form: Any) -> dict[str, Any]:
+def _import_context(request: HttpRequest, form: Any) -> dict[str, Any]:
     return {
         "form": form,
         "limit": importing.LIMITS_LABEL,
@@ -466,7 +463,7 @@ def _import_context(request: AuthenticatedHttpRequest, form: Any) -> dict[str, A
 
 
 @login_required
-def referral_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+def referral_import(request: HttpRequest) -> HttpResponse:
     """Upload: the file is kept and checked by the task worker; the job page shows progress."""
     policy.require(request.user, "patient.manage")
     choices = _manage_services(request.user)
@@ -501,7 +498,7 @@ def referral_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
+def referral_import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """Progress, then the preview (or the result); htmx polls the fragment while it runs."""
     job = selectors.referral_import_job_for_or_404(request.user, job_id)
     return render_page(
@@ -514,7 +511,7 @@ def referral_import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpR
 
 @login_required
 @require_POST
-def referral_import_confirm(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
+def referral_import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.referral_import_job_for_or_404(request.user, job_id, with_rows=False)
     try:
         importing.import_job_confirm(actor=request.user, job=job)
@@ -524,7 +521,7 @@ def referral_import_confirm(request: AuthenticatedHttpRequest, job_id: int) -> H
 
 
 @login_required
-def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+def import_template(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.manage")
     response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="referrals-template.csv"'
@@ -535,7 +532,7 @@ def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def eligibility_rules(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+def eligibility_rules(request: HttpRequest, slug: str) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "patient.configure")
     rules = selectors.eligibility_rules_for(service)
     form = forms.EligibilityRulesForm(request.POST or None, instance=rules)
@@ -568,7 +565,7 @@ MY_MENTOR_PANELS: Hook[Callable[[HttpRequest, Patient], dict[str, Any] | None]] 
 
 
 @login_required
-def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
+def mine(request: HttpRequest) -> HttpResponse:
     records = list(selectors.own_patient_records(request.user))
     if not records:
         raise Http404("No patient record")
@@ -589,7 +586,7 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_consent_withdraw(request: AuthenticatedHttpRequest, consent_id: int) -> HttpResponse:
+def my_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     consent = selectors.own_consent_or_404(request.user, consent_id)
     try:
         services.consent_withdraw(actor=request.user, consent=consent)
@@ -602,7 +599,7 @@ def my_consent_withdraw(request: AuthenticatedHttpRequest, consent_id: int) -> H
 
 @login_required
 @require_POST
-def my_consent_give(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+def my_consent_give(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The patient gives (or gives again) a consent from their own page."""
     patient = selectors.own_patient_or_404(request.user, patient_id)
     form = forms.OwnConsentForm(request.POST)

@@ -57,8 +57,9 @@ LOINC_TOTALS = {
     "phq9": ("44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total score"),
     "gad7": ("70274-6", "Generalized anxiety disorder 7 item (GAD-7) total score"),
 }
-GENDERS = {"female": "female", "male": "male", "non_binary": "other", "other": "other",
-           "not_stated": "unknown"}  # fmt: skip
+# Our gender words -> FHIR administrative gender (female | male | other | unknown).
+GENDERS = {"woman": "female", "man": "male", "non_binary": "other", "self_described": "other",
+           "not_said": "unknown"}  # fmt: skip
 EPISODE_STATUS = {"referred": "planned", "eligible": "waitlist", "ineligible": "cancelled",
                   "active": "active", "matched": "active", "returned_to_work": "active",
                   "discharged": "finished"}  # fmt: skip

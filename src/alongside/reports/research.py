@@ -30,13 +30,14 @@ from typing import Any
 from django import forms
 from django.db.models import TextChoices
 
+from alongside.core.vocabulary import Vocabulary
 from alongside.reports.exports import csv_bytes
 from alongside.reports.models import DateHandling, ResearchSettings
 from alongside.reports.periods import zone_of
 from alongside.reports.pseudonyms import Pseudonymiser
 
 
-def _choices(choices: type[TextChoices] | list[tuple[str, str]]) -> str:
+def _choices(choices: type[TextChoices] | type[Vocabulary] | list[tuple[str, str]]) -> str:
     pairs = choices.choices if isinstance(choices, type) else choices
     return " | ".join(f"{value}, {label}" for value, label in pairs)
 
@@ -56,11 +57,8 @@ class Variable:
 
 
 def _spec() -> dict[str, list[Variable]]:
-    from alongside.contacts.models import ContactMode
+    from alongside.core.vocabulary import JobDemands, LoggedContactMode, MentorStatus
     from alongside.matches.models import DeclinedBy, EndReason, MatchStatus
-    from alongside.mentors.models import EmploymentType as MentorEmployment
-    from alongside.mentors.models import Gender as MentorGender
-    from alongside.mentors.models import JobDemands, MentorStatus
     from alongside.patients.models import (
         Demand,
         EmploymentType,
@@ -137,10 +135,10 @@ def _spec() -> dict[str, list[Variable]]:
             mid,
             Variable("status", "dropdown", "Mentor status", _choices(MentorStatus)),
             Variable("injury_category", "dropdown", "Lived injury", _choices(InjuryCategory)),
-            Variable("gender", "dropdown", "Gender", _choices(MentorGender)),
+            Variable("gender", "dropdown", "Gender", _choices(Gender)),
             Variable("age_band", "text", "Age band at export, ten years wide"),
             Variable("occupation_code", "text", "Occupation, service's classification"),
-            Variable("employment_type", "dropdown", "Employment", _choices(MentorEmployment)),
+            Variable("employment_type", "dropdown", "Employment", _choices(EmploymentType)),
             Variable("job_demands", "dropdown", "Job demands", _choices(JobDemands)),
             Variable("capacity", "integer", "Mentees the mentor can take at once"),
             Variable("mentees", "integer", "Current mentees"),
@@ -165,7 +163,7 @@ def _spec() -> dict[str, list[Variable]]:
             pid,
             mid,
             Variable("contact_on", "date", "Day of the contact (patient's dates)", identifier=True),
-            Variable("mode", "dropdown", "How", _choices(ContactMode)),
+            Variable("mode", "dropdown", "How", _choices(LoggedContactMode)),
             Variable("duration_minutes", "integer", "Minutes"),
             Variable("topics", "list", "Topics from the service's list, ';' separated"),
             Variable("reflection", "text", "Mentor's reflection", free_text=True),

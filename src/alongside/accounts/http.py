@@ -10,6 +10,7 @@ are annotations only: Django and django-ninja build the request as always.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from alongside.accounts.models import User
 
@@ -18,6 +19,7 @@ class AuthenticatedHttpRequest(HttpRequest):
     """A page request behind `@login_required`: its user is signed in."""
 
     user: User
+    htmx: HtmxDetails  # set by django_htmx.middleware.HtmxMiddleware
 
 
 class AuthenticatedApiRequest(HttpRequest):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedApiRequest
 from alongside.api import idempotency
 from alongside.api.problems import ApiProblem, Problem
 from alongside.core import text_limits
@@ -164,11 +165,13 @@ def _full(p: Patient) -> dict[str, Any]:
     url_name="patient_list",
     summary="Patients of the caller's services (therapists and managers)",
 )
-def patient_list(request: HttpRequest, filters: Query[PatientFilterIn]) -> list[dict[str, Any]]:
-    if not policy.can(request.user, "patient.view"):
+def patient_list(
+    request: AuthenticatedApiRequest, filters: Query[PatientFilterIn]
+) -> list[dict[str, Any]]:
+    if not policy.can(request.auth, "patient.view"):
         raise Http404("Not found")
     found = selectors.caseload(
-        request.user,
+        request.auth,
         selectors.CaseloadFilters(
             status=filters.status if filters.status in PatientStatus.values else "",
             therapist=filters.therapist,
@@ -186,8 +189,8 @@ def patient_list(request: HttpRequest, filters: Query[PatientFilterIn]) -> list[
     url_name="patient_detail",
     summary="One patient's case record, with eligibility and targets",
 )
-def patient_detail(request: HttpRequest, patient_id: int) -> dict[str, Any]:
-    patient = selectors.patient_for_or_404(request.user, patient_id)
+def patient_detail(request: AuthenticatedApiRequest, patient_id: int) -> dict[str, Any]:
+    patient = selectors.patient_for_or_404(request.auth, patient_id)
     return _full(patient)
 
 
@@ -198,24 +201,24 @@ def patient_detail(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     summary="Record a new referral",
 )
 def referral_create(
-    request: HttpRequest,
+    request: AuthenticatedApiRequest,
     response: HttpResponse,
     payload: ReferralIn,
     idempotency_key: str | None = idempotency.KeyHeader,
 ) -> Status[dict[str, Any]]:
-    service = service_for_or_404(request.user, payload.service, "patient.manage")
+    service = service_for_or_404(request.auth, payload.service, "patient.manage")
     data = payload.dict(exclude={"service"})
 
     def create() -> tuple[int, Status[dict[str, Any]]]:
         # A ValidationError answers 422 naming each field (alongside.api.problems).
         try:
-            patient = services.referral_create(actor=request.user, service=service, data=data)
+            patient = services.referral_create(actor=request.auth, service=service, data=data)
         except services.DuplicateReferral as error:
-            existing = selectors.duplicate_referral_read(request.user, error.existing)
+            existing = selectors.duplicate_referral_read(request.auth, error.existing)
             raise ApiProblem(409, str(error), existing_id=existing.pk) from error
         return patient.pk, Status(201, _full(patient))
 
     def replay(patient_id: int) -> Status[dict[str, Any]]:
-        return Status(201, _full(selectors.patient_for_or_404(request.user, patient_id)))
+        return Status(201, _full(selectors.patient_for_or_404(request.auth, patient_id)))
 
     return idempotency.once(request, response, idempotency_key, create=create, replay=replay)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.contacts import selectors, services
 from alongside.contacts.forms import (
     ConcernAcknowledgeForm,
@@ -32,7 +33,7 @@ FIELD_ALIASES = {"contact_at": "contact_date", "duration_minutes": "duration_oth
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The mentor's pairs with their engagement badge and a big "Log a contact" button."""
     if not policy.can(request.user, "contact.own"):
         raise Http404("Not found")
@@ -40,7 +41,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_log(request: HttpRequest, match_id: int) -> HttpResponse:
+def contact_log(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match = selectors.match_for_logging_or_404(request.user, match_id)
     closed = selectors.contact_logging_closed_reason(match)
     if closed:
@@ -109,7 +110,7 @@ def contact_log(request: HttpRequest, match_id: int) -> HttpResponse:
 
 
 @login_required
-def crisis(request: HttpRequest, match_id: int) -> HttpResponse:
+def crisis(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     """After a risk concern is saved: the numbers again, and what happens next."""
     match = selectors.match_for_contacts_or_404(request.user, match_id)
     return render(
@@ -124,7 +125,7 @@ def crisis(request: HttpRequest, match_id: int) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_for_edit_or_404(request.user, contact_id)
     match = selectors.match_for_contacts_or_404(request.user, contact.match_id)
     zone = ZoneInfo(match.service.time_zone)
@@ -172,7 +173,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 @login_required
-def match_contacts(request: HttpRequest, match_id: int) -> HttpResponse:
+def match_contacts(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     """One pair's contact history and engagement measures."""
     match = selectors.match_for_contacts_or_404(request.user, match_id)
     staff = selectors.is_staff_for(request.user, match)
@@ -193,7 +194,7 @@ def match_contacts(request: HttpRequest, match_id: int) -> HttpResponse:
 
 
 @login_required
-def pairs(request: HttpRequest) -> HttpResponse:
+def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: every active pair with its engagement badge, those needing attention first."""
     if not policy.can(request.user, "contact.view"):
         raise Http404("Not found")
@@ -216,7 +217,7 @@ def pairs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def concerns(request: HttpRequest) -> HttpResponse:
+def concerns(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can(request.user, "concern.manage"):
         raise Http404("Not found")
     status = request.GET.get("status", "")
@@ -232,7 +233,7 @@ def concerns(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern_detail(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = selectors.concern_for_staff_or_404(request.user, concern_id)
     return _concern_page(request, concern)
 
@@ -261,7 +262,7 @@ def _concern_page(
 
 @login_required
 @require_POST
-def concern_acknowledge(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern_acknowledge(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = selectors.concern_for_staff_or_404(request.user, concern_id)
     form = ConcernAcknowledgeForm(request.POST)
     if form.is_valid():
@@ -279,7 +280,7 @@ def concern_acknowledge(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def concern_close(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern_close(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = selectors.concern_for_staff_or_404(request.user, concern_id)
     form = ConcernCloseForm(request.POST)
     if form.is_valid():
@@ -296,7 +297,7 @@ def concern_close(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 
 @login_required
-def engagement_settings(request: HttpRequest, service_id: int) -> HttpResponse:
+def engagement_settings(request: AuthenticatedHttpRequest, service_id: int) -> HttpResponse:
     service = selectors.service_for_settings_or_404(request.user, service_id)
     current = services.engagement_settings_for(service.pk)
     form = EngagementSettingsForm(
@@ -333,7 +334,7 @@ def engagement_settings(request: HttpRequest, service_id: int) -> HttpResponse:
 
 
 @login_required
-def survey(request: HttpRequest, match_id: int) -> HttpResponse:
+def survey(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match, role = selectors.survey_match_or_404(request.user, match_id)
     if selectors.survey_answered(match, role):
         return render(request, "contacts/survey_done.html", {"match": match})

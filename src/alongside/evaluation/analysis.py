@@ -13,7 +13,14 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from alongside.evaluation import selectors
-from alongside.evaluation.models import CodedSpan, Group, Study, Transcript
+from alongside.evaluation.models import (
+    CodedSpan,
+    CodingAssignment,
+    Group,
+    Study,
+    Transcript,
+    coder_guid,
+)
 from alongside.evaluation.selectors import ThemeNode
 
 # Themes for the write-up -----------------------------------------------------------------
@@ -98,15 +105,34 @@ def study_agreement(user: Any, study: Study, unit: str) -> dict[str, Any]:
 
     transcripts = list(selectors.transcripts_for(user, study, analysed_only=True))
     coding, names = _coding_by_transcript(transcripts)
-    shared = [t for t in transcripts if len(coding.get(t.pk, {})) >= 2]
+    # A coder assigned a transcript who coded nothing in it said "no" to every unit.
+    assigned: dict[int, set[str]] = defaultdict(set)
+    for assignment in CodingAssignment.objects.filter(transcript__in=transcripts).select_related(
+        "coder"
+    ):
+        guid = str(coder_guid(assignment.coder))
+        assigned[assignment.transcript_id].add(guid)
+        names.setdefault(guid, assignment.coder.display_name)
+
+    def coders_of(t: Transcript) -> set[str]:
+        return set(coding.get(t.pk, {})) | assigned[t.pk]
+
+    shared = [t for t in transcripts if len(coders_of(t)) >= 2]
     if not shared:
         return {"rows": [], "coders": [], "transcripts": 0}
-    coders = sorted({g for t in shared for g in coding[t.pk]}, key=lambda g: names[g])
+    coders = sorted({g for t in shared for g in coders_of(t)}, key=lambda g: names[g])
     coded = [
         CodedTranscript(
             text=t.text,
-            # A coder who did not code this transcript is missing (None), not "all no".
-            coding={g: (dict(coding[t.pk][g]) if g in coding[t.pk] else None) for g in coders},
+            # A coder neither assigned nor coding this transcript is missing (None).
+            coding={
+                g: dict(coding[t.pk][g])
+                if g in coding.get(t.pk, {})
+                else {}
+                if g in assigned[t.pk]
+                else None
+                for g in coders
+            },
             turns=_turns(t),
         )
         for t in shared

@@ -10,6 +10,7 @@ starts (de-identification happens before the first span), so a coded span is jus
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,13 @@ from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
 
 TRANSCRIPT_MAX = 400_000  # characters: a two-hour interview is about 120,000
+
+# A coder's REFI-QDA guid: stable for the same account, so exports agree with each other.
+CODER_NAMESPACE = uuid.UUID("6c1f4f3e-4c8e-4f61-9a53-8f7d2a0e51b7")
+
+
+def coder_guid(user: Any) -> uuid.UUID:
+    return uuid.uuid5(CODER_NAMESPACE, f"user:{user.pk}")
 
 
 class TeamRole(models.TextChoices):

@@ -32,17 +32,11 @@ from alongside.evaluation.models import (
     TeamRole,
     Theme,
     Transcript,
+    coder_guid,
 )
 
 if TYPE_CHECKING:
     from alongside.accounts.models import User
-
-# A coder's REFI-QDA guid: stable for the same account, so exports agree with each other.
-CODER_NAMESPACE = uuid.UUID("6c1f4f3e-4c8e-4f61-9a53-8f7d2a0e51b7")
-
-
-def coder_guid(user: Any) -> uuid.UUID:
-    return uuid.uuid5(CODER_NAMESPACE, f"user:{user.pk}")
 
 
 def _require_team(actor: Any, study: Study, *roles: str) -> None:

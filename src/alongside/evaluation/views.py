@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.accounts.models import User
 from alongside.evaluation import analysis, forms, refi_qda, selectors, services
 from alongside.evaluation.models import (
@@ -27,21 +28,23 @@ from alongside.organisations.models import Service
 from alongside.reports.charts import image_policy, svg_response
 
 
-def _study(request: HttpRequest, slug: str) -> Study:
+def _study(request: AuthenticatedHttpRequest, slug: str) -> Study:
     return selectors.study_for_or_404(request.user, slug)
 
 
-def _lead_or_404(request: HttpRequest, study: Study) -> None:
+def _lead_or_404(request: AuthenticatedHttpRequest, study: Study) -> None:
     if not selectors.is_lead(request.user, study):
         raise Http404("Not found")
 
 
-def _coder_or_404(request: HttpRequest, study: Study) -> None:
+def _coder_or_404(request: AuthenticatedHttpRequest, study: Study) -> None:
     if not selectors.may_code(request.user, study):
         raise Http404("Not found")
 
 
-def _page(request: HttpRequest, template: str, study: Study | None, **context: Any) -> HttpResponse:
+def _page(
+    request: AuthenticatedHttpRequest, template: str, study: Study | None, **context: Any
+) -> HttpResponse:
     if study is not None:
         context.update(
             study=study,
@@ -52,7 +55,7 @@ def _page(request: HttpRequest, template: str, study: Study | None, **context: A
 
 
 @login_required
-def studies(request: HttpRequest) -> HttpResponse:
+def studies(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can(request.user, "evaluation.view"):
         raise Http404("Not found")
     services_qs = Service.objects.filter(pk__in=policy.service_ids(request.user, "evaluation.view"))
@@ -76,7 +79,7 @@ def studies(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def study_import(request: HttpRequest) -> HttpResponse:
+def study_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can(request.user, "evaluation.view"):
         raise Http404("Not found")
     form = forms.QdpxImportForm(request.POST or None, request.FILES or None)
@@ -99,7 +102,7 @@ def study_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def study(request: HttpRequest, slug: str) -> HttpResponse:
+def study(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     team_form = forms.TeamForm(request.POST or None)
     if request.method == "POST":
@@ -131,7 +134,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def participants(request: HttpRequest, slug: str) -> HttpResponse:
+def participants(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     form = forms.ParticipantForm(request.POST or None)
     if request.method == "POST":
@@ -155,7 +158,9 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def participant_withdraw(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
+def participant_withdraw(
+    request: AuthenticatedHttpRequest, slug: str, participant_id: int
+) -> HttpResponse:
     study = _study(request, slug)
     _lead_or_404(request, study)
     participant = Participant.objects.filter(study=study, pk=participant_id).first()
@@ -178,7 +183,7 @@ def participant_withdraw(request: HttpRequest, slug: str, participant_id: int) -
 
 
 @login_required
-def interviews(request: HttpRequest, slug: str) -> HttpResponse:
+def interviews(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     participants_qs = Participant.objects.filter(study=study, withdrawn_at__isnull=True)
     guides_qs = InterviewGuide.objects.filter(study=study)
@@ -221,7 +226,7 @@ def interviews(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
+def transcript_import(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     _coder_or_404(request, study)
     interviews_qs = Interview.objects.filter(
@@ -256,7 +261,7 @@ def _known_names(study: Study) -> list[str]:
 
 
 @login_required
-def deidentify(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+def deidentify(request: AuthenticatedHttpRequest, slug: str, transcript_id: int) -> HttpResponse:
     from alongside.core.qda.deidentify import identifying_candidates
 
     study = _study(request, slug)
@@ -327,7 +332,9 @@ def _segments(text: str, marks: list[tuple[int, int, str, str]]) -> str:
 
 
 @login_required
-def code_transcript(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+def code_transcript(
+    request: AuthenticatedHttpRequest, slug: str, transcript_id: int
+) -> HttpResponse:
     """The coding page: choose a passage (mouse, keyboard, or offsets) and apply codes."""
     study = _study(request, slug)
     transcript = selectors.transcript_for_or_404(request.user, study, transcript_id)
@@ -380,7 +387,7 @@ def code_transcript(request: HttpRequest, slug: str, transcript_id: int) -> Http
 
 @login_required
 @require_POST
-def span_remove(request: HttpRequest, slug: str, span_id: int) -> HttpResponse:
+def span_remove(request: AuthenticatedHttpRequest, slug: str, span_id: int) -> HttpResponse:
     study = _study(request, slug)
     _coder_or_404(request, study)
     span = (
@@ -398,7 +405,7 @@ def span_remove(request: HttpRequest, slug: str, span_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def coding_undo(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+def coding_undo(request: AuthenticatedHttpRequest, slug: str, transcript_id: int) -> HttpResponse:
     study = _study(request, slug)
     _coder_or_404(request, study)
     transcript = selectors.transcript_for_or_404(request.user, study, transcript_id)
@@ -408,7 +415,7 @@ def coding_undo(request: HttpRequest, slug: str, transcript_id: int) -> HttpResp
 
 
 @login_required
-def codebook(request: HttpRequest, slug: str) -> HttpResponse:
+def codebook(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     parents = study.codes.all()
     form = forms.CodeForm(request.POST or None, parents=parents)
@@ -433,7 +440,7 @@ def codebook(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def code_detail(request: HttpRequest, slug: str, code_id: int) -> HttpResponse:
+def code_detail(request: AuthenticatedHttpRequest, slug: str, code_id: int) -> HttpResponse:
     """One code: its definition, passages, and merge / split / move."""
     study = _study(request, slug)
     code = selectors.code_in_study_or_404(study, code_id)
@@ -515,7 +522,7 @@ def code_detail(request: HttpRequest, slug: str, code_id: int) -> HttpResponse:
 
 
 @login_required
-def memos(request: HttpRequest, slug: str) -> HttpResponse:
+def memos(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     form = forms.MemoForm(request.POST or None)
     if request.method == "POST":
@@ -537,7 +544,7 @@ def memos(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest, slug: str) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     form = forms.SearchForm(request.GET or None)
     found = (
@@ -547,7 +554,7 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def themes(request: HttpRequest, slug: str) -> HttpResponse:
+def themes(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     form = forms.ThemeForm(request.POST or None, codes=study.codes.all(), themes=study.themes.all())
     if request.method == "POST":
@@ -566,7 +573,7 @@ def themes(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def themes_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def themes_export(request: AuthenticatedHttpRequest, slug: str, fmt: str) -> HttpResponse:
     study = _study(request, slug)
     tree = selectors.theme_tree(request.user, study)
     if fmt == "md":
@@ -586,7 +593,7 @@ def themes_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 @login_required
-def agreement(request: HttpRequest, slug: str) -> HttpResponse:
+def agreement(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The lead's page: assign transcripts, unblind, and see agreement per code."""
     study = _study(request, slug)
     _lead_or_404(request, study)
@@ -632,7 +639,7 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def disagreements(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+def disagreements(request: AuthenticatedHttpRequest, slug: str, transcript_id: int) -> HttpResponse:
     study = _study(request, slug)
     _lead_or_404(request, study)
     transcript = selectors.transcript_for_or_404(request.user, study, transcript_id)
@@ -646,7 +653,7 @@ def disagreements(request: HttpRequest, slug: str, transcript_id: int) -> HttpRe
 
 
 @login_required
-def cooccurrence(request: HttpRequest, slug: str) -> HttpResponse:
+def cooccurrence(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     table = analysis.cooccurrence_table(request.user, study)
     return _page(
@@ -660,13 +667,13 @@ def cooccurrence(request: HttpRequest, slug: str) -> HttpResponse:
 
 @image_policy
 @login_required
-def cooccurrence_chart(request: HttpRequest, slug: str) -> HttpResponse:
+def cooccurrence_chart(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     return svg_response(analysis.cooccurrence_svg(analysis.cooccurrence_table(request.user, study)))
 
 
 @login_required
-def export_qdpx(request: HttpRequest, slug: str) -> HttpResponse:
+def export_qdpx(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     response = HttpResponse(
         refi_qda.study_qdpx(request.user, study), content_type="application/zip"
@@ -676,7 +683,7 @@ def export_qdpx(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def export_qdc(request: HttpRequest, slug: str) -> HttpResponse:
+def export_qdc(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     response = HttpResponse(refi_qda.study_qdc(request.user, study), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{study.slug}.qdc"'

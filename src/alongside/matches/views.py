@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.config.middleware import page_on_get
 from alongside.core.matching import CRITERIA, Weights
 from alongside.forms import service_errors_to_form
@@ -34,7 +35,7 @@ from alongside.patients.selectors import patient_for_or_404, service_today
 
 
 @login_required
-def match_list(request: HttpRequest) -> HttpResponse:
+def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "match.manage")
     form = MatchFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -55,7 +56,9 @@ def match_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "matches/list.html", "matches/_list_fragment.html", context)
 
 
-def _detail(request: HttpRequest, match: Any, status: int = 200, **forms: Any) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, match: Any, status: int = 200, **forms: Any
+) -> HttpResponse:
     context = {
         "match": match,
         "criteria": _criteria_rows(match.criterion_scores),
@@ -82,7 +85,7 @@ def _criteria_rows(parts: dict[str, float | None]) -> list[dict[str, Any]]:
 
 
 @login_required
-def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
+def match_detail(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match = selectors.match_for_staff_or_404(request.user, match_id)
     return _detail(request, match)
 
@@ -105,7 +108,7 @@ def _lifecycle(
 
 @login_required
 @require_POST
-def match_activate(request: HttpRequest, match_id: int) -> HttpResponse:
+def match_activate(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     return _lifecycle(
         request, match_id, "activate_form", ActivateForm(request.POST),
         lambda m, d: services.match_activate(actor=request.user, match=m, on=d["on"]),
@@ -115,7 +118,7 @@ def match_activate(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def match_withdraw(request: HttpRequest, match_id: int) -> HttpResponse:
+def match_withdraw(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     return _lifecycle(
         request, match_id, "withdraw_form", ReasonForm(request.POST),
         lambda m, d: services.match_withdraw(actor=request.user, match=m, reason=d["reason"]),
@@ -125,7 +128,7 @@ def match_withdraw(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def match_end(request: HttpRequest, match_id: int) -> HttpResponse:
+def match_end(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     return _lifecycle(
         request, match_id, "end_form", EndForm(request.POST),
         lambda m, d: services.match_end(
@@ -137,7 +140,7 @@ def match_end(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_patient_agree(request: HttpRequest, match_id: int) -> HttpResponse:
+def record_patient_agree(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     """The therapist records that the patient agreed (in person or by phone)."""
     match = selectors.match_for_staff_or_404(request.user, match_id)
     try:
@@ -151,7 +154,7 @@ def record_patient_agree(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def match_review_clear(request: HttpRequest, match_id: int) -> HttpResponse:
+def match_review_clear(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match = selectors.match_for_staff_or_404(request.user, match_id)
     services.match_review_clear(actor=request.user, match=match)
     messages.success(request, "Marked as reviewed.")
@@ -161,7 +164,7 @@ def match_review_clear(request: HttpRequest, match_id: int) -> HttpResponse:
 # --- Find a mentor -----------------------------------------------------------
 
 
-def _find_context(request: HttpRequest, patient: Any, **extra: Any) -> dict[str, Any]:
+def _find_context(request: AuthenticatedHttpRequest, patient: Any, **extra: Any) -> dict[str, Any]:
     include_repeats = request.GET.get("repeats") == "1" or request.POST.get("override_repeat")
     found = selectors.find_mentor(
         request.user, patient, today=timezone.localdate(), include_repeats=bool(include_repeats)
@@ -176,7 +179,7 @@ def _find_context(request: HttpRequest, patient: Any, **extra: Any) -> dict[str,
 
 
 @login_required
-def find_mentor(request: HttpRequest, patient_id: int) -> HttpResponse:
+def find_mentor(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_or_404(request.user, patient_id, "match.manage")
     context = _find_context(request, patient)
     return render_page(request, "matches/find.html", "matches/_find_fragment.html", context)
@@ -185,7 +188,7 @@ def find_mentor(request: HttpRequest, patient_id: int) -> HttpResponse:
 @page_on_get(lambda request, patient_id: _url("matches:find", patient_id=patient_id))
 @login_required
 @require_POST
-def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_or_404(request.user, patient_id, "match.manage")
     form = ProposeForm(request.POST)
     error = ""
@@ -219,12 +222,14 @@ def propose(request: HttpRequest, patient_id: int) -> HttpResponse:
 # --- Waiting list and batch run -----------------------------------------------------------
 
 
-def _waiting_context(request: HttpRequest, service: Any, **extra: Any) -> dict[str, Any]:
+def _waiting_context(
+    request: AuthenticatedHttpRequest, service: Any, **extra: Any
+) -> dict[str, Any]:
     return {"service": service, "waiting": selectors.waiting_list(request.user, service), **extra}
 
 
 @login_required
-def waiting(request: HttpRequest, slug: str) -> HttpResponse:
+def waiting(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug)
     return render(request, "matches/waiting.html", _waiting_context(request, service))
 
@@ -242,7 +247,7 @@ def _plan_choices(plan: selectors.BatchPlan) -> list[tuple[str, str]]:
 @page_on_get(lambda request, slug: _url("matches:waiting", slug=slug))
 @login_required
 @require_POST
-def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
+def batch_plan(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug)
     plan = selectors.match_batch_plan(actor=request.user, service=service)
     form = BatchPublishForm(
@@ -255,7 +260,7 @@ def batch_plan(request: HttpRequest, slug: str) -> HttpResponse:
 @page_on_get(lambda request, slug: _url("matches:waiting", slug=slug))
 @login_required
 @require_POST
-def batch_publish(request: HttpRequest, slug: str) -> HttpResponse:
+def batch_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug)
     choices = [(value, value) for value in request.POST.getlist("pair")]
     form = BatchPublishForm(request.POST, choices=choices)
@@ -303,7 +308,7 @@ def _preview(
 
 
 @login_required
-def weights(request: HttpRequest, slug: str) -> HttpResponse:
+def weights(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug, "matching.configure")
     from alongside.matches.profiles import weights_for
 
@@ -331,7 +336,7 @@ def weights(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def weights_preview(request: HttpRequest, slug: str) -> HttpResponse:
+def weights_preview(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug, "matching.configure")
     form = WeightsForm(request.GET)
     weights = None
@@ -360,7 +365,7 @@ def weights_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def engagement_report(request: HttpRequest, slug: str) -> HttpResponse:
+def engagement_report(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug, "report.view")
     report = engagement.engagement_report(service)
     return render(request, "matches/engagement.html", {"service": service, "report": report})
@@ -370,7 +375,7 @@ def engagement_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def mentees(request: HttpRequest) -> HttpResponse:
+def mentees(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.is_mentor(request.user):
         raise Http404("Not found")
     cards = selectors.mentees_visible_to(request.user)
@@ -391,13 +396,13 @@ def _mentee_page(
 
 
 @login_required
-def mentee(request: HttpRequest, match_id: int) -> HttpResponse:
+def mentee(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     return _mentee_page(request, match_id)
 
 
 @login_required
 @require_POST
-def mentee_accept(request: HttpRequest, match_id: int) -> HttpResponse:
+def mentee_accept(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match = selectors.mentee_match_or_404(request.user, match_id)
     try:
         services.match_mentor_accept(actor=request.user, match=match)
@@ -409,7 +414,7 @@ def mentee_accept(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mentee_decline(request: HttpRequest, match_id: int) -> HttpResponse:
+def mentee_decline(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match = selectors.mentee_match_or_404(request.user, match_id)
     form = ReasonForm(request.POST)
     if form.is_valid():
@@ -429,7 +434,7 @@ def mentee_decline(request: HttpRequest, match_id: int) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can(request.user, "patient.own"):
         raise Http404("Not found")
     cards = selectors.my_mentor_cards(request.user)
@@ -440,7 +445,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mine_agree(request: HttpRequest, match_id: int) -> HttpResponse:
+def mine_agree(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match = selectors.own_match_or_404(request.user, match_id)
     try:
         services.match_patient_agree(actor=request.user, match=match)
@@ -453,7 +458,7 @@ def mine_agree(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mine_decline(request: HttpRequest, match_id: int) -> HttpResponse:
+def mine_decline(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match = selectors.own_match_or_404(request.user, match_id)
     form = OptionalReasonForm(request.POST)
     form.is_valid()

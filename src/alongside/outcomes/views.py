@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.core.instruments import Instrument, instrument, instruments
 from alongside.forms import service_errors_to_form
 from alongside.organisations.selectors import service_for_or_404
@@ -119,20 +120,20 @@ def thanks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     dues = list(selectors.own_dues(request.user))
     rows = [(due, instrument(due.instrument_id)) for due in dues]
     return render(request, "outcomes/mine.html", {"rows": rows})
 
 
 @login_required
-def own_answer(request: HttpRequest, due_id: int) -> HttpResponse:
+def own_answer(request: AuthenticatedHttpRequest, due_id: int) -> HttpResponse:
     due = selectors.own_due_or_404(request.user, due_id)
     return _answer(request, due, EntryMode.SIGNED_IN, done=lambda: redirect("outcomes_link:thanks"))
 
 
 @login_required
-def patient_outcomes(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_outcomes(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_or_404(request.user, patient_id, "outcome.view")
     responses = list(selectors.responses_of(request.user, patient))
     today = service_today(patient.service)
@@ -152,7 +153,7 @@ def patient_outcomes(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_issue(request: HttpRequest, due_id: int) -> HttpResponse:
+def link_issue(request: AuthenticatedHttpRequest, due_id: int) -> HttpResponse:
     due = selectors.due_for_or_404(request.user, due_id)
     try:
         token = services.questionnaire_link_issue(actor=request.user, due=due)
@@ -168,7 +169,7 @@ def link_issue(request: HttpRequest, due_id: int) -> HttpResponse:
 
 
 @login_required
-def enter_answers(request: HttpRequest, due_id: int) -> HttpResponse:
+def enter_answers(request: AuthenticatedHttpRequest, due_id: int) -> HttpResponse:
     due = selectors.due_for_or_404(request.user, due_id)
 
     def done() -> HttpResponse:
@@ -180,7 +181,7 @@ def enter_answers(request: HttpRequest, due_id: int) -> HttpResponse:
 
 
 @login_required
-def correct_answers(request: HttpRequest, response_id: int) -> HttpResponse:
+def correct_answers(request: AuthenticatedHttpRequest, response_id: int) -> HttpResponse:
     response = get_object_or_404(
         selectors.responses_visible_to(request.user, "outcome.enter"), pk=response_id
     )
@@ -208,7 +209,7 @@ def correct_answers(request: HttpRequest, response_id: int) -> HttpResponse:
 
 
 @login_required
-def service_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
+def service_outcomes(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "report.view")
     rtw = selectors.service_rtw(service)
     return render(
@@ -225,13 +226,13 @@ def service_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
 
 @charts.image_policy
 @login_required
-def service_rtw_chart(request: HttpRequest, slug: str) -> HttpResponse:
+def service_rtw_chart(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "report.view")
     return charts.svg_response(charts.km_chart(selectors.service_rtw(service).curve, service.name))
 
 
 @login_required
-def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+def schedule(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The service manager's questionnaire settings: what each time point asks, licences."""
     service = service_for_or_404(request.user, slug, "outcome.configure")
     time_points = services.time_points_ensure(service=service)
@@ -289,7 +290,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def licence(request: HttpRequest, slug: str, instrument_id: str) -> HttpResponse:
+def licence(request: AuthenticatedHttpRequest, slug: str, instrument_id: str) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "outcome.configure")
     definition = instruments().get(instrument_id)
     if definition is None or not definition.licensed:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.forms import service_errors_to_form
 from alongside.hooks import Hook
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
@@ -34,7 +35,7 @@ def _manage_services(user: Any) -> Any:
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.view")
     filters = selectors.CaseloadFilters(
         status=request.GET.get("status", "")
@@ -66,7 +67,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.manage")
     choices = _manage_services(request.user)
     form = forms.ReferralForm(request.POST or None, services=choices)
@@ -130,12 +131,12 @@ def _render_detail(
 
 
 @login_required
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = selectors.patient_for_or_404(request.user, patient_id)
     return _render_detail(request, patient)
 
 
-def _manage(request: HttpRequest, patient_id: int) -> Patient:
+def _manage(request: AuthenticatedHttpRequest, patient_id: int) -> Patient:
     return selectors.patient_for_or_404(request.user, patient_id, "patient.manage")
 
 
@@ -162,7 +163,7 @@ def _case_form_post(
 
 @login_required
 @require_POST
-def referral_accept(request: HttpRequest, patient_id: int) -> HttpResponse:
+def referral_accept(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     try:
         services.referral_accept(actor=request.user, patient=patient)
@@ -175,7 +176,7 @@ def referral_accept(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_decline(request: HttpRequest, patient_id: int) -> HttpResponse:
+def referral_decline(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -190,7 +191,7 @@ def referral_decline(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def patient_allocate(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_allocate(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     therapists = {u.pk: u for u in selectors.therapists_of(patient.service)}
     form = forms.AllocateForm(
@@ -211,7 +212,7 @@ def patient_allocate(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def first_contact(request: HttpRequest, patient_id: int) -> HttpResponse:
+def first_contact(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -227,7 +228,7 @@ def first_contact(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hold_start(request: HttpRequest, patient_id: int) -> HttpResponse:
+def hold_start(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -247,7 +248,7 @@ def hold_start(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hold_release(request: HttpRequest, patient_id: int) -> HttpResponse:
+def hold_release(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     try:
         services.case_hold_release(actor=request.user, patient=patient)
@@ -260,7 +261,7 @@ def hold_release(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def status_change(request: HttpRequest, patient_id: int) -> HttpResponse:
+def status_change(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -275,7 +276,7 @@ def status_change(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_record(request: HttpRequest, patient_id: int) -> HttpResponse:
+def consent_record(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -289,7 +290,7 @@ def consent_record(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def patient_invite(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_invite(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """The "Invite to Alongside" button: an account linked to this record, a one-time link."""
     return _case_form_post(
         request,
@@ -307,7 +308,9 @@ def patient_invite(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_withdraw(request: HttpRequest, patient_id: int, consent_id: int) -> HttpResponse:
+def consent_withdraw(
+    request: AuthenticatedHttpRequest, patient_id: int, consent_id: int
+) -> HttpResponse:
     patient = _manage(request, patient_id)
     consent = selectors.consent_for_or_404(patient, consent_id)
     try:
@@ -345,12 +348,12 @@ def _profile_edit(
 
 
 @login_required
-def injury_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+def injury_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _profile_edit(request, patient_id, forms.InjuryForm, "Injury profile")
 
 
 @login_required
-def work_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+def work_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     return _profile_edit(
         request, patient_id, forms.WorkForm, "Work before injury", service=patient.service
@@ -358,7 +361,7 @@ def work_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @login_required
-def details_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+def details_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _profile_edit(request, patient_id, forms.DetailsForm, "Contact details and preferences")
 
 
@@ -367,7 +370,7 @@ def details_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+def goal_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -381,7 +384,7 @@ def goal_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_update(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
+def goal_update(request: AuthenticatedHttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
     goal = selectors.goal_for_or_404(patient, goal_id)
     form = forms.GoalStatusForm(request.POST)
@@ -395,7 +398,7 @@ def goal_update(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def employer_contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+def employer_contact_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -409,7 +412,7 @@ def employer_contact_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def certificate_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+def certificate_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -423,7 +426,7 @@ def certificate_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def phased_step_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+def phased_step_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -437,7 +440,7 @@ def phased_step_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def work_status_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+def work_status_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     return _case_form_post(
         request,
         patient_id,
@@ -452,7 +455,7 @@ def work_status_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 # --- CSV import (upload, then progress, preview and confirm on the job page) ---------------
 
 
-def _import_context(request: HttpRequest, form: Any) -> dict[str, Any]:
+def _import_context(request: AuthenticatedHttpRequest, form: Any) -> dict[str, Any]:
     return {
         "form": form,
         "limit": importing.LIMITS_LABEL,
@@ -463,7 +466,7 @@ def _import_context(request: HttpRequest, form: Any) -> dict[str, Any]:
 
 
 @login_required
-def referral_import(request: HttpRequest) -> HttpResponse:
+def referral_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload: the file is kept and checked by the task worker; the job page shows progress."""
     policy.require(request.user, "patient.manage")
     choices = _manage_services(request.user)
@@ -498,7 +501,7 @@ def referral_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def referral_import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     """Progress, then the preview (or the result); htmx polls the fragment while it runs."""
     job = selectors.referral_import_job_for_or_404(request.user, job_id)
     return render_page(
@@ -511,7 +514,7 @@ def referral_import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+def referral_import_confirm(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     job = selectors.referral_import_job_for_or_404(request.user, job_id, with_rows=False)
     try:
         importing.import_job_confirm(actor=request.user, job=job)
@@ -521,7 +524,7 @@ def referral_import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.manage")
     response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="referrals-template.csv"'
@@ -532,7 +535,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def eligibility_rules(request: HttpRequest, slug: str) -> HttpResponse:
+def eligibility_rules(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "patient.configure")
     rules = selectors.eligibility_rules_for(service)
     form = forms.EligibilityRulesForm(request.POST or None, instance=rules)
@@ -565,7 +568,7 @@ MY_MENTOR_PANELS: Hook[Callable[[HttpRequest, Patient], dict[str, Any] | None]] 
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     records = list(selectors.own_patient_records(request.user))
     if not records:
         raise Http404("No patient record")
@@ -586,7 +589,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+def my_consent_withdraw(request: AuthenticatedHttpRequest, consent_id: int) -> HttpResponse:
     consent = selectors.own_consent_or_404(request.user, consent_id)
     try:
         services.consent_withdraw(actor=request.user, consent=consent)
@@ -599,7 +602,7 @@ def my_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_consent_give(request: HttpRequest, patient_id: int) -> HttpResponse:
+def my_consent_give(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """The patient gives (or gives again) a consent from their own page."""
     patient = selectors.own_patient_or_404(request.user, patient_id)
     form = forms.OwnConsentForm(request.POST)

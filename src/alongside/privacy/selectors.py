@@ -72,7 +72,14 @@ def erasure_preview(erasure: Erasure) -> dict[str, int]:
     )
     if subject is None:
         return {}
-    return engine.owned_rows(subject, getattr(subject, "user", None)).counts()
+    from django.apps import apps
+
+    counts = engine.owned_rows(subject, getattr(subject, "user", None)).counts()
+    # Plain words for the page ("patients" rather than "patients.patient").
+    return {
+        str(apps.get_model(label)._meta.verbose_name_plural).capitalize(): count
+        for label, count in counts.items()
+    }
 
 
 class SubjectNotFound(LookupError):

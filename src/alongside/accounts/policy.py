@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from alongside.accounts.models import STAFF_ROLES, Role
@@ -155,3 +156,74 @@ def role_list(user: User | AnonymousUser) -> list[str]:
 
 def allowed_roles(action: str) -> Iterable[str]:
     return RULES[action]
+
+
+# --- A person's own records -----------------------------------------------------------
+# "This is my own record", "acting for this patient/mentor" and "not on your own
+# record" are answered here, the same way everywhere: what a person may not see is a
+# 404 (``require_*``); what they may see but not do is a validation message (``refuse_*``).
+
+
+def is_own(user: User | AnonymousUser, owner_id: int | None, action: str, target: Any) -> bool:
+    """The record (owned by the user ``owner_id``) is the signed-in person's own, and their
+    role in its service allows ``action`` on it (a mentor's ``mentor.view_own``...)."""
+    return (
+        owner_id is not None
+        and bool(user.is_authenticated)
+        and owner_id == user.pk
+        and can(user, action, target)
+    )
+
+
+def is_own_mentor_record(user: User | AnonymousUser, mentor: Any) -> bool:
+    return is_own(user, mentor.user_id, "mentor.view_own", mentor)
+
+
+def is_own_patient_record(user: User | AnonymousUser, patient: Any, target: Any = None) -> bool:
+    return is_own(user, patient.user_id, "patient.own", target or patient)
+
+
+def is_mentor_of(user: User | AnonymousUser, match: Any, target: Any = None) -> bool:
+    """The signed-in person is the mentor of ``match`` (contacts, surveys of their pair)."""
+    return is_own(user, match.mentor.user_id, "contact.own", target or match)
+
+
+def require_own_mentor_record(user: User | AnonymousUser, mentor: Any) -> None:
+    """404 unless ``mentor`` is the person's own (their check-ins, their expense claims)."""
+    if not is_own_mentor_record(user, mentor):
+        raise Http404("Not found")
+
+
+def require_own_or(user: User | AnonymousUser, own: bool, action: str, target: Any) -> None:
+    """404 unless the record is the person's own or ``action`` is allowed on it."""
+    if not own:
+        require(user, action, target)
+
+
+def acting_as(
+    user: User | AnonymousUser, own: bool, own_as: str, staff_action: str, target: Any
+) -> str:
+    """Who is answering: ``own_as`` ("patient", "mentor") for the person themself, or
+    "therapist" when staff allowed ``staff_action`` record it for them (404 otherwise)."""
+    if own:
+        return own_as
+    require(user, staff_action, target)
+    return "therapist"
+
+
+def is_about_oneself(user: User | AnonymousUser, mentor: Any) -> bool:
+    """Staff who also mentor never act as staff on their own mentor record."""
+    return mentor.user_id is not None and mentor.user_id == user.pk
+
+
+def require_not_oneself(user: User | AnonymousUser, mentor: Any) -> None:
+    """404 for what a mentor may not see as staff of their own record (their own
+    well-being alert, their own debrief to book)."""
+    if is_about_oneself(user, mentor):
+        raise Http404("Not found")
+
+
+def refuse_oneself(user: User | AnonymousUser, mentor: Any, field: str, message: str) -> None:
+    """A validation message for what the person may see but not do to their own record."""
+    if is_about_oneself(user, mentor):
+        raise ValidationError({field: message})

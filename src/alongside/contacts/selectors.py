@@ -183,7 +183,7 @@ def may_edit_contact(user: User, contact: Contact) -> bool:
     match = contact.match
     if policy.can(user, "contact.log", contact):
         return True
-    return match.mentor.user_id == user.pk and policy.can(user, "contact.own", contact)
+    return policy.is_mentor_of(user, match, contact)
 
 
 def contact_for_edit_or_404(user: User, contact_id: int) -> Contact:
@@ -425,9 +425,9 @@ def survey_role_for(user: User, match: Match) -> str | None:
     """ "mentor" or "patient" when this person may answer the survey of this ended match."""
     if match.status != MatchStatus.ENDED or not policy.can(user, "survey.respond", match):
         return None
-    if match.mentor.user_id == user.pk and policy.can(user, "contact.own", match):
+    if policy.is_mentor_of(user, match):
         return SurveyRole.MENTOR
-    if match.patient.user_id == user.pk and policy.can(user, "patient.own", match):
+    if policy.is_own_patient_record(user, match.patient, match):
         return SurveyRole.PATIENT
     return None
 

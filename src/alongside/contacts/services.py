@@ -59,11 +59,7 @@ def _may_log(actor: User, match: Match) -> bool:
     *active* matches only."""
     if policy.can(actor, "contact.log", match):
         return True
-    return (
-        match.status == MatchStatus.ACTIVE
-        and match.mentor.user_id == actor.pk
-        and policy.can(actor, "contact.own", match)
-    )
+    return match.status == MatchStatus.ACTIVE and policy.is_mentor_of(actor, match)
 
 
 def _validate(
@@ -249,8 +245,7 @@ def concern_raise(*, actor: User, contact: Contact, kind: str, description: str)
         "mentor", "mentor__supervisor", "patient", "patient__allocated_therapist"
     ).get(pk=contact.match_id)
     if not (
-        policy.can(actor, "contact.log", contact)
-        or (match.mentor.user_id == actor.pk and policy.can(actor, "contact.own", contact))
+        policy.can(actor, "contact.log", contact) or policy.is_mentor_of(actor, match, contact)
     ):
         raise NotFound
     _validate_concern(kind, description)

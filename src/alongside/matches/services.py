@@ -290,11 +290,8 @@ def match_propose(
 
 def _acting_for_patient(actor: User, match: Match) -> str:
     """'patient' when the patient answers for themself, 'therapist' when recorded for them."""
-    patient = match.patient
-    if patient.user_id == actor.pk and policy.can(actor, "patient.own", patient):
-        return "patient"
-    policy.require(actor, "match.manage", match)
-    return "therapist"
+    own = policy.is_own_patient_record(actor, match.patient)
+    return policy.acting_as(actor, own, "patient", "match.manage", match)
 
 
 def match_patient_agree(*, actor: User, match: Match) -> Match:
@@ -367,11 +364,8 @@ def _notify_therapist(match: Match, subject: str, *, kind: str, body: str = "") 
 
 
 def _acting_for_mentor(actor: User, match: Match) -> str:
-    mentor = match.mentor
-    if mentor.user_id == actor.pk and policy.can(actor, "mentor.view_own", mentor):
-        return "mentor"
-    policy.require(actor, "match.manage", match)
-    return "therapist"
+    own = policy.is_own_mentor_record(actor, match.mentor)
+    return policy.acting_as(actor, own, "mentor", "match.manage", match)
 
 
 def match_mentor_accept(*, actor: User, match: Match) -> Match:

@@ -260,8 +260,7 @@ def supervision_log(request: HttpRequest, mentor_id: int) -> HttpResponse:
 @require_POST
 def checkin_acknowledge(request: HttpRequest, checkin_id: int) -> HttpResponse:
     checkin = selectors.checkin_visible_or_404(request.user, checkin_id)
-    if checkin.mentor.user_id == request.user.pk:
-        raise Http404("Not found")
+    policy.require_not_oneself(request.user, checkin.mentor)
     form = CheckInAcknowledgeForm(request.POST)
     if form.is_valid():
         try:
@@ -287,8 +286,7 @@ def _day(day: Any) -> str:
 @require_POST
 def debrief_book(request: HttpRequest, debrief_id: int) -> HttpResponse:
     debrief = selectors.debrief_visible_or_404(request.user, debrief_id)
-    if debrief.mentor.user_id == request.user.pk:
-        raise Http404("Not found")  # a mentor does not book their own debrief
+    policy.require_not_oneself(request.user, debrief.mentor)  # not their own debrief
     form = DebriefBookForm(request.POST)
     if form.is_valid():
         try:

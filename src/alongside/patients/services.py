@@ -631,9 +631,8 @@ def consent_withdraw(*, actor: User | None, consent: Consent, on: date | None = 
     """
     patient = consent.patient
     if actor is not None:
-        own = patient.user_id == actor.pk and policy.can(actor, "patient.own", patient)
-        if not own:
-            policy.require(actor, "patient.manage", patient)
+        own = policy.is_own_patient_record(actor, patient)
+        policy.require_own_or(actor, own, "patient.manage", patient)
     with transaction.atomic():
         fresh_patient = _locked(patient)
         fresh = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -661,7 +660,7 @@ def consent_give_own(*, actor: User, patient: Patient, kind: str) -> Consent:
 
     Also how a patient who withdrew sharing with a mentor gives it again.
     """
-    if not (patient.user_id == actor.pk and policy.can(actor, "patient.own", patient)):
+    if not policy.is_own_patient_record(actor, patient):
         raise ValidationError({"kind": "Only the patient can give this consent here."})
     with transaction.atomic():
         fresh = _locked(patient)

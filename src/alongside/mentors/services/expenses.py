@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from alongside.accounts import policy
@@ -65,8 +64,7 @@ def expense_claim_submit(
     receipt: UploadedFile | None,
     today: dt.date | None = None,
 ) -> ExpenseClaim:
-    if mentor.user_id != actor.pk or not policy.can(actor, "mentor.view_own", mentor):
-        raise Http404("Not found")
+    policy.require_own_mentor_record(actor, mentor)
     errors = {}
     if spent_on > (today or _today()):
         errors["spent_on"] = "The date spent cannot be in the future."
@@ -106,8 +104,7 @@ def expense_decide(
     *, actor: User, claim: ExpenseClaim, approve: bool, note: str = ""
 ) -> ExpenseClaim:
     policy.require(actor, "mentor.expense_decide", claim.mentor)
-    if claim.mentor.user_id == actor.pk:
-        raise ValidationError({"status": "You cannot decide your own claim."})
+    policy.refuse_oneself(actor, claim.mentor, "status", "You cannot decide your own claim.")
     if not approve and not note.strip():
         raise ValidationError({"note": "Say why the claim is rejected."})
     with transaction.atomic():

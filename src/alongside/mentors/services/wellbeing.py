@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,9 +32,9 @@ def debrief_request_open(
     """Ask the mentor's supervisor to offer a debrief. Idempotent per (source, source_id):
     a second call returns the request already opened. Call it inside the caller's
     transaction (a concern or a check-in being written)."""
-    own = mentor.user_id == actor.pk and policy.can(actor, "mentor.view_own", mentor)
-    if not (own or policy.can(actor, "mentor.manage", mentor)):
-        raise Http404("Not found")
+    policy.require_own_or(
+        actor, policy.is_own_mentor_record(actor, mentor), "mentor.manage", mentor
+    )
     if source not in DebriefSource.values:
         raise ValidationError({"source": "Unknown source of a debrief request."})
     if not reason.strip():
@@ -66,8 +65,7 @@ def debrief_request_book(
 ) -> DebriefRequest:
     """Book (or move) the date of an open debrief. A mentor does not book their own."""
     policy.require(actor, "mentor.manage", debrief.mentor)
-    if debrief.mentor.user_id == actor.pk:
-        raise Http404("Not found")
+    policy.require_not_oneself(actor, debrief.mentor)
     if booked_on is None:
         raise ValidationError({"booked_on": "Enter the date of the debrief."})
     if booked_on < (today or _today()):
@@ -115,8 +113,7 @@ def checkin_submit(
 ) -> WellbeingCheckIn:
     """A mentor's own check-in. A low score or a wish to talk flags it: the
     supervisor sees it on their home page at once and gets an e-mail."""
-    if mentor.user_id != actor.pk or not policy.can(actor, "mentor.view_own", mentor):
-        raise Http404("Not found")
+    policy.require_own_mentor_record(actor, mentor)
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError({"score": "Choose a score from 1 to 5."})
     flagged = rules.checkin_needs_attention(score, wants_to_talk)
@@ -203,8 +200,8 @@ def checkin_acknowledge(
 ) -> WellbeingCheckIn:
     """The supervisor (or manager) has seen a flagged check-in, and may book a debrief."""
     visible = checkin_visible_or_404(actor, checkin.pk)
-    if visible.mentor.user_id == actor.pk:
-        raise Http404("Not found")  # a mentor does not acknowledge their own alert
+    # A mentor does not acknowledge their own alert.
+    policy.require_not_oneself(actor, visible.mentor)
     if debrief_on is not None and debrief_on < (today or _today()):
         raise ValidationError({"debrief_on": "Book the debrief for today or later."})
     with transaction.atomic():

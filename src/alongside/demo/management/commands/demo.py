@@ -16,17 +16,32 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2024)
 
     def handle(self, *args: Any, reset: bool, scale: str, seed: int, **options: Any) -> None:
-        if scale == "national":
-            # Said plainly rather than quietly loading the small set under a big name.
-            raise CommandError(
-                "--scale national is not built yet; use the small demo (the default)"
-            )
         if reset:
             demo_reset()
             self.stdout.write("Removed the previous demo data.")
+        if scale == "national":
+            self._national(seed)
+            return
         demo_load(scale=scale, seed=seed, log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with:"))
         for email, _, grants in ACCOUNTS:
             roles = ", ".join(f"{role} at {slug}" for slug, role in grants)
             self.stdout.write(f"  {email:<26} {roles}")
         self.stdout.write(f"  password for every demo account: {demo_password()}")
+
+    def _national(self, seed: int) -> None:
+        import time
+
+        from alongside.demo.national import NationalPlan, national_load, sign_ins
+
+        plan = NationalPlan(seed=seed)
+        started = time.monotonic()
+        totals = national_load(plan, log=self.stdout.write)
+        seconds = time.monotonic() - started
+        self.stdout.write(", ".join(f"{v:,} {k}" for k, v in totals.items()) or "nothing new")
+        self.stdout.write(self.style.SUCCESS(f"National demo data ready in {seconds:.0f} s."))
+        first = sign_ins(0)
+        self.stdout.write(
+            f"  sign in as {first['manager']}, {first['therapist']}, {first['mentor']} or "
+            f"{first['patient']} (01..{plan.services:02d}); password: {demo_password()}"
+        )

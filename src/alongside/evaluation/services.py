@@ -302,7 +302,8 @@ def transcript_deidentify(
         try:
             new_text, mapper = replace_spans(transcript.text, list(replacements))
         except QdaError as error:
-            raise ValidationError(str(error).capitalize() + ".") from error
+            # core.qda messages are whole sentences already; capitalize() would lower the rest.
+            raise ValidationError(str(error)) from error
         moved = []
         for turn in transcript.turns:
             start, end = mapper.span(turn["start"], turn["end"])

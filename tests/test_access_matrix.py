@@ -2,17 +2,27 @@
 
 Out-of-scope objects must answer 404 (never 403), so that other services'
 records cannot even be shown to exist.
+
+Every successful GET also counts its queries against tests/query_baselines.json (per
+database vendor, URL name and persona): a count above its baseline fails. When a rise is
+deliberate, or a URL is new, refresh the baselines of the rows you ran with
+``ALONGSIDE_REFRESH_QUERY_BASELINES=1 pytest tests/test_access_matrix.py [-k NAME]`` on
+SQLite and on PostgreSQL, and commit the file with the change that explains it.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import pkgutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
@@ -52,6 +62,38 @@ def _all_rows() -> dict[str, Row]:
 
 
 ROWS = _all_rows()
+BASELINES = Path(__file__).with_name("query_baselines.json")
+REFRESH = os.environ.get("ALONGSIDE_REFRESH_QUERY_BASELINES") == "1"
+
+
+def _baselines() -> dict[str, dict[str, dict[str, int]]]:
+    if not BASELINES.exists():
+        return {}
+    loaded: dict[str, dict[str, dict[str, int]]] = json.loads(BASELINES.read_text())
+    return loaded
+
+
+def _check_query_baseline(name: str, counts: dict[str, int]) -> None:
+    baselines = _baselines()
+    vendor = baselines.setdefault(connection.vendor, {})
+    if REFRESH:
+        if counts:
+            vendor[name] = counts
+        else:
+            vendor.pop(name, None)
+        BASELINES.write_text(json.dumps(baselines, indent=1, sort_keys=True) + "\n")
+        return
+    known = vendor.get(name, {})
+    over = {
+        persona: f"{count} > {known.get(persona, 'none')}"
+        for persona, count in counts.items()
+        if count > known.get(persona, -1)
+    }
+    assert not over, (
+        f"{name} on {connection.vendor}: more queries than tests/query_baselines.json "
+        f"allows {over}; if that is deliberate, refresh with "
+        f"ALONGSIDE_REFRESH_QUERY_BASELINES=1 (see this module's docstring)"
+    )
 
 
 def test_every_url_has_a_row_for_every_persona() -> None:
@@ -61,9 +103,13 @@ def test_every_url_has_a_row_for_every_persona() -> None:
     assert not stale, f"access-matrix rows for URLs that no longer exist: {stale}"
     for name, row in ROWS.items():
         assert set(row.expected) == set(PERSONAS), f"{name} lacks personas"
+    for vendor, names in _baselines().items():
+        stale = sorted(set(names) - set(ROWS))
+        assert not stale, f"query baselines ({vendor}) for URLs without a row: {stale}"
 
 
-def _request(world: Any, persona: str, name: str, row: Row) -> int:
+def _request(world: Any, persona: str, name: str, row: Row) -> tuple[int, int]:
+    """The status code and the number of queries the request ran."""
     url = reverse(name, kwargs=row.kwargs(world))
     client = world.client_for("anonymous" if row.api else persona)
     headers = {}
@@ -72,13 +118,15 @@ def _request(world: Any, persona: str, name: str, row: Row) -> int:
         if token:
             headers["Authorization"] = f"Bearer {token}"
     data = row.data(world) if row.data else None
-    if row.json:
-        response = getattr(client, row.method)(
-            url, data=data, content_type="application/json", headers=headers
-        )
-    else:
-        response = getattr(client, row.method)(url, data=data, headers=headers)
-    return response.status_code
+    ContentType.objects.clear_cache()  # so a count does not depend on the tests before
+    with CaptureQueriesContext(connection) as queries:
+        if row.json:
+            response = getattr(client, row.method)(
+                url, data=data, content_type="application/json", headers=headers
+            )
+        else:
+            response = getattr(client, row.method)(url, data=data, headers=headers)
+    return response.status_code, len(queries.captured_queries)
 
 
 @pytest.mark.django_db
@@ -87,14 +135,19 @@ def test_access(name: str) -> None:
     row = ROWS[name]
     world = build_world()
     actual = {}
+    queries = {}
     for persona in PERSONAS:
         if row.fresh_world:
             # Rows that change state (sign out, revoke) run each persona in a
             # savepoint that is rolled back, so every persona meets the same world.
             savepoint = transaction.savepoint()
-            actual[persona] = _request(world, persona, name, row)
+            actual[persona], queries[persona] = _request(world, persona, name, row)
             transaction.savepoint_rollback(savepoint)
             world.objects.clear()
         else:
-            actual[persona] = _request(world, persona, name, row)
+            actual[persona], queries[persona] = _request(world, persona, name, row)
     assert actual == row.expected
+    if row.method == "get":
+        _check_query_baseline(
+            name, {persona: queries[persona] for persona in PERSONAS if actual[persona] == 200}
+        )

@@ -311,10 +311,10 @@ def accounts_disable(*, actor: User, user_ids: list[int]) -> int:
     if actor.pk in user_ids:
         raise DisableRefused("You cannot disable your own account.")
     with transaction.atomic():
+        # A subquery, not a join with DISTINCT: PostgreSQL refuses FOR UPDATE with DISTINCT.
+        in_managed = Membership.objects.filter(service_id__in=managed).values("user_id")
         users = list(
-            UserModel.objects.select_for_update()
-            .filter(pk__in=user_ids, memberships__service_id__in=managed)
-            .distinct()
+            UserModel.objects.select_for_update().filter(pk__in=user_ids).filter(pk__in=in_managed)
         )
         if len(users) != len(set(user_ids)):
             raise DisableRefused("Some of the chosen accounts are not in your services.")

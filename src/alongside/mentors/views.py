@@ -273,7 +273,7 @@ def checkin_acknowledge(request: HttpRequest, checkin_id: int) -> HttpResponse:
             messages.success(request, "Marked as seen.")
     else:
         messages.error(request, "Enter the debrief date as a date.")
-    if selectors.Mentor.objects.visible_to(request.user).filter(pk=checkin.mentor_id).exists():
+    if selectors.mentor_is_visible(request.user, checkin.mentor_id):
         return redirect("mentors:detail", mentor_id=checkin.mentor_id)
     return redirect("accounts:home")
 

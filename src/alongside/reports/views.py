@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
+from alongside.pages import render_page
 from alongside.patients.selectors import service_today
 from alongside.reports import charts, exports, figures, research, selectors, services
 from alongside.reports import fidelity as fidelity_rules
@@ -203,8 +204,7 @@ def research_export(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
     export = selectors.export_job_or_404(request.user, job_id)
-    template = "reports/_job.html" if request.htmx else "reports/job.html"  # type: ignore[attr-defined]
-    return render(request, template, {"job": export})
+    return render_page(request, "reports/job.html", "reports/_job.html", {"job": export})
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedHttpRequest
-from alongside.contacts import selectors, services
+from alongside.contacts import pair_states, selectors, services
 from alongside.contacts.forms import (
     ConcernAcknowledgeForm,
     ConcernCloseForm,
@@ -28,6 +28,7 @@ from alongside.core.crisis import URGENT_CONCERN_KINDS
 from alongside.core.engagement import STATE_LABELS, EngagementState
 from alongside.forms import service_errors_to_form
 from alongside.pages import render_page
+from alongside.paging import page_of
 
 FIELD_ALIASES = {"contact_at": "contact_date", "duration_minutes": "duration_other"}
 
@@ -202,16 +203,31 @@ def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
     if state not in EngagementState._value2member_map_:
         state = ""
     mine_only = request.GET.get("mine") == "1"
-    rows = selectors.staff_pairs(request.user, state=state, mine_only=mine_only)
+    # Paged, filtered and ordered in the database (the state is derived in SQL); the
+    # full measures are worked out only for the mentors on this page, each mentor's
+    # summary over all of that mentor's pairs in the list (counts only, so that wider
+    # read is not audited as a view of those patients).
+    pairs = pair_states.staff_pairs_queryset(request.user, state=state, mine_only=mine_only)
+    page = page_of(request, pairs)
+    matches = list(page.object_list)
+    theirs = list(
+        pair_states.staff_pairs_queryset(
+            request.user, state=state, mine_only=mine_only, audited=False
+        ).filter(mentor_id__in={m.mentor_id for m in matches})
+    )
+    measures = selectors.engagement_for_matches(theirs)
+    rows = [selectors.StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in matches]
+    summary = [selectors.StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in theirs]
     return render(
         request,
         "contacts/pairs.html",
         {
             "rows": rows,
+            "page": page,
             "state": state,
             "mine_only": mine_only,
             "states": STATE_LABELS.items(),
-            "mentors": selectors.engagement_by_mentor(rows),
+            "mentors": selectors.engagement_by_mentor(summary),
         },
     )
 

@@ -1,0 +1,144 @@
+"""Engagement state of active pairs derived in SQL, so the pairs page pages, filters and
+sorts in the database instead of judging every pair in Python (it once stopped at 1,000).
+
+The rule is :func:`alongside.core.engagement.engagement` — *not started* (no contact),
+*quiet* (no contact for ``quiet_after_days``), *needs check-in* (``check_in_after_days``),
+otherwise *on track*, and a first contact overdue after ``first_contact_days``. Here it is
+restated as comparisons of local dates against ``today - N days`` per service, which
+every database can do; ``tests/scale/test_paging.py`` checks both agree on generated rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, TruncDate
+from django.utils import timezone
+
+from alongside.accounts import policy
+from alongside.accounts.models import User
+from alongside.contacts.models import Contact
+from alongside.contacts.selectors import thresholds_for_services
+from alongside.core.engagement import EngagementState
+from alongside.matches.models import Match, MatchStatus
+
+# Most in need first, as the page has always listed them.
+STATE_ORDER = {
+    EngagementState.QUIET: 0,
+    EngagementState.NOT_STARTED: 1,
+    EngagementState.NEEDS_CHECK_IN: 2,
+    EngagementState.ON_TRACK: 3,
+}
+
+
+def with_engagement_state(
+    qs: QuerySet[Match], service_ids: Iterable[int], today: dt.date
+) -> QuerySet[Match]:
+    """``qs`` annotated with ``engagement_state``, ``state_order`` and ``attention``
+    (0 = needs attention) as of ``today``, for active pairs of ``service_ids``."""
+    tz = timezone.get_current_timezone()
+    thresholds = thresholds_for_services(service_ids)
+    ids = sorted(set(service_ids))
+    last_day = (
+        Contact.objects.filter(match=OuterRef("pk"))
+        .annotate(day=TruncDate("contact_at", tzinfo=tz))
+        .filter(day__lte=today)
+        .order_by("-day")
+        .values("day")[:1]
+    )
+    qs = qs.annotate(
+        started_on=TruncDate("started_at", tzinfo=tz),
+        last_contact_day=Subquery(last_day),
+    ).annotate(
+        # A contact dated before the start counts as on the start day.
+        last_effective=Greatest(F("last_contact_day"), F("started_on")),
+    )
+
+    def before(field: str, days_attr: str, state: str) -> list[When]:
+        return [
+            When(
+                Q(service_id=sid)
+                & Q(
+                    **{
+                        f"{field}__lte": today
+                        - dt.timedelta(days=getattr(thresholds[sid], days_attr))
+                    }
+                ),
+                then=Value(state),
+            )
+            for sid in ids
+        ]
+
+    state = Case(
+        When(last_contact_day__isnull=True, then=Value(EngagementState.NOT_STARTED.value)),
+        *before("last_effective", "quiet_after_days", EngagementState.QUIET.value),
+        *before("last_effective", "check_in_after_days", EngagementState.NEEDS_CHECK_IN.value),
+        default=Value(EngagementState.ON_TRACK.value),
+        output_field=CharField(),
+    )
+    overdue = [
+        When(
+            Q(service_id=sid)
+            & Q(last_contact_day__isnull=True)
+            & Q(started_on__lt=today - dt.timedelta(days=thresholds[sid].first_contact_days)),
+            then=Value(0),
+        )
+        for sid in ids
+    ]
+    qs = qs.annotate(engagement_state=state)
+    return qs.annotate(
+        state_order=Case(
+            *[When(engagement_state=s.value, then=Value(n)) for s, n in STATE_ORDER.items()],
+            output_field=IntegerField(),
+        ),
+        attention=Case(
+            When(
+                engagement_state__in=[
+                    EngagementState.QUIET.value,
+                    EngagementState.NEEDS_CHECK_IN.value,
+                ],
+                then=Value(0),
+            ),
+            *overdue,
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def staff_pairs_queryset(
+    user: User,
+    *,
+    state: str = "",
+    mine_only: bool = False,
+    today: dt.date | None = None,
+    audited: bool = True,
+) -> QuerySet[Match]:
+    """Active pairs in the person's services, most in need first, in a stable order
+    (attention, state, start, pk) so every page holds different pairs. Reading a page
+    is audited as ``contact.pairs`` for the rows fetched."""
+    today = today or timezone.localdate()
+    service_ids = policy.service_ids(user, "contact.view")
+    qs = Match.objects.filter(service_id__in=service_ids, status=MatchStatus.ACTIVE)
+    if mine_only:
+        qs = qs.filter(Q(mentor__supervisor=user) | Q(patient__allocated_therapist=user))
+    qs = with_engagement_state(qs, service_ids, today)
+    if state:
+        qs = qs.filter(engagement_state=state)
+    qs = qs.select_related("patient", "mentor", "service")
+    if audited:
+        qs = qs.audited(user, "contact.pairs")
+    return qs.order_by("attention", "state_order", "started_at", "pk")

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import audit_record
@@ -48,7 +49,9 @@ def _open(path: Path) -> tuple[dict, str]:  # type: ignore[type-arg]
 def test_command_writes_json_and_html_for_a_patient_by_account_e_mail(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
     patient = _patient_with_history(world)
     out = tmp_path / "sar.zip"
-    assert main(["manage", "subject_access", world.people["patient"].email, str(out)]) == 0
+    # call_command, not `alongside manage`: a management command run from argv closes the
+    # database connections when it ends, and on PostgreSQL that ends the test's transaction.
+    call_command("subject_access", world.people["patient"].email, str(out))
     report, html = _open(out)
     assert report["format"] == "alongside-subject-access/1"
     assert report["subject"] == {
@@ -78,7 +81,7 @@ def test_a_mentor_export_holds_their_own_reflections(world, tmp_path) -> None:  
     _patient_with_history(world)
     mentor = home_mentor(world)
     out = tmp_path / "mentor.zip"
-    assert main(["manage", "subject_access", f"mentor:{mentor.pk}", str(out)]) == 0
+    call_command("subject_access", f"mentor:{mentor.pk}", str(out))
     report, _ = _open(out)
     assert [r["id"] for r in report["records"]["mentors.mentor"]] == [mentor.pk]
     assert any(r["reflection"] == REFLECTION for r in report["records"]["contacts.contact"])

@@ -38,7 +38,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role, User
@@ -155,6 +155,11 @@ def national_load(plan: NationalPlan, *, log: Callable[[str], None] = print) -> 
             f"  {slug_of(index)} ({counts_seconds:.0f} s): "
             + ", ".join(f"{v} {k}" for k, v in counts.items())
         )
+    if totals and connection.vendor == "postgresql":
+        # Fresh statistics: until autovacuum gets round to it the planner takes the bulk-loaded
+        # tables for empty and picks sequential scans (the dashboard took minutes without).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return totals
 
 

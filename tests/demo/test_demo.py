@@ -33,13 +33,6 @@ def test_outsider_is_in_a_different_service_from_the_therapist() -> None:
     )
 
 
-def test_national_scale_is_refused_plainly_until_it_exists() -> None:
-    from alongside.config.cli import main
-
-    assert main(["demo", "--scale", "national"]) == 1
-    assert not User.objects.filter(email="admin@demo.example").exists()
-
-
 def test_reset_recreates_the_data() -> None:
     call_command("demo")
     first = User.objects.get(email="admin@demo.example").pk

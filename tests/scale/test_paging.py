@@ -82,3 +82,18 @@ def test_sql_engagement_state_agrees_with_the_pure_rule(world) -> None:
         expected = pure[row.pk]
         assert row.engagement_state == expected.state.value, row.pk
         assert (row.attention == 0) == expected.needs_attention, row.pk
+
+
+def test_waiting_list_pages_show_every_waiting_patient_once(world) -> None:
+    from alongside.matches.selectors import waiting_patients
+    from tests.matches.factories import waiting_patient
+
+    for i in range(160):
+        waiting_patient(world.home, family_name=f"Waiting{i:03d}")
+    expected = {p.pk for p in waiting_patients(world.home)}
+    url = reverse("patients:detail", args=[987654321])
+    pattern = re.compile('href="' + re.escape(url).replace("987654321", r"(\d+)") + '"')
+    client = world.client_for("therapist")
+    ids, queries = _walk(client, reverse("matches:waiting", args=[world.home.slug]), pattern)
+    assert len(ids) == len(set(ids)) and set(ids) == expected
+    assert len(queries) == 4 and max(queries) <= queries[0] + 1

@@ -374,15 +374,24 @@ class BatchPlan:
         return len(self.pairs) + len(self.unmatched)
 
 
-def waiting_patients(service: Service) -> list[Patient]:
+def waiting_queryset(service: Service) -> QuerySet[Patient]:
     """Accepted patients of ``service`` with no open match and not on hold, oldest
-    referral first."""
-    return list(
+    referral first (``pk`` last, so pages of it keep a stable order)."""
+    return (
         Patient.objects.filter(service=service, status__in=WAITING_PATIENT_STATUSES)
         .exclude(matches__status__in=OPEN_STATUSES)
         .not_on_hold()
         .order_by("date_of_referral", "pk")
     )
+
+
+def waiting_patients(service: Service) -> list[Patient]:
+    return list(waiting_queryset(service))
+
+
+def waiting_list_for_pages(user: User, service: Service) -> QuerySet[Patient]:
+    """The waiting list to page through; each page's patients are audited as read."""
+    return waiting_queryset(service).audited(user, "match.waiting")
 
 
 def match_batch_plan(

@@ -29,6 +29,7 @@ from alongside.matches.forms import (
     WeightsForm,
 )
 from alongside.pages import error_words, form_post, messages_error, render_page
+from alongside.paging import page_of
 from alongside.patients.selectors import patient_for_or_404, service_today
 
 # --- Staff: list, detail, lifecycle ------------------------------------------------------
@@ -225,7 +226,9 @@ def propose(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
 def _waiting_context(
     request: AuthenticatedHttpRequest, service: Any, **extra: Any
 ) -> dict[str, Any]:
-    return {"service": service, "waiting": selectors.waiting_list(request.user, service), **extra}
+    # Paged in the database: a waiting list of thousands once rendered whole (833 KB).
+    page = page_of(request, selectors.waiting_list_for_pages(request.user, service))
+    return {"service": service, "waiting": page, "page": page, **extra}
 
 
 @login_required

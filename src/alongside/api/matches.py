@@ -48,7 +48,7 @@ class MatchFilterIn(Schema):
     status: str = Field("", max_length=text_limits.SEARCH)
     needs_review: bool = False
     limit: int = 100
-    offset: int = 0
+    offset: int = Field(0, le=text_limits.LIST_OFFSET)
 
 
 class MenteeOut(Schema):

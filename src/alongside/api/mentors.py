@@ -64,7 +64,7 @@ class MentorFilterIn(Schema):
     supervision: str = Field("", max_length=text_limits.SEARCH)
     checks: str = Field("", max_length=text_limits.SEARCH)
     limit: int = 100
-    offset: int = 0
+    offset: int = Field(0, le=text_limits.LIST_OFFSET)
 
 
 def _summary(m: Mentor) -> dict[str, object]:

@@ -74,7 +74,7 @@ class PatientFilterIn(Schema):
     therapist: str = Field("", max_length=text_limits.SEARCH)
     overdue: bool = False
     limit: int = 100
-    offset: int = 0
+    offset: int = Field(0, le=text_limits.LIST_OFFSET)
 
 
 def _up_to(name: str) -> int:

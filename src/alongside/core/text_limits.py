@@ -16,3 +16,6 @@ SEARCH = 200  # what someone types into a search box
 LIST_ITEM = 100  # one value of a list (a topic, a language, an ICD-10 code)
 LIST_ITEMS = 30  # how many values a list takes
 LIST_TEXT = 1_000  # a list typed into one box, comma-separated
+# The furthest an API list may be skipped into: beyond any real list, and small enough
+# for every database's OFFSET (a 10^25 offset overflowed SQLite's integer: a 500).
+LIST_OFFSET = 10_000_000

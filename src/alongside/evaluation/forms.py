@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from alongside.core import text_limits
-from alongside.evaluation.models import Group, InterviewMode, TeamRole
+from alongside.evaluation.models import TRANSCRIPT_MAX, Group, InterviewMode, TeamRole
 
 UPLOAD_MAX = 10 * 1024 * 1024  # bytes: a long .docx transcript is well under 1 MB
 QDPX_MAX = 50 * 1024 * 1024
@@ -98,6 +98,7 @@ class TranscriptForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea,
         required=False,
+        max_length=TRANSCRIPT_MAX,
         label="Paste the transcript",
         help_text="Or upload a file below. Lines such as 'Interviewer: …' become speaker turns.",
     )
@@ -154,6 +155,7 @@ class CodeForm(forms.Form):
     )
     colour = forms.RegexField(
         regex=r"^#[0-9a-fA-F]{6}$",
+        max_length=7,
         initial="#1d70b8",
         widget=forms.TextInput(attrs={"type": "color"}),
     )

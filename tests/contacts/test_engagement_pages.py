@@ -9,6 +9,7 @@ from alongside.contacts import selectors, services
 from alongside.contacts.models import EngagementSettings
 from tests.access import READ_AUDIT_QUERIES
 from tests.contacts.factories import ContactFactory, active_match, home_active_match
+from tests.matches.factories import waiting_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,30 @@ def test_pairs_page_sums_up_per_mentor(world) -> None:
     ContactFactory(match=match, contact_at=timezone.now() - dt.timedelta(days=2))
     body = world.client_for("therapist").get(reverse("contacts:pairs")).content.decode()
     assert "By mentor" in body and match.mentor.full_name in body
+
+
+def test_home_panel_says_how_many_more_pairs_need_attention(world) -> None:
+    """The panel lists the first pairs needing attention and links to the rest; it never
+    stops silently (it once judged at most 1,000 pairs in Python)."""
+    from alongside.contacts import pair_states
+
+    quiet = []
+    therapist = world.people["therapist"]
+    for _ in range(23):
+        patient = waiting_patient(world.home, allocated_therapist=therapist)
+        match = active_match(world.home, patient=patient)
+        ContactFactory(match=match, contact_at=timezone.now() - dt.timedelta(days=25))
+        quiet.append(match)
+    rows, total = pair_states.needing_attention_for(world.people["therapist"])
+    assert len(rows) == 20 and total >= 23
+    assert all(r.engagement and r.engagement.needs_attention for r in rows)
+    body = world.client_for("therapist").get(reverse("accounts:home")).content.decode()
+    assert f"{total - 20} more pairs needing attention" in body
+    listed = world.client_for("therapist").get(
+        reverse("contacts:pairs"), {"mine": "1", "attention": "1"}
+    )
+    assert listed.status_code == 200
+    page_ids = {row.match.pk for row in listed.context["rows"]}
+    assert listed.context["page"].paginator.count == total
+    assert all(r.engagement and r.engagement.needs_attention for r in listed.context["rows"])
+    assert len(page_ids) == min(total, 50)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from alongside.accounts.http import AuthenticatedHttpRequest
-from alongside.contacts import selectors
+from alongside.contacts import pair_states, selectors
 
 
 def therapist_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    quiet_pairs, quiet_total = pair_states.needing_attention_for(request.user)
     return {
         "open_concerns": selectors.open_concerns_for(request.user),
-        "quiet_pairs": selectors.quiet_pairs_for(request.user),
+        "quiet_pairs": quiet_pairs,
+        "quiet_more": quiet_total - len(quiet_pairs),
     }
 
 

@@ -31,9 +31,15 @@ from django.utils import timezone
 from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.contacts.models import Contact
-from alongside.contacts.selectors import thresholds_for_services
-from alongside.core.engagement import EngagementState
+from alongside.contacts.selectors import (
+    StaffPairRow,
+    engagement_by_mentor,
+    engagement_for_matches,
+    thresholds_for_services,
+)
+from alongside.core.engagement import EngagementState, MentorEngagement
 from alongside.matches.models import Match, MatchStatus
+from alongside.mentors.models import Mentor
 
 # Most in need first, as the page has always listed them.
 STATE_ORDER = {
@@ -124,6 +130,7 @@ def staff_pairs_queryset(
     *,
     state: str = "",
     mine_only: bool = False,
+    needs_attention: bool = False,
     today: dt.date | None = None,
     audited: bool = True,
 ) -> QuerySet[Match]:
@@ -138,7 +145,44 @@ def staff_pairs_queryset(
     qs = with_engagement_state(qs, service_ids, today)
     if state:
         qs = qs.filter(engagement_state=state)
+    if needs_attention:
+        qs = qs.filter(attention=0)
     qs = qs.select_related("patient", "mentor", "service")
     if audited:
         qs = qs.audited(user, "contact.pairs")
     return qs.order_by("attention", "state_order", "started_at", "pk")
+
+
+def needing_attention_for(
+    user: User, *, limit: int = 20, today: dt.date | None = None
+) -> tuple[list[StaffPairRow], int]:
+    """The first ``limit`` pairs this person looks after that need attention (quiet,
+    due a check-in, first contact overdue), with their measures, and how many there are
+    in all, so the home panel can say "and N more" instead of stopping silently."""
+    qs = staff_pairs_queryset(user, mine_only=True, needs_attention=True, today=today)
+    matches = list(qs[:limit])
+    total = len(matches) if len(matches) < limit else qs.count()
+    measures = engagement_for_matches(matches, today)
+    return [StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in matches], total
+
+
+def page_rows_and_mentors(
+    user: User, matches: list[Match], *, state: str, mine_only: bool, needs_attention: bool
+) -> tuple[list[StaffPairRow], list[tuple[Mentor, MentorEngagement]]]:
+    """The pairs page's rows with their full measures, and a summary per mentor on the
+    page over all of that mentor's pairs in the same list. The measures are worked out
+    only for the mentors on this page; the wider read gives counts only, so it is not
+    audited as a view of those patients."""
+    theirs = list(
+        staff_pairs_queryset(
+            user,
+            state=state,
+            mine_only=mine_only,
+            needs_attention=needs_attention,
+            audited=False,
+        ).filter(mentor_id__in={m.mentor_id for m in matches})
+    )
+    measures = engagement_for_matches(theirs)
+    rows = [StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in matches]
+    summary = [StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in theirs]
+    return rows, engagement_by_mentor(summary)

@@ -31,7 +31,6 @@ from alongside.core import NotFound
 from alongside.core.crisis import URGENT_CONCERN_KINDS
 from alongside.core.engagement import (
     Engagement,
-    EngagementState,
     MentorEngagement,
     Thresholds,
     engagement,
@@ -309,36 +308,6 @@ class StaffPairRow:
     engagement: Engagement | None
 
 
-def staff_pairs(
-    user: User, *, state: str = "", mine_only: bool = False, today: dt.date | None = None
-) -> list[StaffPairRow]:
-    """Active pairs in the person's services with their engagement, most in need first."""
-    qs = Match.objects.filter(
-        service_id__in=policy.service_ids(user, "contact.view"), status=MatchStatus.ACTIVE
-    ).select_related("patient", "mentor", "service")
-    qs = qs.audited(user, "contact.pairs")
-    if mine_only:
-        qs = qs.filter(Q(mentor__supervisor=user) | Q(patient__allocated_therapist=user))
-    matches = list(qs.order_by("started_at")[:1000])
-    measures = engagement_for_matches(matches, today)
-    rows = [StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in matches]
-    if state:
-        rows = [r for r in rows if r.engagement and r.engagement.state.value == state]
-    order = {
-        EngagementState.QUIET: 0,
-        EngagementState.NOT_STARTED: 1,
-        EngagementState.NEEDS_CHECK_IN: 2,
-        EngagementState.ON_TRACK: 3,
-    }
-    rows.sort(
-        key=lambda r: (
-            0 if r.engagement and r.engagement.needs_attention else 1,
-            order[r.engagement.state] if r.engagement else 9,
-        )
-    )
-    return rows
-
-
 def engagement_by_mentor(rows: Sequence[StaffPairRow]) -> list[tuple[Mentor, MentorEngagement]]:
     """Per-mentor summary of the given pairs (no extra query), mentors by name."""
     grouped: dict[int, list[StaffPairRow]] = defaultdict(list)
@@ -407,15 +376,6 @@ def urgent_concerns_for(user: User) -> list[Concern]:
         .select_related("contact__match__patient", "contact__match__mentor")
         .order_by("raised_at", "pk")[:20]
     )
-
-
-def quiet_pairs_for(user: User, today: dt.date | None = None) -> list[StaffPairRow]:
-    """Pairs this therapist looks after that need attention (quiet, overdue first contact…)."""
-    return [
-        row
-        for row in staff_pairs(user, mine_only=True, today=today)
-        if row.engagement and row.engagement.needs_attention
-    ][:50]
 
 
 # --- End-of-match survey -----------------------------------------------------------------

@@ -203,21 +203,18 @@ def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
     if state not in EngagementState._value2member_map_:
         state = ""
     mine_only = request.GET.get("mine") == "1"
-    # Paged, filtered and ordered in the database (the state is derived in SQL); the
-    # full measures are worked out only for the mentors on this page, each mentor's
-    # summary over all of that mentor's pairs in the list (counts only, so that wider
-    # read is not audited as a view of those patients).
-    pairs = pair_states.staff_pairs_queryset(request.user, state=state, mine_only=mine_only)
-    page = page_of(request, pairs)
-    matches = list(page.object_list)
-    theirs = list(
-        pair_states.staff_pairs_queryset(
-            request.user, state=state, mine_only=mine_only, audited=False
-        ).filter(mentor_id__in={m.mentor_id for m in matches})
+    needs_attention = request.GET.get("attention") == "1"
+    pairs = pair_states.staff_pairs_queryset(
+        request.user, state=state, mine_only=mine_only, needs_attention=needs_attention
     )
-    measures = selectors.engagement_for_matches(theirs)
-    rows = [selectors.StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in matches]
-    summary = [selectors.StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in theirs]
+    page = page_of(request, pairs)
+    rows, mentors = pair_states.page_rows_and_mentors(
+        request.user,
+        list(page.object_list),
+        state=state,
+        mine_only=mine_only,
+        needs_attention=needs_attention,
+    )
     return render(
         request,
         "contacts/pairs.html",
@@ -226,8 +223,9 @@ def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "mine_only": mine_only,
+            "needs_attention": needs_attention,
             "states": STATE_LABELS.items(),
-            "mentors": selectors.engagement_by_mentor(summary),
+            "mentors": mentors,
         },
     )
 

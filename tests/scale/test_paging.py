@@ -97,3 +97,43 @@ def test_waiting_list_pages_show_every_waiting_patient_once(world) -> None:
     ids, queries = _walk(client, reverse("matches:waiting", args=[world.home.slug]), pattern)
     assert len(ids) == len(set(ids)) and set(ids) == expected
     assert len(queries) == 4 and max(queries) <= queries[0] + 1
+
+
+def _link_pattern(name: str) -> re.Pattern[str]:
+    url = reverse(name, args=[987654321])
+    return re.compile('href="' + re.escape(url).replace("987654321", r"(\d+)") + '"')
+
+
+def test_concerns_inbox_pages_show_every_concern_once(world) -> None:
+    """The inbox once stopped at 200 concerns without saying so."""
+    from alongside.contacts.models import Concern
+
+    match = active_match(world.home)
+    contact = ContactFactory(match=match)
+    made = Concern.objects.bulk_create(
+        Concern(contact=contact, service=world.home, kind="other", description=f"Concern {i}")
+        for i in range(230)
+    )
+    ids, queries = _walk(
+        world.client_for("therapist"),
+        reverse("contacts:concerns"),
+        _link_pattern("contacts:concern"),
+    )
+    assert len(ids) == len(set(ids)), "a concern appeared on two pages"
+    assert {c.pk for c in made} <= set(ids)
+    assert len(queries) >= 5 and max(queries[1:-1]) <= queries[0] + 1
+
+
+def test_page_links_keep_the_list_filters(world) -> None:
+    """Every list's page links carry its filters: the matches list once sent ?page=2
+    alone, so page 2 of "needs review" showed every match."""
+    for i in range(60):
+        active_match(world.home, days_ago=5 + i)
+    body = (
+        world.client_for("therapist")
+        .get(reverse("matches:list"), {"status": "active"})
+        .content.decode()
+    )
+    assert 'rel="next"' in body
+    next_link = re.search(r'href="([^"]+)" rel="next"', body)
+    assert next_link and "status=active" in next_link.group(1) and "page=2" in next_link.group(1)

@@ -237,12 +237,17 @@ def concerns(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ConcernStatus.values:
         status = ""
-    found = list(selectors.concerns_for_staff(request.user, status)[:200])
+    page = page_of(request, selectors.concerns_for_staff(request.user, status))
     return render_page(
         request,
         "contacts/concerns.html",
         "contacts/_concerns.html",
-        {"concerns": found, "status": status, "statuses": ConcernStatus.choices},
+        {
+            "page": page,
+            "concerns": page.object_list,
+            "status": status,
+            "statuses": ConcernStatus.choices,
+        },
     )
 
 

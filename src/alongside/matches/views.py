@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,9 +42,7 @@ def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = selectors.StaffFilters(
         status=data.get("status") or "", needs_review=bool(data.get("needs_review"))
     )
-    page = Paginator(selectors.matches_for_list(request.user, filters), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.matches_for_list(request.user, filters))
     context = {
         "form": form,
         "page": page,

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,6 +39,7 @@ from alongside.mentors.forms import (
 from alongside.mentors.models import ExpenseStatus, Mentor
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
 from alongside.pages import form_post, messages_error, render_page
+from alongside.paging import page_of
 
 # --- Staff: list and detail --------------------------------------------------------
 
@@ -59,7 +59,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     mentors = selectors.mentors_for_list(request.user, filters, today)
-    page = Paginator(mentors, 50).get_page(request.GET.get("page"))
+    page = page_of(request, mentors)
     context = {
         "form": form,
         "page": page,
@@ -506,7 +506,7 @@ def expenses(request: HttpRequest) -> HttpResponse:
     if status not in ExpenseStatus.values and status != "":
         status = ExpenseStatus.SUBMITTED
     claims = selectors.expenses_for_staff(request.user, status)
-    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    page = page_of(request, claims)
     return render(
         request,
         "mentors/expenses.html",

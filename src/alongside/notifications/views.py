@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,14 +12,15 @@ from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.notifications import selectors, services
 from alongside.notifications.forms import PreferenceForm
 from alongside.pages import render_page
+from alongside.paging import page_of
 
 
 @login_required
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
-    page = Paginator(
-        selectors.notifications_for(request.user, unread_only=unread_only), 25
-    ).get_page(request.GET.get("page"))
+    page = page_of(
+        request, selectors.notifications_for(request.user, unread_only=unread_only), per_page=25
+    )
     context = {"page": page, "unread_only": unread_only}
     return render_page(request, "notifications/list.html", "notifications/_list.html", context)
 

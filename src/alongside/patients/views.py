@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from alongside.forms import service_errors_to_form
 from alongside.hooks import Hook
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
 from alongside.pages import form_post, messages_error, render_page
+from alongside.paging import page_of
 from alongside.patients import forms, importing, selectors, services
 from alongside.patients.models import Patient, PatientStatus
 from alongside.reports import exports, lists
@@ -48,9 +48,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     fmt = exports.wanted_format(request)
     if fmt:  # the whole filtered list as a file, not only this page
         return lists.caseload_file(selectors.caseload(request.user, filters), fmt)
-    page = Paginator(selectors.caseload(request.user, filters), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.caseload(request.user, filters))
     rows = selectors.caseload_rows(page)
     context = {
         "page": page,

@@ -49,7 +49,6 @@ def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "matches": page.object_list,
         "services": selectors.services_for_matching(request.user),
         "can_configure": policy.can(request.user, "matching.configure"),
-        "query": request.GET.copy().urlencode() if request.GET else "",
     }
     return render_page(request, "matches/list.html", "matches/_list_fragment.html", context)
 

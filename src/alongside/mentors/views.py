@@ -65,7 +65,6 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "mentors": page.object_list,
         "today": today,
-        "query": request.GET.copy().urlencode() if request.GET else "",
         "can_configure": policy.can(request.user, "mentor.configure"),
         "can_export": policy.can(request.user, "mentor.expense_export"),
         "configurable": services_visible_to(request.user, "mentor.configure"),

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
 from alongside.accounts.models import Role
 from alongside.audit.models import AuditEvent
+from alongside.core import NotFound
 from alongside.evaluation import analysis, selectors, services
 from alongside.evaluation.models import Code, CodedSpan, Group, TeamRole, Transcript
 from tests.evaluation import factories
@@ -40,7 +40,7 @@ def test_only_the_study_team_sees_the_study(setup) -> None:  # type: ignore[no-u
     assert list(selectors.studies_visible_to(stranger)) == []
     for persona in ("admin", "therapist", "mentor", "patient", "outsider"):
         assert list(selectors.studies_visible_to(world.people[persona])) == []
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.study_for_or_404(stranger, study.slug)
 
 
@@ -139,7 +139,7 @@ def test_blinded_coders_see_only_their_own_spans_until_unblinded(setup) -> None:
     services.span_code(actor=coder, transcript=transcript, start=5, end=25, codes=[value])
     assert selectors.visible_spans(coder, study).count() == 1
     assert selectors.visible_spans(lead, study).count() == 2
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.study_unblind(actor=coder, study=study)
     study = services.study_unblind(actor=lead, study=study)
     assert selectors.visible_spans(coder, study).count() == 2

@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from alongside.accounts import policy
+from alongside.core import NotFound
 from alongside.evaluation.models import (
     Code,
     CodedSpan,
+    CodingAssignment,
     Group,
+    Interview,
+    InterviewGuide,
     Memo,
     Participant,
     Study,
@@ -31,6 +34,7 @@ from alongside.evaluation.models import (
 
 if TYPE_CHECKING:
     from alongside.accounts.models import User
+    from alongside.organisations.models import Service
 
 READ = "evaluation.transcript_read"
 
@@ -45,7 +49,7 @@ def studies_visible_to(user: Any, action: str = "evaluation.view") -> QuerySet[S
 def study_for_or_404(user: Any, slug: str, action: str = "evaluation.view") -> Study:
     study = studies_visible_to(user, action).filter(slug=slug).first()
     if study is None:
-        raise Http404("Not found")
+        raise NotFound()
     study.viewer_role = team_role(user, study)  # type: ignore[attr-defined]
     return study
 
@@ -90,7 +94,7 @@ def transcripts_for(user: Any, study: Study, *, analysed_only: bool = False) -> 
 def transcript_for_or_404(user: Any, study: Study, transcript_id: int) -> Transcript:
     found = list(transcripts_for(user, study).filter(pk=transcript_id))
     if not found:
-        raise Http404("Not found")
+        raise NotFound()
     return found[0]
 
 
@@ -122,7 +126,7 @@ def codebook(study: Study) -> list[tuple[Code, int]]:
 def code_in_study_or_404(study: Study, code_id: int) -> Code:
     code = Code.objects.filter(study=study, pk=code_id).first()
     if code is None:
-        raise Http404("Not found")
+        raise NotFound()
     return code
 
 
@@ -242,3 +246,66 @@ def coders_of(study: Study) -> list[User]:
         .distinct()
     )
     return list(User.objects.filter(pk__in=ids).order_by("pk"))
+
+
+# What the study pages list. The views have already checked the team role (through
+# ``study_for_or_404``); these only scope each list to the study.
+
+
+def analyst_services(user: Any) -> QuerySet[Service]:
+    """The services where ``user`` may run evaluations: a new study's choices."""
+    from alongside.organisations.models import Service
+
+    return Service.objects.filter(pk__in=policy.service_ids(user, "evaluation.view"))
+
+
+def user_by_email(email: str) -> User | None:
+    """Whom a lead adds to the team; the service checks they are an analyst."""
+    from alongside.accounts.models import User
+
+    return User.objects.filter(email__iexact=email).first()
+
+
+def participants_of(study: Study, *, active_only: bool = False) -> QuerySet[Participant]:
+    participants = Participant.objects.filter(study=study)
+    if active_only:
+        participants = participants.filter(withdrawn_at__isnull=True)
+    return participants
+
+
+def participant_in_study_or_404(study: Study, participant_id: int) -> Participant:
+    participant = participants_of(study).filter(pk=participant_id).first()
+    if participant is None:
+        raise NotFound()
+    return participant
+
+
+def participant_labels(study: Study) -> list[str]:
+    """Every participant label, withdrawn ones too: names the de-identifier looks for."""
+    return list(participants_of(study).values_list("label", flat=True))
+
+
+def guides_of(study: Study) -> QuerySet[InterviewGuide]:
+    return InterviewGuide.objects.filter(study=study)
+
+
+def interviews_of(study: Study, *, active_only: bool = False) -> QuerySet[Interview]:
+    interviews = Interview.objects.filter(participant__study=study)
+    if active_only:
+        interviews = interviews.filter(participant__withdrawn_at__isnull=True)
+    return interviews.select_related("participant", "guide")
+
+
+def team_coders(study: Study) -> QuerySet[User]:
+    """Team members who may be assigned a transcript to code: the lead and the coders."""
+    from alongside.accounts.models import User
+
+    return User.objects.filter(
+        study_roles__study=study, study_roles__role__in=[TeamRole.LEAD, TeamRole.CODER]
+    )
+
+
+def assignments_of(study: Study) -> QuerySet[CodingAssignment]:
+    return CodingAssignment.objects.filter(transcript__study=study).select_related(
+        "transcript", "coder"
+    )

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.audit.services import audit_record
+from alongside.core import NotFound
 from alongside.evaluation import selectors
 from alongside.evaluation.models import (
     TRANSCRIPT_MAX,
@@ -42,10 +42,10 @@ if TYPE_CHECKING:
 def _require_team(actor: Any, study: Study, *roles: str) -> None:
     """404 unless ``actor`` is an analyst on the study team with one of ``roles``."""
     if not policy.service_ids(actor, "evaluation.view"):
-        raise Http404("Not found")
+        raise NotFound()
     role = selectors.team_role(actor, study)
     if role is None or (roles and role not in roles):
-        raise Http404("Not found")
+        raise NotFound()
 
 
 def _lead(actor: Any, study: Study) -> None:
@@ -79,7 +79,7 @@ def study_create(
     if actor is not None:
         allowed = set(policy.service_ids(actor, "evaluation.view"))
         if not allowed:
-            raise Http404("Not found")
+            raise NotFound()
         if any(s.pk not in allowed for s in services):
             raise ValidationError({"services": "Choose services where you are an analyst."})
     if Study.objects.filter(slug=slug).exists():
@@ -531,7 +531,7 @@ def span_remove(*, actor: User, span: CodedSpan) -> None:
     study = span.transcript.study
     _coder(actor, study)
     if span.coder_id != actor.pk and selectors.team_role(actor, study) != TeamRole.LEAD:
-        raise Http404("Not found")
+        raise NotFound()
     with transaction.atomic():
         CodingAction.objects.create(
             transcript=span.transcript,

@@ -14,17 +14,11 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedHttpRequest
-from alongside.accounts.models import User
 from alongside.evaluation import analysis, forms, refi_qda, selectors, services
 from alongside.evaluation.models import (
-    CodingAssignment,
-    Interview,
-    InterviewGuide,
-    Participant,
     Study,
 )
 from alongside.forms import service_errors_to_form
-from alongside.organisations.models import Service
 from alongside.reports.charts import image_policy, svg_response
 
 
@@ -58,7 +52,7 @@ def _page(
 def studies(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can(request.user, "evaluation.view"):
         raise Http404("Not found")
-    services_qs = Service.objects.filter(pk__in=policy.service_ids(request.user, "evaluation.view"))
+    services_qs = selectors.analyst_services(request.user)
     form = forms.StudyForm(request.POST or None, services=services_qs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +102,7 @@ def study(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         _lead_or_404(request, study)
         if team_form.is_valid():
-            user = User.objects.filter(email__iexact=team_form.cleaned_data["email"]).first()
+            user = selectors.user_by_email(team_form.cleaned_data["email"])
             try:
                 if user is None:
                     raise ValidationError({"email": "No analyst has this e-mail address."})
@@ -151,7 +145,7 @@ def participants(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         request,
         "participants.html",
         study,
-        participants=Participant.objects.filter(study=study).prefetch_related("interviews"),
+        participants=selectors.participants_of(study).prefetch_related("interviews"),
         counts=selectors.group_counts(study),
         form=form,
     )
@@ -163,9 +157,7 @@ def participant_withdraw(
 ) -> HttpResponse:
     study = _study(request, slug)
     _lead_or_404(request, study)
-    participant = Participant.objects.filter(study=study, pk=participant_id).first()
-    if participant is None:
-        raise Http404("Not found")
+    participant = selectors.participant_in_study_or_404(study, participant_id)
     form = forms.WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.participant_withdraw(
@@ -185,8 +177,8 @@ def participant_withdraw(
 @login_required
 def interviews(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
-    participants_qs = Participant.objects.filter(study=study, withdrawn_at__isnull=True)
-    guides_qs = InterviewGuide.objects.filter(study=study)
+    participants_qs = selectors.participants_of(study, active_only=True)
+    guides_qs = selectors.guides_of(study)
     form = forms.InterviewForm(
         request.POST if "interview" in request.POST else None,
         participants=participants_qs,
@@ -216,9 +208,7 @@ def interviews(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         request,
         "interviews.html",
         study,
-        interviews=Interview.objects.filter(participant__study=study).select_related(
-            "participant", "guide"
-        ),
+        interviews=selectors.interviews_of(study),
         guides=guides_qs,
         form=form,
         guide_form=guide_form,
@@ -229,9 +219,7 @@ def interviews(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def transcript_import(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     _coder_or_404(request, study)
-    interviews_qs = Interview.objects.filter(
-        participant__study=study, participant__withdrawn_at__isnull=True
-    ).select_related("participant")
+    interviews_qs = selectors.interviews_of(study, active_only=True)
     form = forms.TranscriptForm(
         request.POST or None, request.FILES or None, interviews=interviews_qs
     )
@@ -257,7 +245,7 @@ def transcript_import(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
 
 
 def _known_names(study: Study) -> list[str]:
-    return list(Participant.objects.filter(study=study).values_list("label", flat=True))
+    return selectors.participant_labels(study)
 
 
 @login_required
@@ -597,7 +585,7 @@ def agreement(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The lead's page: assign transcripts, unblind, and see agreement per code."""
     study = _study(request, slug)
     _lead_or_404(request, study)
-    coders = User.objects.filter(study_roles__study=study, study_roles__role__in=["lead", "coder"])
+    coders = selectors.team_coders(study)
     transcripts_qs = selectors.transcripts_for(request.user, study, analysed_only=True)
     assign = forms.AssignForm(
         request.POST if request.POST.get("action") == "assign" else None,
@@ -628,9 +616,7 @@ def agreement(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         request,
         "agreement.html",
         study,
-        assignments=CodingAssignment.objects.filter(transcript__study=study).select_related(
-            "transcript", "coder"
-        ),
+        assignments=selectors.assignments_of(study),
         assign=assign,
         unit_form=unit_form,
         unit=unit,

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.contacts.models import Concern, ConcernKind, ConcernStatus
+from alongside.core import NotFound
 from alongside.core import mentor_programme as rules
 from alongside.mentors.models import (
     Check,
@@ -224,9 +225,7 @@ def own_mentor_or_404(user: User, mentor_id: int | None = None) -> Mentor:
         return get_object_or_404(qs, pk=mentor_id)
     mentor = qs.order_by("pk").first()
     if mentor is None:
-        from django.http import Http404
-
-        raise Http404("Not found")
+        raise NotFound()
     return mentor
 
 

@@ -11,7 +11,7 @@ every database can do; ``tests/scale/test_paging.py`` checks both agree on gener
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db.models import (
     Case,
@@ -37,7 +37,7 @@ from alongside.contacts.selectors import (
     engagement_for_matches,
     thresholds_for_services,
 )
-from alongside.core.engagement import EngagementState, MentorEngagement
+from alongside.core.engagement import EngagementState, MentorEngagement, Thresholds
 from alongside.matches.models import Match, MatchStatus
 from alongside.mentors.models import Mentor
 
@@ -51,12 +51,16 @@ STATE_ORDER = {
 
 
 def with_engagement_state(
-    qs: QuerySet[Match], service_ids: Iterable[int], today: dt.date
+    qs: QuerySet[Match],
+    service_ids: Iterable[int],
+    today: dt.date,
+    thresholds: Mapping[int, Thresholds] | None = None,
 ) -> QuerySet[Match]:
     """``qs`` annotated with ``engagement_state``, ``state_order`` and ``attention``
     (0 = needs attention) as of ``today``, for active pairs of ``service_ids``."""
     tz = timezone.get_current_timezone()
-    thresholds = thresholds_for_services(service_ids)
+    if thresholds is None:
+        thresholds = thresholds_for_services(service_ids)
     ids = sorted(set(service_ids))
     last_day = (
         Contact.objects.filter(match=OuterRef("pk"))
@@ -133,6 +137,7 @@ def staff_pairs_queryset(
     needs_attention: bool = False,
     today: dt.date | None = None,
     audited: bool = True,
+    thresholds: Mapping[int, Thresholds] | None = None,
 ) -> QuerySet[Match]:
     """Active pairs in the person's services, most in need first, in a stable order
     (attention, state, start, pk) so every page holds different pairs. Reading a page
@@ -142,7 +147,7 @@ def staff_pairs_queryset(
     qs = Match.objects.filter(service_id__in=service_ids, status=MatchStatus.ACTIVE)
     if mine_only:
         qs = qs.filter(Q(mentor__supervisor=user) | Q(patient__allocated_therapist=user))
-    qs = with_engagement_state(qs, service_ids, today)
+    qs = with_engagement_state(qs, service_ids, today, thresholds)
     if state:
         qs = qs.filter(engagement_state=state)
     if needs_attention:
@@ -159,10 +164,14 @@ def needing_attention_for(
     """The first ``limit`` pairs this person looks after that need attention (quiet,
     due a check-in, first contact overdue), with their measures, and how many there are
     in all, so the home panel can say "and N more" instead of stopping silently."""
-    qs = staff_pairs_queryset(user, mine_only=True, needs_attention=True, today=today)
+    # Read once, for both the SQL state and the measures shown beside each pair.
+    thresholds = thresholds_for_services(policy.service_ids(user, "contact.view"))
+    qs = staff_pairs_queryset(
+        user, mine_only=True, needs_attention=True, today=today, thresholds=thresholds
+    )
     matches = list(qs[:limit])
     total = len(matches) if len(matches) < limit else qs.count()
-    measures = engagement_for_matches(matches, today)
+    measures = engagement_for_matches(matches, today, thresholds=thresholds)
     return [StaffPairRow(match=m, engagement=measures.get(m.pk)) for m in matches], total
 
 

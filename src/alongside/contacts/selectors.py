@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,9 +61,13 @@ def thresholds_for_services(service_ids: Iterable[int]) -> dict[int, Thresholds]
 
 
 def engagement_for_matches(
-    matches: Sequence[Match], today: dt.date | None = None
+    matches: Sequence[Match],
+    today: dt.date | None = None,
+    *,
+    thresholds: Mapping[int, Thresholds] | None = None,
 ) -> dict[int, Engagement]:
-    """Engagement of each started match (match id -> Engagement), in two queries.
+    """Engagement of each started match (match id -> Engagement), in two queries, or one
+    when the caller already holds the services' ``thresholds``.
 
     An ended match is measured up to the day it ended. Matches that never
     started are left out.
@@ -72,7 +76,8 @@ def engagement_for_matches(
     if not started:
         return {}
     today = today or timezone.localdate()
-    thresholds = thresholds_for_services({m.service_id for m in started})
+    if thresholds is None:
+        thresholds = thresholds_for_services({m.service_id for m in started})
     dates: dict[int, list[dt.date]] = defaultdict(list)
     modes: dict[int, set[str]] = defaultdict(set)
     rows = Contact.objects.filter(match_id__in=[m.pk for m in started]).values_list(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from alongside.accounts.models import ApiToken
 from alongside.accounts.services import api_token_issue
+from alongside.config.middleware import service_time_zone_name
 from tests.personas import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +64,10 @@ def test_probe_13_tokens_expire_after_the_days_chosen_at_creation(world) -> None
     )
     token = ApiToken.objects.get(user=world.people["therapist"])
     assert timedelta(days=7) - (token.expires_at - timezone.now()) < timedelta(minutes=1)
-    assert f"It stops working on {token.expires_at:%-d %B %Y}" in page.content.decode()
+    # The page shows the end in the service's time zone, whose date can differ from UTC's.
+    zone = zoneinfo.ZoneInfo(service_time_zone_name(world.people["therapist"]))
+    ends = token.expires_at.astimezone(zone)
+    assert f"It stops working on {ends:%-d %B %Y}" in page.content.decode()
     bearer = {"Authorization": f"Bearer {page.context['new_secret']}"}
     with time_machine.travel(timezone.now() + timedelta(days=6, hours=23), tick=False):
         assert Client().get("/api/v1/me", headers=bearer).status_code == 200

@@ -227,3 +227,24 @@ def refuse_oneself(user: User | AnonymousUser, mentor: Any, field: str, message:
     """A validation message for what the person may see but not do to their own record."""
     if is_about_oneself(user, mentor):
         raise ValidationError({field: message})
+
+
+# --- A mentor's private writing -------------------------------------------------------
+# Well-being check-ins and contact reflections are for the mentor and whoever supervises
+# them; the querysets (``WellbeingQuerySet.visible_to``) state the same rule in SQL.
+
+
+def may_see_wellbeing(user: User | AnonymousUser, mentor: Any) -> bool:
+    """The mentor, their supervisor and the service's well-being lead (admin)."""
+    return (
+        can(user, "mentor.wellbeing_view", mentor)
+        or (mentor.supervisor_id == user.pk and can(user, "mentor.view", mentor))
+        or (mentor.user_id == user.pk and can(user, "mentor.view_own", mentor))
+    )
+
+
+def may_see_reflection(user: User | AnonymousUser, match: Any) -> bool:
+    """A contact's reflection: the pair's mentor and their supervisor, never the patient."""
+    return match.mentor.user_id == user.pk or (
+        match.mentor.supervisor_id == user.pk and can(user, "contact.view", match)
+    )

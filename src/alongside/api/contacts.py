@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedApiRequest
 from alongside.api import idempotency
 from alongside.contacts import selectors, services
@@ -65,7 +66,7 @@ def _out(contact: Contact, see_reflection: bool) -> ContactOut:
 def contacts_list(request: AuthenticatedApiRequest) -> list[ContactOut]:
     user = request.auth
     contacts = selectors.contacts_visible_to(user, limit=200)
-    return [_out(c, selectors.may_see_reflection(user, c.match)) for c in contacts]
+    return [_out(c, policy.may_see_reflection(user, c.match)) for c in contacts]
 
 
 @router.get(
@@ -76,7 +77,7 @@ def contacts_list(request: AuthenticatedApiRequest) -> list[ContactOut]:
 )
 def contacts_of_match(request: AuthenticatedApiRequest, match_id: int) -> list[ContactOut]:
     match = selectors.match_for_contacts_or_404(request.auth, match_id)
-    see = selectors.may_see_reflection(request.auth, match)
+    see = policy.may_see_reflection(request.auth, match)
     return [_out(row.contact, see) for row in selectors.contact_history(request.auth, match)]
 
 
@@ -107,11 +108,11 @@ def contacts_log(  # type: ignore[type-arg]
             reflection=payload.reflection,
         )
         return contact.pk, Status(
-            201, _out(contact, selectors.may_see_reflection(request.auth, match))
+            201, _out(contact, policy.may_see_reflection(request.auth, match))
         )
 
     def replay(contact_id: int) -> Status:  # type: ignore[type-arg]
-        see = selectors.may_see_reflection(request.auth, match)
+        see = policy.may_see_reflection(request.auth, match)
         for row in selectors.contact_history(request.auth, match):
             if row.contact.pk == contact_id:
                 return Status(201, _out(row.contact, see))

@@ -176,13 +176,6 @@ def is_staff_for(user: User, match: Match) -> bool:
     return policy.can(user, "contact.view", match)
 
 
-def may_see_reflection(user: User, match: Match) -> bool:
-    """Reflections are for the mentor and their supervisor only (never the patient)."""
-    return match.mentor.user_id == user.pk or (
-        match.mentor.supervisor_id == user.pk and policy.can(user, "contact.view", match)
-    )
-
-
 def may_edit_contact(user: User, contact: Contact) -> bool:
     match = contact.match
     if policy.can(user, "contact.log", contact):

@@ -131,7 +131,7 @@ def contact_edit(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResp
     match = selectors.match_for_contacts_or_404(request.user, contact.match_id)
     zone = ZoneInfo(match.service.time_zone)
     local = contact.contact_at.astimezone(zone)
-    may_reflect = selectors.may_see_reflection(request.user, match)
+    may_reflect = policy.may_see_reflection(request.user, match)
     form = ContactForm(
         request.POST if request.method == "POST" else None,
         topics=services.engagement_settings_for(match.service_id).topics,
@@ -188,7 +188,7 @@ def match_contacts(request: AuthenticatedHttpRequest, match_id: int) -> HttpResp
             "label": selectors.match_label(request.user, match),
             "engagement": measures,
             "history": selectors.contact_history(request.user, match),
-            "see_reflection": selectors.may_see_reflection(request.user, match),
+            "see_reflection": policy.may_see_reflection(request.user, match),
             "can_log": (match.status == "active" or staff) and match.patient_shares,  # type: ignore[attr-defined]
         },
     )
@@ -271,7 +271,7 @@ def _concern_page(
         {
             "concern": concern,
             "match": match,
-            "see_reflection": selectors.may_see_reflection(request.user, match),
+            "see_reflection": policy.may_see_reflection(request.user, match),
             "acknowledge_form": acknowledge or ConcernAcknowledgeForm(),
             "close_form": close or ConcernCloseForm(),
         },

@@ -261,19 +261,10 @@ class MentorDetail:
     supervision_overdue_days: int
 
 
-def may_see_wellbeing(user: User, mentor: Mentor) -> bool:
-    """The rule of ``WellbeingQuerySet.visible_to`` for one mentor."""
-    return (
-        policy.can(user, "mentor.wellbeing_view", mentor)
-        or (mentor.supervisor_id == user.pk and policy.can(user, "mentor.view", mentor))
-        or (mentor.user_id == user.pk and policy.can(user, "mentor.view_own", mentor))
-    )
-
-
 def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
     criteria = criteria_statuses(mentor, today)
     facts = check_facts(mentor)
-    can_see_wellbeing = may_see_wellbeing(user, mentor)
+    can_see_wellbeing = policy.may_see_wellbeing(user, mentor)
     recorded = {r.criterion_id: r for r in mentor.criterion_results.select_related("recorded_by")}
     return MentorDetail(
         mentor=mentor,

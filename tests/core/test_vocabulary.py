@@ -37,6 +37,10 @@ ALLOWED: dict[frozenset[str], str] = {
         "closeness order (desk to physical), a rule rather than a list of choices"
     ),
     frozenset({"yes", "no"}): "YES_NO form choices: two words, not a domain vocabulary",
+    frozenset({"queued", "running", "done", "failed"}): (
+        "a background job's life (reports.ExportStatus, matches.BatchPlanStatus): the same "
+        "four steps, each kind of job telling the person in its own words what is happening"
+    ),
     frozenset({"mentor", "patient"}): (
         "contacts.SurveyRole (who answers an end-of-match survey) and privacy.SubjectType "
         "(whose records a subject-access export holds): two questions, the same two words"

@@ -23,6 +23,13 @@ def _home(world):  # type: ignore[no-untyped-def]
     return {"slug": world.home.slug}
 
 
+def _batch_job(world):  # type: ignore[no-untyped-def]
+    from alongside.matches.models import BatchPlanJob
+
+    job = BatchPlanJob.objects.create(service=world.home, requested_by=world.people["therapist"])
+    return {"slug": world.home.slug, "job_id": job.pk}
+
+
 def _empty(world):  # type: ignore[no-untyped-def]
     return {}
 
@@ -58,7 +65,14 @@ ROWS = {
     "matches:find": Row(STAFF_ONLY, kwargs=_patient),
     "matches:propose": Row(STAFF_BAD_POST, kwargs=_patient, method="post", data=_empty),
     "matches:waiting": Row(STAFF_ONLY, kwargs=_home),
-    "matches:batch_plan": Row(STAFF_ONLY, kwargs=_home, method="post", data=_empty),
+    "matches:batch_plan": Row(
+        expect(404, anonymous=LOGIN, admin=302, therapist=302),
+        kwargs=_home,
+        method="post",
+        data=_empty,
+    ),  # fmt: skip
+    # A batch run is seen only by whoever asked for it (here the therapist).
+    "matches:batch_job": Row(expect(404, anonymous=LOGIN, therapist=200), kwargs=_batch_job),
     "matches:batch_publish": Row(STAFF_BAD_POST, kwargs=_home, method="post", data=_empty),
     "matches:weights": Row(ADMIN_ONLY, kwargs=_home),
     "matches:weights_preview": Row(ADMIN_ONLY, kwargs=_home),

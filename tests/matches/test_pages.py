@@ -94,14 +94,21 @@ def test_match_list_query_count(world, therapist, django_assert_max_num_queries)
     assert response.content.decode().count("Proposed") >= 15
 
 
-def test_waiting_plan_and_publish_selected(world, therapist) -> None:
+def test_waiting_plan_and_publish_selected(
+    world, therapist, run_worker, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     mentor = ready_mentor(world.home, capacity=3)
     kept, dropped = waiting_patient(world.home), waiting_patient(world.home)
     url = reverse("matches:waiting", args=[world.home.slug])
     assert kept.full_name in therapist.get(url).content.decode()
-    plan = therapist.post(reverse("matches:batch_plan", args=[world.home.slug]),
-                          headers={"HX-Request": "true"})  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        started = therapist.post(reverse("matches:batch_plan", args=[world.home.slug]))
+    assert started.status_code == 302
+    assert "Waiting for the task worker" in therapist.get(started["Location"]).content.decode()
+    run_worker()
+    plan = therapist.get(started["Location"], headers={"HX-Request": "true"})
     body = plan.content.decode()
+    assert "hx-trigger" not in body  # finished: the fragment stops polling
     assert f'value="{kept.pk}:{mentor.pk}"' in body and f'value="{dropped.pk}:{mentor.pk}"' in body
     response = therapist.post(
         reverse("matches:batch_publish", args=[world.home.slug]),

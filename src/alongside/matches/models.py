@@ -212,3 +212,48 @@ class MatchingWeights(models.Model):
 
     def __str__(self) -> str:
         return f"Matching weights of {self.service}"
+
+
+class BatchPlanStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the task worker"
+    RUNNING = "running", "Planning"
+    DONE = "done", "Plan ready"
+    FAILED = "failed", "Could not plan"
+
+
+class BatchPlanJob(models.Model):
+    """One batch run planned in the task worker: scoring a whole waiting list against a
+    service's pool takes seconds at a large service, too long for a web request. The
+    result is ids only; the page reads the people again (scoped and audited) to show it.
+    Publishing checks every pair again, so a plan that has gone stale can do no harm."""
+
+    service = models.ForeignKey(
+        "organisations.Service", on_delete=models.CASCADE, related_name="batch_plans"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=BatchPlanStatus.choices, default=BatchPlanStatus.QUEUED
+    )
+    step = models.CharField(max_length=120, blank=True, help_text="what the planner is doing")
+    waiting_count = models.PositiveIntegerField(default=0)
+    # [[patient id, mentor id, score], ...], best first; and the patient ids left over.
+    pairs = models.JSONField(default=list, blank=True)
+    unmatched = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["service", "requested_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Batch plan {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (BatchPlanStatus.QUEUED, BatchPlanStatus.RUNNING)

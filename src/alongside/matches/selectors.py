@@ -14,6 +14,7 @@ Three doors, never mixed:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -32,7 +33,7 @@ from alongside.core.mentor_programme import matchability_conditions
 from alongside.core.naming import tell_apart
 from alongside.core.vocabulary import slot_words
 from alongside.matches import profiles
-from alongside.matches.models import OPEN_STATUSES, Match, MatchStatus
+from alongside.matches.models import OPEN_STATUSES, BatchPlanJob, Match, MatchStatus
 from alongside.mentors.models import Mentor, MentorStatus
 from alongside.mentors.selectors import mentor_state
 from alongside.organisations.models import Service
@@ -395,18 +396,26 @@ def waiting_list_for_pages(user: User, service: Service) -> QuerySet[Patient]:
 
 
 def match_batch_plan(
-    *, actor: User | None, service: Service, today: dt.date | None = None
+    *,
+    actor: User | None,
+    service: Service,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> BatchPlan:
     """Draft proposals for the whole waiting list: the most patients matched,
     then the largest total score, within every mentor's spare places. Writes nothing;
-    the pairs named are audited as read by ``actor`` (``None``: the command line)."""
+    the pairs named are audited as read by ``actor`` (``None``: the command line or the
+    task worker, whose result page audits what it shows). ``progress`` hears each step."""
+    tell = progress or (lambda step: None)
     if actor is not None:
         policy.require(actor, "match.manage", service)
     today = today or timezone.localdate()
+    tell("Reading the waiting list")
     patients = waiting_patients(service)
     plan = BatchPlan(service=service)
     if not patients:
         return plan
+    tell(f"Reading the mentors and {len(patients)} waiting patients' profiles")
     pool = profiles.service_pool(service, today=today)
     excluded = profiles.excluded_mentor_ids(p.pk for p in patients)
     patient_profiles = [
@@ -418,7 +427,9 @@ def match_batch_plan(
     if len(pool.pool) == 0:
         plan.unmatched = patients
         return plan
+    tell(f"Scoring {len(patients)} patients against {len(pool.pool)} mentors")
     scores = pool.pool.score_matrix(patient_profiles, pool.weights)
+    tell("Choosing the set of pairs that matches the most patients")
     chosen = assign(scores, pool.pool.spare_capacities())
     mentor_ids = pool.pool.mentor_ids
     for row, patient in enumerate(patients):
@@ -441,6 +452,39 @@ def match_batch_plan(
             "match.batch_plan",
             [p for pair in plan.pairs for p in (pair.patient, pair.mentor)],
         )
+    return plan
+
+
+def batch_plan_job_for_or_404(user: User, service: Service, job_id: int) -> BatchPlanJob:
+    """A batch run the person asked for themself (another person's plan is a 404)."""
+    policy.require(user, "match.manage", service)
+    job = BatchPlanJob.objects.filter(service=service, requested_by=user, pk=job_id).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def batch_plan_of(user: User, job: BatchPlanJob) -> BatchPlan:
+    """A finished run's plan with its people read again now, audited as shown to ``user``.
+    Someone matched, moved or withdrawn since the run is left out; publishing checks
+    the rest again."""
+    patient_ids = [p for p, _, _ in job.pairs] + list(job.unmatched)
+    patients = Patient.objects.filter(service=job.service, pk__in=patient_ids).in_bulk()
+    mentors = Mentor.objects.filter(
+        service=job.service, pk__in={m for _, m, _ in job.pairs}
+    ).in_bulk()
+    plan = BatchPlan(service=job.service)
+    for patient_id, mentor_id, score in job.pairs:
+        if patient_id in patients and mentor_id in mentors:
+            plan.pairs.append(
+                PlannedPair(patient=patients[patient_id], mentor=mentors[mentor_id], score=score)
+            )
+    plan.unmatched = [patients[p] for p in job.unmatched if p in patients]
+    record_read(
+        user,
+        "match.batch_plan",
+        [p for pair in plan.pairs for p in (pair.patient, pair.mentor)] + plan.unmatched,
+    )
     return plan
 
 

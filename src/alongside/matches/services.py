@@ -36,6 +36,8 @@ from alongside.core.matching import (
 from alongside.matches import profiles
 from alongside.matches.models import (
     OPEN_STATUSES,
+    BatchPlanJob,
+    BatchPlanStatus,
     DeclinedBy,
     EndReason,
     Match,
@@ -609,6 +611,53 @@ def matching_weights_save(
 
 
 # --- Batch run (the plan is read in matches.selectors) ------------------------------------
+
+
+def batch_plan_job_start(*, actor: User, service: Service) -> BatchPlanJob:
+    """Queue a batch run for the task worker; its page shows the progress, then the plan."""
+    from alongside.matches import tasks
+
+    policy.require(actor, "match.manage", service)
+    with transaction.atomic():
+        job = BatchPlanJob.objects.create(service=service, requested_by=actor)
+        audit_record(actor=actor, action="match.batch_plan_request", target=job)
+        transaction.on_commit(lambda: tasks.batch_plan_run.enqueue(job_id=job.pk))
+    return job
+
+
+def batch_plan_job_run(*, job_id: int) -> BatchPlanJob:
+    """Plan a queued batch run (the task worker). Each step is its own short write, so
+    no lock is held while the planner scores; a run the worker restarts plans again."""
+    job = BatchPlanJob.objects.select_related("service", "requested_by").get(pk=job_id)
+    if not job.is_active:
+        return job
+    rows = BatchPlanJob.objects.filter(pk=job_id)
+    rows.update(status=BatchPlanStatus.RUNNING)
+    # Permission is checked again now: a membership may have ended since the request.
+    actor = job.requested_by
+    if actor is None:
+        raise ValidationError("The person who asked for this plan no longer has an account.")
+    policy.forget(actor)
+    policy.require(actor, "match.manage", job.service)
+    plan = match_batch_plan(
+        actor=None, service=job.service, progress=lambda step: rows.update(step=step)
+    )
+    rows.update(
+        status=BatchPlanStatus.DONE,
+        step="",
+        waiting_count=plan.waiting,
+        pairs=[[pair.patient.pk, pair.mentor.pk, round(pair.score, 4)] for pair in plan.pairs],
+        unmatched=[patient.pk for patient in plan.unmatched],
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def batch_plan_job_failed(*, job_id: int, message: str) -> None:
+    BatchPlanJob.objects.filter(pk=job_id).update(
+        status=BatchPlanStatus.FAILED, step="", message=message[:300], finished_at=timezone.now()
+    )
 
 
 def match_batch_publish(

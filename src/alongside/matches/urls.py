@@ -17,6 +17,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/propose/", views.propose, name="propose"),
     path(S + "waiting/", views.waiting, name="waiting"),
     path(S + "batch/", views.batch_plan, name="batch_plan"),
+    path(S + "batch/<int:job_id>/", views.batch_job, name="batch_job"),
     path(S + "batch/publish/", views.batch_publish, name="batch_publish"),
     path(S + "weights/", views.weights, name="weights"),
     path(S + "weights/preview/", views.weights_preview, name="weights_preview"),

@@ -27,6 +27,7 @@ from alongside.matches.forms import (
     ReasonForm,
     WeightsForm,
 )
+from alongside.matches.models import BatchPlanStatus
 from alongside.pages import error_words, form_post, messages_error, render_page
 from alongside.paging import page_of
 from alongside.patients.selectors import patient_for_or_404, service_today
@@ -233,27 +234,27 @@ def waiting(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return render(request, "matches/waiting.html", _waiting_context(request, service))
 
 
-def _plan_choices(plan: selectors.BatchPlan) -> list[tuple[str, str]]:
-    return [
-        (
-            f"{pair.patient.pk}:{pair.mentor.pk}",
-            f"{pair.patient.full_name} with {pair.mentor.full_name}",
-        )
-        for pair in plan.pairs
-    ]
-
-
 @page_on_get(lambda request, slug: _url("matches:waiting", slug=slug))
 @login_required
 @require_POST
 def batch_plan(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Start a batch run in the task worker and go to its page (htmx: show it in place)."""
     service = selectors.service_for_matching_or_404(request.user, slug)
-    plan = selectors.match_batch_plan(actor=request.user, service=service)
-    form = BatchPublishForm(
-        choices=_plan_choices(plan), initial={"pair": [c for c, _ in _plan_choices(plan)]}
-    )
-    context = _waiting_context(request, service, plan=plan, publish_form=form)
-    return render_page(request, "matches/waiting.html", "matches/_batch_fragment.html", context)
+    job = services.batch_plan_job_start(actor=request.user, service=service)
+    if getattr(request, "htmx", False):
+        return render(request, "matches/_batch_job.html", {"service": service, "job": job})
+    return redirect("matches:batch_job", slug=service.slug, job_id=job.pk)
+
+
+@login_required
+def batch_job(request: AuthenticatedHttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """A batch run's progress while it plans (htmx polls the fragment), then its plan."""
+    service = selectors.service_for_matching_or_404(request.user, slug)
+    job = selectors.batch_plan_job_for_or_404(request.user, service, job_id)
+    context: dict[str, Any] = {"service": service, "job": job}
+    if job.status == BatchPlanStatus.DONE:
+        context["plan"] = selectors.batch_plan_of(request.user, job)
+    return render_page(request, "matches/batch_job.html", "matches/_batch_job.html", context)
 
 
 @page_on_get(lambda request, slug: _url("matches:waiting", slug=slug))
@@ -273,7 +274,7 @@ def batch_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{len(created)} proposals published.")
             return redirect(f"{_url('matches:list')}?status=proposed")
-    context = _waiting_context(request, service, publish_error=form.errors, publish_form=None)
+    context = _waiting_context(request, service, publish_error=form.errors)
     return render(request, "matches/waiting.html", context, status=400)
 
 

@@ -337,3 +337,62 @@ def accounts_disable(*, actor: User, user_ids: list[int]) -> int:
                     session.delete()
             audit_record(actor=actor, action="account.disable", target=user, fields=["is_active"])
     return len(users)
+
+
+def field_keys_rotate(*, actor: User | None = None, batch_size: int = 500) -> dict[str, int]:
+    """Re-encrypt every encrypted value that is not yet under the newest field key.
+
+    Column by column, in primary-key order, ``batch_size`` rows at a time: a batch is read
+    without a lock, re-encrypted in Python, and written in one short transaction with
+    ``UPDATE … WHERE pk = … AND column = <the token read>``, so a row someone saved in the
+    meantime (already under the newest key) is left as they wrote it, and nobody waits on
+    more than one batch. Values already under the newest key are skipped, so the command can
+    be stopped and run again. Returns how many values were re-encrypted, per column."""
+    from django.db import connection
+
+    from alongside.field_encryption import (
+        FieldKeyError,
+        encrypted_fields,
+        rotated,
+        stored,
+        under_newest_key,
+    )
+
+    if batch_size < 1:
+        raise ValueError("batch size must be at least 1")
+    quote = connection.ops.quote_name
+    counts: dict[str, int] = {}
+    for model, field in encrypted_fields():
+        label = f"{model._meta.label_lower}.{field.name}"
+        table, column = quote(model._meta.db_table), quote(field.column)
+        pk_column = quote(model._meta.pk.column)
+        update = f"UPDATE {table} SET {column} = %s WHERE {pk_column} = %s AND {column} = %s"  # noqa: S608
+        rows = model._base_manager.exclude(**{field.attname: ""}).order_by("pk")
+        last: Any = None
+        done = 0
+        while True:
+            page = rows if last is None else rows.filter(pk__gt=last)
+            batch = list(page.values_list("pk", stored(field.attname))[:batch_size])
+            if not batch:
+                break
+            last = batch[-1][0]
+            changes = []
+            for pk, token in batch:
+                if not token or under_newest_key(token):
+                    continue
+                try:
+                    changes.append((rotated(token), pk, token))
+                except FieldKeyError as error:
+                    raise FieldKeyError(f"{label}, row {pk}: {error}") from None
+            if changes:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    for change in changes:
+                        cursor.execute(update, change)
+                        done += max(cursor.rowcount, 0)
+        counts[label] = done
+    audit_record(
+        actor=actor,
+        action="field_keys.rotate",
+        fields=[label for label, done in counts.items() if done],
+    )
+    return counts

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from alongside.accounts import policy
 from alongside.audit.services import audit_events_redact, audit_record
 from alongside.privacy import erasure as engine
 from alongside.privacy.models import (
+    RETENTION_LIMITS,
     Erasure,
     ErasureGround,
     ErasureStatus,
@@ -36,15 +38,33 @@ def retention_settings_for(service_id: int) -> RetentionSettings:
 
 
 def retention_settings_update(*, actor: User, service: Any, **values: int) -> RetentionSettings:
+    """Change a service's retention periods (its managers only); audited, naming the
+    settings that changed. Values outside ``RETENTION_LIMITS`` are refused, naming the
+    setting, and nothing is written."""
     policy.require(actor, "privacy.manage", service)
+    unknown = sorted(set(values) - set(RETENTION_LIMITS))
+    if unknown:
+        raise TypeError(f"not retention settings: {', '.join(unknown)}")
+    problems = {
+        name: RETENTION_LIMITS[name][2]
+        for name, value in values.items()
+        if isinstance(value, bool)
+        or not isinstance(value, int)
+        or not RETENTION_LIMITS[name][0] <= value <= RETENTION_LIMITS[name][1]
+    }
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         settings = retention_settings_for(service.pk)
         settings = RetentionSettings.objects.select_for_update().get(pk=settings.pk)
-        for name, value in values.items():
-            setattr(settings, name, value)
+        changed = [name for name, value in values.items() if getattr(settings, name) != value]
+        if not changed:
+            return settings
+        for name in changed:
+            setattr(settings, name, values[name])
         settings.updated_by = actor
         settings.save()
-        audit_record(actor=actor, action="retention.update", target=settings, fields=values)
+        audit_record(actor=actor, action="retention.update", target=settings, fields=changed)
     return settings
 
 

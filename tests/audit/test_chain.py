@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import DatabaseError, connection, transaction
 
 from alongside.audit import chain
@@ -344,7 +345,11 @@ def test_probe_5_a_production_run_without_the_audit_key_stops_in_one_line(tmp_pa
     # Nothing of the test run leaks in; PYTEST_VERSION would mark it as a test run.
     leaks = ("ALONGSIDE_", "DATABASE_URL", "DJANGO_", "PYTEST_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(leaks)}
-    env.update(ALONGSIDE_DATA_DIR=str(tmp_path), ALONGSIDE_SECRET_KEY="p" * 60)
+    env.update(
+        ALONGSIDE_DATA_DIR=str(tmp_path),
+        ALONGSIDE_SECRET_KEY="p" * 60,
+        ALONGSIDE_FIELD_KEYS=Fernet.generate_key().decode(),
+    )
     command = [sys.executable, "-m", "alongside.config.cli", "audit", "verify"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2

@@ -182,3 +182,36 @@ def test_cli_errors_are_one_line(tmp_path: Path, media: Path, capsys) -> None:  
     assert "missing.tar.gz does not exist" in err[1]
     assert "already exists" in err[2]
     assert "not a readable backup archive" in err[3]
+
+
+def test_encrypted_text_is_backed_up_as_ciphertext_and_restored_readable(
+    tmp_path: Path, media: Path, emptied, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from cryptography.fernet import Fernet
+
+    from alongside.contacts.models import Contact
+    from tests.contacts.factories import ContactFactory, home_active_match
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.ALONGSIDE_FIELD_KEYS = [old]
+    world = build_world()
+    secret = "felt the panic again on the ladder"
+    contact = ContactFactory(match=home_active_match(world), reflection=secret)
+    archive = tmp_path / "encrypted.tar.gz"
+    first = backup_create(archive)
+    with tarfile.open(archive) as tar:
+        everything = b"".join(tar.extractfile(m).read() for m in tar.getmembers() if m.isfile())
+    assert secret.encode() not in everything and b"ladder" not in everything
+
+    # Restoring with keys that cannot decrypt it is refused, and nothing is written.
+    emptied()
+    settings.ALONGSIDE_FIELD_KEYS = [new]
+    with pytest.raises(BackupError, match="contacts.contact.reflection holds a value that none"):
+        backup_restore(archive)
+    assert _database_is_empty()
+
+    # With the old key still listed (a rotation in progress) it restores, byte for byte.
+    settings.ALONGSIDE_FIELD_KEYS = [new, old]
+    backup_restore(archive)
+    assert Contact.objects.get(pk=contact.pk).reflection == secret
+    assert content(backup_create(tmp_path / "again.tar.gz")) == content(first)

@@ -13,6 +13,9 @@ PRODUCTION = {
     "ALONGSIDE_ALLOWED_HOSTS": "alongside.example.org",
     "ALONGSIDE_CSRF_TRUSTED_ORIGINS": "https://alongside.example.org",
     "ALONGSIDE_AUDIT_KEY": "audit-" + "4c1e9a7b2d8f3e6a0b5c9d2e7f1a4b8c3d6e9f0a",
+    # Two Fernet keys, newest first (a rotation in progress): both must be accepted.
+    "ALONGSIDE_FIELD_KEYS": "q1v8d0bX2u2b7m5n0Yc3mKkqzQ1tK6lq9n3bV8c4Z2s="
+    + ",Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXktISE=",
 }
 
 

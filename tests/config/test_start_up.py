@@ -37,3 +37,13 @@ def test_probe_12_missing_secret_key_stops_start_up_in_one_line(tmp_path: Path) 
 def test_demo_mode_still_starts_without_a_key(tmp_path: Path) -> None:
     result = _alongside({"ALONGSIDE_DEMO_MODE": "1"}, tmp_path, "manage", "check")
     assert result.returncode == 0, result.stderr
+
+
+def test_missing_field_keys_stop_start_up_in_one_line(tmp_path: Path) -> None:
+    keys = {"ALONGSIDE_SECRET_KEY": "s" * 60, "ALONGSIDE_AUDIT_KEY": "a" * 40}
+    result = _alongside(keys, tmp_path, "manage", "check")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "alongside: ALONGSIDE_FIELD_KEYS (or ALONGSIDE_FIELD_KEYS_FILE) is not set; clinical "
+        "notes, reflections and transcripts are encrypted with it (see docs/deployment.md)"
+    ]

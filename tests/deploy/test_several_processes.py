@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from cryptography.fernet import Fernet
 
 ADMIN_URL = os.environ.get("DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(
@@ -111,6 +112,7 @@ def environment(tmp_path: Path) -> dict[str, str]:
         DATABASE_URL=_url(DB_NAME),
         ALONGSIDE_SECRET_KEY=secrets.token_urlsafe(50),
         ALONGSIDE_AUDIT_KEY=secrets.token_urlsafe(40),
+        ALONGSIDE_FIELD_KEYS=Fernet.generate_key().decode(),
         ALONGSIDE_DATA_DIR=str(tmp_path),
         ALONGSIDE_SECURE="0",  # plain HTTP on 127.0.0.1, as the browser tests run
         ALONGSIDE_ALLOWED_HOSTS="127.0.0.1,localhost",

@@ -59,3 +59,28 @@ def test_manager_reviews_access_and_erases_a_patient(
     expect(page.get_by_text("The records were anonymised.")).to_be_visible()
     patient.refresh_from_db()
     assert patient.given_name in ("", "[erased]") and patient.email == ""
+
+
+def test_manager_changes_the_retention_periods(
+    demo_site: str, page: Page, phone_page: Page
+) -> None:
+    sign_in(page, demo_site, "admin@demo.example")
+    page.goto(f"{demo_site}/privacy/erasures/")
+    page.get_by_role("link", name="Change the retention periods").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Retention periods for")
+    assert_accessible(page)
+    # A wrong value: the error summary names the field and links to it; nothing is saved.
+    page.get_by_label("Keep a child's record at least until this birthday").fill("12")
+    page.get_by_role("button", name="Save retention periods").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter an age from 18 to 100.")
+    assert_accessible(page)
+    page.screenshot(path=str(SCREENSHOTS / "privacy-retention-error.png"), full_page=True)
+    sign_in(phone_page, demo_site, "admin@demo.example")
+    phone_page.goto(page.url)
+    assert_accessible(phone_page)
+    phone_page.screenshot(path=str(SCREENSHOTS / "privacy-retention-phone.png"), full_page=True)
+    page.get_by_label("Keep a child's record at least until this birthday").fill("25")
+    page.get_by_label("Years to keep an adult patient's record after discharge").fill("8")
+    page.get_by_role("button", name="Save retention periods").click()
+    expect(page.get_by_text("saved.")).to_be_visible()
+    expect(page.get_by_text("adult patients 8 years after discharge").first).to_be_visible()

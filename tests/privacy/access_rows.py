@@ -38,3 +38,4 @@ ROWS = {
 
 ROWS["privacy:subject_access"] = Row(MANAGER_ONLY)
 ROWS["privacy:access_review"] = Row(MANAGER_ONLY)
+ROWS["privacy:retention"] = Row(MANAGER_ONLY, kwargs=lambda world: {"slug": world.home.slug})

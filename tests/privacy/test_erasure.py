@@ -16,6 +16,7 @@ from alongside.audit.models import AuditEvent
 from alongside.audit.services import audit_record
 from alongside.config.cli import main
 from alongside.contacts.models import Concern
+from alongside.field_encryption import encrypted_fields
 from alongside.patients.models import Goal, Patient
 from alongside.privacy import services
 from alongside.privacy.models import Erasure, ErasureStatus
@@ -98,6 +99,12 @@ def _every_column_containing(needle: str) -> list[str]:
                 )
                 if cursor.fetchone()[0]:
                     hits.append(f"{table}.{column.name}")
+    # Encrypted columns hold only ciphertext, which the search above cannot see into;
+    # whoever has the keys could, so their decrypted text is searched as well.
+    for model, field in encrypted_fields():
+        values = model._base_manager.values_list(field.attname, flat=True)
+        if any(needle.lower() in (value or "").lower() for value in values):
+            hits.append(f"{model._meta.db_table}.{field.column} (decrypted)")
     return hits
 
 

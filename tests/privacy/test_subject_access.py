@@ -111,3 +111,28 @@ def test_manager_downloads_it_and_other_services_cannot(world) -> None:  # type:
         outsider.post("/privacy/subject-access/", {"who": f"patient:{patient.pk}"}).status_code
         == 404
     )
+
+
+def test_list_reads_naming_the_person_are_included_with_only_their_ids(world) -> None:  # type: ignore[no-untyped-def]
+    from alongside.privacy.subject_access import subject_access_report
+
+    patient = _patient_with_history(world)
+    typed = f"patients.patient:{patient.pk}"
+    # A real list page: the therapist's caseload names this patient among others.
+    page = world.client_for("therapist").get("/patients/")
+    assert page.status_code == 200
+    listed = AuditEvent.objects.filter(action="read", object_ids__isnull=False).order_by("pk")
+    listing = [e for e in listed if typed in (e.object_ids or [])]
+    assert listing, "the list page should have written a read event naming the patient"
+    # An id that only starts the same is someone else.
+    look_alike = audit_record(
+        actor=world.people["therapist"],
+        action="read",
+        object_ids=[f"patients.patient:{patient.pk}0", f"patients.patient:{patient.pk + 1}"],
+    )
+
+    report = subject_access_report(patient)
+    by_id = {e["id"]: e for e in report["audit_events"]}
+    for event in listing:
+        assert by_id[event.pk]["object_ids"] == [typed]  # the other patients are left out
+    assert look_alike.pk not in by_id

@@ -49,7 +49,9 @@ from alongside.backup.tables import (
     decode,
     installed_tables,
     known_migrations,
+    stored_form,
 )
+from alongside.field_encryption import EncryptedTextField, is_token
 
 INSERT_BATCH = 1000
 
@@ -181,12 +183,20 @@ def _load(table: Table, path: Path, using: str) -> None:
     columns = ", ".join(quote(c) for c in table.columns)
     marks = ", ".join(["%s"] * len(table.fields))
     sql = f"INSERT INTO {quote(table.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    encrypted = [i for i, f in enumerate(table.fields) if isinstance(f, EncryptedTextField)]
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:
         for values in _lines(path):
+            for i in encrypted:
+                if values[i] and not is_token(values[i]):
+                    raise BackupError(
+                        f"{table.label}.{table.fields[i].name} holds a value that none of "
+                        "ALONGSIDE_FIELD_KEYS decrypts; restore with the keys in use when the "
+                        "backup was taken (newest first); nothing was restored"
+                    )
             batch.append(
                 [
-                    f.get_db_prep_save(decode(f, v), connection)
+                    stored_form(f, decode(f, v), connection)
                     for f, v in zip(table.fields, values, strict=True)
                 ]
             )

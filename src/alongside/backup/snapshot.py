@@ -140,8 +140,10 @@ def backup_create(out: Path, *, using: str = "default") -> dict[str, Any]:
             **NOT_INCLUDED,
             "audit checkpoints": "kept outside the database on purpose "
             f"({settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE}); copy that file separately",
-            "secrets": "ALONGSIDE_SECRET_KEY and ALONGSIDE_AUDIT_KEY (needed to verify "
-            "the audit chain after a restore) are configuration, not data",
+            "secrets": "ALONGSIDE_SECRET_KEY, ALONGSIDE_AUDIT_KEY (needed to verify "
+            "the audit chain after a restore) and ALONGSIDE_FIELD_KEYS (encrypted notes, "
+            "reflections and transcripts are copied encrypted; restoring needs a key that "
+            "decrypts them) are configuration, not data",
             **{name: "a table no installed app owns" for name in unowned},
         }
         try:

@@ -23,6 +23,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.functions import Collate
 
 from alongside.backup.manifest import TableDigest, canonical_row
+from alongside.field_encryption import EncryptedTextField, stored
 
 CHUNK_ROWS = 2000
 # Tables that are not any model's: the migration record (the target keeps its own,
@@ -92,6 +93,8 @@ def encode(field: models.Field[Any, Any], value: Any) -> Any:
 def decode(field: models.Field[Any, Any], value: Any) -> Any:
     if value is None:
         return None
+    if isinstance(field, EncryptedTextField):
+        return value  # the stored token, written back as it is (``stored_form``)
     kind = field.get_internal_type()
     if kind == "DurationField":
         return dt.timedelta(microseconds=value)
@@ -100,6 +103,13 @@ def decode(field: models.Field[Any, Any], value: Any) -> Any:
     if kind == "JSONField":
         return value
     return field.to_python(value)
+
+
+def stored_form(field: models.Field[Any, Any], value: Any, connection: Any) -> Any:
+    """What to write into the column for a decoded backup value."""
+    if isinstance(field, EncryptedTextField):
+        return value  # already a token: encrypting it again would nest it
+    return field.get_db_prep_save(value, connection)
 
 
 def _ordered(table: Table, using: str) -> models.QuerySet[Any]:
@@ -114,9 +124,14 @@ def _ordered(table: Table, using: str) -> models.QuerySet[Any]:
 
 
 def table_lines(table: Table, using: str) -> Iterator[bytes]:
-    """The table's canonical lines in order, streamed in chunks."""
-    attnames = [f.attname for f in table.fields]
-    query = _ordered(table, using).values_list(*attnames)
+    """The table's canonical lines in order, streamed in chunks.
+
+    Encrypted columns are copied as stored (the Fernet token, never the text), so a
+    backup holds no more plain text than the database; restoring it needs the keys."""
+    columns = [
+        stored(f.attname) if isinstance(f, EncryptedTextField) else f.attname for f in table.fields
+    ]
+    query = _ordered(table, using).values_list(*columns)
     for values in query.iterator(chunk_size=CHUNK_ROWS):
         yield canonical_row(encode(f, v) for f, v in zip(table.fields, values, strict=True))
 

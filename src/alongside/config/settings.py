@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -53,6 +56,31 @@ elif len(ALONGSIDE_AUDIT_KEY) < 32:
 ALONGSIDE_AUDIT_CHECKPOINT_FILE = Path(
     env_str("ALONGSIDE_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
 )
+
+# --- Field-level encryption keys (alongside.field_encryption): Fernet keys, newest first;
+# the newest encrypts, all decrypt. The same runs that may use a throwaway SECRET_KEY get a
+# development key derived from it; anything else without keys stops here, in one line.
+ALONGSIDE_FIELD_KEYS = env_list("ALONGSIDE_FIELD_KEYS")
+ALONGSIDE_FIELD_DEVELOPMENT_KEY = not ALONGSIDE_FIELD_KEYS
+if ALONGSIDE_FIELD_DEVELOPMENT_KEY and not (DEMO_MODE or DEBUG or "PYTEST_VERSION" in os.environ):
+    raise ImproperlyConfigured(
+        "ALONGSIDE_FIELD_KEYS (or ALONGSIDE_FIELD_KEYS_FILE) is not set; clinical notes, "
+        "reflections and transcripts are encrypted with it (see docs/deployment.md)"
+    )
+if ALONGSIDE_FIELD_DEVELOPMENT_KEY:
+    ALONGSIDE_FIELD_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(("development-field-key:" + SECRET_KEY).encode()).digest()
+        ).decode("ascii")
+    ]
+for _number, _key in enumerate(ALONGSIDE_FIELD_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            f"ALONGSIDE_FIELD_KEYS: key {_number} is not a Fernet key (44 characters of "
+            "url-safe base64; see docs/deployment.md)"
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.auth",

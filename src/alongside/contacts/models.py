@@ -24,6 +24,7 @@ from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
 from alongside.core.engagement import Thresholds
 from alongside.core.vocabulary import LoggedContactMode
+from alongside.field_encryption import EncryptedTextField
 from alongside.organisations.models import ServiceScopedQuerySet
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class Contact(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
     )
     topics = models.JSONField(default=list, blank=True)
-    reflection = models.TextField(
+    reflection = EncryptedTextField(
         blank=True,
         max_length=text_limits.NARRATIVE,
         help_text="For the mentor and their supervisor only; never the patient",

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 
 from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
+from alongside.field_encryption import EncryptedTextField
 
 TRANSCRIPT_MAX = 400_000  # characters: a two-hour interview is about 120,000
 
@@ -180,7 +181,7 @@ class Transcript(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="transcripts")
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="transcripts")
     name = models.CharField(max_length=200)
-    text = models.TextField(max_length=TRANSCRIPT_MAX)
+    text = EncryptedTextField(max_length=TRANSCRIPT_MAX)
     # [{"speaker": "...", "start": 0, "end": 120, "started_at": "00:01:02.000" | null}]
     turns = models.JSONField(default=list, blank=True)
     deidentified = models.BooleanField(default=False)

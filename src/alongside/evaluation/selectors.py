@@ -219,7 +219,14 @@ def search(user: Any, study: Study, query: str) -> dict[str, Any]:
     )
     hits = []
     needle = query.casefold()
-    for transcript in transcripts_for(user, study).filter(text__icontains=query):
+    # Transcripts are stored encrypted, so the database cannot search them: the texts are
+    # decrypted here and only the transcripts that hold the words are fetched (and audited).
+    holding = [
+        pk
+        for pk, text in Transcript.objects.filter(study=study).values_list("pk", "text")
+        if needle in text.casefold()
+    ]
+    for transcript in transcripts_for(user, study).filter(pk__in=holding):
         haystack = transcript.text.casefold()
         at = haystack.find(needle)
         while at != -1 and len(hits) < 200:

@@ -306,7 +306,8 @@ class CertificateForm(forms.ModelForm):
         model = CapacityCertificate
         fields = ["from_date", "to_date", "capacity", "hours_per_week", "issued_by", "notes"]
         labels = {"from_date": "From", "to_date": "To"}
-        widgets = {"from_date": DATE, "to_date": DATE}
+        # One line, as before the notes were encrypted (an encrypted field is a TextField).
+        widgets = {"from_date": DATE, "to_date": DATE, "notes": forms.TextInput()}
 
 
 class PhasedStepForm(forms.ModelForm):
@@ -322,7 +323,7 @@ class WorkStatusForm(forms.ModelForm):
         model = WorkStatus
         fields = ["from_date", "status", "hours_per_week", "note"]
         labels = {"from_date": "From", "status": "Work status"}
-        widgets = {"from_date": DATE}
+        widgets = {"from_date": DATE, "note": forms.TextInput()}
 
 
 class ImportForm(forms.Form):

@@ -30,6 +30,7 @@ from alongside.core.vocabulary import (  # noqa: F401 - re-exported: the app's n
     InjuryCategory,
     Mechanism,
 )
+from alongside.field_encryption import EncryptedTextField
 from alongside.organisations.models import ServiceScopedQuerySet
 
 if TYPE_CHECKING:
@@ -408,8 +409,8 @@ class EmployerContact(PatientRecord):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="employer_contacts")
     on = models.DateField()
     who = models.CharField(max_length=200, help_text="Name and role at the employer")
-    summary = models.TextField(max_length=text_limits.NARRATIVE)
-    agreed = models.TextField(
+    summary = EncryptedTextField(max_length=text_limits.NARRATIVE)
+    agreed = EncryptedTextField(
         blank=True, max_length=text_limits.NARRATIVE, help_text="What was agreed"
     )
     recorded_by = models.ForeignKey(
@@ -436,7 +437,7 @@ class CapacityCertificate(PatientRecord):
     capacity = models.CharField(max_length=10, choices=Capacity.choices)
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     issued_by = models.CharField(max_length=200, blank=True)
-    notes = models.CharField(max_length=500, blank=True)
+    notes = EncryptedTextField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-from_date", "-pk"]
@@ -494,7 +495,7 @@ class WorkStatus(PatientRecord):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = EncryptedTextField(max_length=300, blank=True)
     # Empty when the patient reported it themselves (the work-status questionnaire).
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -545,7 +546,7 @@ class CaseHold(PatientRecord):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="holds")
     reason = models.CharField(max_length=20, choices=HoldReason.choices)
-    note = models.CharField(max_length=300, blank=True)
+    note = EncryptedTextField(max_length=300, blank=True)
     started_on = models.DateField()
     review_on = models.DateField(help_text="When the therapist will look at it again")
     ended_on = models.DateField(null=True, blank=True)

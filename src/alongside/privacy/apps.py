@@ -8,7 +8,7 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from alongside.accounts import policy
         from alongside.accounts.home import PANELS, HomePanel
-        from alongside.privacy import services
+        from alongside.privacy import checks, services  # noqa: F401  (checks registers)
         from alongside.privacy.registry import RETENTION_SOURCES, RetentionSource
 
         RETENTION_SOURCES.register(RetentionSource("patients", services.patients_past_retention))

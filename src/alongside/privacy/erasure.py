@@ -20,6 +20,10 @@ Each owned row is scrubbed field by field, by the field's type:
   IP addresses removed; uploaded files deleted; stored blobs emptied;
 - ids, foreign keys, numbers, flags, other dates and times are kept.
 
+Encrypted free text (``alongside.field_encryption``) is scrubbed like any ``TextField``
+(the ``[erased]`` marker is stored encrypted too) and searched in Python, since the
+database holds only its ciphertext.
+
 Then every text and JSON column of every model is searched for the person's
 identifiers (full name, e-mail, phone, hospital number, and the free text that was in
 their rows), and each occurrence is replaced: that catches copies the walk cannot see
@@ -40,6 +44,8 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.db.models.functions import Cast
+
+from alongside.field_encryption import EncryptedTextField
 
 ERASED = "[erased]"
 
@@ -304,6 +310,13 @@ def sweep_copies(identifiers: set[str]) -> dict[str, int]:
                 continue
             if not isinstance(f, (models.CharField, models.TextField, models.JSONField)):
                 continue
+            if isinstance(f, EncryptedTextField):
+                # The database sees only ciphertext: search the decrypted text here.
+                hits = _encrypted_mentions(manager, f, needles)
+                for pk, new in hits:
+                    manager.filter(pk=pk).update(**{f.attname: new})
+                changed[model._meta.label_lower] += len(hits)
+                continue
             as_text = Cast(f.attname, models.TextField())
             query = models.Q()
             for needle in needles:
@@ -319,6 +332,20 @@ def sweep_copies(identifiers: set[str]) -> dict[str, int]:
                     manager.filter(pk=obj.pk).update(**{f.attname: new})
                     changed[model._meta.label_lower] += 1
     return dict(changed)
+
+
+def _encrypted_mentions(
+    manager: Any, f: models.Field[Any, Any], needles: list[str]
+) -> list[tuple[Any, str]]:
+    """(pk, text with the needles replaced) for the rows of an encrypted column that
+    mention any of them; read in chunks, decrypted one row at a time."""
+    lowered = [n.lower() for n in needles]
+    hits = []
+    rows = manager.exclude(**{f.attname: ""}).values_list("pk", f.attname)
+    for pk, value in rows.iterator(chunk_size=2000):
+        if value and any(n in value.lower() for n in lowered):
+            hits.append((pk, _replace(value, needles)))
+    return hits
 
 
 def _json_escaped(text: str) -> str:

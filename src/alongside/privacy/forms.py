@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from alongside.privacy.models import RetentionSettings, SubjectType
+from alongside.privacy.models import RETENTION_LIMITS, RetentionSettings, SubjectType
 
 
 class RetentionForm(forms.ModelForm[RetentionSettings]):
@@ -14,13 +14,24 @@ class RetentionForm(forms.ModelForm[RetentionSettings]):
             "child_until_age": "Keep a child's record at least until this birthday",
             "mentor_years": "Years to keep a mentor's record after they retire or are declined",
         }
+        help_texts = {
+            "patient_years": "Whole years, from 1 to 100. Many services keep adults' "
+            "records for 7 years.",
+            "child_until_age": "For someone under 18 when discharged: an age from 18 to 100, "
+            "for example 25. The adult period above applies too, whichever ends later.",
+            "mentor_years": "Whole years, from 1 to 100.",
+        }
+        error_messages = {
+            name: {"required": "Enter a number.", "invalid": "Enter a whole number."}
+            for name in ("patient_years", "child_until_age", "mentor_years")
+        }
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        for name in self.Meta.fields:
+        for name, (low, high, message) in RETENTION_LIMITS.items():
             value = data.get(name)
-            if isinstance(value, int) and not 1 <= value <= 100:
-                self.add_error(name, "Enter a number from 1 to 100.")
+            if isinstance(value, int) and not low <= value <= high:
+                self.add_error(name, message)
         return data
 
 

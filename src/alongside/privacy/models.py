@@ -13,6 +13,13 @@ from django.db.models import Q
 
 from alongside.organisations.models import ServiceScopedQuerySet
 
+# What each retention setting may be: (lowest, highest, the message naming the range).
+RETENTION_LIMITS = {
+    "patient_years": (1, 100, "Enter a number of years from 1 to 100."),
+    "child_until_age": (18, 100, "Enter an age from 18 to 100."),
+    "mentor_years": (1, 100, "Enter a number of years from 1 to 100."),
+}
+
 
 class RetentionSettings(models.Model):
     """How long a service keeps records after their natural end, before anonymising them."""

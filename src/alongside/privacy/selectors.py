@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from alongside.audit.reads import record_read
+from alongside.paging import page_of
 from alongside.privacy.models import Erasure, ErasureStatus
 
 SUBJECT_TYPES = {"patient": "patients.patient", "mentor": "mentors.mentor"}
@@ -31,10 +33,15 @@ def erasures_visible_to(user: Any) -> QuerySet[Erasure]:
     return Erasure.objects.visible_to(user, "privacy.manage").select_related("service")
 
 
-def erasures_for_page(user: Any, status: str) -> list[Erasure]:
-    erasures = list(erasures_visible_to(user).filter(status=status)[:200])
-    _note_read(user, erasures)
-    return erasures
+def erasures_for_page(request: HttpRequest, status: str) -> Page:
+    """The requested page (``?page=``) of the user's erasures with ``status``, oldest
+    decisions never dropped: every one is on some page. Only that page is read and noted."""
+    user = request.user
+    erasures = erasures_visible_to(user).filter(status=status).order_by("-proposed_at", "-id")
+    page = page_of(request, erasures)
+    page.object_list = list(page.object_list)
+    _note_read(user, page.object_list)
+    return page
 
 
 def erasure_visible_or_404(user: Any, erasure_id: int) -> Erasure:

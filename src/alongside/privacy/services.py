@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from alongside.accounts import policy
 from alongside.audit.services import audit_events_redact, audit_record
 from alongside.privacy import erasure as engine
 from alongside.privacy.models import (
+    RETENTION_LIMITS,
     Erasure,
     ErasureGround,
     ErasureStatus,
@@ -36,15 +38,33 @@ def retention_settings_for(service_id: int) -> RetentionSettings:
 
 
 def retention_settings_update(*, actor: User, service: Any, **values: int) -> RetentionSettings:
+    """Change a service's retention periods (its managers only); audited, naming the
+    settings that changed. Values outside ``RETENTION_LIMITS`` are refused, naming the
+    setting, and nothing is written."""
     policy.require(actor, "privacy.manage", service)
+    unknown = sorted(set(values) - set(RETENTION_LIMITS))
+    if unknown:
+        raise TypeError(f"not retention settings: {', '.join(unknown)}")
+    problems = {
+        name: RETENTION_LIMITS[name][2]
+        for name, value in values.items()
+        if isinstance(value, bool)
+        or not isinstance(value, int)
+        or not RETENTION_LIMITS[name][0] <= value <= RETENTION_LIMITS[name][1]
+    }
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         settings = retention_settings_for(service.pk)
         settings = RetentionSettings.objects.select_for_update().get(pk=settings.pk)
-        for name, value in values.items():
-            setattr(settings, name, value)
+        changed = [name for name, value in values.items() if getattr(settings, name) != value]
+        if not changed:
+            return settings
+        for name in changed:
+            setattr(settings, name, values[name])
         settings.updated_by = actor
         settings.save()
-        audit_record(actor=actor, action="retention.update", target=settings, fields=values)
+        audit_record(actor=actor, action="retention.update", target=settings, fields=changed)
     return settings
 
 
@@ -337,3 +357,62 @@ def accounts_disable(*, actor: User, user_ids: list[int]) -> int:
                     session.delete()
             audit_record(actor=actor, action="account.disable", target=user, fields=["is_active"])
     return len(users)
+
+
+def field_keys_rotate(*, actor: User | None = None, batch_size: int = 500) -> dict[str, int]:
+    """Re-encrypt every encrypted value that is not yet under the newest field key.
+
+    Column by column, in primary-key order, ``batch_size`` rows at a time: a batch is read
+    without a lock, re-encrypted in Python, and written in one short transaction with
+    ``UPDATE … WHERE pk = … AND column = <the token read>``, so a row someone saved in the
+    meantime (already under the newest key) is left as they wrote it, and nobody waits on
+    more than one batch. Values already under the newest key are skipped, so the command can
+    be stopped and run again. Returns how many values were re-encrypted, per column."""
+    from django.db import connection
+
+    from alongside.field_encryption import (
+        FieldKeyError,
+        encrypted_fields,
+        rotated,
+        stored,
+        under_newest_key,
+    )
+
+    if batch_size < 1:
+        raise ValueError("batch size must be at least 1")
+    quote = connection.ops.quote_name
+    counts: dict[str, int] = {}
+    for model, field in encrypted_fields():
+        label = f"{model._meta.label_lower}.{field.name}"
+        table, column = quote(model._meta.db_table), quote(field.column)
+        pk_column = quote(model._meta.pk.column)
+        update = f"UPDATE {table} SET {column} = %s WHERE {pk_column} = %s AND {column} = %s"  # noqa: S608
+        rows = model._base_manager.exclude(**{field.attname: ""}).order_by("pk")
+        last: Any = None
+        done = 0
+        while True:
+            page = rows if last is None else rows.filter(pk__gt=last)
+            batch = list(page.values_list("pk", stored(field.attname))[:batch_size])
+            if not batch:
+                break
+            last = batch[-1][0]
+            changes = []
+            for pk, token in batch:
+                if not token or under_newest_key(token):
+                    continue
+                try:
+                    changes.append((rotated(token), pk, token))
+                except FieldKeyError as error:
+                    raise FieldKeyError(f"{label}, row {pk}: {error}") from None
+            if changes:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    for change in changes:
+                        cursor.execute(update, change)
+                        done += max(cursor.rowcount, 0)
+        counts[label] = done
+    audit_record(
+        actor=actor,
+        action="field_keys.rotate",
+        fields=[label for label, done in counts.items() if done],
+    )
+    return counts

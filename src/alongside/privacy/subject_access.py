@@ -9,7 +9,8 @@ What each export holds:
   questionnaires and answers, matches and, through them, the contacts with their mentor,
   including the mentor's reflections and any concerns raised: those are about the
   patient), their account's rows (memberships, tokens without their secret, notifications)
-  and the audit events about any of those rows or done by their account. The mentor
+  and the audit events about any of those rows or done by their account, including the
+  list and search reads whose ``object_ids`` name one of them. The mentor
   appears only as an id: the mentor's own details are the mentor's.
 - a **mentor**: their record and what it owns (checks, training, supervision, wellbeing
   check-ins, expenses), their account's rows, the contacts they logged with their own
@@ -31,6 +32,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -62,6 +64,25 @@ def _row(obj: models.Model) -> dict[str, Any]:
     return row
 
 
+# How many typed ids one query looks for in the events' ``object_ids`` (lists and searches).
+IDS_PER_QUERY = 100
+
+
+def _typed_ids(found: Found) -> list[str]:
+    """The typed ids (``patients.patient:12``) under which read events can name the rows
+    found: those of the identifiable models, whose querysets audit what they fetch."""
+    from django.apps import apps
+
+    from alongside.audit.reads import AuditedQuerySet
+
+    typed = []
+    for label, rows in sorted(found.rows.items()):
+        queryset = getattr(apps.get_model(label)._default_manager, "_queryset_class", None)
+        if rows and queryset is not None and issubclass(queryset, AuditedQuerySet):
+            typed += [f"{label}:{pk}" for pk in sorted(rows)]
+    return typed
+
+
 def _audit_events(found: Found, user_id: int | None) -> list[dict[str, Any]]:
     about = Q()
     for label, rows in found.rows.items():
@@ -69,7 +90,16 @@ def _audit_events(found: Found, user_id: int | None) -> list[dict[str, Any]]:
             about |= Q(object_type=label, object_id__in=[str(pk) for pk in rows])
     if user_id is not None:
         about |= Q(actor_id=user_id)
-    events = AuditEvent.objects.filter(about).order_by("id") if about else []
+    events = {e.pk: e for e in AuditEvent.objects.filter(about)} if about else {}
+    # A list or search names every record it showed in ``object_ids``; those events are
+    # found by the quoted id inside the JSON text (the quotes keep :12 from matching :123).
+    typed = _typed_ids(found)
+    listed = AuditEvent.objects.annotate(_ids=Cast("object_ids", models.TextField()))
+    for start in range(0, len(typed), IDS_PER_QUERY):
+        named = Q()
+        for typed_id in typed[start : start + IDS_PER_QUERY]:
+            named |= Q(_ids__contains=json.dumps(typed_id))
+        events.update((e.pk, e) for e in listed.filter(named))
     keep = (
         "id",
         "created_at",
@@ -84,7 +114,14 @@ def _audit_events(found: Found, user_id: int | None) -> list[dict[str, Any]]:
         "ip",
         "redaction_reason",
     )
-    return [{name: _value(getattr(event, name)) for name in keep} for event in events]
+    mine = set(typed)
+    exported = []
+    for event in sorted(events.values(), key=lambda e: e.pk):
+        row = {name: _value(getattr(event, name)) for name in keep}
+        # Only this person's ids: the other people a list showed are not theirs to know.
+        row["object_ids"] = [i for i in event.object_ids or [] if i in mine]
+        exported.append(row)
+    return exported
 
 
 def subject_access_report(subject: Any) -> dict[str, Any]:

@@ -4,11 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from alongside.accounts import policy
+from alongside.organisations.selectors import service_for_or_404
+from alongside.pages import form_post
 from alongside.privacy import access_review as review
 from alongside.privacy import selectors, services
-from alongside.privacy.forms import DecisionForm, ErasureRequestForm, SubjectAccessForm
+from alongside.privacy.forms import (
+    DecisionForm,
+    ErasureRequestForm,
+    RetentionForm,
+    SubjectAccessForm,
+)
 from alongside.privacy.models import ErasureStatus
 
 
@@ -20,12 +28,40 @@ def erasure_list(request: HttpRequest) -> HttpResponse:
         request,
         "privacy/erasures.html",
         {
-            "proposed": selectors.erasures_for_page(request.user, ErasureStatus.PROPOSED),
+            "proposed": selectors.erasures_for_page(request, ErasureStatus.PROPOSED),
             "decided": selectors.erasures_visible_to(request.user)
             .exclude(status=ErasureStatus.PROPOSED)
             .order_by("-decided_at")[:50],
             "retention": [services.retention_settings_for(pk) for pk in managed],
         },
+    )
+
+
+@login_required
+def retention_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """A service manager changes how long the service keeps records."""
+    service = service_for_or_404(request.user, slug, "privacy.manage")
+    form = RetentionForm(request.POST or None, instance=services.retention_settings_for(service.pk))
+
+    def save(values: dict[str, int]) -> object:
+        return services.retention_settings_update(
+            actor=request.user,  # type: ignore[arg-type]
+            service=service,
+            **{name: values[name] for name in RetentionForm.Meta.fields},
+        )
+
+    return form_post(
+        request,
+        form,
+        save,
+        done=f"Retention periods for {service.name} saved.",
+        success_url=reverse("privacy:erasures"),
+        reshow=lambda shown: render(
+            request,
+            "privacy/retention.html",
+            {"service": service, "form": shown},
+            status=400 if shown.errors else 200,
+        ),
     )
 
 

@@ -62,6 +62,13 @@ ROWS = {
     "reports:job": Row(expect(404, anonymous=LOGIN, analyst=200), kwargs=job_id),
     # A job with no file yet: nothing to download, for anyone.
     "reports:job_download": Row(expect(404, anonymous=LOGIN), kwargs=job_id),
+    # A long list's background file: anyone who may open the list's page (mentors here).
+    "reports:list_export": Row(
+        expect(404, anonymous=LOGIN, admin=302, therapist=302, outsider=302),
+        method="post",
+        data=lambda world: {"kind": "mentors", "format": "csv", "query": "status=active"},
+        fresh_world=True,
+    ),
     "api:fhir_patient_everything": Row(
         expect(404, anonymous=401, admin=200, therapist=200), kwargs=fhir_patient, api=True
     ),

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -179,3 +180,14 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:  # type: ignore[no-un
     """Admins see the events of their services, and their own sign-in events."""
     ids = policy.service_ids(user, "audit.view")
     return AuditEvent.objects.filter(service_id__in=ids)
+
+
+def audit_action_filter(query: Any) -> str:
+    """The audit log's action filter from a query string (the page and its file share it)."""
+    return str(query.get("action", "")).strip()[:60]
+
+
+def audit_events_for_list(user, action: str = "") -> QuerySet[AuditEvent]:  # type: ignore[no-untyped-def]
+    """The audit log page: the person's services' events, newest first."""
+    events = audit_events_visible_to(user)
+    return events.filter(action=action) if action else events

@@ -216,6 +216,8 @@ ALONGSIDE_RESET_LIMIT_PER_CLIENT = env_int("ALONGSIDE_RESET_LIMIT_PER_CLIENT", 2
 # API requests allowed per token in each window of this many seconds (429 past it).
 ALONGSIDE_API_RATE_LIMIT = env_int("ALONGSIDE_API_RATE_LIMIT", 600)
 ALONGSIDE_API_RATE_WINDOW = env_int("ALONGSIDE_API_RATE_WINDOW", 60)
+# A list export longer than this many rows is made by the task worker (docs/reports.md).
+ALONGSIDE_EXPORT_BACKGROUND_ROWS = env_int("ALONGSIDE_EXPORT_BACKGROUND_ROWS", 2000)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rate limits must hold across every web worker and machine, so they are

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
 
-from alongside.contacts.models import MAX_DURATION_MINUTES, ConcernKind, LoggedContactMode
+from alongside.contacts.models import (
+    MAX_DURATION_MINUTES,
+    ConcernKind,
+    ConcernStatus,
+    LoggedContactMode,
+)
 from alongside.core import text_limits
 
 DURATION_PICKS = [(str(m), f"{m} min") for m in (10, 20, 30, 45, 60, 90)]
@@ -162,3 +168,29 @@ class SurveyForm(forms.Form):
         max_length=text_limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+@dataclass(frozen=True)
+class PairFilters:
+    """The pairs page's filters (the page and its file share them)."""
+
+    state: str = ""
+    mine_only: bool = False
+    needs_attention: bool = False
+
+
+def pair_filters(query: Any) -> PairFilters:
+    from alongside.core.engagement import EngagementState
+
+    state = query.get("state", "")
+    return PairFilters(
+        state=state if state in EngagementState._value2member_map_ else "",
+        mine_only=query.get("mine") == "1",
+        needs_attention=query.get("attention") == "1",
+    )
+
+
+def concern_status_filter(query: Any) -> str:
+    """The concerns inbox's status filter; anything unknown shows every concern."""
+    status = query.get("status", "")
+    return status if status in ConcernStatus.values else ""

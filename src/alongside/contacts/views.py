@@ -22,13 +22,16 @@ from alongside.contacts.forms import (
     ContactForm,
     EngagementSettingsForm,
     SurveyForm,
+    concern_status_filter,
+    pair_filters,
 )
 from alongside.contacts.models import ConcernStatus
 from alongside.core.crisis import URGENT_CONCERN_KINDS
-from alongside.core.engagement import STATE_LABELS, EngagementState
+from alongside.core.engagement import STATE_LABELS
 from alongside.forms import service_errors_to_form
 from alongside.pages import render_page
 from alongside.paging import page_of
+from alongside.reports import exports, lists
 
 FIELD_ALIASES = {"contact_at": "contact_date", "duration_minutes": "duration_other"}
 
@@ -199,11 +202,11 @@ def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: every active pair with its engagement badge, those needing attention first."""
     if not policy.can(request.user, "contact.view"):
         raise Http404("Not found")
-    state = request.GET.get("state", "")
-    if state not in EngagementState._value2member_map_:
-        state = ""
-    mine_only = request.GET.get("mine") == "1"
-    needs_attention = request.GET.get("attention") == "1"
+    fmt = exports.wanted_format(request)
+    if fmt:  # the whole filtered list as a file (or a background job when it is long)
+        return lists.list_file(request, "pairs", fmt)
+    filters = pair_filters(request.GET)
+    state, mine_only, needs_attention = filters.state, filters.mine_only, filters.needs_attention
     pairs = pair_states.staff_pairs_queryset(
         request.user, state=state, mine_only=mine_only, needs_attention=needs_attention
     )
@@ -234,9 +237,10 @@ def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
 def concerns(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can(request.user, "concern.manage"):
         raise Http404("Not found")
-    status = request.GET.get("status", "")
-    if status not in ConcernStatus.values:
-        status = ""
+    fmt = exports.wanted_format(request)
+    if fmt:  # the whole filtered list as a file (or a background job when it is long)
+        return lists.list_file(request, "concerns", fmt)
+    status = concern_status_filter(request.GET)
     page = page_of(request, selectors.concerns_for_staff(request.user, status))
     return render_page(
         request,

@@ -65,6 +65,17 @@ class MatchFilterForm(forms.Form):
     needs_review = forms.BooleanField(label="Needs review only", required=False)
 
 
+def match_filters(query: Any) -> tuple[MatchFilterForm, Any]:
+    """The matches list's filters from a query string (the page and its file share them)."""
+    from alongside.matches.selectors import StaffFilters
+
+    form = MatchFilterForm(query or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, StaffFilters(
+        status=data.get("status") or "", needs_review=bool(data.get("needs_review"))
+    )
+
+
 class WeightsForm(forms.Form):
     """One number per similarity criterion; zero switches a criterion off."""
 

@@ -20,17 +20,18 @@ from alongside.matches.forms import (
     ActivateForm,
     BatchPublishForm,
     EndForm,
-    MatchFilterForm,
     OptionalReasonForm,
     PreviewPatientForm,
     ProposeForm,
     ReasonForm,
     WeightsForm,
+    match_filters,
 )
 from alongside.matches.models import BatchPlanStatus
 from alongside.pages import error_words, form_post, messages_error, render_page
 from alongside.paging import page_of
 from alongside.patients.selectors import patient_for_or_404, service_today
+from alongside.reports import exports, lists
 
 # --- Staff: list, detail, lifecycle ------------------------------------------------------
 
@@ -38,11 +39,10 @@ from alongside.patients.selectors import patient_for_or_404, service_today
 @login_required
 def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "match.manage")
-    form = MatchFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.StaffFilters(
-        status=data.get("status") or "", needs_review=bool(data.get("needs_review"))
-    )
+    fmt = exports.wanted_format(request)
+    if fmt:  # the whole filtered list as a file (or a background job when it is long)
+        return lists.list_file(request, "matches", fmt)
+    form, filters = match_filters(request.GET)
     page = page_of(request, selectors.matches_for_list(request.user, filters))
     context = {
         "form": form,

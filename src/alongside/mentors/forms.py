@@ -363,6 +363,22 @@ class DebriefBookForm(forms.Form):
     booked_on = forms.DateField(widget=DATE, label="Debrief on")
 
 
+def mentor_filters(query: Any) -> tuple[MentorFilterForm, Any]:
+    """The mentors list's filters from a query string (the page and its file share them)."""
+    from alongside.mentors.selectors import MentorFilters
+
+    form = MentorFilterForm(query or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, MentorFilters(
+        status=data.get("status") or "",
+        injury_category=data.get("injury_category") or "",
+        capacity_left=data.get("capacity_left"),
+        supervision=data.get("supervision") or "",
+        checks=data.get("checks") or "",
+        q=data.get("q") or "",
+    )
+
+
 class MentorFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=text_limits.SEARCH, label="Name")
     status = forms.ChoiceField(required=False, choices=_blank(MentorStatus.choices))

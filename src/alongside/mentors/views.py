@@ -27,7 +27,6 @@ from alongside.mentors.forms import (
     DebriefBookForm,
     ExpenseClaimForm,
     ExpenseDecisionForm,
-    MentorFilterForm,
     MentorForm,
     NewMentorServiceForm,
     SelectionCriterionForm,
@@ -35,11 +34,13 @@ from alongside.mentors.forms import (
     SupervisionForm,
     TrainingCompletionForm,
     TrainingModuleForm,
+    mentor_filters,
 )
 from alongside.mentors.models import ExpenseStatus, Mentor
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
 from alongside.pages import form_post, messages_error, render_page
 from alongside.paging import page_of
+from alongside.reports import exports, lists
 
 # --- Staff: list and detail --------------------------------------------------------
 
@@ -47,16 +48,10 @@ from alongside.paging import page_of
 @login_required
 def mentor_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "mentor.view")
-    form = MentorFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.MentorFilters(
-        status=data.get("status") or "",
-        injury_category=data.get("injury_category") or "",
-        capacity_left=data.get("capacity_left"),
-        supervision=data.get("supervision") or "",
-        checks=data.get("checks") or "",
-        q=data.get("q") or "",
-    )
+    fmt = exports.wanted_format(request)
+    if fmt:  # the whole filtered list as a file (or a background job when it is long)
+        return lists.list_file(request, "mentors", fmt)
+    form, filters = mentor_filters(request.GET)
     today = timezone.localdate()
     mentors = selectors.mentors_for_list(request.user, filters, today)
     page = page_of(request, mentors)

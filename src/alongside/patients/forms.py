@@ -365,3 +365,16 @@ class EligibilityRulesForm(forms.ModelForm):
             "paid_work_only",
         ]
         labels = {"min_age": "Youngest age at injury", "max_age": "Oldest age at injury"}
+
+
+def caseload_filters(query: Any) -> Any:
+    """The caseload's filters from a query string (the page and its file share them)."""
+    from alongside.patients.selectors import CaseloadFilters
+
+    status = query.get("status", "")
+    return CaseloadFilters(
+        status=status if status in PatientStatus.values else "",
+        therapist=query.get("therapist", ""),
+        overdue=query.get("overdue") == "1",
+        q=query.get("q", "")[:100],
+    )

@@ -37,17 +37,10 @@ def _manage_services(user: Any) -> Any:
 @login_required
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.view")
-    filters = selectors.CaseloadFilters(
-        status=request.GET.get("status", "")
-        if request.GET.get("status") in PatientStatus.values
-        else "",
-        therapist=request.GET.get("therapist", ""),
-        overdue=request.GET.get("overdue") == "1",
-        q=request.GET.get("q", "")[:100],
-    )
     fmt = exports.wanted_format(request)
-    if fmt:  # the whole filtered list as a file, not only this page
-        return lists.caseload_file(selectors.caseload(request.user, filters), fmt)
+    if fmt:  # the whole filtered list as a file (or a background job when it is long)
+        return lists.list_file(request, "caseload", fmt)
+    filters = forms.caseload_filters(request.GET)
     page = page_of(request, selectors.caseload(request.user, filters))
     rows = selectors.caseload_rows(page)
     context = {

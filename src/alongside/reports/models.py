@@ -59,7 +59,12 @@ class ExportJob(models.Model):
     """One export made in the background: progress for the page, then the file, then gone."""
 
     service = models.ForeignKey(
-        "organisations.Service", on_delete=models.CASCADE, related_name="export_jobs"
+        "organisations.Service",
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        null=True,
+        blank=True,
+        help_text="The service of a research export; empty for a list export",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -95,6 +100,10 @@ class ExportJob(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_list(self) -> bool:
+        return self.kind != "research"
 
     @property
     def percent(self) -> int:

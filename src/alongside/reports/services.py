@@ -17,18 +17,26 @@ ZIP = "application/zip"
 
 
 def export_job_start(*, actor: Any, service: Any, kind: str, params: dict[str, Any]) -> ExportJob:
-    """Queue an export for the task worker; the page then shows its progress."""
-    from alongside.reports import tasks
+    """Queue an export for the task worker; the page then shows its progress.
+
+    ``kind`` is ``research`` (for ``service``) or a list of ``reports.lists.LISTS``, whose
+    ``params`` are ``format`` and ``query`` (the list page's filters); a list export names
+    no service (it spans every service the person sees)."""
+    from alongside.reports import lists, tasks
 
     if kind == "research":
         policy.require(actor, "research.view", service)
-    else:
-        policy.require(actor, "report.view", service)
+    else:  # a list: the person must be able to open the list's page
+        lists.list_kind_for(actor, kind)
+        if params.get("format") not in lists.FORMATS:
+            raise ValueError("format: choose csv or xlsx")
+        params = {"format": params["format"], "query": lists.filter_query(params.get("query", {}))}
     with transaction.atomic():
         job = ExportJob.objects.create(service=service, created_by=actor, kind=kind, params=params)
         audit_record(
-            actor=actor, action="export.request", target=job, service_id=service.pk,
-            fields=sorted(params),
+            actor=actor, action="export.request", target=job,
+            service_id=service.pk if service else None,
+            fields=sorted(params) if kind == "research" else sorted(params["query"]),
         )  # fmt: skip
         transaction.on_commit(lambda: tasks.export_run.enqueue(job_id=job.pk))
     return job
@@ -43,7 +51,7 @@ def _progress(job_id: int) -> Any:
 
 def export_job_run(*, job_id: int) -> ExportJob:
     """Make the file of a queued export (called by the task worker)."""
-    from alongside.reports import research
+    from alongside.reports import lists, research
 
     job = ExportJob.objects.select_related("service", "created_by").get(pk=job_id)
     if job.status != ExportStatus.QUEUED:
@@ -52,26 +60,39 @@ def export_job_run(*, job_id: int) -> ExportJob:
     actor = job.created_by
     # Permission is checked again now: a membership may have ended since the request.
     policy.forget(actor)
-    policy.require(actor, "research.view" if job.kind == "research" else "report.view", job.service)
-    if job.kind != "research":
-        raise ValueError(f"unknown export kind {job.kind!r}")
-    free_text = bool(job.params.get("free_text"))
-    content = research.research_zip(job.service, free_text=free_text, progress=_progress(job_id))
+    # No transaction is open while the file is made: the rows are read in chunks and the
+    # progress is written one small update at a time, so nothing is locked meanwhile.
+    if job.kind == "research":
+        policy.require(actor, "research.view", job.service)
+        free_text = bool(job.params.get("free_text"))
+        content = research.research_zip(
+            job.service, free_text=free_text, progress=_progress(job_id)
+        )
+        name, content_type = f"research-{job.service.slug}", ZIP
+        action, fields = "research.export", ["free_text"] if free_text else []
+    else:
+        kind = lists.list_kind_for(actor, job.kind)
+        fmt = job.params["format"]
+        content = lists.list_bytes(
+            kind, actor, job.params.get("query", {}), fmt, progress=_progress(job_id)
+        )
+        name, content_type = f"{kind.name}", lists.FORMATS[fmt]
+        action, fields = "export.list", sorted(job.params.get("query", {}))
     now = timezone.now()
+    extension = "zip" if job.kind == "research" else job.params["format"]
     with transaction.atomic():
         ExportJob.objects.filter(pk=job_id).update(
             status=ExportStatus.DONE,
             content=content,
-            content_type=ZIP,
-            file_name=f"research-{job.service.slug}-{now:%Y%m%d}.zip",
+            content_type=content_type,
+            file_name=f"{name}-{now:%Y%m%d}.{extension}",
             finished_at=now,
             expires_at=now + dt.timedelta(hours=DOWNLOAD_HOURS),
             message=f"{len(content):,} bytes",
         )
         audit_record(
-            actor=actor, action="research.export", target=job, service_id=job.service_id,
-            fields=["free_text"] if free_text else [],
-        )  # fmt: skip
+            actor=actor, action=action, target=job, service_id=job.service_id, fields=fields
+        )
     job.refresh_from_db()
     return job
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path(S + "fidelity/", views.fidelity, name="fidelity"),
     path(S + "research/", views.research_export, name="research"),
     path(S + "research/settings/", views.research_settings, name="research_settings"),
+    path("jobs/new/", views.list_export, name="list_export"),
     path("jobs/<int:job_id>/", views.job, name="job"),
     path("jobs/<int:job_id>/download/", views.job_download, name="job_download"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from alongside.accounts import policy
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
 from alongside.pages import render_page
 from alongside.patients.selectors import service_today
-from alongside.reports import charts, exports, figures, research, selectors, services
+from alongside.reports import charts, exports, figures, lists, research, selectors, services
 from alongside.reports import fidelity as fidelity_rules
 from alongside.reports.forms import PeriodForm, period_query
 from alongside.reports.periods import default_period
@@ -199,6 +199,23 @@ def research_export(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def list_export(request: HttpRequest) -> HttpResponse:
+    """Start the background export of a long list with the filters the page showed."""
+    kind = lists.list_kind_for(request.user, request.POST.get("kind", ""))
+    fmt = request.POST.get("format", "")
+    if fmt not in exports.FORMATS:
+        return HttpResponseBadRequest("format: choose CSV or XLSX.")
+    job = services.export_job_start(
+        actor=request.user,
+        service=None,
+        kind=kind.name,
+        params={"format": fmt, "query": QueryDict(request.POST.get("query", "")[:2000])},
+    )
+    return redirect("reports:job", job_id=job.pk)
 
 
 @login_required

@@ -13,3 +13,22 @@ register = template.Library()
 def bucket_rows(section: list[Any]) -> list[Any]:
     """One row per bucket of a timeliness measure, with each column's count."""
     return figures.bucket_rows(section)
+
+
+@register.inclusion_tag("reports/_list_downloads.html", takes_context=True)
+def list_downloads(context: dict[str, Any], kind: str, count: int) -> dict[str, Any]:
+    """Download links of a list page for its current filters; a long list offers a
+    background job instead (reports.lists)."""
+    from django.utils.http import urlencode
+
+    from alongside.reports import lists
+
+    request = context["request"]
+    query = lists.filter_query(request.GET)
+    return {
+        "request": request,
+        "kind": lists.LISTS[kind],
+        "count": count,
+        "background": count > lists.background_threshold(),
+        "query_string": urlencode(query),
+    }

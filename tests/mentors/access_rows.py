@@ -58,6 +58,9 @@ ROWS = {
     "mentors:modules": Row(
         expect(404, anonymous=LOGIN, admin=200), kwargs=lambda w: {"slug": w.home.slug}
     ),
+    "mentors:renewals": Row(
+        expect(404, anonymous=LOGIN, admin=200), kwargs=lambda w: {"slug": w.home.slug}
+    ),
     "mentors:criterion_edit": Row(
         expect(404, anonymous=LOGIN, admin=200),
         kwargs=lambda w: {"criterion_id": home_criterion(w).pk},

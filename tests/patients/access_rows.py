@@ -73,6 +73,9 @@ ROWS = {
     "patients:rules": Row(
         expect(404, anonymous=LOGIN, admin=200), kwargs=lambda world: {"slug": world.home.slug}
     ),
+    "patients:rules_preset": Row(
+        expect(404, anonymous=LOGIN, admin=200), kwargs=lambda world: {"slug": world.home.slug}
+    ),
     "patients:mine": Row(
         expect(404, anonymous=LOGIN, patient=200), kwargs=lambda world: (patient(world), {})[1]
     ),

@@ -25,7 +25,7 @@ class NavLink:
 NAVIGATION: Hook[NavLink] = Hook("navigation", "a link in the top navigation, for some roles")
 for _link in (
     NavLink(0, "Home", "accounts:home", policy.EVERYONE),
-    NavLink(80, "Services", "organisations:list", policy.RULES["service.configure"]),
+    NavLink(80, "Settings", "organisations:list", policy.RULES["service.configure"]),
     NavLink(90, "Audit log", "audit:list", policy.RULES["audit.view"]),
     NavLink(95, "API tokens", "accounts:tokens", policy.EVERYONE),
 ):

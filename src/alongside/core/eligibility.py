@@ -237,3 +237,57 @@ def preset(preset_id: str) -> EligibilityPreset:
         raise ValueError(
             f"{preset_id!r} is not an eligibility preset: expected one of {', '.join(PRESETS)}"
         ) from None
+
+
+def rule_words(criteria: EligibilityCriteria) -> dict[str, tuple[str, str]]:
+    """Each rule as (what it is, its value) in the words a referral page uses."""
+    from alongside.core.vocabulary import InjuryCategory
+
+    categories = sorted(criteria.allowed_categories)
+    return {
+        "min_age": ("Youngest age at injury", str(criteria.min_age)),
+        "max_age": ("Oldest age at injury", str(criteria.max_age)),
+        "require_working_or_studying": (
+            "Must have been working or studying when injured",
+            "Yes" if criteria.require_working_or_studying else "No",
+        ),
+        "paid_work_only": ("Only paid work counts", "Yes" if criteria.paid_work_only else "No"),
+        "allowed_categories": (
+            "Injury types the service takes",
+            ", ".join(
+                InjuryCategory(c).label if c in InjuryCategory.values else c for c in categories
+            )
+            or "None",
+        ),
+        "max_weeks_since_injury": (
+            "Referred within",
+            "No limit"
+            if criteria.max_weeks_since_injury is None
+            else f"{criteria.max_weeks_since_injury} weeks of "
+            + ("admission" if criteria.weeks_counted_from == "admission" else "injury"),
+        ),
+        "min_iss": (
+            "Minimum Injury Severity Score",
+            "No minimum" if criteria.min_iss is None else str(criteria.min_iss),
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    rule: str
+    now: str
+    after: str
+
+    @property
+    def changes(self) -> bool:
+        return self.now != self.after
+
+
+def preset_changes(current: EligibilityCriteria, preset_id: str) -> list[RuleChange]:
+    """Every rule, now and after applying the preset (``changes`` marks those that differ)."""
+    after = rule_words(preset(preset_id).criteria)
+    return [
+        RuleChange(label, value, after[name][1])
+        for name, (label, value) in rule_words(current).items()
+    ]

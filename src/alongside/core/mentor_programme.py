@@ -358,6 +358,9 @@ class Module:
     title: str
     required: bool
     recertify_months: int | None = None
+    # "Required for new matches from": a module added to an established programme gives
+    # mentors until this day to complete it; None means required at once.
+    required_from: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -391,7 +394,10 @@ def training_valid_until(
             continue
         done = latest.get(module.id)
         if done is None:
-            return None
+            if module.required_from is None:
+                return None
+            until = min(until, module.required_from - dt.timedelta(days=1))
+            continue
         until = min(until, module_valid_until(module, done))
     return until
 
@@ -401,7 +407,7 @@ class ModuleStatus:
     module: Module
     completed_on: dt.date | None
     valid_until: dt.date | None
-    state: str  # done | lapsed | missing | optional
+    state: str  # done | lapsed | missing | optional | upcoming (required from a later day)
 
 
 def training_statuses(
@@ -413,7 +419,12 @@ def training_statuses(
         done = latest.get(module.id)
         until = module_valid_until(module, done) if done else None
         if done is None:
-            state = "missing" if module.required else "optional"
+            if not module.required:
+                state = "optional"
+            elif module.required_from is not None and module.required_from > today:
+                state = "upcoming"
+            else:
+                state = "missing"
         elif until is not None and until < today:
             state = "lapsed"
         else:
@@ -435,6 +446,13 @@ def recertification_events(
         elif s.valid_until <= today + dt.timedelta(days=within_days):
             events.append((s, "due"))
     return events
+
+
+def missing_training(statuses: Sequence[ModuleStatus]) -> list[str]:
+    """The titles of required modules not done or lapsed, as the find page names them."""
+    return [
+        s.module.title for s in statuses if s.module.required and s.state in ("missing", "lapsed")
+    ]
 
 
 def training_problems(statuses: Sequence[ModuleStatus]) -> list[str]:
@@ -546,6 +564,19 @@ def matchability_conditions(state: MentorState, today: dt.date, grace_days: int)
     if state.wellbeing_hold_since is not None:
         failed["wellbeing"] = WELLBEING_HOLD_REASON
     return failed
+
+
+def newly_unmatchable(
+    states: Iterable[tuple[MentorState, MentorState]], today: dt.date, grace_days: int
+) -> int:
+    """How many mentors a settings change would stop being matched: each pair is a
+    mentor's state now and with the change, judged by the one matchability rule."""
+    return sum(
+        1
+        for before, after in states
+        if matchability(before, today, grace_days).matchable
+        and not matchability(after, today, grace_days).matchable
+    )
 
 
 # --- Well-being ------------------------------------------------------------------------

@@ -266,8 +266,19 @@ def find_mentor(
         if suggestion.mentor_id in excluded:
             card = SuggestionCard(**{**card.__dict__, "repeat": True})
         result.suggestions.append(card)
+    from alongside.mentors.selectors import missing_training
+
+    untrained = missing_training(
+        service.pk, [e.mentor_id for e in exclusions if e.rule == "training"], today
+    )
     result.exclusions = [
-        ExclusionRow(pool.mentors[e.mentor_id], e.rule, explain_exclusion(e))
+        ExclusionRow(
+            pool.mentors[e.mentor_id],
+            e.rule,
+            f"Required training not done: {', '.join(untrained[e.mentor_id])}."
+            if untrained.get(e.mentor_id)
+            else explain_exclusion(e),
+        )
         for e in sorted(exclusions, key=lambda e: (e.rule, e.mentor_id))
     ]
     result.current = (

@@ -264,6 +264,9 @@ class SelectionCriterionForm(forms.ModelForm):
         model = SelectionCriterion
         fields = ["name", "description", "required", "kind", "min_months", "order"]
         labels = {
+            "name": "Name",
+            "description": "Description",
+            "kind": "How it is checked",
             "required": "Required before a mentor can be active",
             "min_months": "Least months since injury",
             "order": "Order on the checklist",
@@ -280,13 +283,19 @@ class SelectionCriterionForm(forms.ModelForm):
 class TrainingModuleForm(forms.ModelForm):
     class Meta:
         model = TrainingModule
-        fields = ["title", "description", "required", "recertify_months", "order"]
+        fields = ["title", "description", "required", "recertify_months", "required_from", "order"]
         labels = {
+            "title": "Title",
+            "description": "Description",
             "required": "Required before a mentor can be active or matched",
             "recertify_months": "Redo every (months)",
+            "required_from": "Required for new matches from",
             "order": "Order on the list",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "required_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
 
 class CheckInForm(forms.Form):
@@ -398,3 +407,29 @@ class MentorFilterForm(forms.Form):
         label="Checks",
         choices=[("", "—"), ("expiring", "Expiring within 30 days or expired")],
     )
+
+
+class CheckRenewalForm(forms.Form):
+    """How often each kind of check is redone; empty keeps the programme's default."""
+
+    def __init__(self, *args: Any, current: dict[str, int], **kwargs: Any) -> None:
+        from alongside.core.mentor_programme import DEFAULT_RENEWAL_MONTHS
+        from alongside.core.vocabulary import CheckKind
+
+        super().__init__(*args, **kwargs)
+        for kind in CheckKind:
+            default = DEFAULT_RENEWAL_MONTHS.get(kind.value)
+            self.fields[kind.value] = forms.IntegerField(
+                label=f"{kind.label}: redo every (months)",
+                required=False,
+                min_value=1,
+                max_value=120,
+                initial=current.get(kind.value),
+                help_text=f"Leave empty for the default of {default} months. "
+                "Used when the check carries no expiry date.",
+                error_messages={
+                    "min_value": f"Enter at least 1 month for the {kind.label.lower()}.",
+                    "max_value": f"Enter at most 120 months for the {kind.label.lower()}.",
+                    "invalid": f"Enter a whole number of months for the {kind.label.lower()}.",
+                },
+            )

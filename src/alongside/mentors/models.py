@@ -364,6 +364,12 @@ class TrainingModule(models.Model):
     recertify_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Leave empty if it never needs redoing"
     )
+    required_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Mentors who have not done it can take new mentees until the day before; "
+        "leave empty to require it at once",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

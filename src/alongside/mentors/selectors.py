@@ -65,7 +65,7 @@ def renewal_months(service_id: int) -> dict[str, int]:
 
 def training_modules(service_id: int) -> list[rules.Module]:
     return [
-        rules.Module(m.pk, m.title, m.required, m.recertify_months)
+        rules.Module(m.pk, m.title, m.required, m.recertify_months, m.required_from)
         for m in TrainingModule.objects.filter(service_id=service_id)
     ]
 
@@ -492,4 +492,105 @@ def mentor_labels(mentor: Mentor) -> dict[str, Any]:
         ],
         "modes": [ContactMode(m).label for m in mentor.contact_modes if m in ContactMode.values],
         "pipeline": [(s.value, s.label) for s in rules.PIPELINE],
+    }
+
+
+# --- What a settings change would do (shown before it is made) ----------------------
+
+
+def _active_mentors(service_id: int) -> QuerySet[Mentor]:
+    # Only counted, never shown: no names leave this function, so nothing is read-audited.
+    return Mentor.objects.filter(service_id=service_id, status=MentorStatus.ACTIVE)
+
+
+def renewal_change_impact(
+    service: Any, periods: dict[str, int | None], today: dt.date
+) -> tuple[int, int]:
+    """(mentors it would make unmatchable today, active mentors) if the service's
+    check renewal periods became ``periods`` (None: the default)."""
+    from dataclasses import replace
+
+    new = {kind: months for kind, months in periods.items() if months is not None}
+    mentors = list(_active_mentors(service.pk).prefetch_related("checks"))
+    pairs = [
+        (
+            mentor_state(m),
+            replace(
+                mentor_state(m), checks_valid_until=rules.checks_valid_until(check_facts(m), new)
+            ),
+        )
+        for m in mentors
+    ]
+    return (
+        rules.newly_unmatchable(pairs, today, service.supervision_grace_days),
+        len(mentors),
+    )
+
+
+def training_change_impact(
+    service: Any, module: rules.Module, today: dt.date, module_id: int | None = None
+) -> tuple[int, int]:
+    """(mentors it would make unmatchable today, active mentors) if ``module`` were
+    added (``module_id`` None) or replaced the service's module ``module_id``."""
+    from dataclasses import replace
+
+    others = [m for m in training_modules(service.pk) if m.id != module_id]
+    modules = [*others, module]
+    mentors = list(_active_mentors(service.pk).prefetch_related("training_completions"))
+    pairs = [
+        (
+            mentor_state(m),
+            replace(
+                mentor_state(m),
+                training_valid_until=rules.training_valid_until(modules, training_completions(m)),
+            ),
+        )
+        for m in mentors
+    ]
+    return (
+        rules.newly_unmatchable(pairs, today, service.supervision_grace_days),
+        len(mentors),
+    )
+
+
+def criterion_change_impact(
+    service: Any, criterion: rules.Criterion, today: dt.date
+) -> tuple[int, int]:
+    """(active mentors who do not meet ``criterion`` today, active mentors). Selection
+    criteria are met before a mentor becomes active; the one matchability rule does not
+    re-test them, so this is the number who would need it recorded before their next
+    activation, not a number it stops being matched."""
+    mentors = list(_active_mentors(service.pk).prefetch_related("criterion_results"))
+    unmet = 0
+    for m in mentors:
+        recorded = {r.criterion_id: r.met for r in m.criterion_results.all()}
+        status = rules.evaluate_criteria(
+            [criterion],
+            recorded,
+            rules.LivedExperience(m.date_of_injury, m.returned_to_work_on),
+            today,
+        )[0]
+        if criterion.required and status.met is not True:
+            unmet += 1
+    return unmet, len(mentors)
+
+
+def missing_training(
+    service_id: int, mentor_ids: list[int], today: dt.date
+) -> dict[int, list[str]]:
+    """Required modules each mentor has not done (or let lapse), by title: the find page
+    names them. Two queries, whatever the number of mentors."""
+    from alongside.mentors.models import TrainingCompletion
+
+    if not mentor_ids:
+        return {}
+    modules = training_modules(service_id)
+    completions: dict[int, list[rules.Completion]] = {m: [] for m in mentor_ids}
+    for mentor_id, module_id, completed_on in TrainingCompletion.objects.filter(
+        mentor_id__in=mentor_ids
+    ).values_list("mentor_id", "module_id", "completed_on"):
+        completions[mentor_id].append(rules.Completion(module_id, completed_on))
+    return {
+        mentor_id: rules.missing_training(rules.training_statuses(modules, done, today))
+        for mentor_id, done in completions.items()
     }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("debriefs/<int:debrief_id>/book/", views.debrief_book, name="debrief_book"),
     path("settings/<slug:slug>/criteria/", views.criteria, name="criteria"),
     path("settings/<slug:slug>/training/", views.modules, name="modules"),
+    path("settings/<slug:slug>/renewals/", views.renewals, name="renewals"),
     path("settings/criteria/<int:criterion_id>/", views.criterion_edit, name="criterion_edit"),
     path("settings/training/<int:module_id>/", views.module_edit, name="module_edit"),
     path("me/", views.mine, name="mine"),

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
+from alongside.core.mentor_programme import Criterion as ProgrammeCriterion
+from alongside.core.mentor_programme import Module as ProgrammeModule
 from alongside.core.mentor_programme import ProgrammeRuleError
 from alongside.forms import service_errors_to_form
 from alongside.mentors import selectors, services
@@ -23,6 +25,7 @@ from alongside.mentors.forms import (
     CheckForm,
     CheckInAcknowledgeForm,
     CheckInForm,
+    CheckRenewalForm,
     CriterionResultForm,
     DebriefBookForm,
     ExpenseClaimForm,
@@ -301,22 +304,80 @@ def debrief_book(request: HttpRequest, debrief_id: int) -> HttpResponse:
 # --- Admin: selection criteria and training modules --------------------------------
 
 
+def _impact(service: Any, kind: str, values: dict[str, Any], item: Any = None) -> dict[str, Any]:
+    """What saving ``values`` would do to the service's active mentors, before it is saved
+    (the one matchability rule of core.mentor_programme decides)."""
+    today = timezone.localdate()
+    if kind == "module":
+        on = values.get("required_from") or today
+        module = ProgrammeModule(
+            item.pk if item else 0,
+            values["title"],
+            values["required"],
+            values.get("recertify_months"),
+            values.get("required_from"),
+        )
+        unmatchable, active = selectors.training_change_impact(
+            service, module, max(on, today), item.pk if item else None
+        )
+        return {"unmatchable": unmatchable, "active": active, "on": max(on, today),
+                "today": today, "kind": kind}  # fmt: skip
+    criterion = ProgrammeCriterion(
+        item.pk if item else 0,
+        values["name"],
+        values["required"],
+        values["kind"],
+        values.get("min_months"),
+    )
+    unmet, active = selectors.criterion_change_impact(service, criterion, today)
+    return {"unmet": unmet, "active": active, "today": today, "kind": kind}
+
+
+def _previewed(
+    request: HttpRequest,
+    form: Any,
+    write: Any,
+    impact: Any,
+    reshow: Any,
+    success_url: str,
+) -> HttpResponse:
+    """A programme setting is shown with its effect first; "Save" (``confirm``) writes it."""
+    if request.method == "POST" and form.is_valid():
+        if "confirm" in request.POST:
+            try:
+                write(form.cleaned_data)
+            except ValidationError as error:
+                service_errors_to_form(form, error)
+            else:
+                messages.success(request, "Saved.")
+                return redirect(success_url)
+        else:
+            return reshow(form, impact(form.cleaned_data))
+    return reshow(form, None)
+
+
 def _config_page(
-    request: HttpRequest, slug: str, form_class: Any, save: Any, items: Any, template: str
+    request: HttpRequest,
+    slug: str,
+    form_class: Any,
+    save: Any,
+    items: Any,
+    template: str,
+    kind: str,
 ) -> HttpResponse:
     service = service_for_or_404(request.user, slug, "mentor.configure")
-    return form_post(
+    return _previewed(
         request,
         form_class(request.POST or None),
         lambda d: save(service, d),
-        done="Saved.",
-        success_url=request.path,
-        reshow=lambda form: render(
+        lambda d: _impact(service, kind, d),
+        lambda form, impact: render(
             request,
             template,
-            {"service": service, "form": form, "items": items(service.pk)},
+            {"service": service, "form": form, "items": items(service.pk), "impact": impact},
             status=400 if form.errors else 200,
         ),
+        request.path,
     )
 
 
@@ -329,6 +390,7 @@ def criteria(request: HttpRequest, slug: str) -> HttpResponse:
         lambda s, d: services.selection_criterion_save(actor=request.user, service=s, values=d),
         selectors.criteria_of,
         "mentors/criteria.html",
+        "criterion",
     )
 
 
@@ -341,28 +403,29 @@ def modules(request: HttpRequest, slug: str) -> HttpResponse:
         lambda s, d: services.training_module_save(actor=request.user, service=s, values=d),
         selectors.modules_of,
         "mentors/modules.html",
+        "module",
     )
 
 
 def _config_edit(
-    request: HttpRequest, item: Any, form_class: Any, save: Any, back: str, title: str
+    request: HttpRequest, item: Any, form_class: Any, save: Any, back: str, title: str, kind: str
 ) -> HttpResponse:
     # The form writes into the instance it is bound to; the service compares the
     # values against the row as it stands, so it gets an untouched copy.
     unchanged = copy.copy(item)
     form = form_class(request.POST or None, instance=item)
-    return form_post(
+    return _previewed(
         request,
         form,
         lambda d: save(unchanged, {name: d[name] for name in form.Meta.fields}),
-        done="Saved.",
-        success_url=reverse(back, kwargs={"slug": item.service.slug}),
-        reshow=lambda form: render(
+        lambda d: _impact(unchanged.service, kind, d, unchanged),
+        lambda form, impact: render(
             request,
             "mentors/config_edit.html",
-            {"form": form, "item": item, "title": title, "back": back},
+            {"form": form, "item": item, "title": title, "back": back, "impact": impact},
             status=400 if form.errors else 200,
         ),
+        reverse(back, kwargs={"slug": item.service.slug}),
     )
 
 
@@ -378,6 +441,7 @@ def criterion_edit(request: HttpRequest, criterion_id: int) -> HttpResponse:
         ),
         "mentors:criteria",
         "Change selection criterion",
+        "criterion",
     )
 
 
@@ -393,6 +457,36 @@ def module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
         ),
         "mentors:modules",
         "Change training module",
+        "module",
+    )
+
+
+@login_required
+def renewals(request: HttpRequest, slug: str) -> HttpResponse:
+    """How often each kind of check is redone. A change is previewed first: how many
+    active mentors it would make unmatchable today; "Save" applies it."""
+    service = service_for_or_404(request.user, slug, "mentor.configure")
+    form = CheckRenewalForm(request.POST or None, current=selectors.renewal_months(service.pk))
+    impact = None
+    if request.method == "POST" and form.is_valid():
+        periods = dict(form.cleaned_data)
+        if "confirm" in request.POST:
+            try:
+                services.check_renewal_periods_save(
+                    actor=request.user, service=service, periods=periods
+                )
+            except ValidationError as error:
+                service_errors_to_form(form, error)
+            else:
+                messages.success(request, "Renewal periods saved.")
+                return redirect(request.path)
+        else:
+            impact = selectors.renewal_change_impact(service, periods, timezone.localdate())
+    return render(
+        request,
+        "mentors/renewals.html",
+        {"service": service, "form": form, "impact": impact},
+        status=400 if form.errors else 200,
     )
 
 

@@ -26,6 +26,16 @@ class ServiceSettingsForm(forms.ModelForm):
             "import_day_first",
         ]
         labels = {
+            "name": "Service name",
+            "country": "Country",
+            "subdivision": "State or nation",
+            "occupation_classification": "Occupation classification",
+            "icd10_modification": "ICD-10 edition",
+            "time_zone": "Time zone",
+            "first_therapist_contact_days": "First therapist contact within (working days)",
+            "mentor_introduced_days": "Peer mentor introduced within (days)",
+            "mentor_clock_start": "Mentor-introduction clock starts at",
+            "supervision_grace_days": "Supervision may be overdue by (days)",
             "emergency_number": "Emergency number",
             "crisis_line": "Crisis line",
             "duty_phone": "Supervising therapists' phone",
@@ -94,4 +104,28 @@ class ServiceCreateForm(forms.Form):
     manager_email = forms.EmailField(label="First manager's e-mail", max_length=254)
     manager_name = forms.CharField(
         label="First manager's full name", required=False, max_length=200
+    )
+
+
+class ClosureDaysForm(forms.Form):
+    first_day = forms.DateField(
+        label="First closed day",
+        help_text="For example, 2026-12-24",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the first closed day.",
+            "invalid": "Enter the first closed day as a date, for example 2026-12-24.",
+        },
+    )
+    last_day = forms.DateField(
+        label="Last closed day",
+        required=False,
+        help_text="Leave empty to close one day",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": "Enter the last closed day as a date, for example 2027-01-01.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason", max_length=100, required=False, help_text="For example, Christmas closure"
     )

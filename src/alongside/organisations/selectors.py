@@ -27,3 +27,11 @@ def closed_days(service: Service, years: range) -> frozenset[date]:
         public = frozenset()  # a calendar the package does not know: weekends only
     added = service.closure_days.filter(on__year__gte=years.start, on__year__lt=years.stop)
     return public | frozenset(added.values_list("on", flat=True))
+
+
+def closure_days_of(service: Service):  # type: ignore[no-untyped-def]
+    """The service's own closure days from a year ago on (older ones no longer count)."""
+    from django.utils import timezone
+
+    since = timezone.localdate().replace(month=1, day=1)
+    return service.closure_days.filter(on__gte=since.replace(year=since.year - 1))

@@ -169,3 +169,72 @@ def service_create(
                 service=service,
             )
     return service
+
+
+MAX_CLOSURE_RUN_DAYS = 60
+
+
+def closure_days_add(
+    *, actor: Any, service: Service, first_day: Any, last_day: Any = None, reason: str = ""
+) -> list[Any]:
+    """Close the service from ``first_day`` to ``last_day`` (one day when None).
+
+    All or nothing: a day already closed, or a run longer than 60 days, refuses the
+    whole request with a message naming the day."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from alongside.organisations.models import ClosureDay
+
+    policy.require(actor, "service.configure", service)
+    last_day = last_day or first_day
+    reason = " ".join(reason.split())
+    if last_day < first_day:
+        raise ValidationError(
+            {"last_day": f"The last closed day must be on or after {first_day:%d %B %Y}."}
+        )
+    days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    if len(days) > MAX_CLOSURE_RUN_DAYS:
+        raise ValidationError({"last_day": f"Close at most {MAX_CLOSURE_RUN_DAYS} days at a time."})
+    if len(reason) > 100:
+        raise ValidationError({"reason": "Keep the reason to 100 characters or fewer."})
+    with transaction.atomic():
+        Service.objects.select_for_update().filter(pk=service.pk).get()
+        taken = set(
+            ClosureDay.objects.filter(service=service, on__in=days).values_list("on", flat=True)
+        )
+        if taken:
+            named = ", ".join(f"{day:%d %B %Y}" for day in sorted(taken))
+            field = "first_day" if first_day in taken else "last_day"
+            raise ValidationError({field: f"Already a closure day: {named}."})
+        ClosureDay.objects.bulk_create(
+            [ClosureDay(service=service, on=day, reason=reason) for day in days]
+        )
+        audit_record(
+            actor=actor,
+            action="service.closure_add",
+            target=service,
+            fields=[f"closure_days.{day.isoformat()}" for day in days],
+        )
+    return days
+
+
+def closure_day_remove(*, actor: Any, service: Service, closure_id: int) -> None:
+    from alongside.core import NotFound
+    from alongside.organisations.models import ClosureDay
+
+    policy.require(actor, "service.configure", service)
+    with transaction.atomic():
+        closure = (
+            ClosureDay.objects.select_for_update().filter(service=service, pk=closure_id).first()
+        )
+        if closure is None:
+            raise NotFound
+        closure.delete()
+        audit_record(
+            actor=actor,
+            action="service.closure_remove",
+            target=service,
+            fields=[f"closure_days.{closure.on.isoformat()}"],
+        )

@@ -27,6 +27,7 @@ from alongside.patients.models import (
     PatientStatus,
     PhasedReturnStep,
     WorkStatus,
+    WorkStatusKind,
 )
 from alongside.patients.services import PERSON_FIELDS, PREFERENCE_FIELDS, REFERRER_FIELDS
 
@@ -147,13 +148,53 @@ class HoldForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """Starts empty, so no status is one accidental click. "Returned to work" is an
+    outcome measure: it asks for the date and hours, and is recorded on the work-status
+    timeline, which moves the case (the case status follows the timeline)."""
+
+    RETURNED = {
+        "returned_phased": WorkStatusKind.PHASED_RETURN,
+        "returned_full": WorkStatusKind.FULL_RETURN,
+        "returned_new_job": WorkStatusKind.NEW_JOB,
+    }
+
     status = forms.ChoiceField(
         choices=[
+            ("", "Choose the new status"),
+            ("returned_phased", "Returned to work: phased return"),
+            ("returned_full", "Returned to work: full return"),
+            ("returned_new_job", "Returned to work: new job"),
             (PatientStatus.DISCHARGED.value, PatientStatus.DISCHARGED.label),
             (PatientStatus.ACTIVE.value, "Re-open as active"),
         ],
         label="Move the case to",
+        error_messages={"required": "Choose the case's new status."},
     )
+    returned_on = forms.DateField(
+        label="Back at work from",
+        required=False,
+        widget=DATE,
+        help_text="Only for returned to work",
+        error_messages={"invalid": "Enter the date back at work, for example 2026-11-30."},
+    )
+    hours_per_week = forms.DecimalField(
+        label="Hours a week",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        help_text="Only for returned to work",
+        error_messages={"invalid": "Enter the hours a week as a number, for example 16."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") in self.RETURNED:
+            if not data.get("returned_on"):
+                self.add_error("returned_on", "Enter the date the patient went back to work.")
+            if data.get("hours_per_week") is None:
+                self.add_error("hours_per_week", "Enter the hours a week the patient works.")
+        return data
 
 
 class ConsentForm(forms.Form):
@@ -345,6 +386,20 @@ class ImportForm(forms.Form):
             self.fields["service"].initial = services.first()
 
 
+class EligibilityPresetForm(forms.Form):
+    preset = forms.ChoiceField(
+        label="Rules to apply",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the rules to apply."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from alongside.core.eligibility import PRESETS
+
+        super().__init__(*args, **kwargs)
+        self.fields["preset"].choices = [(p.id, p.label) for p in PRESETS.values()]
+
+
 class EligibilityRulesForm(forms.ModelForm):
     allowed_categories = forms.MultipleChoiceField(
         choices=InjuryCategory.choices,
@@ -364,7 +419,15 @@ class EligibilityRulesForm(forms.ModelForm):
             "min_iss",
             "paid_work_only",
         ]
-        labels = {"min_age": "Youngest age at injury", "max_age": "Oldest age at injury"}
+        labels = {
+            "min_age": "Youngest age at injury",
+            "max_age": "Oldest age at injury",
+            "require_working_or_studying": "Must have been working or studying when injured",
+            "max_weeks_since_injury": "Referred within (weeks)",
+            "weeks_counted_from": "Weeks counted from",
+            "min_iss": "Minimum Injury Severity Score",
+            "paid_work_only": "Only paid work counts",
+        }
 
 
 def caseload_filters(query: Any) -> Any:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/<int:job_id>/", views.referral_import_job, name="import_job"),
     path("import/<int:job_id>/confirm/", views.referral_import_confirm, name="import_confirm"),
     path("rules/<slug:slug>/", views.eligibility_rules, name="rules"),
+    path("rules/<slug:slug>/preset/", views.eligibility_preset, name="rules_preset"),
     path("me/", views.mine, name="mine"),
     path("me/<int:patient_id>/consents/", views.my_consent_give, name="my_consent_give"),
     path(

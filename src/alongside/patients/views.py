@@ -258,11 +258,27 @@ def status_change(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRes
         patient_id,
         "status_form",
         forms.StatusForm(request.POST),
-        lambda p, data: services.patient_status_change(
-            actor=request.user, patient=p, status=data["status"]
-        ),
+        lambda p, data: _status_write(request.user, p, data),
         "Case status changed.",
     )
+
+
+def _status_write(actor: Any, patient: Patient, data: dict[str, Any]) -> Any:
+    returned = forms.StatusForm.RETURNED.get(data["status"])
+    if returned is None:
+        return services.patient_status_change(actor=actor, patient=patient, status=data["status"])
+    try:
+        return services.work_status_add(
+            actor=actor,
+            patient=patient,
+            from_date=data["returned_on"],
+            status=returned,
+            hours_per_week=data["hours_per_week"],
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "from_date" in error.error_dict:
+            raise ValidationError({"returned_on": error.message_dict["from_date"]}) from None
+        raise
 
 
 @login_required
@@ -544,6 +560,43 @@ def eligibility_rules(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
         request,
         "patients/rules.html",
         {"form": form, "service": service},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def eligibility_preset(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Apply a trial's eligibility rules to the service, after seeing each rule now and
+    after; nothing changes until "Apply" is pressed."""
+    from alongside.core.eligibility import preset_changes
+
+    service = service_for_or_404(request.user, slug, "patient.configure")
+    form = forms.EligibilityPresetForm(request.POST or None)
+    changes = None
+    if request.method == "POST" and form.is_valid():
+        preset_id = form.cleaned_data["preset"]
+        if "confirm" in request.POST:
+            try:
+                services.eligibility_rules_apply_preset(
+                    actor=request.user, service=service, preset_id=preset_id
+                )
+            except ValidationError as error:
+                service_errors_to_form(form, error)
+            else:
+                messages.success(request, "Eligibility rules applied.")
+                return redirect("patients:rules", slug=slug)
+        else:
+            current = selectors.criteria_of(selectors.eligibility_rules_for(service))
+            changes = preset_changes(current, preset_id)
+    return render(
+        request,
+        "patients/rules_preset.html",
+        {
+            "form": form,
+            "service": service,
+            "changes": changes,
+            "changed": changes is not None and any(c.changes for c in changes),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -51,6 +51,7 @@ from alongside.mentors.services.profile import (
 )
 from alongside.mentors.services.programme import (
     check_add,
+    check_renewal_periods_save,
     criterion_result_record,
     selection_criterion_save,
     supervision_log,
@@ -101,6 +102,7 @@ __all__ = [
     "training_completion_record",
     "training_completions",
     "training_module_save",
+    "check_renewal_periods_save",
     "training_modules",
     "training_statuses",
     "validate_profile",

@@ -229,3 +229,54 @@ def training_module_save(
             fields=changed,
         )
     return module
+
+
+def check_renewal_periods_save(
+    *, actor: User, service: Service, periods: dict[str, int | None]
+) -> list[str]:
+    """Set how often each kind of check is redone (None: the programme's default).
+
+    Every mentor's stored check date is recomputed in the same transaction, so the
+    find page and the matching pool follow the new periods at once. Returns the kinds
+    that changed."""
+    from alongside.mentors.models import CheckRenewalPeriod
+
+    policy.require(actor, "mentor.configure", service)
+    errors = {}
+    for kind, months in periods.items():
+        if kind not in rules.CheckKind.values:
+            errors[kind] = f"{kind!r} is not a kind of check."
+        elif months is not None and not 1 <= months <= 120:
+            label = rules.CheckKind(kind).label
+            errors[kind] = f"Enter a number of months from 1 to 120 for the {label.lower()}."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        stored = {
+            row.kind: row
+            for row in CheckRenewalPeriod.objects.select_for_update().filter(service=service)
+        }
+        changed = []
+        for kind, months in periods.items():
+            row = stored.get(kind)
+            if months is None:
+                if row is not None:
+                    row.delete()
+                    changed.append(kind)
+            elif row is None:
+                CheckRenewalPeriod.objects.create(service=service, kind=kind, every_months=months)
+                changed.append(kind)
+            elif row.every_months != months:
+                row.every_months = months
+                row.save(update_fields=["every_months"])
+                changed.append(kind)
+        if changed:
+            _refresh_service(service.pk)
+            audit_record(
+                actor=actor,
+                action="mentor.renewals_configure",
+                target=service,
+                service_id=service.pk,
+                fields=[f"check_renewal_periods.{kind}" for kind in sorted(changed)],
+            )
+    return changed

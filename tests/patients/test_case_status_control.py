@@ -1,0 +1,82 @@
+"""The case-status control is a safe default (issue 12 §4): it starts empty, and
+"Returned to work" asks for the date and hours and goes on the work-status timeline,
+which moves the case (tests/patients/test_status_follows_timeline.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from alongside.patients.models import PatientStatus, WorkStatus
+from tests.patients.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(world):  # type: ignore[no-untyped-def]
+    return PatientFactory(
+        service=world.home,
+        status=PatientStatus.ACTIVE,
+        allocated_therapist=world.people["therapist"],
+    )
+
+
+def test_the_control_starts_empty(world, case) -> None:
+    body = world.client_for("therapist").get(reverse("patients:detail", args=[case.pk]))
+    html = body.content.decode()
+    select = html[html.index('<select name="status"') :].split("</select>")[0]
+    first = select.split("<option")[1]
+    assert 'value=""' in first and "selected" in first
+    assert "Choose the new status" in first
+
+
+def test_posting_nothing_changes_nothing(world, case) -> None:
+    response = world.client_for("therapist").post(reverse("patients:status", args=[case.pk]), {})
+    assert response.status_code == 400
+    assert "Choose the case&#x27;s new status." in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == PatientStatus.ACTIVE
+
+
+def test_returned_to_work_asks_for_date_and_hours(world, case) -> None:
+    response = world.client_for("therapist").post(
+        reverse("patients:status", args=[case.pk]), {"status": "returned_full"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter the date the patient went back to work." in body
+    assert "Enter the hours a week the patient works." in body
+    assert 'href="#id_returned_on"' in body  # named in the error summary
+    case.refresh_from_db()
+    assert case.status == PatientStatus.ACTIVE and not WorkStatus.objects.exists()
+
+
+def test_returned_to_work_goes_on_the_timeline_and_moves_the_case(world, case) -> None:
+    back = case.date_of_injury + dt.timedelta(days=20)
+    response = world.client_for("therapist").post(
+        reverse("patients:status", args=[case.pk]),
+        {"status": "returned_phased", "returned_on": back.isoformat(), "hours_per_week": "16"},
+    )
+    assert response.status_code == 302
+    entry = WorkStatus.objects.get(patient=case)
+    assert (entry.from_date, entry.status, entry.hours_per_week) == (back, "phased_return", 16)
+    case.refresh_from_db()
+    assert case.status == PatientStatus.RETURNED_TO_WORK
+
+
+def test_a_return_before_the_injury_is_refused_beside_the_date(world, case) -> None:
+    response = world.client_for("therapist").post(
+        reverse("patients:status", args=[case.pk]),
+        {
+            "status": "returned_full",
+            "returned_on": (case.date_of_injury - dt.timedelta(days=1)).isoformat(),
+            "hours_per_week": "38",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_returned_on"' in body and "before the date of injury" in body
+    assert not WorkStatus.objects.exists()

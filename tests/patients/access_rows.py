@@ -86,6 +86,9 @@ ROWS = {
     ),
     "patients:detail": Row(CASE_PAGE, kwargs=pid),
     "patients:accept": Row(CASE_POST, kwargs=pid, **post()),
+    "patients:accept_anyway": Row(
+        CASE_POST, kwargs=pid, **post({"override_reason": "Clinical judgement"})
+    ),
     "patients:decline": Row(CASE_POST, kwargs=pid, **post({"reason": "Not working"})),
     "patients:allocate": Row(
         CASE_POST,

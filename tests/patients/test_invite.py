@@ -108,3 +108,109 @@ def test_withdrawal_is_complete_and_the_patient_can_consent_again(world) -> None
         {"kind": ConsentKind.MENTOR_SHARING},
     )
     assert Patient.objects.filter(pk=match.patient.pk).sharing_with_mentors().exists()
+
+
+# --- By text message (SMS) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    from alongside.notifications import sms
+
+    settings.ALONGSIDE_SMS_BACKEND = "alongside.notifications.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+def test_the_sms_invitation_carries_a_link_that_works_once(
+    world, run_worker, django_capture_on_commit_callbacks, sms_outbox
+) -> None:
+    from django.test import Client
+
+    from alongside.audit.models import AuditEvent
+
+    record = PatientFactory(
+        service=world.home, given_name="Tama", email="tama@test.example", phone="+61412345678"
+    )
+    therapist = world.client_for("therapist")
+    page = therapist.get(reverse("patients:detail", args=[record.pk])).content.decode()
+    assert "By text message (SMS) to +61412345678" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = therapist.post(
+            reverse("patients:invite", args=[record.pk]),
+            {"email": "tama@test.example", "channel": "sms"},
+        )
+    assert response.status_code == 302
+    run_worker()
+    # Sent as a text, not an e-mail.
+    assert not [m for m in mail.outbox if "tama@test.example" in m.to]
+    (text,) = sms_outbox
+    assert text.to == "+61412345678"
+    assert text.body.startswith("Alongside:") and len(text.body) <= 480
+    link = _link(text.body)
+    event = AuditEvent.objects.get(action="patient.invite", object_id=str(record.pk))
+    assert sorted(event.fields) == ["phone", "user"]
+
+    patient = Client()
+    form_page = patient.get(link, follow=True)
+    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    assert 'name="new_password1"' in form_page.content.decode()
+    done = patient.post(
+        set_url,
+        {"new_password1": "a long new passphrase 42", "new_password2": "a long new passphrase 42"},
+    )
+    assert done.status_code == 302
+    record.refresh_from_db()
+    assert record.user is not None and record.user.check_password("a long new passphrase 42")
+    # The link works once.
+    again = Client().get(link, follow=True).content.decode()
+    assert 'name="new_password1"' not in again
+
+
+def test_an_sms_invitation_to_a_patient_without_a_phone_is_refused_clearly(
+    world, django_capture_on_commit_callbacks, sms_outbox
+) -> None:
+    record = PatientFactory(service=world.home, given_name="Iris", email="", phone="")
+    therapist = world.client_for("therapist")
+    page = therapist.get(reverse("patients:detail", args=[record.pk])).content.decode()
+    assert "A text message needs a mobile number on the record" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = therapist.post(
+            reverse("patients:invite", args=[record.pk]),
+            {"email": "iris@test.example", "channel": "sms"},
+        )
+    assert response.status_code == 400
+    assert "There is no mobile number on Iris" in response.content.decode()
+    record.refresh_from_db()
+    assert record.user_id is None
+    assert not User.objects.filter(email="iris@test.example").exists()
+    assert sms_outbox == []
+
+
+def test_an_sms_invitation_to_a_landline_is_refused(world, sms_outbox) -> None:
+    record = PatientFactory(service=world.home, given_name="Olive", phone="+61390000000")
+    response = world.client_for("therapist").post(
+        reverse("patients:invite", args=[record.pk]),
+        {"email": "olive@test.example", "channel": "sms"},
+    )
+    assert response.status_code == 400
+    assert "cannot take a text message" in response.content.decode()
+    record.refresh_from_db()
+    assert record.user_id is None
+
+
+def test_the_file_sms_backend_appends_one_json_line(settings, tmp_path) -> None:
+    import json
+
+    from alongside.notifications import sms
+
+    settings.ALONGSIDE_SMS_BACKEND = "alongside.notifications.sms.FileSmsBackend"
+    settings.ALONGSIDE_SMS_FILE = str(tmp_path / "texts.jsonl")
+    sms.sms_send(to="+61412345678", body="Hello")
+    sms.sms_send(to="+61412345679", body="Again")
+    lines = (tmp_path / "texts.jsonl").read_text().splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"to": "+61412345678", "body": "Hello"},
+        {"to": "+61412345679", "body": "Again"},
+    ]

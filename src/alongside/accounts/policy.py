@@ -53,6 +53,8 @@ RULES: dict[str, frozenset[str]] = {
     "patient.view": CLINICAL_TEAM,
     "patient.manage": CLINICAL_TEAM,
     "patient.configure": frozenset({ADMIN}),
+    # Accept a referral the eligibility rules refuse (where the service allows override).
+    "patient.accept_anyway": frozenset({THERAPIST}),
     # A patient reads and acts on their own record only (patients.selectors adds "mine").
     "patient.own": frozenset({PATIENT}),
     "match.manage": CLINICAL_TEAM,

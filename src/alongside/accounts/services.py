@@ -115,6 +115,20 @@ def password_link_send(*, user: User, base_url: str, subject: str, intro: str) -
     )
 
 
+def password_link_text(*, user: User, base_url: str, phone: str, intro: str) -> str:
+    """Text (by the task worker, after the transaction commits) a one-time link to choose
+    a password to ``phone`` (E.164). The link always fits: ``intro`` is shortened, never
+    the link. Returns the text, for the caller's record of what was sent."""
+    from alongside.notifications.sms import MAX_SMS_LENGTH
+    from alongside.notifications.tasks import send_account_sms
+
+    link = password_link(user=user, base_url=base_url)
+    tail = f" Choose your password (the link works once): {link}"
+    body = intro[: max(0, MAX_SMS_LENGTH - len(tail))].rstrip() + tail
+    transaction.on_commit(lambda: send_account_sms.enqueue(to=phone, body=body))
+    return body
+
+
 def membership_revoke(*, actor: User, membership: Membership) -> None:
     policy.require(actor, "membership.manage", membership.service)
     if membership.user_id == actor.pk and membership.role == "admin":

@@ -314,6 +314,8 @@ DEFAULT_FROM_EMAIL = env_str("ALONGSIDE_FROM_EMAIL", "Alongside <no-reply@alongs
 ALONGSIDE_SMS_BACKEND = env_str(
     "ALONGSIDE_SMS_BACKEND", "alongside.notifications.sms.ConsoleSmsBackend"
 )
+# For alongside.notifications.sms.FileSmsBackend: where texts are appended (demo sites).
+ALONGSIDE_SMS_FILE = env_str("ALONGSIDE_SMS_FILE", str(DATA_DIR / "sms-outbox.jsonl"))
 # Where people reach this site, for links in e-mails and texts (e.g. https://alongside.example).
 ALONGSIDE_SITE_URL = env_str("ALONGSIDE_SITE_URL").rstrip("/")
 

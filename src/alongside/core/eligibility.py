@@ -90,6 +90,54 @@ class Evaluation:
         return tuple(r for r in self.results if r.outcome is Outcome.NOT_MET)
 
 
+@dataclass(frozen=True)
+class Acceptance:
+    """May a referral be accepted, and is it accepted against the rules?
+
+    ``refusal`` is None when it may; otherwise ``(field, message)`` for the form.
+    ``override`` is True when the rules would refuse it and the therapist's
+    clinical judgement (with ``reason``) accepts it anyway.
+    """
+
+    override: bool = False
+    reason: str = ""
+    refusal: tuple[str, str] | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+def acceptance(
+    evaluation: Evaluation, *, override_allowed: bool, override_reason: str = ""
+) -> Acceptance:
+    """Whether a referral judged ``evaluation`` may be accepted.
+
+    A referral that meets the rules (or has unknowns still to find out) is
+    accepted as usual. One that fails a rule is refused, unless the service
+    allows clinical override and the therapist gives a reason; then it is
+    accepted *anyway*, and the override is recorded with its reason.
+    """
+    failing = evaluation.not_met
+    if not failing:
+        return Acceptance()
+    names = "; ".join(f"{r.label}: {r.explanation}" for r in failing)
+    if not override_allowed:
+        return Acceptance(
+            refusal=("eligibility", f"Not eligible under the service's rules. {names}")
+        )
+    reason = " ".join((override_reason or "").split())
+    if not reason:
+        return Acceptance(
+            refusal=(
+                "override_reason",
+                "Give the clinical reason for accepting a referral the service's rules "
+                f"would refuse ({names}).",
+            )
+        )
+    return Acceptance(override=True, reason=reason)
+
+
 def age_on(born: date, day: date) -> int:
     """Age in completed years (a 29 February birthday turns on 1 March)."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

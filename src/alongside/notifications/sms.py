@@ -3,8 +3,9 @@
 A backend is a class with ``send(to: str, body: str) -> None`` that raises on
 failure (the delivery task then retries with back-off). The console backend
 writes the message to standard output; the locmem backend keeps messages in
-``outbox`` for tests. A real gateway (Twilio, MessageBird, an NHS or
-hospital SMS service) is a small class of the same shape named in the setting.
+``outbox`` for tests; the file backend appends them to a file (demo sites). A real
+gateway (Twilio, MessageBird, an NHS or hospital SMS service) is a small class of
+the same shape named in the setting.
 """
 
 from __future__ import annotations
@@ -41,6 +42,24 @@ outbox: list[SentSms] = []
 class LocmemSmsBackend:
     def send(self, to: str, body: str) -> None:
         outbox.append(SentSms(to=to, body=body))
+
+
+class FileSmsBackend:
+    """Appends each message as one JSON line to ``ALONGSIDE_SMS_FILE`` (default
+    ``sms-outbox.jsonl`` in the data directory): a demo site's "phone", readable
+    by a person or a browser test in another process."""
+
+    def send(self, to: str, body: str) -> None:
+        import json
+        from pathlib import Path
+
+        path = Path(
+            getattr(settings, "ALONGSIDE_SMS_FILE", "")
+            or Path(settings.DATA_DIR) / "sms-outbox.jsonl"
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as outbox_file:
+            outbox_file.write(json.dumps({"to": to, "body": body}) + "\n")
 
 
 def get_sms_backend() -> SmsBackend:

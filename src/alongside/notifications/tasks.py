@@ -23,3 +23,12 @@ def send_account_email(*, to: list[str], subject: str, body: str, html_body: str
     if html_body:
         message.attach_alternative(html_body, "text/html")
     return message.send()
+
+
+@task()
+def send_account_sms(*, to: str, body: str) -> None:
+    """The SMS twin of ``send_account_email``: an invitation's one-time password link
+    by text message, through the configured SMS backend (``notifications.sms``)."""
+    from alongside.notifications.sms import sms_send
+
+    sms_send(to=to, body=body)

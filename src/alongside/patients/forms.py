@@ -127,6 +127,15 @@ class DeclineForm(forms.Form):
     )
 
 
+class AcceptAnywayForm(forms.Form):
+    override_reason = forms.CharField(
+        max_length=text_limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Clinical reason for accepting anyway",
+        help_text="Kept with the record and in the audit log",
+    )
+
+
 class AllocateForm(forms.Form):
     therapist = forms.TypedChoiceField(coerce=int, label="Allocated therapist")
 
@@ -208,8 +217,33 @@ class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Patient's e-mail address",
         max_length=254,
-        help_text="They get a link that works once, to choose a password.",
+        help_text="They sign in with this address.",
     )
+    channel = forms.ChoiceField(
+        choices=[("email", "By e-mail"), ("sms", "By text message (SMS)")],
+        initial="email",
+        required=False,  # e-mail unless the therapist chooses a text message
+        widget=forms.RadioSelect,
+        label="Send the link that works once, to choose a password",
+    )
+
+    def clean_channel(self) -> str:
+        return self.cleaned_data.get("channel") or "email"
+
+    def __init__(self, *args: Any, phone: str | None = None, **kwargs: Any) -> None:
+        """``phone``: the record's number, named beside the SMS choice ("" for none)."""
+        super().__init__(*args, **kwargs)
+        if phone is None:
+            return
+        if phone:
+            self.fields["channel"].choices = [
+                ("email", "By e-mail"),
+                ("sms", f"By text message (SMS) to {phone}"),
+            ]
+        else:
+            self.fields[
+                "channel"
+            ].help_text = "A text message needs a mobile number on the record (Contact details)."
 
 
 class OwnConsentForm(forms.Form):
@@ -418,6 +452,7 @@ class EligibilityRulesForm(forms.ModelForm):
             "weeks_counted_from",
             "min_iss",
             "paid_work_only",
+            "allow_clinical_override",
         ]
         labels = {
             "min_age": "Youngest age at injury",

@@ -160,6 +160,19 @@ class Patient(models.Model):
         max_length=20, choices=PatientStatus.choices, default=PatientStatus.REFERRED
     )
     decline_reason = models.TextField(blank=True, max_length=text_limits.REASON)
+    # Accepted against the service's eligibility rules, on a therapist's clinical judgement
+    # (only where EligibilityRules.allow_clinical_override); the reason is kept.
+    eligibility_override_reason = models.TextField(
+        blank=True, max_length=text_limits.REASON, verbose_name="reason for accepting anyway"
+    )
+    eligibility_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    eligibility_override_on = models.DateField(null=True, blank=True)
     allocated_therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -373,6 +386,12 @@ class EligibilityRules(models.Model):
         choices=[("injury", "The injury"), ("admission", "The admission")],
         default="injury",
         help_text="What the weeks before referral are counted from",
+    )
+    allow_clinical_override = models.BooleanField(
+        default=False,
+        verbose_name="Allow clinical override",
+        help_text="A therapist may accept a referral these rules would refuse, "
+        "giving a clinical reason that is kept with the record",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

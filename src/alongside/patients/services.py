@@ -19,10 +19,11 @@ from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
-from alongside.core import person_details
+from alongside.core import person_details, text_limits
 from alongside.core.codes import classification, injury_category_for_icd10, validate_icd10
 from alongside.core.codes.icd10 import sci_level_for_icd10
 from alongside.core.codes.injury import validate_iss
+from alongside.core.eligibility import acceptance
 from alongside.hooks import Hook
 from alongside.organisations.models import Service
 from alongside.patients import selectors
@@ -361,18 +362,36 @@ def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, A
     return fresh
 
 
-def referral_accept(*, actor: User | None, patient: Patient, on: date | None = None) -> Patient:
+def referral_accept(
+    *, actor: User | None, patient: Patient, on: date | None = None, override_reason: str = ""
+) -> Patient:
+    """Accept a referral. One the eligibility rules refuse is accepted only *anyway*:
+    where the service allows clinical override, by a therapist, with a reason that is
+    kept on the record and in the audit (core.eligibility.acceptance decides)."""
     _require(actor, "patient.manage", patient)
     with transaction.atomic():
         fresh = _locked(patient)
         if fresh.status not in (PatientStatus.REFERRED, PatientStatus.INELIGIBLE):
             raise ValidationError({"status": "Only a new or declined referral can be accepted."})
-        failing = selectors.eligibility_of(fresh).not_met
-        if failing:
-            names = "; ".join(f"{r.label}: {r.explanation}" for r in failing)
-            raise ValidationError(
-                {"eligibility": f"Not eligible under the service's rules. {names}"}
-            )
+        rules = selectors.eligibility_rules_for(fresh.service)
+        decision = acceptance(
+            selectors.eligibility_of(fresh, rules),
+            override_allowed=rules.allow_clinical_override,
+            override_reason=override_reason,
+        )
+        if decision.refusal is not None:
+            field, message = decision.refusal
+            raise ValidationError({field: message})
+        if decision.override:
+            if actor is None or not policy.can(actor, "patient.accept_anyway", fresh):
+                raise ValidationError(
+                    {"override_reason": "Only a therapist can accept a referral against "
+                     "the service's eligibility rules."}
+                )  # fmt: skip
+            if len(decision.reason) > text_limits.REASON:
+                raise ValidationError(
+                    {"override_reason": f"Keep the reason to {text_limits.REASON} characters."}
+                )
         accepted_on = on or _today(fresh.service)
         if accepted_on < fresh.date_of_referral:
             raise ValidationError({"accepted_on": "Acceptance cannot be before the referral date."})
@@ -381,9 +400,24 @@ def referral_accept(*, actor: User | None, patient: Patient, on: date | None = N
         )
         fresh.accepted_on = accepted_on
         fresh.decline_reason = ""
-        fresh.save(update_fields=["status", "accepted_on", "decline_reason", "updated_at"])
+        fresh.eligibility_override_reason = decision.reason
+        fresh.eligibility_override_by = actor if decision.override else None
+        fresh.eligibility_override_on = accepted_on if decision.override else None
+        fields = ["status", "accepted_on"]
+        if decision.override:
+            fields += ["eligibility_override_reason", "eligibility_override_by"]
+        fresh.save(
+            update_fields=[
+                "status", "accepted_on", "decline_reason", "eligibility_override_reason",
+                "eligibility_override_by", "eligibility_override_on", "updated_at",
+            ]
+        )  # fmt: skip
         audit_record(
-            actor=actor, action="patient.accept", target=fresh, fields=["status", "accepted_on"]
+            actor=actor,
+            action="patient.accept_anyway" if decision.override else "patient.accept",
+            target=fresh,
+            service_id=fresh.service_id,
+            fields=fields,
         )
         REFERRAL_ACCEPTED.call(fresh)
     return fresh
@@ -403,7 +437,15 @@ def referral_decline(*, actor: User | None, patient: Patient, reason: str) -> Pa
             raise ValidationError({"status": "Only a referral not yet under way can be declined."})
         fresh.status = PatientStatus.INELIGIBLE
         fresh.decline_reason = reason
-        fresh.save(update_fields=["status", "decline_reason", "updated_at"])
+        fresh.eligibility_override_reason = ""
+        fresh.eligibility_override_by = None
+        fresh.eligibility_override_on = None
+        fresh.save(
+            update_fields=[
+                "status", "decline_reason", "eligibility_override_reason",
+                "eligibility_override_by", "eligibility_override_on", "updated_at",
+            ]
+        )  # fmt: skip
         audit_record(
             actor=actor, action="patient.decline", target=fresh, fields=["status", "decline_reason"]
         )
@@ -690,9 +732,16 @@ def consent_give_own(*, actor: User, patient: Patient, kind: str) -> Consent:
 # --- Inviting the patient to their own record ----------------------------------------
 
 
-def patient_invite(*, actor: User, patient: Patient, email: str, base_url: str) -> User:
+INVITE_CHANNELS = ("email", "sms")
+
+
+def patient_invite(
+    *, actor: User, patient: Patient, email: str, base_url: str, channel: str = "email"
+) -> User:
     """Give the patient an account linked to this record, with a one-time link to
-    choose a password (by e-mail, sent by the task worker).
+    choose a password, sent by the task worker by e-mail or (``channel="sms"``) by text
+    message to the mobile number on the record. The e-mail address is needed either
+    way: it is what the patient signs in with.
 
     Linking is what lets the patient give consent, see "My mentor" and agree to a
     proposal. An address that belongs to someone who works in the service is
@@ -700,14 +749,22 @@ def patient_invite(*, actor: User, patient: Patient, email: str, base_url: str) 
     """
     from alongside.accounts.identity import normalise_email
     from alongside.accounts.models import Role
-    from alongside.accounts.services import membership_grant, password_link_send, user_create
+    from alongside.accounts.services import (
+        membership_grant,
+        password_link_send,
+        password_link_text,
+        user_create,
+    )
 
     policy.require(actor, "patient.manage", patient)
+    if channel not in INVITE_CHANNELS:
+        raise ValidationError({"channel": "Choose e-mail or text message."})
     email = normalise_email(email or "")
     if not email or "@" not in email:
         raise ValidationError({"email": "Enter the patient's e-mail address."})
     with transaction.atomic():
         fresh = _locked(patient)
+        mobile = _invite_mobile(fresh) if channel == "sms" else ""
         user = User.objects.filter(email__iexact=email).first()
         if fresh.user_id and (user is None or user.pk != fresh.user_id):
             raise ValidationError(
@@ -733,18 +790,45 @@ def patient_invite(*, actor: User, patient: Patient, email: str, base_url: str) 
         if fresh.user_id != user.pk:
             fresh.user = user
             fresh.save(update_fields=["user", "updated_at"])
+        # "phone" or "email": the contact detail the one-time link went to.
         audit_record(
-            actor=actor, action="patient.invite", target=fresh,
-            service_id=fresh.service_id, fields=["user"],
+            actor=actor, action="patient.invite", target=fresh, service_id=fresh.service_id,
+            fields=["user", "phone" if channel == "sms" else "email"],
         )  # fmt: skip
-        password_link_send(
-            user=user,
-            base_url=base_url,
-            subject=f"Your support from {fresh.service.name} on Alongside",
-            intro=f"{actor.display_name} invited you to Alongside, where you can see your "
-            "therapist and your goals, give or withdraw consent, and meet a peer mentor.",
-        )
+        if channel == "sms":
+            password_link_text(
+                user=user,
+                base_url=base_url,
+                phone=mobile,
+                intro=f"Alongside: {actor.display_name} at {fresh.service.name} invited you "
+                "to see your support and meet a peer mentor.",
+            )
+        else:
+            password_link_send(
+                user=user,
+                base_url=base_url,
+                subject=f"Your support from {fresh.service.name} on Alongside",
+                intro=f"{actor.display_name} invited you to Alongside, where you can see your "
+                "therapist and your goals, give or withdraw consent, and meet a peer mentor.",
+            )
     return user
+
+
+def _invite_mobile(patient: Patient) -> str:
+    """The record's number in E.164 if it can take a text message; a message naming the
+    channel field (the choice the therapist made) when it cannot."""
+    if not patient.phone.strip():
+        raise ValidationError(
+            {"channel": f"There is no mobile number on {patient.given_name}'s record. Add it "
+             "under Contact details, or send the link by e-mail."}
+        )  # fmt: skip
+    try:
+        return person_details.phone_e164(patient.phone, patient.service.country, mobile=True)
+    except ValueError as error:
+        raise ValidationError(
+            {"channel": f"The number on {patient.given_name}'s record ({patient.phone}) "
+             f"cannot take a text message. {error}"}
+        ) from None  # fmt: skip
 
 
 # --- Return-to-work plan -------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path(P, views.patient_detail, name="detail"),
     path(P + "accept/", views.referral_accept, name="accept"),
+    path(P + "accept-anyway/", views.referral_accept_anyway, name="accept_anyway"),
     path(P + "decline/", views.referral_decline, name="decline"),
     path(P + "allocate/", views.patient_allocate, name="allocate"),
     path(P + "first-contact/", views.first_contact, name="first_contact"),

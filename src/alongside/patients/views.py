@@ -90,6 +90,8 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
     return {
         "decline_form": forms.DeclineForm(),
+        "accept_anyway_form": forms.AcceptAnywayForm(),
+        "may_accept_anyway": policy.can(request.user, "patient.accept_anyway", patient),
         "allocate_form": forms.AllocateForm(
             therapists=[(u.pk, str(u)) for u in selectors.therapists_of(patient.service)],
             initial={"therapist": patient.allocated_therapist_id or request.user.pk},
@@ -108,7 +110,7 @@ def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
         "phased_step_form": forms.PhasedStepForm(prefix="phased"),
         "work_status_form": forms.WorkStatusForm(prefix="work"),
         "goal_statuses": forms.GoalStatusForm().fields["status"].choices,
-        "invite_form": forms.InviteForm(initial={"email": patient.email}),
+        "invite_form": forms.InviteForm(initial={"email": patient.email}, phone=patient.phone),
     }
 
 
@@ -163,6 +165,23 @@ def referral_accept(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
     else:
         messages.success(request, "Referral accepted.")
     return redirect("patients:detail", patient_id=patient.pk)
+
+
+@login_required
+@require_POST
+def referral_accept_anyway(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+    """ "Accept anyway": a referral the rules refuse, on the therapist's recorded reason."""
+    return _case_form_post(
+        request,
+        patient_id,
+        "accept_anyway_form",
+        forms.AcceptAnywayForm(request.POST),
+        lambda p, data: services.referral_accept(
+            actor=request.user, patient=p, override_reason=data["override_reason"]
+        ),
+        "Referral accepted against the service's rules; your reason is kept with the record.",
+        "#eligibility",
+    )
 
 
 @login_required
@@ -305,7 +324,7 @@ def patient_invite(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
         "invite_form",
         forms.InviteForm(request.POST),
         lambda p, data: services.patient_invite(
-            actor=request.user, patient=p, email=data["email"],
+            actor=request.user, patient=p, email=data["email"], channel=data["channel"],
             base_url=request.build_absolute_uri("/"),
         ),
         "Invitation sent. The link works once, to choose a password.",

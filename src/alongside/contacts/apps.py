@@ -6,6 +6,10 @@ class ContactsConfig(AppConfig):
     verbose_name = "Mentoring contacts"
 
     def ready(self) -> None:
+        from alongside.contacts import selectors as summary_selectors
+        from alongside.patients.selectors import CASE_SUMMARY_FACTS
+
+        CASE_SUMMARY_FACTS.register(summary_selectors.case_summary_concerns)
         from alongside.accounts import policy
         from alongside.accounts.context_processors import NAVIGATION, NavLink
         from alongside.accounts.home import PANELS, HomePanel

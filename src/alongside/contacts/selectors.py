@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from alongside.accounts import policy
@@ -40,6 +41,7 @@ from alongside.core.naming import tell_apart
 from alongside.matches.models import Match, MatchStatus
 from alongside.mentors.models import Mentor
 from alongside.patients.models import Patient
+from alongside.patients.selectors import SummaryFact
 
 # Matches whose contacts a mentor keeps seeing: the current one and past ones.
 MENTOR_CONTACT_STATUSES = (MatchStatus.ACTIVE, MatchStatus.ENDED)
@@ -436,3 +438,31 @@ def crisis_contacts_for(match: Match) -> CrisisContacts:
         duty_phone=service.duty_phone,
         support_resources=service.support_resources,
     )
+
+
+def case_summary_concerns(user: User, patient: Patient) -> list[SummaryFact]:
+    """The "Open concerns" line of a record's summary (``patients.selectors.CASE_SUMMARY_FACTS``):
+    concerns not yet closed about any of the patient's matches, in one audited query."""
+    concerns = list(
+        Concern.objects.visible_to(user)
+        .filter(contact__match__patient=patient)
+        .exclude(status=ConcernStatus.CLOSED)
+        .order_by("-raised_at", "-pk")
+        .audited(user, "concern.list")[:5]
+    )
+    if not concerns:
+        return [SummaryFact(order=70, label="Open concerns", text="No open concerns")]
+    kinds = ", ".join(
+        f"{c.get_kind_display().lower()} ({c.get_status_display().lower()})" for c in concerns
+    )
+    newest = concerns[0]
+    return [
+        SummaryFact(
+            order=70,
+            label="Open concerns",
+            text=f"{len(concerns)}{'+' if len(concerns) == 5 else ''}: {kinds}",
+            url=reverse("contacts:concern", kwargs={"concern_id": newest.pk}),
+            link_text="The newest concern",
+            alert=True,
+        )
+    ]

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from alongside.accounts import policy
@@ -38,6 +39,7 @@ from alongside.mentors.models import Mentor, MentorStatus
 from alongside.mentors.selectors import mentor_state
 from alongside.organisations.models import Service
 from alongside.patients.models import ContactMode, Patient, PatientStatus
+from alongside.patients.selectors import SummaryFact
 
 # What a mentor sees of a match: after the patient agreed, until it ends.
 MENTOR_VISIBLE_STATUSES = (
@@ -670,3 +672,36 @@ def own_match_or_404(user: User, match_id: int) -> Match:
 def mentor_for_patient_or_404(patient: Patient, mentor_id: int) -> Mentor:
     """A mentor of the (already access-checked) patient's own service, or 404."""
     return get_object_or_404(Mentor.objects.filter(service_id=patient.service_id), pk=mentor_id)
+
+
+def case_summary_mentor(user: User, patient: Patient) -> list[Any]:
+    """The "Peer mentor" line of a record's summary (``patients.selectors.CASE_SUMMARY_FACTS``):
+    the open match and its mentor, in one audited query."""
+    current = (
+        patient.matches.filter(status__in=OPEN_STATUSES)
+        .select_related("mentor")
+        .order_by("-proposed_at")
+        .audited(user, "match.history")
+        .first()
+    )
+    if current is None:
+        return [
+            SummaryFact(
+                order=50,
+                label="Peer mentor",
+                text="Not matched yet",
+                url=reverse("matches:find", kwargs={"patient_id": patient.pk}),
+                link_text="Find a peer mentor",
+            )
+        ]
+    return [
+        SummaryFact(
+            order=50,
+            label="Peer mentor",
+            text=f"{current.mentor.full_name} ({current.get_status_display().lower()}"
+            + ("; needs review)" if current.needs_review else ")"),
+            url=reverse("matches:detail", kwargs={"match_id": current.pk}),
+            link_text="The match",
+            alert=current.needs_review,
+        )
+    ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from alongside.accounts.models import Membership, Role, User
 from alongside.audit.reads import record_read
 from alongside.core import eligibility as core_eligibility
 from alongside.core import targets as core_targets
+from alongside.hooks import Hook
 from alongside.organisations.models import Service
 from alongside.organisations.selectors import closed_days
 from alongside.patients.models import (
@@ -329,13 +330,89 @@ def therapist_choices(user: User) -> list[tuple[int, str]]:
     return [(person.pk, str(person)) for person in people]
 
 
-def patient_detail_context(patient: Patient) -> dict[str, Any]:
+# --- The summary at the top of the record ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryFact:
+    """One line of a record's summary that another app knows (the peer mentor from
+    matching, open concerns from contacts). ``alert`` styles it as needing action."""
+
+    order: int
+    label: str
+    text: str
+    url: str = ""
+    link_text: str = ""
+    alert: bool = False
+
+
+# Matching and contacts add their lines; each contributor reads in a fixed number of
+# queries (never one per row) and audits what it reads.
+CASE_SUMMARY_FACTS: Hook[Callable[[User, Patient], list[SummaryFact]]] = Hook(
+    "case_summary_facts", "a line in the summary at the top of a patient's record"
+)
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    age: int
+    injury: str
+    weeks_since_injury: int
+    therapist: User | None
+    next_target: core_targets.TargetStatus | None
+    facts: list[SummaryFact] = field(default_factory=list)
+
+    @property
+    def next_target_alert(self) -> bool:
+        return self.next_target is not None and self.next_target.is_overdue
+
+
+def injury_summary(patient: Patient) -> str:
+    """The injury in a few words: "Spinal cord injury, C6 ASIA B (S14.1)"."""
+    parts = [patient.get_injury_category_display() or "Injury type not recorded"]
+    if patient.sci_level:
+        parts.append(f"{patient.sci_level} {patient.get_asia_grade_display() or ''}".strip())
+    if patient.tbi_severity:
+        parts.append(patient.get_tbi_severity_display().lower())
+    if patient.amputation_site:
+        parts.append(patient.get_amputation_site_display().lower())
+    words = ", ".join(parts)
+    codes = ", ".join(patient.icd10_codes or [])
+    return f"{words} ({codes})" if codes else words
+
+
+def next_target_of(targets: list[core_targets.TargetStatus]) -> core_targets.TargetStatus | None:
+    """The open target due soonest (overdue ones first, as they are the earliest)."""
+    waiting = [t for t in targets if t.due_on is not None and t.done_on is None]
+    return min(waiting, key=lambda t: t.due_on or date.max) if waiting else None
+
+
+def case_summary(
+    user: User, patient: Patient, targets: list[core_targets.TargetStatus]
+) -> CaseSummary:
+    """What a therapist needs first, from the record in hand and one call per
+    contributing app (each a fixed number of queries)."""
+    today = service_today(patient.service)
+    facts = [fact for found in CASE_SUMMARY_FACTS.call(user, patient) for fact in found]
+    return CaseSummary(
+        age=patient.age_on(today),
+        injury=injury_summary(patient),
+        weeks_since_injury=max((today - patient.date_of_injury).days // 7, 0),
+        therapist=patient.allocated_therapist,
+        next_target=next_target_of(targets),
+        facts=sorted(facts, key=lambda fact: fact.order),
+    )
+
+
+def patient_detail_context(user: User, patient: Patient) -> dict[str, Any]:
     """Everything the case page shows, fetched in a fixed number of queries."""
     rules = eligibility_rules_for(patient.service)
+    targets = targets_of(patient)
     return {
+        "summary": case_summary(user, patient, targets),
         "eligibility": eligibility_of(patient, rules),
         "rules": rules,
-        "targets": targets_of(patient),
+        "targets": targets,
         "holds": list(patient.holds.select_related("started_by", "ended_by")),
         "consents": list(patient.consents.select_related("recorded_by", "withdrawn_by")),
         "goals": list(patient.goals.all()),

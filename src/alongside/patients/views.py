@@ -117,7 +117,10 @@ def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
 def _render_detail(
     request: HttpRequest, patient: Patient, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    context: dict[str, Any] = {"patient": patient, **selectors.patient_detail_context(patient)}
+    context: dict[str, Any] = {
+        "patient": patient,
+        **selectors.patient_detail_context(request.user, patient),
+    }
     context.update(_detail_forms(patient, request))
     context.update(bound or {})
     return render(request, "patients/detail.html", context, status=status)

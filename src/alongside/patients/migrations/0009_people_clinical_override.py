@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0007_one_vocabulary_gender_words'),
+        ('patients', '0008_trust_encrypt_clinical_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -55,6 +55,7 @@ ALONGSIDE_AUDIT_CHECKPOINT_FILE = Path(
 )
 
 INSTALLED_APPS = [
+    "django.forms",  # its widget templates, found by the project's engine (FORM_RENDERER)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -111,6 +112,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "alongside.config.urls"
 WSGI_APPLICATION = "alongside.config.wsgi.application"
 
+# Widgets render with the project's template engine, so templates/django/forms/ can say
+# the empty choice in words ("Choose…", not "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

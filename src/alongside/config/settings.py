@@ -83,6 +83,7 @@ for _number, _key in enumerate(ALONGSIDE_FIELD_KEYS, start=1):
         ) from None
 
 INSTALLED_APPS = [
+    "django.forms",  # its widget templates, found by the project's engine (FORM_RENDERER)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -139,6 +140,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "alongside.config.urls"
 WSGI_APPLICATION = "alongside.config.wsgi.application"
 
+# Widgets render with the project's template engine, so templates/django/forms/ can say
+# the empty choice in words ("Choose…", not "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -11,3 +11,9 @@ DATE_INPUT_FORMATS = [
     "%d/%m/%Y",  # '25/10/2006'
     "%d/%m/%y",  # '25/10/06'
 ]
+
+# One way to write a date and a time on every page (issue 12, plain words): "1 Dec 2026",
+# "1 Dec 2026, 21:58", whether a template names a format or not.
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+TIME_FORMAT = "H:i"

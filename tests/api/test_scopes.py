@@ -114,7 +114,11 @@ def test_every_operation_needs_a_known_scope_declared_in_the_schema(world) -> No
                 continue  # the schema and docs themselves
             scope = required_scope(method, path)
             assert scope is None or scope in SCOPES, (method, path, scope)
-            assert operation["security"] == [{"BearerToken": [scope] if scope else []}]
+            # A token with the scope, or the signed-in session (no scopes: the pages' own).
+            assert operation["security"] == [
+                {"BearerToken": [scope] if scope else []},
+                {"SessionCookie": []},
+            ]
             assert "403" in operation["responses"]
             seen.add(scope)
     assert {"referrals:write", "patients:read", "contacts:write", "matches:write"} <= seen

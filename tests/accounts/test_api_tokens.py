@@ -44,7 +44,7 @@ def test_issue_token_command_prints_a_working_token(world, capsys) -> None:  # t
     call_command("issue_token", "analyst@test.example")
     secret = capsys.readouterr().out.strip()
     response = Client().get("/api/v1/services", headers={"Authorization": f"Bearer {secret}"})
-    assert [s["slug"] for s in response.json()] == ["home-service"]
+    assert [s["slug"] for s in response.json()["items"]] == ["home-service"]
 
 
 def test_api_hides_other_services(world) -> None:  # type: ignore[no-untyped-def]

@@ -67,7 +67,7 @@ def test_list_shows_reflections_only_to_mentor_and_supervisor(world) -> None:
     def get(persona):  # type: ignore[no-untyped-def]
         return client.get(
             url, headers={"Authorization": f"Bearer {world.token_for(persona)}"}
-        ).json()
+        ).json()["items"]
 
     assert [c["reflection"] for c in get("mentor")] == ["Private"]
     assert [c["reflection"] for c in get("therapist")] == ["Private"]

@@ -13,11 +13,10 @@ def _get(world, persona: str, path: str):  # type: ignore[no-untyped-def]
 def test_list_is_scoped_to_the_callers_services(world) -> None:  # type: ignore[no-untyped-def]
     home_mentor(world)
     MentorFactory(service=world.other, first_name="Elsewhere")
-    names = [m["first_name"] for m in _get(world, "therapist", "/api/v1/mentors").json()]
+    names = [m["first_name"] for m in _get(world, "therapist", "/api/v1/mentors").json()["items"]]
     assert names == ["Mia"]
-    assert [m["first_name"] for m in _get(world, "outsider", "/api/v1/mentors").json()] == [
-        "Elsewhere"
-    ]
+    outsider = _get(world, "outsider", "/api/v1/mentors").json()["items"]
+    assert [m["first_name"] for m in outsider] == ["Elsewhere"]
     assert _get(world, "mentor", "/api/v1/mentors").status_code == 404
 
 
@@ -32,6 +31,6 @@ def test_detail_explains_matchability_and_hides_from_outsiders(world) -> None:  
 def test_me_returns_only_my_record(world) -> None:  # type: ignore[no-untyped-def]
     home_mentor(world)
     MentorFactory(service=world.home, first_name="Someone")
-    mine = _get(world, "mentor", "/api/v1/mentors/me").json()
+    mine = _get(world, "mentor", "/api/v1/mentors/me").json()["items"]
     assert [m["first_name"] for m in mine] == ["Mia"]
-    assert _get(world, "therapist", "/api/v1/mentors/me").json() == []
+    assert _get(world, "therapist", "/api/v1/mentors/me").json()["items"] == []

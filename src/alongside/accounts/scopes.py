@@ -23,6 +23,8 @@ SCOPES: dict[str, str] = {
     "contacts:write": "Log contacts",
     "notifications:read": "Read your notifications",
     "reports:read": "Read the dashboard figures",
+    "questionnaires:read": "Read patients' questionnaires, answers and scores",
+    "questionnaires:write": "Schedule questionnaires for patients",
 }
 ALL_SCOPES: tuple[str, ...] = tuple(SCOPES)
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Path, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Path, Query, Router, Schema
 
 from alongside.accounts import policy
+from alongside.api import pagination
 from alongside.organisations.models import Service
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
 
@@ -45,9 +46,18 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/services", response=list[ServiceOut], summary="Services the caller belongs to")
-def services(request: HttpRequest) -> list[Service]:
-    return list(services_visible_to(request.user))
+@router.get(
+    "/services",
+    response=pagination.page_of(ServiceOut),
+    summary="Services the caller belongs to",
+)
+def services(
+    request: HttpRequest, response: HttpResponse, page: Query[pagination.PageIn]
+) -> dict[str, object]:
+    return pagination.paginate(
+        request, response, services_visible_to(request.user), page, op="services",
+        out=ServiceOut.from_orm,
+    )  # fmt: skip
 
 
 @router.get("/services/{slug}", response=ServiceOut, summary="One service")

@@ -11,12 +11,12 @@ from typing import Annotated
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedApiRequest
-from alongside.api import idempotency
+from alongside.api import idempotency, pagination
 from alongside.contacts import selectors, services
 from alongside.contacts.models import Contact
 from alongside.core import text_limits
@@ -58,27 +58,48 @@ def _out(contact: Contact, see_reflection: bool) -> ContactOut:
 
 @router.get(
     "/",
-    response=list[ContactOut],
+    response=pagination.page_of(ContactOut),
     url_name="contacts_list",
-    summary="Contacts I may see, newest first (at most 200): a mentor's own pairs, or the "
-    "service's for therapists",
+    summary="Contacts I may see, newest first, a page at a time: a mentor's own pairs, or "
+    "the service's for therapists",
 )
-def contacts_list(request: AuthenticatedApiRequest) -> list[ContactOut]:
+def contacts_list(
+    request: AuthenticatedApiRequest, response: HttpResponse, page: Query[pagination.PageIn]
+) -> dict[str, object]:
     user = request.auth
-    contacts = selectors.contacts_visible_to(user, limit=200)
-    return [_out(c, policy.may_see_reflection(user, c.match)) for c in contacts]
+    see: dict[int, bool] = {}
+
+    def out(contact: Contact) -> ContactOut:
+        if contact.match_id not in see:
+            see[contact.match_id] = policy.may_see_reflection(user, contact.match)
+        return _out(contact, see[contact.match_id])
+
+    return pagination.paginate(
+        request, response, selectors.contacts_visible_to(user), page, op="contacts",
+        keyset=pagination.Keyset(("contact_at", "pk"), descending=True), out=out,
+    )  # fmt: skip
 
 
 @router.get(
     "/match/{match_id}",
-    response=list[ContactOut],
+    response=pagination.page_of(ContactOut),
     url_name="contacts_match",
-    summary="The contacts of one match",
+    summary="The contacts of one match, newest first",
 )
-def contacts_of_match(request: AuthenticatedApiRequest, match_id: int) -> list[ContactOut]:
+def contacts_of_match(
+    request: AuthenticatedApiRequest,
+    response: HttpResponse,
+    match_id: int,
+    page: Query[pagination.PageIn],
+) -> dict[str, object]:
     match = selectors.match_for_contacts_or_404(request.auth, match_id)
     see = policy.may_see_reflection(request.auth, match)
-    return [_out(row.contact, see) for row in selectors.contact_history(request.auth, match)]
+    return pagination.paginate(
+        request, response, selectors.contact_history(request.auth, match), page,
+        op=f"contacts-of-{match.pk}",
+        keyset=pagination.Keyset(("contact.contact_at", "contact.pk"), descending=True),
+        out=lambda row: _out(row.contact, see),
+    )  # fmt: skip
 
 
 @router.post(

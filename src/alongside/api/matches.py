@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedApiRequest
+from alongside.api import pagination
 from alongside.core import text_limits
 from alongside.matches import selectors, services
 from alongside.matches.models import Match
@@ -44,11 +45,9 @@ class MatchOut(Schema):
     review_reason: str
 
 
-class MatchFilterIn(Schema):
+class MatchFilterIn(pagination.OffsetPageIn):
     status: str = Field("", max_length=text_limits.SEARCH)
     needs_review: bool = False
-    limit: int = 100
-    offset: int = Field(0, le=text_limits.LIST_OFFSET)
 
 
 class MenteeOut(Schema):
@@ -120,33 +119,37 @@ def _match_out(m: Match) -> dict[str, object]:
 
 @router.get(
     "",
-    response=list[MatchOut],
+    response=pagination.page_of(MatchOut),
     url_name="match_list",
-    summary="Matches of the caller's services (therapists and managers)",
+    summary="Matches of the caller's services (therapists and managers), oldest proposal first",
 )
 def match_list(
-    request: AuthenticatedApiRequest, filters: Query[MatchFilterIn]
-) -> list[dict[str, object]]:
+    request: AuthenticatedApiRequest, response: HttpResponse, filters: Query[MatchFilterIn]
+) -> dict[str, object]:
     if not policy.can(request.auth, "match.manage"):
         raise Http404("Not found")
     found = selectors.matches_for_list(
         request.auth,
         selectors.StaffFilters(status=filters.status, needs_review=filters.needs_review),
     )
-    limit = max(1, min(filters.limit, 500))
-    offset = max(0, filters.offset)
-    return [_match_out(m) for m in found[offset : offset + limit]]
+    return pagination.paginate(
+        request, response, found, filters, op="matches",
+        filters=filters.dict(include={"status", "needs_review"}),
+        keyset=pagination.Keyset(("proposed_at", "pk")), out=_match_out,
+    )  # fmt: skip
 
 
 @router.get(
     "/mentees",
-    response=list[MenteeOut],
+    response=pagination.page_of(MenteeOut),
     url_name="mentee_list",
     summary="The caller's mentees (a mentor): minimal profile, only while consent is current",
 )
-def mentee_list(request: AuthenticatedApiRequest) -> list[dict[str, object]]:
-    return [
-        {
+def mentee_list(
+    request: AuthenticatedApiRequest, response: HttpResponse, page: Query[pagination.PageIn]
+) -> dict[str, object]:
+    def out(c: selectors.MenteeCard) -> dict[str, object]:
+        return {
             "match_id": c.match_id,
             "status": c.status,
             "first_name": c.first_name,
@@ -155,19 +158,24 @@ def mentee_list(request: AuthenticatedApiRequest) -> list[dict[str, object]]:
             "contact_modes": c.contact_modes,
             "availability": c.availability,
         }  # fmt: skip
-        for c in selectors.mentees_visible_to(request.auth)
-    ]
+
+    return pagination.paginate(
+        request, response, selectors.mentees_visible_to(request.auth), page, op="mentees",
+        keyset=pagination.Keyset(("match_id",)), out=out,
+    )  # fmt: skip
 
 
 @router.get(
     "/mine",
-    response=list[MyMentorOut],
+    response=pagination.page_of(MyMentorOut),
     url_name="my_mentor",
     summary="The caller's own proposals and mentor (a patient)",
 )
-def my_mentor(request: AuthenticatedApiRequest) -> list[dict[str, object]]:
-    return [
-        {
+def my_mentor(
+    request: AuthenticatedApiRequest, response: HttpResponse, page: Query[pagination.PageIn]
+) -> dict[str, object]:
+    def out(c: selectors.MyMentorCard) -> dict[str, object]:
+        return {
             "match_id": c.match.pk,
             "status": c.match.status,
             "mentor_first_name": c.mentor_first_name,
@@ -176,8 +184,11 @@ def my_mentor(request: AuthenticatedApiRequest) -> list[dict[str, object]]:
             "occupation": c.occupation,
             "contact_modes": c.contact_modes,
         }  # fmt: skip
-        for c in selectors.my_mentor_cards(request.auth)
-    ]
+
+    return pagination.paginate(
+        request, response, selectors.my_mentor_cards(request.auth), page, op="mine",
+        keyset=pagination.Keyset(("match.pk",)), out=out,
+    )  # fmt: skip
 
 
 @router.get(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedApiRequest
+from alongside.api import pagination
 from alongside.core import text_limits
 from alongside.mentors import selectors
 from alongside.mentors.models import Mentor
@@ -57,14 +58,12 @@ class MentorOut(MentorSummaryOut):
     not_matchable_because: list[str]
 
 
-class MentorFilterIn(Schema):
+class MentorFilterIn(pagination.OffsetPageIn):
     status: str = Field("", max_length=text_limits.SEARCH)
     injury_category: str = Field("", max_length=text_limits.SEARCH)
     capacity_left: int | None = None
     supervision: str = Field("", max_length=text_limits.SEARCH)
     checks: str = Field("", max_length=text_limits.SEARCH)
-    limit: int = 100
-    offset: int = Field(0, le=text_limits.LIST_OFFSET)
 
 
 def _summary(m: Mentor) -> dict[str, object]:
@@ -98,13 +97,13 @@ def _full(m: Mentor, today: dt.date) -> dict[str, object]:
 
 @router.get(
     "",
-    response=list[MentorSummaryOut],
+    response=pagination.page_of(MentorSummaryOut),
     url_name="mentor_list",
-    summary="Mentors of the caller's services (therapists and managers)",
+    summary="Mentors of the caller's services (therapists and managers), oldest record first",
 )
 def mentor_list(
-    request: AuthenticatedApiRequest, filters: Query[MentorFilterIn]
-) -> list[dict[str, object]]:
+    request: AuthenticatedApiRequest, response: HttpResponse, filters: Query[MentorFilterIn]
+) -> dict[str, object]:
     if not policy.can(request.auth, "mentor.view"):
         raise Http404("Not found")
     found = selectors.mentors_for_list(
@@ -118,20 +117,29 @@ def mentor_list(
         ),
         timezone.localdate(),
     )
-    limit = max(1, min(filters.limit, 500))
-    offset = max(0, filters.offset)
-    return [_summary(m) for m in found[offset : offset + limit]]
+    return pagination.paginate(
+        request, response, found, filters, op="mentors",
+        filters=filters.dict(
+            include={"status", "injury_category", "capacity_left", "supervision", "checks"}
+        ),
+        keyset=pagination.Keyset(("created_at", "pk")), out=_summary,
+    )  # fmt: skip
 
 
 @router.get(
     "/me",
-    response=list[MentorOut],
+    response=pagination.page_of(MentorOut),
     url_name="mentor_me",
     summary="The caller's own mentor record(s)",
 )
-def mentor_me(request: AuthenticatedApiRequest) -> list[dict[str, object]]:
+def mentor_me(
+    request: AuthenticatedApiRequest, response: HttpResponse, page: Query[pagination.PageIn]
+) -> dict[str, object]:
     today = timezone.localdate()
-    return [_full(m, today) for m in selectors.own_mentor_records(request.auth)]
+    return pagination.paginate(
+        request, response, selectors.own_mentor_records(request.auth), page, op="mentor-me",
+        out=lambda m: _full(m, today),
+    )  # fmt: skip
 
 
 @router.get(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from django.http import HttpResponse
+from ninja import Query, Router, Schema
 
 from alongside.accounts.http import AuthenticatedApiRequest
+from alongside.api import pagination
 from alongside.notifications import selectors
 
 router = Router(tags=["notifications"])
@@ -25,9 +27,19 @@ class NotificationOut(Schema):
 
 @router.get(
     "/",
-    response=list[NotificationOut],
+    response=pagination.page_of(NotificationOut),
     url_name="notifications_list",
-    summary="My notifications, newest first (at most 100; ?unread=true for unread only)",
+    summary="My notifications, newest first, a page at a time (?unread=true for unread only)",
 )
-def notifications_list(request: AuthenticatedApiRequest, unread: bool = False) -> list[object]:
-    return list(selectors.notifications_for(request.auth, unread_only=unread)[:100])
+def notifications_list(
+    request: AuthenticatedApiRequest,
+    response: HttpResponse,
+    page: Query[pagination.PageIn],
+    unread: bool = False,
+) -> dict[str, object]:
+    return pagination.paginate(
+        request, response, selectors.notifications_for(request.auth, unread_only=unread), page,
+        op="notifications", filters={"unread": unread},
+        keyset=pagination.Keyset(("created_at", "pk"), descending=True),
+        out=NotificationOut.from_orm,
+    )  # fmt: skip

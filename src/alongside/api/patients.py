@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedApiRequest
-from alongside.api import idempotency
+from alongside.api import idempotency, pagination
 from alongside.api.problems import ApiProblem, Problem
 from alongside.core import text_limits
 from alongside.organisations.models import Service
@@ -69,12 +69,10 @@ class PatientOut(PatientSummaryOut):
     targets: list[TargetOut]
 
 
-class PatientFilterIn(Schema):
+class PatientFilterIn(pagination.OffsetPageIn):
     status: str = Field("", max_length=text_limits.SEARCH)
     therapist: str = Field("", max_length=text_limits.SEARCH)
     overdue: bool = False
-    limit: int = 100
-    offset: int = Field(0, le=text_limits.LIST_OFFSET)
 
 
 def _up_to(name: str) -> int:
@@ -161,13 +159,14 @@ def _full(p: Patient) -> dict[str, Any]:
 
 @router.get(
     "",
-    response=list[PatientSummaryOut],
+    response=pagination.page_of(PatientSummaryOut),
     url_name="patient_list",
-    summary="Patients of the caller's services (therapists and managers)",
+    summary="Referrals and patients of the caller's services (therapists and managers), "
+    "oldest first, a page at a time",
 )
 def patient_list(
-    request: AuthenticatedApiRequest, filters: Query[PatientFilterIn]
-) -> list[dict[str, Any]]:
+    request: AuthenticatedApiRequest, response: HttpResponse, filters: Query[PatientFilterIn]
+) -> dict[str, Any]:
     if not policy.can(request.auth, "patient.view"):
         raise Http404("Not found")
     found = selectors.caseload(
@@ -178,9 +177,11 @@ def patient_list(
             overdue=filters.overdue,
         ),
     )
-    limit = max(1, min(filters.limit, 500))
-    offset = max(0, filters.offset)
-    return [_summary(p) for p in found[offset : offset + limit]]
+    return pagination.paginate(
+        request, response, found, filters, op="patients",
+        filters=filters.dict(include={"status", "therapist", "overdue"}),
+        keyset=pagination.Keyset(("created_at", "pk")), out=_summary,
+    )  # fmt: skip
 
 
 @router.get(

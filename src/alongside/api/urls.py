@@ -19,9 +19,10 @@ from alongside.api import (
     notifications,
     patients,
     problems,
+    questionnaires,
     reports,
 )
-from alongside.api.auth import BearerToken, declare_scopes
+from alongside.api.auth import BearerToken, SessionCookie, declare_scopes
 
 
 class AlongsideAPI(NinjaAPI):
@@ -41,7 +42,8 @@ api = AlongsideAPI(
     title="Alongside API",
     version=__version__,
     description="Early intervention vocational rehabilitation with peer mentoring.",
-    auth=BearerToken(),
+    # A script's token, or the signed-in session of the pages' own htmx calls.
+    auth=[BearerToken(), SessionCookie()],
     urls_namespace="api",
 )
 
@@ -56,3 +58,4 @@ api.add_router("/contacts", contacts.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/fhir", fhir.router)
 api.add_router("/reports", reports.router)
+api.add_router("/questionnaires", questionnaires.router)

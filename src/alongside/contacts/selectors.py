@@ -215,13 +215,14 @@ class HistoryRow:
     concerns: list[Concern]
 
 
-def contacts_visible_to(user: User, limit: int = 200) -> list[Contact]:
-    """The contacts a person may read, newest first: the API's list (audited)."""
-    return list(
+def contacts_visible_to(user: User) -> QuerySet[Contact]:
+    """The contacts a person may read, newest first: the API's list (audited as fetched,
+    so a page notes only its own rows)."""
+    return (
         Contact.objects.visible_to(user)
         .select_related("match__mentor")
         .order_by("-contact_at", "-pk")
-        .audited(user, "contact.list")[:limit]
+        .audited(user, "contact.list")
     )
 
 

@@ -147,6 +147,62 @@ def questionnaire_link_issue(*, actor: User, due: QuestionnaireDue) -> str:
     return token
 
 
+def questionnaire_due_create(
+    *, actor: User, patient: Patient, instrument_id: str, time_point_id: int
+) -> QuestionnaireDue:
+    """Schedule one questionnaire for ``patient`` at one of its service's time points
+    (e.g. an instrument the schedule does not ask there, for this patient only).
+
+    Its dates come from the time point, as for the scheduled ones. ValidationError naming
+    the field for an instrument the service may not ask, a time point that is not the
+    service's, a patient not yet accepted, or one already scheduled there.
+    """
+    policy.require(actor, "outcome.enter", patient)
+    if instrument_id not in selectors.usable_instrument_ids(patient.service):
+        raise ValidationError(
+            {"instrument_id": "This service cannot ask that questionnaire (unknown, or licensed "
+             "and no licence recorded)."}
+        )  # fmt: skip
+    time_point = TimePoint.objects.filter(
+        service_id=patient.service_id, pk=time_point_id, active=True
+    ).first()
+    if time_point is None:
+        raise ValidationError({"time_point_id": "Choose one of this service's time points."})
+    anchor = _anchor_date(patient, time_point)
+    if anchor is None:
+        raise ValidationError(
+            {"time_point_id": "This time point counts from acceptance; the patient has not "
+             "been accepted yet."}
+        )  # fmt: skip
+    due_on = anchor + dt.timedelta(days=time_point.offset_days)
+    window = dt.timedelta(days=time_point.window_days)
+    with transaction.atomic():
+        list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk"))
+        if QuestionnaireDue.objects.filter(
+            patient=patient, time_point=time_point, instrument_id=instrument_id
+        ).exists():
+            raise ValidationError(
+                {"instrument_id": "This questionnaire is already scheduled at that time point."}
+            )
+        due = QuestionnaireDue.objects.create(
+            patient=patient,
+            time_point=time_point,
+            instrument_id=instrument_id,
+            due_on=due_on,
+            window_opens=due_on - window,
+            window_closes=due_on + window,
+        )
+        audit_record(
+            actor=actor,
+            action="outcome.due_create",
+            target=due,
+            service_id=patient.service_id,
+            object_ids=[f"patients.patient:{patient.pk}"],
+            fields=["instrument_id", "time_point"],
+        )
+    return due
+
+
 def _scored(instrument_id: str, answers: Sequence[Any]) -> dict[str, Any]:
     try:
         result = score(instrument(instrument_id), list(answers))

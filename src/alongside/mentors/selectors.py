@@ -20,6 +20,7 @@ from alongside.mentors.models import (
     DebriefSource,
     ExpenseClaim,
     Mentor,
+    MentorProfileChange,
     MentorQuerySet,
     MentorStatus,
     SelectionCriterion,
@@ -260,6 +261,7 @@ class MentorDetail:
     matchability: rules.Matchability
     next_statuses: list[str]
     supervision_overdue_days: int
+    profile_changes: list[MentorProfileChange]  # by the mentor themself, newest first
 
 
 def may_see_wellbeing(user: User, mentor: Mentor) -> bool:
@@ -301,6 +303,7 @@ def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
         supervision_overdue_days=rules.supervision_overdue_days(mentor.supervision_due_on, today)
         if mentor.status in CURRENT
         else 0,
+        profile_changes=list(mentor.profile_changes.all()[:10]),
     )
 
 

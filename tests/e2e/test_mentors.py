@@ -139,3 +139,36 @@ def test_a_mentor_asks_to_talk_and_the_supervisor_books_the_debrief(  # type: ig
 
     page.reload()
     expect(page.locator("#debrief-note")).to_contain_text("has booked a time to talk it through")
+
+
+def test_a_mentor_keeps_their_own_profile_current_on_a_phone(demo_site: str, phone_page) -> None:  # type: ignore[no-untyped-def]
+    from tests.e2e.conftest import SCREENSHOTS
+
+    page = phone_page
+    sign_in(page, demo_site, "mentor@demo.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My mentoring").click()
+    page.get_by_role("link", name="Update my profile").click()
+    expect(page.get_by_role("heading", name="My profile", level=1)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "mentor-own-profile.png"), full_page=True)
+
+    # A mistake first: the summary names the field, the page title says "Error:".
+    page.get_by_label("How far will you travel to meet someone (km)?").fill("900")
+    page.get_by_role("button", name="Save my profile").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Enter how far you will travel, from 0 to 300 km"
+    )
+    assert page.title().startswith("Error:")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+
+    page.get_by_label("How far will you travel to meet someone (km)?").fill("12")
+    page.get_by_role("group", name="When are you usually available?").get_by_label(
+        "Saturday morning"
+    ).check()
+    page.get_by_label("Topics you prefer not to discuss").fill("the crash itself")
+    page.get_by_role("button", name="Save my profile").click()
+    expect(page.get_by_role("status")).to_contain_text("Your profile is saved")
+    expect(page.get_by_role("heading", name="My mentoring", level=1)).to_be_visible()

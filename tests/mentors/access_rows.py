@@ -71,6 +71,9 @@ ROWS = {
     "mentors:mine": Row(
         expect(404, anonymous=LOGIN, mentor=200), kwargs=lambda w: (home_mentor(w), {})[1]
     ),
+    "mentors:my_profile": Row(
+        expect(404, anonymous=LOGIN, mentor=200), kwargs=lambda w: (home_mentor(w), {})[1]
+    ),
     "mentors:checkin": Row(
         expect(404, anonymous=LOGIN, mentor=200), kwargs=lambda w: (home_mentor(w), {})[1]
     ),

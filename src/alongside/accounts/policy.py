@@ -47,6 +47,7 @@ RULES: dict[str, frozenset[str]] = {
     "mentor.manage": CLINICAL_TEAM,
     "mentor.configure": frozenset({ADMIN}),
     "mentor.view_own": frozenset({MENTOR}),  # a mentor's own record, check-ins and expenses
+    "mentor.edit_own": frozenset({MENTOR}),  # availability, ways to meet, radius, story, topics
     "mentor.wellbeing_view": frozenset({ADMIN}),  # plus the mentor's own supervisor (selector)
     "mentor.expense_decide": CLINICAL_TEAM,
     "mentor.expense_export": frozenset({ADMIN}),

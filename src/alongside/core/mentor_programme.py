@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from alongside.core.vocabulary import (  # noqa: F401 - AVAILABILITY_SLOTS: the rules' name
     AVAILABILITY_SLOTS,
@@ -18,6 +19,7 @@ from alongside.core.vocabulary import (  # noqa: F401 - AVAILABILITY_SLOTS: the 
     ContactMode,
     InjuryCategory,
     MentorStatus,
+    slot_words,
 )
 
 MAX_CAPACITY = 20
@@ -629,3 +631,80 @@ def wellbeing_hold_since(
         if not s.acknowledged and (last_debrief is None or last_debrief < s.raised_at)
     ]
     return min(waiting) if waiting else None
+
+
+# --- The mentor keeps their own profile current ---------------------------------------
+
+# What a mentor may change themself (everything else is the supervisor's, on the staff form).
+OWN_PROFILE_FIELDS = (
+    "availability",
+    "contact_modes",
+    "travel_radius_km",
+    "rtw_story",
+    "topics_to_avoid",
+)
+# Of those, what the matching engine reads (core.matching.pool): a change here can make
+# the mentor a better or worse fit for someone waiting, so the supervisor is shown it.
+MATCHING_PROFILE_FIELDS = frozenset({"availability", "contact_modes", "travel_radius_km"})
+MAX_TRAVEL_RADIUS_KM = 300
+
+OWN_PROFILE_LABELS = {
+    "availability": "Usually available",
+    "contact_modes": "Ways of meeting",
+    "travel_radius_km": "Will travel",
+    "rtw_story": "Their story",
+    "topics_to_avoid": "Topics they prefer not to discuss",
+}
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    field: str
+    label: str
+    before: str
+    after: str
+    matters_for_matching: bool
+
+
+def _profile_words(name: str, value: Any) -> str:
+    if name == "availability":
+        return ", ".join(slot_words(s) for s in value or []) or "none given"
+    if name == "contact_modes":
+        words = [ContactMode(m).label if m in CONTACT_MODES else m for m in value or []]
+        return ", ".join(words) or "none given"
+    if name == "travel_radius_km":
+        return "not set" if value is None else f"{value} km"
+    if name == "topics_to_avoid":
+        return ", ".join(value or []) or "none"
+    return "written" if value else "none"  # a story: the supervisor reads it on the profile
+
+
+def validate_travel_radius(km: int | None) -> int:
+    if km is None or not 0 <= km <= MAX_TRAVEL_RADIUS_KM:
+        raise ValueError(f"Enter how far you will travel, from 0 to {MAX_TRAVEL_RADIUS_KM} km.")
+    return km
+
+
+def own_profile_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[ProfileChange]:
+    """What changed between two versions of the mentor's own fields, in plain words
+    (sets compared as sets: ticking the same boxes in another order changes nothing)."""
+    changes = []
+    for name in OWN_PROFILE_FIELDS:
+        if name not in after:
+            continue
+        old, new = before.get(name), after[name]
+        same = set(old or []) == set(new or []) if isinstance(new, list) else old == new
+        if same:
+            continue
+        changes.append(
+            ProfileChange(
+                field=name,
+                label=OWN_PROFILE_LABELS[name],
+                before=_profile_words(name, old),
+                after="changed"
+                if name == "rtw_story" and old and new
+                else _profile_words(name, new),
+                matters_for_matching=name in MATCHING_PROFILE_FIELDS,
+            )
+        )
+    return changes

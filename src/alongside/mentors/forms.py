@@ -324,6 +324,55 @@ class CheckInForm(forms.Form):
     )
 
 
+class OwnProfileForm(forms.Form):
+    """What a mentor keeps current themself (core.mentor_programme.OWN_PROFILE_FIELDS)."""
+
+    availability = forms.MultipleChoiceField(
+        required=False,
+        choices=SLOT_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="When are you usually available?",
+        help_text="Tick every time of the week that usually suits you.",
+    )
+    contact_modes = forms.MultipleChoiceField(
+        required=False,
+        choices=ContactMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="How can you meet?",
+    )
+    travel_radius_km = forms.IntegerField(
+        min_value=0,
+        max_value=300,
+        label="How far will you travel to meet someone (km)?",
+        help_text="From 0 to 300 kilometres",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how far you will travel, from 0 to 300 km.",
+            "invalid": "Enter how far you will travel as a whole number of kilometres.",
+            "min_value": "Enter how far you will travel, from 0 to 300 km.",
+            "max_value": "Enter how far you will travel, from 0 to 300 km.",
+        },
+    )
+    rtw_story = forms.CharField(
+        required=False,
+        max_length=text_limits.NARRATIVE,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Your story of getting back to work",
+        help_text="What you would like a new mentee to know. Your supervisor can read it.",
+    )
+    topics_to_avoid = CommaListField(
+        required=False,
+        max_length=text_limits.LIST_TEXT,
+        label="Topics you prefer not to discuss",
+        help_text="Separate topics with commas, for example the crash itself, compensation claims",
+    )
+
+    @classmethod
+    def for_mentor(cls, mentor: Mentor, data: Any = None) -> OwnProfileForm:
+        initial = {name: getattr(mentor, name) for name in cls.base_fields}
+        return cls(data, initial=initial)
+
+
 class ExpenseClaimForm(forms.Form):
     spent_on = forms.DateField(widget=DATE, label="Date spent")
     purpose = forms.CharField(

@@ -228,6 +228,27 @@ class Mentor(models.Model):
         return max(0, self.capacity - self.mentee_count)
 
 
+class MentorProfileChange(models.Model):
+    """A change a mentor made to their own profile (mentors.services.mentor_update_own), in
+    plain words, for the supervisor's page: "changed by the mentor on …". Each item of
+    ``changes``: field, label, before, after, matters_for_matching (core.mentor_programme)."""
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="profile_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    changes = models.JSONField(default=list)
+    matters_for_matching = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["mentor", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"Profile change by {self.mentor} on {self.changed_at:%Y-%m-%d}"
+
+
 class CriterionKind(models.TextChoices):
     RECORDED = "recorded", "Recorded by a therapist"
     MONTHS_SINCE_INJURY = "months_since_injury", "Months since injury (worked out from the date)"

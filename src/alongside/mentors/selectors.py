@@ -21,6 +21,7 @@ from alongside.mentors.models import (
     DebriefSource,
     ExpenseClaim,
     Mentor,
+    MentorProfileChange,
     MentorQuerySet,
     MentorStatus,
     SelectionCriterion,
@@ -259,6 +260,7 @@ class MentorDetail:
     matchability: rules.Matchability
     next_statuses: list[str]
     supervision_overdue_days: int
+    profile_changes: list[MentorProfileChange]  # by the mentor themself, newest first
 
 
 def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
@@ -291,6 +293,7 @@ def mentor_detail(user: User, mentor: Mentor, today: dt.date) -> MentorDetail:
         supervision_overdue_days=rules.supervision_overdue_days(mentor.supervision_due_on, today)
         if mentor.status in CURRENT
         else 0,
+        profile_changes=list(mentor.profile_changes.all()[:10]),
     )
 
 

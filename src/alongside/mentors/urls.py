@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/criteria/<int:criterion_id>/", views.criterion_edit, name="criterion_edit"),
     path("settings/training/<int:module_id>/", views.module_edit, name="module_edit"),
     path("me/", views.mine, name="mine"),
+    path("me/profile/", views.my_profile, name="my_profile"),
     path("me/check-in/", views.checkin, name="checkin"),
     path("me/check-in/support/", views.checkin_support, name="checkin_support"),
     path("me/expenses/new/", views.expense_claim, name="expense_claim"),

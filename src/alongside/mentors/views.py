@@ -32,6 +32,7 @@ from alongside.mentors.forms import (
     ExpenseDecisionForm,
     MentorForm,
     NewMentorServiceForm,
+    OwnProfileForm,
     SelectionCriterionForm,
     StatusForm,
     SupervisionForm,
@@ -504,6 +505,29 @@ def mine(request: HttpRequest) -> HttpResponse:
 def _chosen(request: HttpRequest) -> int | None:
     value = request.GET.get("record") or request.POST.get("record")
     return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """The mentor keeps their own availability, ways to meet, travel, story and topics
+    current; the supervisor's page shows what changed."""
+    mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
+    form = OwnProfileForm.for_mentor(mentor, request.POST or None)
+    return form_post(
+        request,
+        form,
+        lambda data: services.mentor_update_own(
+            actor=request.user, mentor=mentor, values=dict(data)
+        ),
+        done="Your profile is saved. Your supervisor can see what you changed.",
+        success_url=f"{reverse('mentors:mine')}?record={mentor.pk}",
+        reshow=lambda bound: render(
+            request,
+            "mentors/my_profile.html",
+            {"form": bound, "mentor": mentor},
+            status=400 if bound.errors else 200,
+        ),
+    )
 
 
 @login_required

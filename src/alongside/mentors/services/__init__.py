@@ -47,6 +47,7 @@ from alongside.mentors.services.profile import (
     mentor_create,
     mentor_link_user,
     mentor_update,
+    mentor_update_own,
     validate_profile,
 )
 from alongside.mentors.services.programme import (
@@ -67,6 +68,7 @@ from alongside.mentors.services.wellbeing import (
 )
 
 __all__ = [
+    "mentor_update_own",
     "MAX_RECEIPT_BYTES",
     "ON_PAUSE",
     "PROFILE_FIELDS",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from alongside.accounts.services import membership_grant
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.core import mentor_programme as rules
-from alongside.core import person_details
+from alongside.core import person_details, text_limits
 from alongside.core.codes import (
     amputation_site,
     classification,
@@ -27,6 +28,7 @@ from alongside.core.codes import (
 )
 from alongside.mentors.models import (
     Mentor,
+    MentorProfileChange,
     MentorStatus,
 )
 from alongside.mentors.services.compliance import _compliance_refresh, _locked, _today
@@ -164,6 +166,59 @@ def mentor_update(
             if "supervision_every_weeks" in changed:
                 _compliance_refresh(locked)
             audit_record(actor=actor, action="mentor.update", target=locked, fields=changed)
+    return locked
+
+
+def mentor_update_own(*, actor: User, mentor: Mentor, values: dict[str, Any]) -> Mentor:
+    """The mentor keeps their own profile current (``rules.OWN_PROFILE_FIELDS`` only).
+
+    Only the mentor themself (404 for anyone else, staff included: the supervisor uses
+    the staff form). What changed is kept, in plain words, as a ``MentorProfileChange``
+    for the supervisor's page, and audited as ``mentor.update_own``.
+    """
+    from alongside.core import NotFound
+
+    if not policy.is_own(actor, mentor.user_id, "mentor.edit_own", mentor):
+        raise NotFound
+    unknown = set(values) - set(rules.OWN_PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "You cannot change this here." for name in sorted(unknown)})
+    clean = validate_profile(service=mentor.service, values=values)
+    errors: dict[str, str] = {}
+    if "travel_radius_km" in clean:
+        try:
+            clean["travel_radius_km"] = rules.validate_travel_radius(clean["travel_radius_km"])
+        except ValueError as error:
+            errors["travel_radius_km"] = str(error)
+    if "rtw_story" in clean:
+        clean["rtw_story"] = (clean["rtw_story"] or "").strip()
+        if len(clean["rtw_story"]) > text_limits.NARRATIVE:
+            errors["rtw_story"] = f"Keep your story to {text_limits.NARRATIVE:,} characters."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked(mentor)
+        before = {name: getattr(locked, name) for name in rules.OWN_PROFILE_FIELDS}
+        changes = rules.own_profile_changes(before, clean)
+        if not changes:
+            return locked
+        changed = [change.field for change in changes]
+        for name in changed:
+            setattr(locked, name, clean[name])
+        locked.save(update_fields=[*changed, "updated_at"])
+        MentorProfileChange.objects.create(
+            mentor=locked,
+            changed_by=actor,
+            changes=[asdict(change) for change in changes],
+            matters_for_matching=any(change.matters_for_matching for change in changes),
+        )
+        audit_record(
+            actor=actor,
+            action="mentor.update_own",
+            target=locked,
+            service_id=locked.service_id,
+            fields=changed,
+        )
     return locked
 
 

@@ -23,6 +23,8 @@ SCOPES: dict[str, str] = {
     "contacts:write": "Log contacts",
     "notifications:read": "Read your notifications",
     "reports:read": "Read the dashboard figures",
+    "exports:read": "See your exports' progress and download their files",
+    "exports:write": "Start exports (list files, the research export)",
 }
 ALL_SCOPES: tuple[str, ...] = tuple(SCOPES)
 

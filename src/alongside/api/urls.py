@@ -13,6 +13,7 @@ from alongside import __version__
 from alongside.api import (
     accounts,
     contacts,
+    exports,
     fhir,
     matches,
     mentors,
@@ -56,3 +57,4 @@ api.add_router("/contacts", contacts.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/fhir", fhir.router)
 api.add_router("/reports", reports.router)
+api.add_router("/exports", exports.router)

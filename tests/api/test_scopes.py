@@ -167,4 +167,4 @@ def test_tokens_from_before_scopes_get_every_scope_of_their_time() -> None:
 
     migration = import_module("alongside.accounts.migrations.0004_api_token_scopes")
     assert migration.ALL_SCOPES == [s for s in ALL_SCOPES if s in migration.ALL_SCOPES]
-    assert not {"questionnaires:read", "questionnaires:write"} & set(migration.ALL_SCOPES)
+    assert not {"questionnaires:read", "exports:read"} & set(migration.ALL_SCOPES)

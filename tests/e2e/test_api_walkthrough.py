@@ -2,7 +2,9 @@
 
 The `curl` blocks are taken from the page and run with bash and the real curl, so the
 page cannot drift from the API: a renamed field, a changed path or a wrong demo value
-fails here. (Issuing the token with `issue_token` is tested in tests/accounts.)
+fails here. (Issuing the token with `issue_token` is tested in tests/accounts.) Only the
+walk-through's ```sh blocks run; the reference examples further down (paging, exports)
+are ```bash blocks, each covered by its own test in tests/api and tests/reports.
 """
 
 from __future__ import annotations

@@ -69,6 +69,16 @@ ROWS = {
         data=lambda world: {"kind": "mentors", "format": "csv", "query": "status=active"},
         fresh_world=True,
     ),
+    "api:export_start": Row(
+        expect(404, anonymous=401, admin=202, therapist=202, outsider=202),
+        method="post",
+        data=lambda world: {"kind": "mentors", "format": "xlsx", "filters": {"status": "active"}},
+        api=True,
+        json=True,
+        fresh_world=True,
+    ),
+    "api:export_detail": Row(expect(404, anonymous=401, analyst=200), kwargs=job_id, api=True),
+    "api:export_download": Row(expect(404, anonymous=401), kwargs=job_id, api=True),
     "api:fhir_patient_everything": Row(
         expect(404, anonymous=401, admin=200, therapist=200), kwargs=fhir_patient, api=True
     ),

@@ -25,6 +25,8 @@ SCOPES: dict[str, str] = {
     "reports:read": "Read the dashboard figures",
     "questionnaires:read": "Read patients' questionnaires, answers and scores",
     "questionnaires:write": "Schedule questionnaires for patients",
+    "exports:read": "See your exports' progress and download their files",
+    "exports:write": "Start exports (list files, the research export)",
 }
 ALL_SCOPES: tuple[str, ...] = tuple(SCOPES)
 

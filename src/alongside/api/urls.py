@@ -13,6 +13,7 @@ from alongside import __version__
 from alongside.api import (
     accounts,
     contacts,
+    exports,
     fhir,
     matches,
     mentors,
@@ -59,3 +60,4 @@ api.add_router("/notifications", notifications.router)
 api.add_router("/fhir", fhir.router)
 api.add_router("/reports", reports.router)
 api.add_router("/questionnaires", questionnaires.router)
+api.add_router("/exports", exports.router)

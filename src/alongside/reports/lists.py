@@ -62,10 +62,15 @@ def filter_query(query: Mapping[str, Any]) -> dict[str, str]:
     """The filters of a query string, as plain strings (what a job stores)."""
     getter = getattr(query, "get", None)
     return {
-        str(key): str(getter(key) if getter else query[key])[:200].replace("\x00", "")
+        _plain(str(key))[:40]: _plain(str(getter(key) if getter else query[key]))[:200]
         for key in list(query)[:20]
         if key not in NOT_FILTERS
     }
+
+
+def _plain(text: str) -> str:
+    """Text any database stores: no NUL, no lone surrogate (PostgreSQL refuses both)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def count_of(selection: Any) -> int:

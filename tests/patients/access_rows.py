@@ -70,6 +70,14 @@ ROWS = {
     # An upload is seen only by the clinical team of its service: the outsider gets 404.
     "patients:import_job": Row(CASE_PAGE, kwargs=import_job),
     "patients:import_confirm": Row(CASE_POST, kwargs=import_job, **post()),
+    # Code look-ups search the code sets of a service the user records referrals in;
+    # the outsider asking for the home service's gets 404.
+    "patients:occupation_lookup": Row(
+        CASE_PAGE, data=lambda world: {"service": world.home.pk, "q": "electrician"}
+    ),
+    "patients:icd10_lookup": Row(
+        CASE_PAGE, data=lambda world: {"service": world.home.pk, "q": "S14"}
+    ),
     "patients:rules": Row(
         expect(404, anonymous=LOGIN, admin=200), kwargs=lambda world: {"slug": world.home.slug}
     ),

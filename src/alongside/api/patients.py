@@ -60,7 +60,10 @@ class PatientOut(PatientSummaryOut):
     sci_level: str
     asia_grade: str
     tbi_severity: str
+    gcs: int | None
+    pta_days: int | None
     amputation_site: str
+    amputation_laterality: str
     iss: int | None
     occupation_code: str
     employment_type: str
@@ -84,7 +87,14 @@ def _up_to(name: str) -> int:
 
 class ReferralIn(Schema):
     """Phone numbers without + are read in the service's country and stored in E.164;
-    postcodes follow the service's country; names refuse invisible characters."""
+    postcodes follow the service's country; names refuse invisible characters.
+
+    The injury details follow ``injury_category``: ``sci_level`` and ``asia_grade``
+    for a spinal cord injury, ``tbi_severity``, ``gcs`` and ``pta_days`` for a brain
+    injury, ``amputation_site`` and ``amputation_laterality`` (left, right,
+    bilateral, multiple) for an amputation; those of another kind are ignored.
+    Combinations that cannot be true (a cervical cord code with a thoracic level,
+    "mild" with GCS 5) are refused, one problem each."""
 
     service: str = Field(max_length=Service._meta.get_field("slug").max_length)
     given_name: str = Field(max_length=_up_to("given_name"))
@@ -104,6 +114,13 @@ class ReferralIn(Schema):
     icd10_codes: list[Annotated[str, Field(max_length=text_limits.LIST_ITEM)]] = Field(
         [], max_length=text_limits.LIST_ITEMS
     )
+    sci_level: str = Field("", max_length=_up_to("sci_level"))
+    asia_grade: str = Field("", max_length=_up_to("asia_grade"))
+    tbi_severity: str = Field("", max_length=_up_to("tbi_severity"))
+    gcs: int | None = Field(None, ge=3, le=15)
+    pta_days: int | None = Field(None, ge=0, le=365)
+    amputation_site: str = Field("", max_length=_up_to("amputation_site"))
+    amputation_laterality: str = Field("", max_length=_up_to("amputation_laterality"))
     employment_type: str = Field("", max_length=_up_to("employment_type"))
     occupation_code: str = Field("", max_length=_up_to("occupation_code"))
     employer: str = Field("", max_length=_up_to("employer"))
@@ -128,7 +145,8 @@ def _full(p: Patient) -> dict[str, Any]:
     fields = (
         "date_of_birth", "gender", "date_of_admission", "accepted_on",
         "first_therapist_contact_on", "mentor_introduced_on", "icd10_codes", "sci_level",
-        "asia_grade", "tbi_severity", "amputation_site", "iss", "occupation_code",
+        "asia_grade", "tbi_severity", "gcs", "pta_days", "amputation_site",
+        "amputation_laterality", "iss", "occupation_code",
         "employment_type",
     )  # fmt: skip
     return {

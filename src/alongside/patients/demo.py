@@ -25,6 +25,7 @@ from django.db import transaction
 
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
 from alongside.core.codes.injury import ISS_VALUES
+from alongside.core.injury_details import amputation_sites_for_code, sci_levels_for_code
 from alongside.core.vocabulary import InjuryCategory
 from alongside.demo.builder import DemoContext, fictional_phone
 from alongside.patients import selectors
@@ -311,15 +312,27 @@ def _injury(rng: random.Random, category: str) -> dict[str, Any]:
         "mechanism": rng.choice(MECHANISMS),
     }
     if category == "sci":
-        detail["sci_level"] = rng.choice(SCI_LEVELS[3:22])
+        detail["sci_level"] = _level_within(rng.choice(SCI_LEVELS[3:22]), codes[0])
         detail["asia_grade"] = rng.choice("AABCDD")
     elif category == "tbi":
         gcs = rng.randint(3, 15)
         detail["gcs"] = gcs
         detail["tbi_severity"] = "mild" if gcs >= 13 else "moderate" if gcs >= 9 else "severe"
     elif category == "amputation":
-        detail["amputation_site"] = rng.choice(AMPUTATION_SITES).id
+        site = rng.choice(AMPUTATION_SITES).id
+        region = amputation_sites_for_code(codes[0])
+        detail["amputation_site"] = site if region is None or site in region[1] else region[1][-1]
     return detail
+
+
+def _level_within(level: str, code: str) -> str:
+    """The drawn level, moved into the part of the cord the code names
+    (core.injury_details refuses a cervical code with a thoracic level)."""
+    allowed = sci_levels_for_code(code)
+    if allowed is None:
+        return level
+    first, last = SCI_LEVELS.index(allowed[1]), SCI_LEVELS.index(allowed[2])
+    return SCI_LEVELS[min(max(SCI_LEVELS.index(level), first), last)]
 
 
 def _plan(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from alongside.core import text_limits
 from alongside.core.codes import classification
+from alongside.core.injury_details import DETAIL_FIELDS
 from alongside.organisations.models import Service
 from alongside.patients import importing
 from alongside.patients.models import (
@@ -57,6 +59,51 @@ class ListField(forms.CharField):
         return value
 
 
+def _code_lookups(form: forms.BaseForm, service: Service | None = None) -> None:
+    """Mark the code boxes for static/alongside/combobox.js: with JavaScript they
+    offer matching codes as you type (WAI-ARIA combobox); without, they stay plain
+    text boxes and the service checks what is typed."""
+    lookups = {
+        "occupation_code": "patients:occupation_lookup",
+        "icd10_codes": "patients:icd10_lookup",
+    }
+    for name, url in lookups.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        attrs = {"data-lookup": reverse(url), "autocomplete": "off", "spellcheck": "false"}
+        if name == "icd10_codes":
+            attrs["data-lookup-multiple"] = "true"
+        if service is not None:
+            attrs["data-lookup-service"] = str(service.pk)
+        field.widget.attrs.update(attrs)
+
+
+def _injury_details(form: forms.BaseForm) -> None:
+    """Tag each detail field with the kind of injury it describes, for
+    static/alongside/injury-fields.js to show only those of the chosen kind. The
+    service clears the others whatever is sent (core.injury_details)."""
+    if "injury_category" in form.fields:
+        form.fields["injury_category"].widget.attrs["data-injury-category"] = "true"
+    for kind, names in DETAIL_FIELDS.items():
+        for name in names:
+            if name in form.fields:
+                form.fields[name].widget.attrs["data-shown-for"] = kind
+
+
+INJURY_LABELS = {
+    "injury_category": "Injury type",
+    "sci_level": "SCI neurological level",
+    "asia_grade": "ASIA Impairment Scale",
+    "tbi_severity": "TBI severity",
+    "gcs": "Glasgow Coma Scale (lowest)",
+    "pta_days": "Post-traumatic amnesia (days)",
+    "amputation_site": "Amputation site",
+    "amputation_laterality": "Amputation side",
+    "iss": "Injury Severity Score (1–75)",
+}
+
+
 def _dates(form: forms.Form) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.DateField):
@@ -91,6 +138,7 @@ class ReferralForm(forms.ModelForm):
             "date_of_referral",
             "injury_category",
             "icd10_codes",
+            *(name for names in DETAIL_FIELDS.values() for name in names),
             "employment_type",
             "occupation_code",
             "employer",
@@ -99,16 +147,25 @@ class ReferralForm(forms.ModelForm):
             "hospital_number": "Hospital (UR/MRN) number",
             "employment_type": "Work or study at injury",
             "occupation_code": "Occupation code",
+            **INJURY_LABELS,
         }
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
-        if services.count() == 1:
+        first_two = list(services[:2])
+        only = first_two[0] if len(first_two) == 1 else None
+        if only is not None:
             self.fields["service"].widget = forms.HiddenInput()
-            self.fields["service"].initial = services.first()
+            self.fields["service"].initial = only
         self.order_fields(["service"])
         _dates(self)
+        # With several services the look-up reads the chosen one from the form.
+        _code_lookups(self, only)
+        _injury_details(self)
+        self.fields[
+            "occupation_code"
+        ].help_text = "Type the job or the code, for example electrician, and choose from the list"
 
     def _post_clean(self) -> None:
         # Model validation happens in services.referral_create, with the service known.
@@ -278,20 +335,21 @@ class InjuryForm(_ProfileForm):
             "asia_grade",
             "tbi_severity",
             "gcs",
+            "pta_days",
             "amputation_site",
+            "amputation_laterality",
             "iss",
             "mechanism",
             "date_of_injury",
             "date_of_admission",
             "left_hospital_on",
         ]
-        labels = {
-            "sci_level": "SCI neurological level",
-            "asia_grade": "ASIA Impairment Scale",
-            "tbi_severity": "TBI severity",
-            "gcs": "Glasgow Coma Scale (lowest)",
-            "iss": "Injury Severity Score (1–75)",
-        }
+        labels = INJURY_LABELS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_lookups(self, self.instance.service)
+        _injury_details(self)
 
 
 class WorkForm(_ProfileForm):
@@ -321,10 +379,12 @@ class WorkForm(_ProfileForm):
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scheme = classification(service.occupation_classification)
+        example = scheme.search("electrician", 1) or [(*scheme.list_codes()[0], "")]
         self.fields["occupation_code"].help_text = (
-            f"{scheme.name} code, for example {scheme.list_codes()[0][0]} "
-            f"({scheme.list_codes()[0][1]})"
+            f"{scheme.name}: type the job or the code, for example {example[0][1].lower()} "
+            f"({example[0][0]}), and choose from the list"
         )
+        _code_lookups(self, service)
 
 
 class DetailsForm(_ProfileForm):

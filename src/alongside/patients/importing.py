@@ -34,6 +34,7 @@ from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.audit.services import audit_record
 from alongside.core import person_details
+from alongside.core.vocabulary import AmputationLaterality
 from alongside.organisations.models import Service
 from alongside.patients import selectors, services
 from alongside.patients.models import (
@@ -73,6 +74,13 @@ COLUMNS = (
     "date_of_referral",
     "injury_category",
     "icd10_codes",
+    "sci_level",
+    "asia_grade",
+    "tbi_severity",
+    "gcs",
+    "pta_days",
+    "amputation_site",
+    "amputation_laterality",
     "mechanism",
     "employment_type",
     "occupation_code",
@@ -89,13 +97,38 @@ REQUIRED_COLUMNS = (
 )
 REQUIRED_VALUES = REQUIRED_COLUMNS
 DATE_COLUMNS = ("date_of_birth", "date_of_injury", "date_of_admission", "date_of_referral")
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """A model field's choices in the shape of a Vocabulary (``choices``, ``values``)."""
+
+    choices: tuple[tuple[str, str], ...]
+
+    @property
+    def values(self) -> list[str]:
+        return [value for value, _ in self.choices]
+
+
+def _field_choices(name: str) -> _Choices:
+    return _Choices(
+        tuple((str(v), str(label)) for v, label in Patient._meta.get_field(name).choices)
+    )
+
+
 CHOICE_COLUMNS = {
     "gender": Gender,
     "referral_source": ReferralSource,
     "injury_category": InjuryCategory,
+    "sci_level": _field_choices("sci_level"),
+    "asia_grade": _field_choices("asia_grade"),
+    "tbi_severity": _field_choices("tbi_severity"),
+    "amputation_site": _field_choices("amputation_site"),
+    "amputation_laterality": AmputationLaterality,
     "mechanism": Mechanism,
     "employment_type": EmploymentType,
 }
+NUMBER_COLUMNS = ("gcs", "pta_days")
 # Spellings the import accepted before patients and mentors shared one gender
 # vocabulary (``core.vocabulary.Gender``); hospital lists made then still use them.
 OLD_SPELLINGS: dict[Any, dict[str, str]] = {
@@ -122,6 +155,13 @@ EXAMPLE_ROW = {
     "date_of_referral": "2025-02-10",
     "injury_category": "sci",
     "icd10_codes": "S14.1; S22.0",
+    "sci_level": "C6",
+    "asia_grade": "B",
+    "tbi_severity": "",
+    "gcs": "",
+    "pta_days": "",
+    "amputation_site": "",
+    "amputation_laterality": "",
     "mechanism": "road_motorcycle",
     "employment_type": "full_time",
     "occupation_code": "341111",
@@ -235,6 +275,7 @@ def _choice_lookup(choices: Any) -> dict[str, str]:
     """Value, lower-case label or old spelling -> value (a current value always wins)."""
     lookup = {str(label).lower(): str(value) for value, label in choices.choices}
     lookup.update({old: str(new) for old, new in OLD_SPELLINGS.get(choices, {}).items()})
+    lookup.update({str(value).lower(): str(value) for value in choices.values})
     lookup.update({str(value): str(value) for value in choices.values})
     return lookup
 
@@ -272,6 +313,10 @@ def _row_data(
             elif column == "icd10_codes":
                 data[column] = value.replace(",", ";").replace(" ", ";").split(";")
                 data[column] = [code for code in data[column] if code]
+            elif column in NUMBER_COLUMNS:
+                if not value.isdigit():
+                    raise ValueError(f"{value!r} is not a whole number")
+                data[column] = int(value)
             elif column == "languages":
                 data[column] = _split(value)
             else:

@@ -207,6 +207,13 @@ class Patient(models.Model):
         validators=[MinValueValidator(3), MaxValueValidator(15)],
         help_text="Glasgow Coma Scale, 3-15",
     )
+    pta_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+        verbose_name="Post-traumatic amnesia (days)",
+        help_text="Days in post-traumatic amnesia; 0 if less than a day",
+    )
     amputation_site = models.CharField(max_length=20, choices=AMPUTATION_CHOICES, blank=True)
     amputation_laterality = models.CharField(
         max_length=10,
@@ -301,6 +308,34 @@ class Patient(models.Model):
         if self.physical_demands == Demand.LOW and self.cognitive_demands != Demand.LOW:
             return "desk"
         return "mixed"
+
+    @property
+    def icd10_labels(self) -> list[str]:
+        """ "S14.1 Other and unspecified injuries of cervical spinal cord", per code."""
+        from alongside.core.codes.icd10 import icd10_title
+
+        labels = []
+        for code in self.icd10_codes or []:
+            try:
+                labels.append(f"{code} {icd10_title(code, self.service.icd10_modification)}")
+            except ValueError:
+                labels.append(str(code))  # recorded before the code set changed
+        return labels
+
+    @property
+    def occupation_label(self) -> str:
+        """ "3411 Electricians": the code with its owner's title."""
+        from alongside.core.codes import classification
+
+        if not self.occupation_code:
+            return ""
+        try:
+            title = classification(self.service.occupation_classification).title(
+                self.occupation_code
+            )
+        except ValueError:
+            return self.occupation_code
+        return f"{self.occupation_code} {title}"
 
     @property
     def is_open(self) -> bool:

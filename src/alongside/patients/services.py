@@ -8,6 +8,7 @@ run by an operator, the demo loader); people always pass themselves.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -24,6 +25,13 @@ from alongside.core.codes import classification, injury_category_for_icd10, vali
 from alongside.core.codes.icd10 import sci_level_for_icd10
 from alongside.core.codes.injury import validate_iss
 from alongside.core.eligibility import acceptance
+from alongside.core.injury_details import (
+    ALL_DETAIL_FIELDS,
+    InjuryDetails,
+    injury_detail_problems,
+    tbi_severity_from_indicators,
+    without_irrelevant,
+)
 from alongside.hooks import Hook
 from alongside.organisations.models import Service
 from alongside.patients import selectors
@@ -67,6 +75,7 @@ REFERRAL_FIELDS = (
     "date_of_referral",
     "injury_category",
     "icd10_codes",
+    *ALL_DETAIL_FIELDS,
     "mechanism",
     "employment_type",
     "occupation_code",
@@ -79,7 +88,9 @@ INJURY_FIELDS = (
     "asia_grade",
     "tbi_severity",
     "gcs",
+    "pta_days",
     "amputation_site",
+    "amputation_laterality",
     "iss",
     "mechanism",
     "date_of_injury",
@@ -182,14 +193,11 @@ def patient_problems(patient: Patient, *, today: date) -> dict[str, list[str]]:
             codes.append(validate_icd10(raw, edition))
         except ValueError as error:
             add("icd10_codes", str(error))
-    if "icd10_codes" not in problems:
+    codes_ok = "icd10_codes" not in problems
+    if codes_ok:
         patient.icd10_codes = list(dict.fromkeys(codes))
         if not patient.injury_category and codes:
             patient.injury_category = injury_category_for_icd10(codes[0], edition)
-        # An ICD-10-AM functional-level code names the neurological level.
-        levels = [level for code in codes if (level := sci_level_for_icd10(code))]
-        if levels and not patient.sci_level:
-            patient.sci_level = levels[0]
 
     if patient.occupation_code:
         try:
@@ -197,14 +205,57 @@ def patient_problems(patient: Patient, *, today: date) -> dict[str, list[str]]:
             patient.occupation_code = scheme.validate(patient.occupation_code)
         except ValueError as error:
             add("occupation_code", str(error))
-    if patient.gcs is not None and patient.tbi_severity == "":
-        from alongside.core.codes import tbi_severity_from_gcs
-
-        try:
-            patient.tbi_severity = tbi_severity_from_gcs(int(patient.gcs))
-        except ValueError as error:
-            add("gcs", str(error))
+    for name, message in _injury_detail_problems(patient, codes if codes_ok else []):
+        add(name, message)
     return problems
+
+
+def _whole_number(value: Any) -> Any:
+    """An import cell ("5") as a number; anything else is left for the model's check."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+def _injury_detail_problems(patient: Patient, codes: list[str]) -> list[tuple[str, str]]:
+    """Apply ``core.injury_details``: clear the details of other kinds of injury,
+    derive what the codes and scores say, and list the combinations that cannot be
+    true. The same rule for the form, the import and the API."""
+    for name in ("gcs", "pta_days"):
+        setattr(patient, name, _whole_number(getattr(patient, name)))
+    for name in ("gcs", "pta_days"):
+        if getattr(patient, name) is not None and not isinstance(getattr(patient, name), int):
+            return []  # not a number: the model's check names the field
+    details = without_irrelevant(
+        InjuryDetails(
+            category=patient.injury_category or "",
+            icd10_codes=tuple(codes),
+            sci_level=patient.sci_level or "",
+            asia_grade=patient.asia_grade or "",
+            tbi_severity=patient.tbi_severity or "",
+            gcs=patient.gcs,
+            pta_days=patient.pta_days,
+            amputation_site=patient.amputation_site or "",
+            amputation_laterality=patient.amputation_laterality or "",
+            modification=patient.service.icd10_modification,
+        )
+    )
+    for name in ALL_DETAIL_FIELDS:
+        setattr(patient, name, getattr(details, name))
+    if details.category == "sci" and not patient.sci_level:
+        # An ICD-10-AM functional-level code names the neurological level.
+        levels = [level for code in codes if (level := sci_level_for_icd10(code))]
+        if levels:
+            patient.sci_level = levels[0]
+    if details.category == "tbi" and not patient.tbi_severity:
+        # A score out of range is named by the model's check; derive from the others.
+        gcs = patient.gcs if patient.gcs is not None and 3 <= patient.gcs <= 15 else None
+        pta = patient.pta_days if patient.pta_days is not None and patient.pta_days >= 0 else None
+        patient.tbi_severity = tbi_severity_from_indicators(gcs, pta)
+    checked = dataclasses.replace(
+        details, sci_level=patient.sci_level, tbi_severity=patient.tbi_severity
+    )
+    return [(problem.field, problem.message) for problem in injury_detail_problems(checked)]
 
 
 # Who-the-person-is fields with a rule in alongside.core.person_details: the
@@ -356,7 +407,8 @@ def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, A
             if existing is not None and existing.pk != fresh.pk:
                 raise DuplicateReferral(existing)
         # Validation may derive values (canonical codes, category from codes): save those too.
-        derived = {"icd10_codes", "injury_category", "occupation_code", "tbi_severity"}
+        # and the details of another kind of injury, cleared.
+        derived = {"icd10_codes", "injury_category", "occupation_code", *ALL_DETAIL_FIELDS}
         fresh.save(update_fields=sorted(set(changed) | derived | {"updated_at"}))
         audit_record(actor=actor, action="patient.update", target=fresh, fields=changed)
     return fresh

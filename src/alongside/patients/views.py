@@ -8,13 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedHttpRequest
+from alongside.core import text_limits
+from alongside.core.codes import classification
+from alongside.core.codes.icd10 import search_icd10
 from alongside.forms import service_errors_to_form
 from alongside.hooks import Hook
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
@@ -52,6 +55,52 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_manage": policy.can(request.user, "patient.manage"),
     }
     return render_page(request, "patients/caseload.html", "patients/_caseload_table.html", context)
+
+
+# --- Code look-ups (the occupation and ICD-10 boxes of the forms) --------------------
+
+
+def _lookup_service(request: AuthenticatedHttpRequest) -> Any:
+    """The service whose code sets to search: one the user records referrals in (else 404)."""
+    policy.require(request.user, "patient.manage")
+    try:
+        service_id = int(request.GET.get("service", ""))
+    except ValueError:
+        raise Http404 from None
+    service = _manage_services(request.user).filter(pk=service_id).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "")[: text_limits.SEARCH]
+
+
+@login_required
+@require_GET
+def occupation_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Groups of the service's occupation classification matching ``q``, as JSON.
+
+    Code sets only, nobody's data: nothing to audit."""
+    scheme = classification(_lookup_service(request).occupation_classification)
+    results = [
+        {"code": code, "title": title, "label": f"{code} {title}", "detail": level}
+        for code, title, level in scheme.search(_query(request))
+    ]
+    return JsonResponse({"classification": scheme.name, "results": results})
+
+
+@login_required
+@require_GET
+def icd10_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Served ICD-10 codes of the service's edition matching ``q``, as JSON."""
+    edition = _lookup_service(request).icd10_modification
+    results = [
+        {"code": code, "title": title, "label": f"{code} {title}", "detail": ""}
+        for code, title in search_icd10(_query(request), edition)
+    ]
+    return JsonResponse({"results": results})
 
 
 # --- Referral ---------------------------------------------------------------------

@@ -166,6 +166,28 @@ def list_icd10_codes(category: str | None = None, modification: str = WHO) -> li
     return sorted((code, title) for code, title in found.items() if title)
 
 
+def search_icd10(query: str, modification: str = WHO, limit: int = 12) -> list[tuple[str, str]]:
+    """(code, title) of the served codes a look-up box offers for ``query``: the
+    start of a code ("S14", "s141") or words of the title ("cervical cord").
+    Codes that start with the query come first, then titles, each in code order."""
+    text = " ".join(str(query).upper().split())
+    if not text:
+        return []
+    codes = _served_codes(modification)
+    compact = text.replace(" ", "").replace(".", "")
+    by_code = [(c, t) for c, t in codes if c.replace(".", "").startswith(compact)]
+    words = text.lower().split()
+    by_title = [
+        (c, t) for c, t in codes if all(w in t.lower() for w in words) and (c, t) not in by_code
+    ]
+    return (by_code + by_title)[:limit]
+
+
+@cache
+def _served_codes(modification: str) -> tuple[tuple[str, str], ...]:
+    return tuple(list_icd10_codes(modification=modification))
+
+
 def _canonical(code: Any) -> str:
     if not isinstance(code, str):
         raise ValueError("An ICD-10 code must be text, such as S14.1")

@@ -55,7 +55,13 @@ class OccupationClassification:
         """Return the code without spaces, or raise ValueError naming the problem."""
         compact = str(code).strip().replace(" ", "")
         if not compact.isdigit() or not compact.isascii():
-            raise ValueError(f"{code!r} is not a {self.name} code: use digits only")
+            # Typed as words (no JavaScript, so no look-up list): name the likely codes.
+            hits = self.search(str(code), 3)
+            hint = "; ".join(f"{c} {t}" for c, t, _ in hits)
+            raise ValueError(
+                f"{code!r} is not a {self.name} code: use digits only"
+                + (f" (codes whose titles match: {hint})" if hint else "")
+            )
         if len(compact) not in self.level_lengths:
             lengths = " or ".join(str(n) for n in self.level_lengths)
             raise ValueError(f"{compact} is not a {self.name} code: expected {lengths} digits")
@@ -86,6 +92,38 @@ class OccupationClassification:
         """(code, title) pairs sorted by code; the most detailed level by default."""
         wanted = self.level_lengths[-1] if level is None else self._length_of(level)
         return sorted((c, t) for c, t in self.titles.items() if len(c) == wanted)
+
+    def search(self, query: str, limit: int = 12) -> list[tuple[str, str, str]]:
+        """(code, title, level name) of the groups a look-up box offers for ``query``:
+        a code's first digits, or words of the title ("electrician" finds 3411
+        Electricians). Titles that start with the words come first, then unit groups
+        (the level matching uses) before the other levels, then by code."""
+        text = " ".join(str(query).lower().split())
+        if not text:
+            return []
+        compact = text.replace(" ", "")
+        if compact.isdigit():
+            hits = [c for c in self.titles if c.startswith(compact)]
+            hits.sort(key=lambda c: (len(c) != len(compact), len(c), c))
+        else:
+            words = text.split()
+            hits = [c for c, t in self.titles.items() if all(w in t.lower() for w in words)]
+            preferred = {length: rank for rank, length in enumerate(self._search_levels())}
+            hits.sort(
+                key=lambda c: (
+                    not self.titles[c].lower().startswith(text.rstrip("s")),
+                    preferred[len(c)],
+                    c,
+                )
+            )
+        return [(c, self.titles[c], self.level_name(c)) for c in hits[:limit]]
+
+    def _search_levels(self) -> tuple[int, ...]:
+        # Unit groups first, then the finer occupations (ANZSCO), then up the tree.
+        unit = self.level_lengths[3]
+        finer = tuple(n for n in self.level_lengths if n > unit)
+        coarser = tuple(n for n in reversed(self.level_lengths) if n < unit)
+        return (unit, *finer, *coarser)
 
     def shared_levels(self, a: str, b: str) -> int:
         """How many hierarchy levels two codes share (0 = different major group)."""

@@ -50,6 +50,7 @@ ROWS = {
     "evaluation:transcript_import": Row(PAGE, kwargs=slug),
     "evaluation:deidentify": Row(PAGE, kwargs=transcript),
     "evaluation:code": Row(PAGE, kwargs=transcript),
+    "evaluation:suggest": Row(PAGE, kwargs=transcript),
     "evaluation:undo": Row(POST, kwargs=transcript, method="post", fresh_world=True),
     "evaluation:disagreements": Row(PAGE, kwargs=transcript),
     "evaluation:span_remove": Row(POST, kwargs=span, method="post", fresh_world=True),

@@ -166,3 +166,25 @@ def test_every_page_of_the_demo_study_renders_for_its_lead(client) -> None:  # t
     response = client.get(reverse("accounts:home"))
     home = response.content.decode()
     assert "/evaluation/" in home and "Peer mentoring in vocational rehabilitation" in home
+
+
+def test_suggestions_on_the_coding_page_only_when_switched_on(lead_client) -> None:  # type: ignore[no-untyped-def]
+    client, lead, study, transcript, value, barrier = lead_client
+    services.span_code(actor=lead, transcript=transcript, start=167, end=227, codes=[barrier])
+    other = factories.transcript(
+        study, lead, label="PT-02", text="Participant: A time to meet at the hospital was hard.\n"
+    )
+    page = _url(study, "transcripts", other.pk)
+    assert "Suggest codes" not in client.get(page).content.decode()
+    off = client.get(_url(study, "transcripts", other.pk, "suggest"), {"start": 13, "end": 52})
+    assert "suggestions are off" in off.content.decode()
+    response = client.post(_url(study), {"action": "suggestions", "enabled": "1"})
+    assert response.status_code == 302
+    body = client.get(page).content.decode()
+    assert "Suggest codes" in body and 'hx-get="' in body
+    fragment = client.get(
+        _url(study, "transcripts", other.pk, "suggest"), {"start": 13, "end": 52}
+    ).content.decode()
+    assert "Practical barriers" in fragment and "hospital schedule" in fragment
+    assert "<script" not in fragment
+    assert not CodedSpan.objects.filter(transcript=other).exists()

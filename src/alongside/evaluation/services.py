@@ -128,6 +128,18 @@ def study_unblind(*, actor: User, study: Study) -> Study:
     return study
 
 
+def study_suggestions_set(*, actor: User, study: Study, enabled: bool) -> Study:
+    """The lead switches code suggestions on or off for the whole study (off by default)."""
+    _lead(actor, study)
+    with transaction.atomic():
+        study = Study.objects.select_for_update().get(pk=study.pk)
+        if study.suggestions_enabled != enabled:
+            study.suggestions_enabled = enabled
+            study.save(update_fields=["suggestions_enabled"])
+            _audit(actor, "study_suggestions_set", study, fields=["suggestions_enabled"])
+    return study
+
+
 # Participants, guides, interviews ------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
         name="deidentify",
     ),
     path("<slug:slug>/transcripts/<int:transcript_id>/", views.code_transcript, name="code"),
+    path("<slug:slug>/transcripts/<int:transcript_id>/suggest/", views.suggest, name="suggest"),
     path("<slug:slug>/transcripts/<int:transcript_id>/undo/", views.coding_undo, name="undo"),
     path(
         "<slug:slug>/transcripts/<int:transcript_id>/disagreements/",

@@ -98,9 +98,16 @@ def study_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def study(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
-    team_form = forms.TeamForm(request.POST or None)
+    team_form = forms.TeamForm(request.POST if "action" not in request.POST else None)
     if request.method == "POST":
         _lead_or_404(request, study)
+        if request.POST.get("action") == "suggestions":
+            enabled = request.POST.get("enabled") == "1"
+            services.study_suggestions_set(actor=request.user, study=study, enabled=enabled)  # type: ignore[arg-type]
+            messages.success(
+                request, "Code suggestions switched on." if enabled else "Code suggestions off."
+            )
+            return redirect("evaluation:study", study.slug)
         if team_form.is_valid():
             user = selectors.user_by_email(team_form.cleaned_data["email"])
             try:
@@ -370,6 +377,25 @@ def code_transcript(
         form=form,
         memo_form=forms.MemoForm(),
         length=len(transcript.text),
+    )
+
+
+@login_required
+def suggest(request: AuthenticatedHttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+    """Suggested codes for the chosen passage (a fragment the coding page asks for)."""
+    study = _study(request, slug)
+    _coder_or_404(request, study)
+    transcript = selectors.transcript_for_or_404(request.user, study, transcript_id)
+    form = forms.SpanForm(request.GET or None)
+    found = None
+    if study.suggestions_enabled and form.is_valid():
+        found = selectors.code_suggestions(
+            request.user, study, transcript, form.cleaned_data["start"], form.cleaned_data["end"]
+        )
+    return render(
+        request,
+        "evaluation/_suggestions.html",
+        {"study": study, "form": form, "found": found},
     )
 
 

@@ -373,3 +373,10 @@ def assignments_of(study: Study) -> QuerySet[CodingAssignment]:
     return CodingAssignment.objects.filter(transcript__study=study).select_related(
         "transcript", "coder"
     )
+
+
+def interview_in_study_or_404(study: Study, interview_id: int) -> Interview:
+    interview = interviews_of(study).filter(pk=interview_id).first()
+    if interview is None:
+        raise NotFound()
+    return interview

@@ -182,6 +182,67 @@ def participant_withdraw(
 
 
 @login_required
+def participant_edit(
+    request: AuthenticatedHttpRequest, slug: str, participant_id: int
+) -> HttpResponse:
+    study = _study(request, slug)
+    _lead_or_404(request, study)
+    participant = selectors.participant_in_study_or_404(study, participant_id)
+    form = forms.ParticipantEditForm(
+        request.POST or None,
+        initial={
+            "label": participant.label,
+            "group": participant.group,
+            "consented_on": participant.consented_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_update(
+                actor=request.user,  # type: ignore[arg-type]
+                participant=participant,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, "Participant saved.")
+            return redirect("evaluation:participants", study.slug)
+    return _page(request, "participant_edit.html", study, participant=participant, form=form)
+
+
+@login_required
+def interview_edit(request: AuthenticatedHttpRequest, slug: str, interview_id: int) -> HttpResponse:
+    study = _study(request, slug)
+    _lead_or_404(request, study)
+    interview = selectors.interview_in_study_or_404(study, interview_id)
+    form = forms.InterviewEditForm(
+        request.POST or None,
+        guides=selectors.guides_of(study),
+        initial={
+            "held_on": interview.held_on,
+            "interviewer": interview.interviewer,
+            "mode": interview.mode,
+            "duration_minutes": interview.duration_minutes,
+            "guide": interview.guide_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interview_update(
+                actor=request.user,  # type: ignore[arg-type]
+                interview=interview,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, "Interview saved.")
+            return redirect("evaluation:interviews", study.slug)
+    return _page(request, "interview_edit.html", study, interview=interview, form=form)
+
+
+@login_required
 def interviews(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
     participants_qs = selectors.participants_of(study, active_only=True)

@@ -40,16 +40,24 @@ def participant(world: World) -> dict[str, Any]:
     return {"slug": objs["study"].slug, "participant_id": objs["participant"].pk}
 
 
+def interview(world: World) -> dict[str, Any]:
+    objs = world_study(world)
+    return {"slug": objs["study"].slug, "interview_id": objs["transcript"].interview_id}
+
+
 ROWS = {
     "evaluation:studies": Row(PAGE),
     "evaluation:study_import": Row(PAGE),
     "evaluation:study": Row(PAGE, kwargs=slug),
     "evaluation:participants": Row(PAGE, kwargs=slug),
     "evaluation:participant_withdraw": Row(PAGE, kwargs=participant),
+    "evaluation:participant_edit": Row(PAGE, kwargs=participant),
     "evaluation:interviews": Row(PAGE, kwargs=slug),
+    "evaluation:interview_edit": Row(PAGE, kwargs=interview),
     "evaluation:transcript_import": Row(PAGE, kwargs=slug),
     "evaluation:deidentify": Row(PAGE, kwargs=transcript),
     "evaluation:code": Row(PAGE, kwargs=transcript),
+    "evaluation:suggest": Row(PAGE, kwargs=transcript),
     "evaluation:undo": Row(POST, kwargs=transcript, method="post", fresh_world=True),
     "evaluation:disagreements": Row(PAGE, kwargs=transcript),
     "evaluation:span_remove": Row(POST, kwargs=span, method="post", fresh_world=True),

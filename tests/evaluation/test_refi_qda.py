@@ -32,7 +32,17 @@ def coded(world):  # type: ignore[no-untyped-def]
     )
     services.span_code(actor=lead, transcript=transcript, start=56, end=90, codes=[value, child])
     services.span_code(actor=lead, transcript=transcript, start=150, end=190, codes=[barrier])
-    services.theme_create(actor=lead, study=study, name="Value of peers", codes=[value, child])
+    theme = services.theme_create(
+        actor=lead, study=study, name="Value of peers", codes=[value, child]
+    )
+    services.theme_create(
+        actor=lead,
+        study=study,
+        name="Lived experience",
+        description="Knowing what it is like.",
+        parent=theme,
+        codes=[child],
+    )
     services.memo_add(
         actor=lead, study=study, text="Comes up in every patient interview", code=value
     )
@@ -56,6 +66,14 @@ def test_export_validates_and_round_trips(coded) -> None:  # type: ignore[no-unt
     assert one.codes == two.codes  # names, descriptions, colours, hierarchy, guids
     assert one.sources == two.sources  # text, selections, codings, coders
     assert one.sets == two.sets
+    # Sub-themes survive: REFI-QDA Sets do not nest, so the child's Description says whose.
+    sub = next(q for q in one.sets if q.name == "Lived experience")
+    parent = next(q for q in one.sets if q.name == "Value of peers")
+    assert sub.description == f"Knowing what it is like.\nSub-theme of: {parent.guid}"
+    rebuilt = {t.name: t for t in again.themes.select_related("parent")}
+    assert rebuilt["Lived experience"].parent == rebuilt["Value of peers"]
+    assert rebuilt["Lived experience"].description == "Knowing what it is like."
+    assert rebuilt["Value of peers"].parent is None
     assert one.users == two.users
     assert [n.text for n in one.notes] == [n.text for n in two.notes]
     assert sum(len(s.selections) for s in one.sources) == 2

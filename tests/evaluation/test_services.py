@@ -250,3 +250,75 @@ def test_an_assigned_coder_who_coded_nothing_disagrees_rather_than_is_missing(se
     result = analysis.study_agreement(lead, study, "sentence")
     assert result["transcripts"] == 1
     assert result["rows"][0]["percent"] < 100
+
+
+# Suggestions ---------------------------------------------------------------------------
+
+
+def _suggestion_setup(setup):  # type: ignore[no-untyped-def]
+    world, lead, study, transcript, value, barrier = setup
+    # transcript: "...He had been through it. He knew what going back to work was like..."
+    # and "...Finding a time to meet was hard, with the hospital schedule."
+    services.span_code(actor=lead, transcript=transcript, start=56, end=121, codes=[value])
+    services.span_code(actor=lead, transcript=transcript, start=167, end=227, codes=[barrier])
+    other = factories.transcript(
+        study,
+        lead,
+        label="PT-02",
+        text="Participant: Getting a time to meet at the hospital was hard for me too.\n",
+    )
+    return world, lead, study, other, value, barrier
+
+
+def test_suggestions_are_off_by_default_and_the_lead_switches_them_on(setup) -> None:  # type: ignore[no-untyped-def]
+    world, lead, study, other, value, barrier = _suggestion_setup(setup)
+    assert study.suggestions_enabled is False
+    assert selectors.code_suggestions(lead, study, other, 13, len(other.text) - 1) == []
+    coder = _analyst(world, "coder-s@test.example")
+    services.team_member_set(actor=lead, study=study, user=coder, role=TeamRole.CODER)
+    with pytest.raises(NotFound):
+        services.study_suggestions_set(actor=coder, study=study, enabled=True)
+    study = services.study_suggestions_set(actor=lead, study=study, enabled=True)
+    assert AuditEvent.objects.filter(action="evaluation.study_suggestions_set").count() == 1
+    found = selectors.code_suggestions(lead, study, other, 13, len(other.text) - 1)
+    assert found[0].code == barrier
+    assert "hospital schedule" in found[0].excerpt.text
+    # Suggestions are advice: nothing was coded in the new transcript.
+    assert not CodedSpan.objects.filter(transcript=other).exists()
+
+
+def test_blinded_coder_gets_suggestions_only_from_their_own_spans(setup) -> None:  # type: ignore[no-untyped-def]
+    world, lead, study, other, value, barrier = _suggestion_setup(setup)
+    study = services.study_suggestions_set(actor=lead, study=study, enabled=True)
+    coder = _analyst(world, "coder-b@test.example")
+    services.team_member_set(actor=lead, study=study, user=coder, role=TeamRole.CODER)
+    end = len(other.text) - 1
+    assert selectors.code_suggestions(coder, study, other, 13, end) == []
+    transcript = setup[3]
+    services.span_code(actor=coder, transcript=transcript, start=167, end=227, codes=[value])
+    found = selectors.code_suggestions(coder, study, other, 13, end)
+    assert [s.code for s in found] == [value]  # the coder's own code, not the lead's
+    assert found[0].excerpt.span.coder == coder
+    services.study_unblind(actor=lead, study=study)
+    study.refresh_from_db()
+    assert {s.code for s in selectors.code_suggestions(coder, study, other, 13, end)} >= {
+        value,
+        barrier,
+    }
+
+
+def test_suggestion_excerpts_are_audited_reads(setup, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.personas import sign_in
+
+    world, lead, study, other, value, barrier = _suggestion_setup(setup)
+    source = setup[3]
+    services.study_suggestions_set(actor=lead, study=study, enabled=True)
+    sign_in(client, lead)
+    response = client.get(
+        f"/evaluation/{study.slug}/transcripts/{other.pk}/suggest/",
+        {"start": 13, "end": len(other.text) - 1},
+    )
+    assert "hospital schedule" in response.content.decode()
+    read = AuditEvent.objects.filter(action="read", actor_id=lead.pk).latest("pk")
+    assert f"evaluation.transcript:{source.pk}" in read.object_ids
+    assert selectors.READ in read.fields

@@ -166,3 +166,71 @@ def test_every_page_of_the_demo_study_renders_for_its_lead(client) -> None:  # t
     response = client.get(reverse("accounts:home"))
     home = response.content.decode()
     assert "/evaluation/" in home and "Peer mentoring in vocational rehabilitation" in home
+
+
+def test_suggestions_on_the_coding_page_only_when_switched_on(lead_client) -> None:  # type: ignore[no-untyped-def]
+    client, lead, study, transcript, value, barrier = lead_client
+    services.span_code(actor=lead, transcript=transcript, start=167, end=227, codes=[barrier])
+    other = factories.transcript(
+        study, lead, label="PT-02", text="Participant: A time to meet at the hospital was hard.\n"
+    )
+    page = _url(study, "transcripts", other.pk)
+    assert "Suggest codes" not in client.get(page).content.decode()
+    off = client.get(_url(study, "transcripts", other.pk, "suggest"), {"start": 13, "end": 52})
+    assert "suggestions are off" in off.content.decode()
+    response = client.post(_url(study), {"action": "suggestions", "enabled": "1"})
+    assert response.status_code == 302
+    body = client.get(page).content.decode()
+    assert "Suggest codes" in body and 'hx-get="' in body
+    fragment = client.get(
+        _url(study, "transcripts", other.pk, "suggest"), {"start": 13, "end": 52}
+    ).content.decode()
+    assert "Practical barriers" in fragment and "hospital schedule" in fragment
+    assert "<script" not in fragment
+    assert not CodedSpan.objects.filter(transcript=other).exists()
+
+
+def test_the_lead_edits_a_participant_and_links_a_patient_record(lead_client, world) -> None:  # type: ignore[no-untyped-def]
+    from alongside.audit.models import AuditEvent
+    from tests.patients.factories import PatientFactory
+
+    client, lead, study, transcript, *_ = lead_client
+    participant = transcript.interview.participant
+    patient = PatientFactory(
+        service=world.home, hospital_number="H-4242", given_name="Zebedee", family_name="Quill"
+    )
+    url = _url(study, "participants", participant.pk, "edit")
+    bad = client.post(url, {"label": "PT-09", "group": "patient", "hospital_number": "nope"})
+    assert bad.status_code == 200 and "hospital number" in bad.content.decode()
+    participant.refresh_from_db()
+    assert participant.label == "PT-01" and participant.patient_id is None  # nothing written
+    response = client.post(url, {"label": "PT-09", "group": "patient", "hospital_number": "H-4242"})
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.label == "PT-09" and participant.patient_id == patient.pk
+    assert AuditEvent.objects.filter(action="evaluation.participant_update").exists()
+    page = client.get(_url(study, "participants")).content.decode()
+    assert "PT-09" in page and "linked to a service record" in page
+    assert "Zebedee" not in page and "Quill" not in page and "H-4242" not in page
+
+
+def test_the_lead_edits_an_interview_and_a_coder_cannot(lead_client, world) -> None:  # type: ignore[no-untyped-def]
+    from alongside.evaluation.models import TeamRole
+    from tests.evaluation.test_services import _analyst
+
+    client, lead, study, transcript, *_ = lead_client
+    interview = transcript.interview
+    url = _url(study, "interviews", interview.pk, "edit")
+    bad = client.post(url, {"duration_minutes": "0"})
+    assert bad.status_code == 200 and "error-summary" in bad.content.decode()
+    response = client.post(
+        url, {"held_on": "2026-03-04", "interviewer": "R. Smith", "mode": "phone"}
+    )
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert (interview.interviewer, interview.mode) == ("R. Smith", "phone")
+    coder = _analyst(world, "coder-edit@test.example")
+    services.team_member_set(actor=lead, study=study, user=coder, role=TeamRole.CODER)
+    sign_in(client, coder)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"interviewer": "X"}).status_code == 404

@@ -48,6 +48,16 @@ class ParticipantForm(forms.Form):
     )
 
 
+class ParticipantEditForm(ParticipantForm):
+    hospital_number = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Link to a patient record (hospital number)",
+        help_text="Optional. Only the pseudonymous id is shown in the study; leave empty to "
+        "keep the link as it is",
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(max_length=text_limits.REASON, label="Reason for withdrawal")
 
@@ -91,6 +101,14 @@ class InterviewForm(forms.Form):
             **self.fields,
             "guide": forms.ModelChoiceField(queryset=guides, required=False, label="Guide used"),
         }
+
+
+class InterviewEditForm(InterviewForm):
+    def __init__(self, *args, guides=(), **kwargs):  # type: ignore[no-untyped-def]
+        from alongside.evaluation.models import Participant
+
+        super().__init__(*args, participants=Participant.objects.none(), guides=guides, **kwargs)
+        del self.fields["participant"]
 
 
 class TranscriptForm(forms.Form):

@@ -62,6 +62,10 @@ class Study(models.Model):
     # Parallel coding stays blinded (each coder sees only their own spans) until the lead
     # unblinds; then agreement can be computed and everyone on the team sees every span.
     unblinded_at = models.DateTimeField(null=True, blank=True)
+    # Off by default: the lead decides whether coders are shown suggested codes.
+    suggestions_enabled = models.BooleanField(
+        default=False, help_text="Suggest codes from similar coded passages"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

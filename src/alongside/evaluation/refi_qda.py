@@ -8,6 +8,7 @@ project goes out and back unchanged. Withdrawn participants' transcripts never l
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -74,15 +75,39 @@ def _codes(study: Study) -> tuple[QdaCode, ...]:
     return build(None)
 
 
+# REFI-QDA Sets do not nest, so a sub-theme's Set says whose it is on the last line of
+# its Description: "Sub-theme of: <parent set guid>". Other tools show it as text.
+SUB_THEME_OF = "Sub-theme of: "
+_SUB_THEME_LINE = re.compile(r"(?:\A|\n)Sub-theme of: ([0-9a-fA-F-]{36})\s*\Z")
+
+
+def _set_description(theme: Theme) -> str:
+    if theme.parent_id is None:
+        return theme.description
+    line = SUB_THEME_OF + _g(theme.parent.guid)
+    return f"{theme.description}\n{line}" if theme.description else line
+
+
+def split_set_description(description: str) -> tuple[str, str | None]:
+    """(the theme's own description, the parent set's guid or None)."""
+    match = _SUB_THEME_LINE.search(description)
+    if match is None:
+        return description, None
+    return description[: match.start()], match.group(1).lower()
+
+
 def _sets(study: Study) -> tuple[QdaSet, ...]:
     return tuple(
         QdaSet(
             guid=_g(t.guid),
             name=t.name,
-            description=t.description,
+            description=_set_description(t),
             code_guids=tuple(_g(c.guid) for c in t.codes.order_by("name", "pk")),
         )
-        for t in Theme.objects.filter(study=study).prefetch_related("codes").order_by("name", "pk")
+        for t in Theme.objects.filter(study=study)
+        .select_related("parent")
+        .prefetch_related("codes")
+        .order_by("name", "pk")
     )
 
 
@@ -298,16 +323,33 @@ def study_import_qdpx(
                 guid=uuid.UUID(note.guid),
                 **target,
             )
+        themes_by_guid: dict[str, Theme] = {}
+        parents: dict[str, str] = {}
         for qset in project.sets:
+            description, parent_guid = split_set_description(qset.description)
             theme = Theme.objects.create(
                 study=study,
                 name=qset.name[:200],
-                description=qset.description,
+                description=description,
                 guid=uuid.UUID(qset.guid),
             )
             theme.codes.set(
                 [codes_by_guid[g.lower()] for g in qset.code_guids if g.lower() in codes_by_guid]
             )
+            themes_by_guid[qset.guid.lower()] = theme
+            if parent_guid is not None:
+                parents[qset.guid.lower()] = parent_guid
+        for child_guid, parent_guid in parents.items():
+            # A parent missing from the file, or a loop, leaves the theme at the top level.
+            node: str | None = parent_guid
+            seen = {child_guid}
+            while node is not None and node not in seen and node in themes_by_guid:
+                seen.add(node)
+                node = parents.get(node)
+            if parent_guid in themes_by_guid and node is None:
+                child = themes_by_guid[child_guid]
+                child.parent = themes_by_guid[parent_guid]
+                child.save(update_fields=["parent"])
         audit_record(
             actor=actor,
             action="evaluation.import_qdpx",

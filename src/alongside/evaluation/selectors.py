@@ -203,6 +203,70 @@ def theme_tree(user: Any, study: Study) -> list[ThemeNode]:
     return build(None)
 
 
+@dataclass(frozen=True)
+class CodeSuggestion:
+    code: Code
+    score: float
+    excerpt: Excerpt  # the most similar coded passage: why this code is suggested
+
+
+def code_suggestions(
+    user: Any, study: Study, transcript: Transcript, start: int, end: int, *, limit: int = 3
+) -> list[CodeSuggestion]:
+    """Codes applied to passages like ``transcript.text[start:end]``, best first.
+
+    Empty unless the lead switched suggestions on. Learns only from spans the analyst may
+    see, and while the study is blinded only from their own spans (the lead's too, so a
+    lead who codes in parallel is not steered by the other coders). Passages overlapping
+    the chosen one are left out (they would only echo it). The excerpts shown come from
+    transcripts read through the audited queryset."""
+    from alongside.core.qda.suggest import Excerpt as Candidate
+    from alongside.core.qda.suggest import suggest_codes
+
+    if not study.suggestions_enabled or not (0 <= start < end <= len(transcript.text)):
+        return []
+    spans = visible_spans(user, study).filter(
+        transcript__interview__participant__withdrawn_at__isnull=True
+    )
+    if study.blinded:
+        spans = spans.filter(coder=user)
+    spans = spans.exclude(transcript=transcript, start__lt=end, end__gt=start).order_by(
+        "transcript_id", "start", "pk"
+    )
+    spans = list(spans[:2000])
+    if not spans:
+        return []
+    wanted = {s.transcript_id for s in spans}
+    texts = {
+        t.pk: t for t in transcripts_for(user, study, analysed_only=True).filter(pk__in=wanted)
+    }
+    by_pk = {s.pk: s for s in spans}
+    candidates = [
+        Candidate(code=s.code_id, text=texts[s.transcript_id].text[s.start : s.end], ref=s.pk)
+        for s in spans
+        if s.transcript_id in texts
+    ]
+    found = []
+    for hit in suggest_codes(transcript.text[start:end], candidates, limit=limit):
+        span = by_pk[hit.because.ref]
+        source = texts[span.transcript_id]
+        participant = source.interview.participant
+        found.append(
+            CodeSuggestion(
+                code=span.code,
+                score=hit.score,
+                excerpt=Excerpt(
+                    transcript=source,
+                    span=span,
+                    text=hit.because.text,
+                    group=participant.get_group_display(),
+                    participant=participant.label,
+                ),
+            )
+        )
+    return found
+
+
 def memos_for(study: Study) -> QuerySet[Memo]:
     return Memo.objects.filter(study=study).select_related("code", "transcript", "author", "span")
 
@@ -316,3 +380,10 @@ def assignments_of(study: Study) -> QuerySet[CodingAssignment]:
     return CodingAssignment.objects.filter(transcript__study=study).select_related(
         "transcript", "coder"
     )
+
+
+def interview_in_study_or_404(study: Study, interview_id: int) -> Interview:
+    interview = interviews_of(study).filter(pk=interview_id).first()
+    if interview is None:
+        raise NotFound()
+    return interview

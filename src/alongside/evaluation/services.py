@@ -128,6 +128,18 @@ def study_unblind(*, actor: User, study: Study) -> Study:
     return study
 
 
+def study_suggestions_set(*, actor: User, study: Study, enabled: bool) -> Study:
+    """The lead switches code suggestions on or off for the whole study (off by default)."""
+    _lead(actor, study)
+    with transaction.atomic():
+        study = Study.objects.select_for_update().get(pk=study.pk)
+        if study.suggestions_enabled != enabled:
+            study.suggestions_enabled = enabled
+            study.save(update_fields=["suggestions_enabled"])
+            _audit(actor, "study_suggestions_set", study, fields=["suggestions_enabled"])
+    return study
+
+
 # Participants, guides, interviews ------------------------------------------------------
 
 
@@ -159,6 +171,59 @@ def participant_add(
             mentor=mentor,
         )
         _audit(actor, "participant_add", participant, fields=["label", "group", "consented_on"])
+    return participant
+
+
+def participant_update(
+    *,
+    actor: User,
+    participant: Participant,
+    label: str,
+    group: str,
+    consented_on: dt.date | None = None,
+    hospital_number: str = "",
+) -> Participant:
+    """The lead corrects a participant; ``hospital_number`` links them to a patient record
+    in one of the study's services (found by the number, so no name is ever shown here;
+    empty keeps the link as it is)."""
+    from alongside.patients.models import Patient
+
+    study = participant.study
+    _lead(actor, study)
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": "Enter a pseudonymous id."})
+    if group not in Group.values:
+        raise ValidationError({"group": "Choose a participant group."})
+    if Participant.objects.filter(study=study, label=label).exclude(pk=participant.pk).exists():
+        raise ValidationError({"label": "Another participant already has this id."})
+    patient = None
+    if hospital_number.strip():
+        found = list(
+            Patient.objects.filter(
+                service__in=study.services.all(), hospital_number=hospital_number.strip()
+            )[:2]
+        )
+        if len(found) != 1:
+            raise ValidationError(
+                {
+                    "hospital_number": "No single patient in this study's services has this "
+                    "hospital number."
+                }
+            )
+        patient = found[0]
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant.label = label
+        participant.group = group
+        participant.consented_on = consented_on
+        fields = ["label", "group", "consented_on"]
+        if patient is not None:
+            participant.patient = patient
+            participant.mentor = None
+            fields += ["patient", "mentor"]
+        participant.save(update_fields=fields)
+        _audit(actor, "participant_update", participant, fields=fields)
     return participant
 
 
@@ -220,6 +285,33 @@ def interview_create(
             guide=guide,
         )
         _audit(actor, "interview_create", interview, fields=["held_on", "mode"])
+    return interview
+
+
+def interview_update(
+    *,
+    actor: User,
+    interview: Interview,
+    held_on: dt.date | None = None,
+    interviewer: str = "",
+    mode: str = "",
+    duration_minutes: int | None = None,
+    guide: InterviewGuide | None = None,
+) -> Interview:
+    study = interview.participant.study
+    _lead(actor, study)
+    if guide is not None and guide.study_id != study.pk:
+        raise ValidationError({"guide": "Choose a guide from this study."})
+    with transaction.atomic():
+        interview = Interview.objects.select_for_update().get(pk=interview.pk)
+        interview.held_on = held_on
+        interview.interviewer = interviewer
+        interview.mode = mode
+        interview.duration_minutes = duration_minutes
+        interview.guide = guide
+        fields = ["held_on", "interviewer", "mode", "duration_minutes", "guide"]
+        interview.save(update_fields=fields)
+        _audit(actor, "interview_update", interview, fields=fields)
     return interview
 
 

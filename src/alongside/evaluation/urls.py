@@ -13,7 +13,17 @@ urlpatterns = [
         views.participant_withdraw,
         name="participant_withdraw",
     ),
+    path(
+        "<slug:slug>/participants/<int:participant_id>/edit/",
+        views.participant_edit,
+        name="participant_edit",
+    ),
     path("<slug:slug>/interviews/", views.interviews, name="interviews"),
+    path(
+        "<slug:slug>/interviews/<int:interview_id>/edit/",
+        views.interview_edit,
+        name="interview_edit",
+    ),
     path("<slug:slug>/transcripts/import/", views.transcript_import, name="transcript_import"),
     path(
         "<slug:slug>/transcripts/<int:transcript_id>/deidentify/",
@@ -21,6 +31,7 @@ urlpatterns = [
         name="deidentify",
     ),
     path("<slug:slug>/transcripts/<int:transcript_id>/", views.code_transcript, name="code"),
+    path("<slug:slug>/transcripts/<int:transcript_id>/suggest/", views.suggest, name="suggest"),
     path("<slug:slug>/transcripts/<int:transcript_id>/undo/", views.coding_undo, name="undo"),
     path(
         "<slug:slug>/transcripts/<int:transcript_id>/disagreements/",

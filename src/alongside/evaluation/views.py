@@ -98,9 +98,16 @@ def study_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def study(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
-    team_form = forms.TeamForm(request.POST or None)
+    team_form = forms.TeamForm(request.POST if "action" not in request.POST else None)
     if request.method == "POST":
         _lead_or_404(request, study)
+        if request.POST.get("action") == "suggestions":
+            enabled = request.POST.get("enabled") == "1"
+            services.study_suggestions_set(actor=request.user, study=study, enabled=enabled)  # type: ignore[arg-type]
+            messages.success(
+                request, "Code suggestions switched on." if enabled else "Code suggestions off."
+            )
+            return redirect("evaluation:study", study.slug)
         if team_form.is_valid():
             user = selectors.user_by_email(team_form.cleaned_data["email"])
             try:
@@ -172,6 +179,67 @@ def participant_withdraw(
         )
         return redirect("evaluation:participants", study.slug)
     return _page(request, "withdraw.html", study, participant=participant, form=form)
+
+
+@login_required
+def participant_edit(
+    request: AuthenticatedHttpRequest, slug: str, participant_id: int
+) -> HttpResponse:
+    study = _study(request, slug)
+    _lead_or_404(request, study)
+    participant = selectors.participant_in_study_or_404(study, participant_id)
+    form = forms.ParticipantEditForm(
+        request.POST or None,
+        initial={
+            "label": participant.label,
+            "group": participant.group,
+            "consented_on": participant.consented_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_update(
+                actor=request.user,  # type: ignore[arg-type]
+                participant=participant,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, "Participant saved.")
+            return redirect("evaluation:participants", study.slug)
+    return _page(request, "participant_edit.html", study, participant=participant, form=form)
+
+
+@login_required
+def interview_edit(request: AuthenticatedHttpRequest, slug: str, interview_id: int) -> HttpResponse:
+    study = _study(request, slug)
+    _lead_or_404(request, study)
+    interview = selectors.interview_in_study_or_404(study, interview_id)
+    form = forms.InterviewEditForm(
+        request.POST or None,
+        guides=selectors.guides_of(study),
+        initial={
+            "held_on": interview.held_on,
+            "interviewer": interview.interviewer,
+            "mode": interview.mode,
+            "duration_minutes": interview.duration_minutes,
+            "guide": interview.guide_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interview_update(
+                actor=request.user,  # type: ignore[arg-type]
+                interview=interview,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            service_errors_to_form(form, error)
+        else:
+            messages.success(request, "Interview saved.")
+            return redirect("evaluation:interviews", study.slug)
+    return _page(request, "interview_edit.html", study, interview=interview, form=form)
 
 
 @login_required
@@ -370,6 +438,25 @@ def code_transcript(
         form=form,
         memo_form=forms.MemoForm(),
         length=len(transcript.text),
+    )
+
+
+@login_required
+def suggest(request: AuthenticatedHttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+    """Suggested codes for the chosen passage (a fragment the coding page asks for)."""
+    study = _study(request, slug)
+    _coder_or_404(request, study)
+    transcript = selectors.transcript_for_or_404(request.user, study, transcript_id)
+    form = forms.SpanForm(request.GET or None)
+    found = None
+    if study.suggestions_enabled and form.is_valid():
+        found = selectors.code_suggestions(
+            request.user, study, transcript, form.cleaned_data["start"], form.cleaned_data["end"]
+        )
+    return render(
+        request,
+        "evaluation/_suggestions.html",
+        {"study": study, "form": form, "found": found},
     )
 
 

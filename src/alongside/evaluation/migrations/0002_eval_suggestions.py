@@ -1,0 +1,15 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("evaluation", "0001_initial")]
+
+    operations = [
+        migrations.AddField(
+            model_name="study",
+            name="suggestions_enabled",
+            field=models.BooleanField(
+                default=False, help_text="Suggest codes from similar coded passages"
+            ),
+        ),
+    ]

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluation", "0001_initial")]
+    dependencies = [("evaluation", "0002_trust_encrypt_transcripts")]
 
     operations = [
         migrations.AddField(

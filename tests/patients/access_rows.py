@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tests.access import LOGIN, Row, expect
@@ -13,6 +13,8 @@ STAFF_PAGE = expect(404, anonymous=LOGIN, admin=200, therapist=200, outsider=200
 CASE_PAGE = expect(404, anonymous=LOGIN, admin=200, therapist=200)
 CASE_POST = expect(404, anonymous=LOGIN, admin=302, therapist=302)
 TODAY = date.today().isoformat()
+# A review date after the service's today wherever it is: Melbourne's date runs ahead of UTC's.
+IN_A_MONTH = (date.today() + timedelta(days=30)).isoformat()
 
 
 def patient(world: World) -> Any:
@@ -107,7 +109,7 @@ ROWS = {
     ),
     "patients:first_contact": Row(CASE_POST, kwargs=pid, **post({"on": TODAY})),
     "patients:status": Row(CASE_POST, kwargs=pid, **post({"status": "discharged"})),
-    "patients:hold": Row(CASE_POST, kwargs=pid, **post({"reason": "pta", "review_on": TODAY})),
+    "patients:hold": Row(CASE_POST, kwargs=pid, **post({"reason": "pta", "review_on": IN_A_MONTH})),
     "patients:hold_release": Row(CASE_POST, kwargs=pid, **post()),
     "patients:consent_record": Row(
         CASE_POST,

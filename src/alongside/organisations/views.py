@@ -127,6 +127,12 @@ SETTINGS_SECTIONS = (
                 "How you are told about things (in the app, e-mail, text message).",
             ),
             (
+                "How long records are kept",
+                "privacy:retention",
+                False,
+                "Retention periods: how many years after discharge records are kept.",
+            ),
+            (
                 "Records past retention and erasure",
                 "privacy:erasures",
                 None,

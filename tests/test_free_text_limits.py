@@ -87,7 +87,7 @@ def _unbounded(schema: dict[str, Any], where: str, components: dict[str, Any]) -
     for part in (*schema.get("anyOf", ()), *schema.get("allOf", ()), *schema.get("oneOf", ())):
         yield from _unbounded(part, where, components)
     kind = schema.get("type")
-    if kind == "string" and "format" not in schema and "enum" not in schema:
+    if kind == "string" and not {"format", "enum", "const"} & set(schema):
         if "maxLength" not in schema:
             yield where
     elif kind == "array":

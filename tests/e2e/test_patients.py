@@ -27,7 +27,7 @@ def test_therapist_takes_a_referral_to_a_first_goal(demo_site: str, page) -> Non
     page.get_by_label("Hospital (UR/MRN) number").fill("E2E-0001")
     page.get_by_label("Date of injury").fill(injured.isoformat())
     page.get_by_label("Date of referral").fill((injured + dt.timedelta(days=3)).isoformat())
-    page.get_by_label("ICD-10 codes").fill("S14.1")
+    page.get_by_role("combobox", name="ICD-10 codes").fill("S14.1")
     page.get_by_label("Work or study at injury").select_option("full_time")
     assert_accessible(page)
     page.get_by_role("button", name="Save referral").click()
@@ -61,7 +61,7 @@ def test_therapist_takes_a_referral_to_a_first_goal(demo_site: str, page) -> Non
     expect(page.get_by_text("Injury profile saved.")).to_be_visible()
 
     page.get_by_role("link", name="Edit work before injury").click()
-    page.get_by_label("Occupation code").fill("341111")
+    page.get_by_role("combobox", name="Occupation code").fill("341111")
     page.get_by_label("Hours per week before injury").fill("40")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Work before injury saved.")).to_be_visible()
@@ -72,7 +72,7 @@ def test_therapist_takes_a_referral_to_a_first_goal(demo_site: str, page) -> Non
     goal.get_by_role("button", name="Add goal").click()
     expect(page.get_by_text("Goal added.")).to_be_visible()
     expect(page.locator("#goals").locator("..")).to_contain_text("Visit the workplace")
-    expect(page.get_by_text("C6")).to_be_visible()
+    expect(page.get_by_text("C6 ASIA B", exact=True)).to_be_visible()  # the injury section
     assert_accessible(page)
 
 

@@ -635,19 +635,8 @@ def wellbeing_hold_since(
 
 # --- The mentor keeps their own profile current ---------------------------------------
 
-# What a mentor may change themself (everything else is the supervisor's, on the staff form).
-OWN_PROFILE_FIELDS = (
-    "availability",
-    "contact_modes",
-    "travel_radius_km",
-    "rtw_story",
-    "topics_to_avoid",
-)
-# Of those, what the matching engine reads (core.matching.pool): a change here can make
-# the mentor a better or worse fit for someone waiting, so the supervisor is shown it.
-MATCHING_PROFILE_FIELDS = frozenset({"availability", "contact_modes", "travel_radius_km"})
-MAX_TRAVEL_RADIUS_KM = 300
-
+# What a mentor may change themself (everything else is the supervisor's, on the staff
+# form), with the words the supervisor's page uses for each change.
 OWN_PROFILE_LABELS = {
     "availability": "Usually available",
     "contact_modes": "Ways of meeting",
@@ -655,6 +644,11 @@ OWN_PROFILE_LABELS = {
     "rtw_story": "Their story",
     "topics_to_avoid": "Topics they prefer not to discuss",
 }
+OWN_PROFILE_FIELDS = tuple(OWN_PROFILE_LABELS)
+# Of those, what the matching engine reads (core.matching.pool): a change here can make
+# the mentor a better or worse fit for someone waiting, so the supervisor is shown it.
+MATCHING_PROFILE_FIELDS = frozenset({"availability", "contact_modes", "travel_radius_km"})
+MAX_TRAVEL_RADIUS_KM = 300
 
 
 @dataclass(frozen=True)

@@ -115,3 +115,26 @@ def test_an_unknown_api_path_is_a_404_problem_not_a_page() -> None:
 def test_pages_keep_their_html_error_pages() -> None:
     response = Client().get("/no-such-page/")
     assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("bad", ["TR\x00123", "TR\udbcd123"])
+def test_text_no_database_can_store_is_refused_not_a_500(world, bad) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses NUL and UTF-8 cannot hold a lone surrogate: both were 500s."""
+    import json as json_module
+
+    secret = world.token_for("therapist")
+    body = json_module.dumps({"service": "home" + bad, "given_name": "A"})  # \\u escapes
+    response = Client().post(
+        "/api/v1/patients/referrals",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    # ninja answers any refusal of its body parser as 400 "Cannot parse request body".
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    if "\x00" in bad:  # a URL cannot carry a lone surrogate at all
+        listed = Client().get(
+            "/api/v1/patients", {"q": bad}, headers={"Authorization": f"Bearer {secret}"}
+        )
+        assert listed.status_code == 422

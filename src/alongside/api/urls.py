@@ -24,6 +24,7 @@ from alongside.api import (
     reports,
 )
 from alongside.api.auth import BearerToken, SessionCookie, declare_scopes
+from alongside.api.parser import StorableTextParser
 
 
 class AlongsideAPI(NinjaAPI):
@@ -46,6 +47,7 @@ api = AlongsideAPI(
     # A script's token, or the signed-in session of the pages' own htmx calls.
     auth=[BearerToken(), SessionCookie()],
     urls_namespace="api",
+    parser=StorableTextParser(),
 )
 
 problems.install(api)

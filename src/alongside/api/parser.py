@@ -28,17 +28,17 @@ def _storable(text: str) -> bool:
     return True
 
 
-def _unstorable(value: Any, where: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+def unstorable(value: Any, where: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     if isinstance(value, str):
         return [] if _storable(value) else [where]
     if isinstance(value, dict):
         found = []
         for key, item in value.items():
-            found += _unstorable(key, where) if isinstance(key, str) else []
-            found += _unstorable(item, (*where, key))
+            found += unstorable(key, where) if isinstance(key, str) else []
+            found += unstorable(item, (*where, key))
         return found
     if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in _unstorable(item, (*where, i))]
+        return [p for i, item in enumerate(value) for p in unstorable(item, (*where, i))]
     return []
 
 
@@ -50,12 +50,12 @@ def _refuse(places: list[tuple[Any, ...]]) -> None:
 class StorableTextParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
-        _refuse(_unstorable(data, ("body",)))
+        _refuse(unstorable(data, ("body",)))
         return data
 
     def parse_querydict(
         self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
     ) -> dict[str, Any]:
         result = super().parse_querydict(data, list_fields, request)
-        _refuse(_unstorable(result, ("query",)))
+        _refuse(unstorable(result, ("query",)))
         return result

@@ -234,3 +234,78 @@ def test_the_lead_edits_an_interview_and_a_coder_cannot(lead_client, world) -> N
     sign_in(client, coder)
     assert client.get(url).status_code == 404
     assert client.post(url, {"interviewer": "X"}).status_code == 404
+
+
+def test_the_lead_links_a_peer_mentor_record_by_e_mail_and_can_remove_the_link(  # type: ignore[no-untyped-def]
+    lead_client, world
+) -> None:
+    from tests.mentors.factories import MentorFactory
+
+    client, lead, study, transcript, *_ = lead_client
+    participant = transcript.interview.participant
+    mentor = MentorFactory(
+        service=world.home, email="mina.mentor@test.example", first_name="Mina", last_name="Moss"
+    )
+    MentorFactory(service=world.other, email="elsewhere@test.example")
+    url = _url(study, "participants", participant.pk, "edit")
+
+    # A mentor record fits only the peer mentor group, and only in the study's services.
+    wrong_group = client.post(
+        url, {"label": "PT-01", "group": "patient", "mentor_email": mentor.email}
+    )
+    assert "Only a participant in the peer mentor group" in wrong_group.content.decode()
+    elsewhere = client.post(
+        url, {"label": "PM-07", "group": "peer_mentor", "mentor_email": "elsewhere@test.example"}
+    )
+    assert "No single peer mentor in this study" in elsewhere.content.decode()
+    both = client.post(
+        url,
+        {
+            "label": "PM-07",
+            "group": "peer_mentor",
+            "mentor_email": mentor.email,
+            "hospital_number": "H-1",
+        },
+    )
+    assert "not both" in both.content.decode()
+    participant.refresh_from_db()
+    assert participant.mentor_id is None and participant.label == "PT-01"  # nothing written
+
+    linked = client.post(
+        url, {"label": "PM-07", "group": "peer_mentor", "mentor_email": "MINA.mentor@test.example"}
+    )
+    assert linked.status_code == 302
+    participant.refresh_from_db()
+    assert participant.mentor_id == mentor.pk and participant.patient_id is None
+    page = client.get(_url(study, "participants")).content.decode()
+    assert "PM-07" in page and "linked to a service record" in page
+    assert "Mina" not in page and "Moss" not in page and mentor.email not in page
+
+    # The group cannot drift away from the record it is linked to.
+    drift = client.post(url, {"label": "PM-07", "group": "patient"})
+    assert "linked to a record of another group" in drift.content.decode()
+
+    unlinked = client.post(url, {"label": "PM-07", "group": "peer_mentor", "unlink": "on"})
+    assert unlinked.status_code == 302
+    participant.refresh_from_db()
+    assert participant.mentor_id is None and participant.patient_id is None
+
+
+def test_one_service_record_is_one_participant_of_a_study(lead_client, world) -> None:  # type: ignore[no-untyped-def]
+    from alongside.evaluation import services
+    from tests.patients.factories import PatientFactory
+
+    client, lead, study, transcript, *_ = lead_client
+    first = transcript.interview.participant
+    PatientFactory(service=world.home, hospital_number="H-5151")
+    services.participant_update(
+        actor=lead, participant=first, label=first.label, group="patient", hospital_number="H-5151"
+    )
+    second = services.participant_add(actor=lead, study=study, label="PT-77", group="patient")
+    response = client.post(
+        _url(study, "participants", second.pk, "edit"),
+        {"label": "PT-77", "group": "patient", "hospital_number": "H-5151"},
+    )
+    assert f"already linked to participant {first.label}" in response.content.decode()
+    second.refresh_from_db()
+    assert second.patient_id is None

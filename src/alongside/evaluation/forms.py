@@ -53,9 +53,17 @@ class ParticipantEditForm(ParticipantForm):
         max_length=40,
         required=False,
         label="Link to a patient record (hospital number)",
-        help_text="Optional. Only the pseudonymous id is shown in the study; leave empty to "
-        "keep the link as it is",
+        help_text="Optional, for a participant in the patient group. Only the pseudonymous "
+        "id is shown in the study; leave empty to keep the link as it is",
     )
+    mentor_email = forms.EmailField(
+        max_length=254,
+        required=False,
+        label="Link to a peer mentor record (the mentor's e-mail)",
+        help_text="Optional, for a participant in the peer mentor group. Only the pseudonymous "
+        "id is shown in the study; leave empty to keep the link as it is",
+    )
+    unlink = forms.BooleanField(required=False, label="Remove the link to the service record")
 
 
 class WithdrawForm(forms.Form):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from alongside.accounts import policy
@@ -174,6 +175,73 @@ def participant_add(
     return participant
 
 
+def _service_record(
+    study: Study, participant: Participant, group: str, hospital_number: str, mentor_email: str
+) -> tuple[Any, Any]:
+    """The patient or mentor record a participant is to be linked to, found by hospital
+    number or e-mail in the study's own services (so no name is ever typed or shown here).
+    A patient record fits only the patient group and a mentor record only the peer mentor
+    group, and one record is one participant of a study."""
+    from alongside.mentors.models import Mentor
+    from alongside.patients.models import Patient
+
+    hospital_number, mentor_email = hospital_number.strip(), mentor_email.strip()
+    if hospital_number and mentor_email:
+        raise ValidationError(
+            {"mentor_email": "Link to one record: a patient or a peer mentor, not both."}
+        )
+    services_of_study = study.services.all()
+    if hospital_number:
+        if group != Group.PATIENT:
+            raise ValidationError(
+                {
+                    "hospital_number": "Only a participant in the patient group can be linked "
+                    "to a patient record."
+                }
+            )
+        found = list(
+            Patient.objects.filter(service__in=services_of_study, hospital_number=hospital_number)[
+                :2
+            ]
+        )
+        if len(found) != 1:
+            raise ValidationError(
+                {
+                    "hospital_number": "No single patient in this study's services has this "
+                    "hospital number."
+                }
+            )
+        patient, mentor, field = found[0], None, "hospital_number"
+    elif mentor_email:
+        if group != Group.PEER_MENTOR:
+            raise ValidationError(
+                {
+                    "mentor_email": "Only a participant in the peer mentor group can be linked "
+                    "to a peer mentor record."
+                }
+            )
+        mentors = list(
+            Mentor.objects.filter(service__in=services_of_study, email__iexact=mentor_email)[:2]
+        )
+        if len(mentors) != 1:
+            raise ValidationError(
+                {"mentor_email": "No single peer mentor in this study's services has this e-mail."}
+            )
+        patient, mentor, field = None, mentors[0], "mentor_email"
+    else:
+        return None, None
+    taken = (
+        Participant.objects.filter(study=study)
+        .filter(Q(patient=patient) if patient is not None else Q(mentor=mentor))
+        .exclude(pk=participant.pk)
+        .values_list("label", flat=True)
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError({field: f"This record is already linked to participant {taken}."})
+    return patient, mentor
+
+
 def participant_update(
     *,
     actor: User,
@@ -182,12 +250,12 @@ def participant_update(
     group: str,
     consented_on: dt.date | None = None,
     hospital_number: str = "",
+    mentor_email: str = "",
+    unlink: bool = False,
 ) -> Participant:
-    """The lead corrects a participant; ``hospital_number`` links them to a patient record
-    in one of the study's services (found by the number, so no name is ever shown here;
-    empty keeps the link as it is)."""
-    from alongside.patients.models import Patient
-
+    """The lead corrects a participant and links them to a patient record (by hospital
+    number) or a peer mentor record (by e-mail) in one of the study's services; empty
+    keeps the link as it is and ``unlink`` removes it."""
     study = participant.study
     _lead(actor, study)
     label = label.strip()
@@ -197,30 +265,32 @@ def participant_update(
         raise ValidationError({"group": "Choose a participant group."})
     if Participant.objects.filter(study=study, label=label).exclude(pk=participant.pk).exists():
         raise ValidationError({"label": "Another participant already has this id."})
-    patient = None
-    if hospital_number.strip():
-        found = list(
-            Patient.objects.filter(
-                service__in=study.services.all(), hospital_number=hospital_number.strip()
-            )[:2]
+    patient, mentor = _service_record(study, participant, group, hospital_number, mentor_email)
+    linking = patient is not None or mentor is not None
+    if unlink and linking:
+        raise ValidationError(
+            {"unlink": "Either remove the link or give a record to link to, not both."}
         )
-        if len(found) != 1:
+    if not unlink and not linking:
+        kept_fits = (participant.patient_id is None or group == Group.PATIENT) and (
+            participant.mentor_id is None or group == Group.PEER_MENTOR
+        )
+        if not kept_fits:
             raise ValidationError(
                 {
-                    "hospital_number": "No single patient in this study's services has this "
-                    "hospital number."
+                    "group": "This participant is linked to a record of another group: remove "
+                    "the link first, or keep the group."
                 }
             )
-        patient = found[0]
     with transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         participant.label = label
         participant.group = group
         participant.consented_on = consented_on
         fields = ["label", "group", "consented_on"]
-        if patient is not None:
+        if linking or unlink:
             participant.patient = patient
-            participant.mentor = None
+            participant.mentor = mentor
             fields += ["patient", "mentor"]
         participant.save(update_fields=fields)
         _audit(actor, "participant_update", participant, fields=fields)

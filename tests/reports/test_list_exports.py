@@ -1,6 +1,7 @@
-"""Files of the list pages (mentors, matches, pairs, concerns, audit log): the same rows
-as the page's filtered selector, nothing out of scope, formulas neutralised, files that
-parse; long lists go to the task worker with a progress page and an expiring download."""
+"""Files of the list pages (mentors, matches, pairs, concerns, waiting list, expenses, audit
+log): the same rows as the page's filtered selector, nothing out of scope, formulas
+neutralised, files that parse; long lists go to the task worker with a progress page and
+an expiring download."""
 
 from __future__ import annotations
 
@@ -306,3 +307,97 @@ def test_a_list_job_refuses_a_list_the_person_cannot_open(world: World) -> None:
         == 404
     )
     assert not ExportJob.objects.exists()
+
+
+# --- The waiting list and the expenses list ----------------------------------------------------
+
+
+def test_the_waiting_list_file_has_the_services_waiting_patients(world: World) -> None:
+    waiting = [
+        waiting_patient(world.home, given_name="Wren", family_name="Early"),
+        waiting_patient(world.home, given_name=FORMULA, family_name="Will"),
+    ]
+    waiting_patient(world.other, given_name="Elsewhere", family_name="Waiting")
+    active_match(world.home, days_ago=3)  # matched: not waiting
+    url = reverse("matches:waiting", args=[world.home.slug])
+    client = world.client_for("therapist")
+    page = client.get(url).content.decode()
+    assert "format=csv" in page and "format=xlsx" in page
+    as_csv, as_xlsx = _both(client, url, {})
+    assert as_csv[0] == lists.LISTS["waiting"].headers
+    names = sorted(row[0] for row in as_xlsx[1:])
+    assert names == sorted(p.full_name for p in waiting)
+    assert all(row[5] == "Home Service" for row in as_xlsx[1:])
+    assert any(cell.startswith("'=HYPERLINK") for row in as_csv for cell in row)
+    assert not any(cell.startswith("=") for row in as_csv for cell in row)
+    # Another service's waiting list is not there to download.
+    outsider = world.client_for("outsider")
+    assert outsider.get(url, {"format": "csv"}).status_code == 404
+    assert world.client_for("mentor").get(url, {"format": "csv"}).status_code == 404
+
+
+@override_settings(ALONGSIDE_EXPORT_BACKGROUND_ROWS=1)
+def test_a_long_waiting_list_is_made_by_the_worker_for_its_service(
+    world: World, run_worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    for n in range(3):
+        waiting_patient(world.home, given_name=f"Wait{n}", family_name="Long")
+    waiting_patient(world.other, given_name="Elsewhere", family_name="Waiting")
+    url = reverse("matches:waiting", args=[world.home.slug])
+    client = world.client_for("therapist")
+    offer = client.get(url, {"format": "csv"}).content.decode()
+    assert "in the background" in offer and f'href="{url}"' in offer  # the link back
+    page = client.get(url).content.decode()
+    assert 'name="query" value="service=home-service"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports:list_export"),
+            {"kind": "waiting", "format": "csv", "query": "service=home-service"},
+        )
+    run_worker()
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.DONE
+    rows = _csv(client.get(reverse("reports:job_download", args=[job.pk])).content)
+    assert sorted(r[0] for r in rows[1:]) == ["Wait0 Long", "Wait1 Long", "Wait2 Long"]
+    # The outsider's job for the home service's list reads nothing of it.
+    from django.http import Http404
+
+    from alongside.reports import services
+
+    other = services.export_job_start(
+        actor=world.people["outsider"], service=None, kind="waiting",
+        params={"format": "csv", "query": {"service": "home-service"}},
+    )  # fmt: skip
+    with pytest.raises(Http404):  # the task marks the job failed, with no file
+        services.export_job_run(job_id=other.pk)
+
+
+def test_the_expenses_file_follows_the_status_filter(world: World) -> None:
+    from decimal import Decimal
+
+    from alongside.mentors.models import ExpenseClaim, ExpenseStatus
+    from tests.mentors.factories import home_claim, home_mentor
+
+    waiting = home_claim(world)
+    ExpenseClaim.objects.create(
+        mentor=home_mentor(world),
+        spent_on=dt.date(2024, 2, 1),
+        purpose=FORMULA,
+        amount=Decimal("30.00"),
+        status=ExpenseStatus.APPROVED,
+    )
+    url = reverse("mentors:expenses")
+    client = world.client_for("therapist")
+    assert "format=csv" in client.get(url).content.decode()
+    as_csv, as_xlsx = _both(client, url, {})  # claims waiting for a decision, as the page
+    assert as_csv[0] == lists.LISTS["expenses"].headers
+    assert [(r[0], r[3], r[5]) for r in as_xlsx[1:]] == [(waiting.pk, "Parking", "AUD")]
+    assert as_xlsx[1][4] == 12.5
+    _, every = _both(client, url, {"status": ""})
+    assert sorted(r[3] for r in every[1:]) == sorted(["Parking", FORMULA])
+    assert world.client_for("outsider").get(url, {"format": "csv", "status": ""}).status_code in (
+        200,
+        404,
+    )
+    outsider_rows = _csv(world.client_for("outsider").get(url, {"format": "csv"}).content)
+    assert outsider_rows == [lists.LISTS["expenses"].headers]

@@ -231,6 +231,9 @@ def _waiting_context(
 @login_required
 def waiting(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug)
+    fmt = exports.wanted_format(request)
+    if fmt:  # the whole waiting list as a file (or a background job when it is long)
+        return lists.list_file(request, "waiting", fmt, path={"service": service.slug})
     return render(request, "matches/waiting.html", _waiting_context(request, service))
 
 

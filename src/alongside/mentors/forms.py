@@ -20,6 +20,7 @@ from alongside.mentors.models import (
     CheckOutcome,
     ContactMode,
     CriterionKind,
+    ExpenseStatus,
     InjuryCategory,
     Mentor,
     MentorStatus,
@@ -419,6 +420,13 @@ class CheckInAcknowledgeForm(forms.Form):
 
 class DebriefBookForm(forms.Form):
     booked_on = forms.DateField(widget=DATE, label="Debrief on")
+
+
+def expense_status_filter(query: Any) -> str:
+    """The expenses list's status filter (claims waiting for a decision unless asked;
+    empty means every status); the page and its file share it."""
+    status = str(query.get("status", ExpenseStatus.SUBMITTED))
+    return status if status in ExpenseStatus.values or status == "" else ExpenseStatus.SUBMITTED
 
 
 def mentor_filters(query: Any) -> tuple[MentorFilterForm, Any]:

@@ -38,6 +38,7 @@ from alongside.mentors.forms import (
     SupervisionForm,
     TrainingCompletionForm,
     TrainingModuleForm,
+    expense_status_filter,
     mentor_filters,
 )
 from alongside.mentors.models import ExpenseStatus, Mentor
@@ -614,9 +615,10 @@ def expense_claim(request: HttpRequest) -> HttpResponse:
 @login_required
 def expenses(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "mentor.expense_decide")
-    status = request.GET.get("status", ExpenseStatus.SUBMITTED)
-    if status not in ExpenseStatus.values and status != "":
-        status = ExpenseStatus.SUBMITTED
+    fmt = exports.wanted_format(request)
+    if fmt:  # the list as its filter shows it, as a file (or a background job when long)
+        return lists.list_file(request, "expenses", fmt)
+    status = expense_status_filter(request.GET)
     claims = selectors.expenses_for_staff(request.user, status)
     page = page_of(request, claims)
     return render(

@@ -53,9 +53,20 @@ class ListKind:
     headers: list[str]
     select: Callable[[Any, Mapping[str, str]], Any]  # the page's selector, filtered
     rows: Callable[[Any, Any], Iterator[list[Any]]]  # (user, selection) -> cells
+    # Query keys that are parts of the page's path (the waiting list's service), so that a
+    # background job, which only keeps a query, still knows them.
+    path_keys: tuple[str, ...] = ()
 
     def allowed(self, user: Any) -> bool:
         return policy.can(user, self.action)
+
+    def page_url(self, query: Mapping[str, str]) -> str:
+        """The list page showing ``query`` (the link back from a file's job)."""
+        from django.urls import reverse
+
+        args = [query.get(key, "") for key in self.path_keys]
+        rest = {k: v for k, v in query.items() if k not in self.path_keys}
+        return reverse(self.url_name, args=args) + (f"?{urlencode(rest)}" if rest else "")
 
 
 def filter_query(query: Mapping[str, Any]) -> dict[str, str]:
@@ -221,6 +232,51 @@ def _concerns_rows(user: Any, concerns: Any) -> Iterator[list[Any]]:
         ]
 
 
+def _waiting_select(user: Any, query: Mapping[str, str]) -> Any:
+    from alongside.matches.selectors import service_for_matching_or_404, waiting_list_for_pages
+
+    return waiting_list_for_pages(user, service_for_matching_or_404(user, query.get("service", "")))
+
+
+def _waiting_rows(user: Any, patients: Any) -> Iterator[list[Any]]:
+    for p in _each(patients.select_related("service")):
+        yield [
+            p.full_name,
+            p.hospital_number,
+            p.get_injury_category_display(),
+            p.date_of_referral,
+            p.accepted_on,
+            p.service.name,
+        ]
+
+
+def _expenses_select(user: Any, query: Mapping[str, str]) -> Any:
+    from alongside.mentors.forms import expense_status_filter
+    from alongside.mentors.selectors import expenses_for_staff
+
+    return expenses_for_staff(user, expense_status_filter(query))
+
+
+def _expenses_rows(user: Any, claims: Any) -> Iterator[list[Any]]:
+    from alongside.organisations.templatetags.money import currency_of
+
+    for c in _each(claims):
+        service = c.mentor.service
+        yield [
+            c.pk,
+            c.mentor.full_name,
+            c.spent_on,
+            c.purpose,
+            c.amount,
+            currency_of(service.country),
+            c.get_status_display(),
+            str(c.decided_by) if c.decided_by else "",
+            _local(c.decided_at, service),
+            c.note,
+            service.name,
+        ]
+
+
 def _audit_select(user: Any, query: Mapping[str, str]) -> Any:
     from alongside.audit.selectors import audit_action_filter, audit_events_for_list
 
@@ -282,6 +338,17 @@ LISTS: dict[str, ListKind] = {
             _concerns_select, _concerns_rows,
         ),
         ListKind(
+            "waiting", "Waiting for a mentor", "match.manage", "matches:waiting",
+            ["Patient", "Hospital number", "Injury", "Referred", "Accepted", "Service"],
+            _waiting_select, _waiting_rows, path_keys=("service",),
+        ),
+        ListKind(
+            "expenses", "Mentor expenses", "mentor.expense_decide", "mentors:expenses",
+            ["Claim", "Mentor", "Spent on", "Purpose", "Amount", "Currency", "Status",
+             "Decided by", "Decided (service time)", "Note", "Service"],
+            _expenses_select, _expenses_rows,
+        ),
+        ListKind(
             "audit", "Audit log", "audit.view", "audit:list",
             ["When (UTC)", "Who", "Role", "Action", "Record type", "Record id", "Fields"],
             _audit_select, _audit_rows,
@@ -330,10 +397,13 @@ def list_bytes(
     return content
 
 
-def list_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    """The list page's file: made now when short, else a page offering a background job."""
+def list_file(
+    request: HttpRequest, name: str, fmt: str, *, path: Mapping[str, str] | None = None
+) -> HttpResponse:
+    """The list page's file: made now when short, else a page offering a background job.
+    ``path`` holds the values of the kind's ``path_keys`` taken from the page's URL."""
     kind = list_kind_for(request.user, name)
-    query = filter_query(request.GET)
+    query = {**filter_query(request.GET), **(path or {})}
     selection = kind.select(request.user, query)
     count = count_of(selection)
     if count > background_threshold():
@@ -341,7 +411,7 @@ def list_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
             request,
             "reports/list_export_large.html",
             {"kind": kind, "count": count, "format": fmt, "query_string": urlencode(query),
-             "threshold": background_threshold()},
+             "back": kind.page_url(query), "threshold": background_threshold()},
         )  # fmt: skip
     return table_response(
         file_name(kind, fmt).rsplit(".", 1)[0],

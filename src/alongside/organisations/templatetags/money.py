@@ -17,6 +17,13 @@ from django import template
 register = template.Library()
 
 
+def currency_of(country: str) -> str:
+    """The ISO 4217 code of the currency in use in ``country`` today ("" if unknown)."""
+    country = (country or "").upper()
+    currencies = get_territory_currencies(country) if country else []
+    return currencies[0] if currencies else ""
+
+
 def format_money(amount: Any, country: str) -> str:
     if amount is None or amount == "":
         return ""
@@ -24,14 +31,13 @@ def format_money(amount: Any, country: str) -> str:
         value = Decimal(str(amount))
     except InvalidOperation:
         return str(amount)
-    country = (country or "").upper()
-    currencies = get_territory_currencies(country) if country else []
-    if not currencies:
+    currency = currency_of(country)
+    if not currency:
         return f"{value:.2f}"
     try:
-        return format_currency(value, currencies[0], locale=f"en_{country}")
+        return format_currency(value, currency, locale=f"en_{country.upper()}")
     except UnknownLocaleError:
-        return format_currency(value, currencies[0], locale="en")
+        return format_currency(value, currency, locale="en")
 
 
 @register.filter

@@ -16,15 +16,15 @@ def bucket_rows(section: list[Any]) -> list[Any]:
 
 
 @register.inclusion_tag("reports/_list_downloads.html", takes_context=True)
-def list_downloads(context: dict[str, Any], kind: str, count: int) -> dict[str, Any]:
+def list_downloads(context: dict[str, Any], kind: str, count: int, **path: str) -> dict[str, Any]:
     """Download links of a list page for its current filters; a long list offers a
-    background job instead (reports.lists)."""
+    background job instead (reports.lists). ``path``: the kind's values from the URL."""
     from django.utils.http import urlencode
 
     from alongside.reports import lists
 
     request = context["request"]
-    query = lists.filter_query(request.GET)
+    query = {**lists.filter_query(request.GET), **path}
     return {
         "request": request,
         "kind": lists.LISTS[kind],

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export ALONGSIDE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test lint typecheck bench clean
+.PHONY: install run test lint typecheck bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ fuzz: install
 
 bench: install
 	$(BIN)/python bench/matching.py
+
+# The load test needs the national demo in PostgreSQL (docs/performance.md, "Load"):
+#   DATABASE_URL=postgres://…/alongside_national make bench-load
+bench-load: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -29,7 +30,7 @@ from alongside.contacts.models import ConcernStatus
 from alongside.core.crisis import URGENT_CONCERN_KINDS
 from alongside.core.engagement import STATE_LABELS
 from alongside.forms import service_errors_to_form
-from alongside.pages import render_page
+from alongside.pages import form_post, render_page
 from alongside.paging import page_of
 from alongside.reports import exports, lists
 
@@ -287,36 +288,34 @@ def _concern_page(
 @require_POST
 def concern_acknowledge(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = selectors.concern_for_staff_or_404(request.user, concern_id)
-    form = ConcernAcknowledgeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_acknowledge(
-                actor=request.user, concern=concern, debrief_on=form.cleaned_data["debrief_on"]
-            )
-        except ValidationError as error:
-            service_errors_to_form(form, error, FIELD_ALIASES)
-        else:
-            messages.success(request, "Concern acknowledged.")
-            return redirect("contacts:concern", concern_id=concern.pk)
-    return _concern_page(request, concern, acknowledge=form, status=400)
+    return form_post(
+        request,
+        ConcernAcknowledgeForm(request.POST),
+        lambda d: services.concern_acknowledge(
+            actor=request.user, concern=concern, debrief_on=d["debrief_on"]
+        ),
+        done="Concern acknowledged.",
+        success_url=reverse("contacts:concern", kwargs={"concern_id": concern.pk}),
+        reshow=lambda form: _concern_page(request, concern, acknowledge=form, status=400),
+        aliases=FIELD_ALIASES,
+    )
 
 
 @login_required
 @require_POST
 def concern_close(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = selectors.concern_for_staff_or_404(request.user, concern_id)
-    form = ConcernCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_close(
-                actor=request.user, concern=concern, action_taken=form.cleaned_data["action_taken"]
-            )
-        except ValidationError as error:
-            service_errors_to_form(form, error, FIELD_ALIASES)
-        else:
-            messages.success(request, "Concern closed.")
-            return redirect("contacts:concerns")
-    return _concern_page(request, concern, close=form, status=400)
+    return form_post(
+        request,
+        ConcernCloseForm(request.POST),
+        lambda d: services.concern_close(
+            actor=request.user, concern=concern, action_taken=d["action_taken"]
+        ),
+        done="Concern closed.",
+        success_url=reverse("contacts:concerns"),
+        reshow=lambda form: _concern_page(request, concern, close=form, status=400),
+        aliases=FIELD_ALIASES,
+    )
 
 
 @login_required

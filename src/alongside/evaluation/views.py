@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from alongside.evaluation.models import (
     Study,
 )
 from alongside.forms import service_errors_to_form
+from alongside.pages import form_post
 from alongside.reports.charts import image_policy, svg_response
 
 
@@ -196,19 +198,16 @@ def participant_edit(
             "consented_on": participant.consented_on,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.participant_update(
-                actor=request.user,  # type: ignore[arg-type]
-                participant=participant,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            service_errors_to_form(form, error)
-        else:
-            messages.success(request, "Participant saved.")
-            return redirect("evaluation:participants", study.slug)
-    return _page(request, "participant_edit.html", study, participant=participant, form=form)
+    return form_post(
+        request,
+        form,
+        lambda d: services.participant_update(actor=request.user, participant=participant, **d),
+        done="Participant saved.",
+        success_url=reverse("evaluation:participants", args=[study.slug]),
+        reshow=lambda form: _page(
+            request, "participant_edit.html", study, participant=participant, form=form
+        ),
+    )
 
 
 @login_required
@@ -227,19 +226,16 @@ def interview_edit(request: AuthenticatedHttpRequest, slug: str, interview_id: i
             "guide": interview.guide_id,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.interview_update(
-                actor=request.user,  # type: ignore[arg-type]
-                interview=interview,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            service_errors_to_form(form, error)
-        else:
-            messages.success(request, "Interview saved.")
-            return redirect("evaluation:interviews", study.slug)
-    return _page(request, "interview_edit.html", study, interview=interview, form=form)
+    return form_post(
+        request,
+        form,
+        lambda d: services.interview_update(actor=request.user, interview=interview, **d),
+        done="Interview saved.",
+        success_url=reverse("evaluation:interviews", args=[study.slug]),
+        reshow=lambda form: _page(
+            request, "interview_edit.html", study, interview=interview, form=form
+        ),
+    )
 
 
 @login_required

@@ -31,7 +31,13 @@ from alongside.patients.models import (
     WorkStatus,
     WorkStatusKind,
 )
-from alongside.patients.services import PERSON_FIELDS, PREFERENCE_FIELDS, REFERRER_FIELDS
+from alongside.patients.services import (
+    INJURY_FIELDS,
+    PERSON_FIELDS,
+    PREFERENCE_FIELDS,
+    REFERRER_FIELDS,
+    WORK_FIELDS,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -328,22 +334,7 @@ class InjuryForm(_ProfileForm):
 
     class Meta:
         model = Patient
-        fields = [
-            "injury_category",
-            "icd10_codes",
-            "sci_level",
-            "asia_grade",
-            "tbi_severity",
-            "gcs",
-            "pta_days",
-            "amputation_site",
-            "amputation_laterality",
-            "iss",
-            "mechanism",
-            "date_of_injury",
-            "date_of_admission",
-            "left_hospital_on",
-        ]
+        fields = list(INJURY_FIELDS)  # the fields the injury service updates, in order
         labels = INJURY_LABELS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -355,16 +346,7 @@ class InjuryForm(_ProfileForm):
 class WorkForm(_ProfileForm):
     class Meta:
         model = Patient
-        fields = [
-            "occupation_code",
-            "industry",
-            "employer",
-            "employment_type",
-            "hours_per_week",
-            "physical_demands",
-            "cognitive_demands",
-            "job_held_open",
-        ]
+        fields = list(WORK_FIELDS)  # the fields the work service updates, in order
         labels = {
             "employment_type": "Work or study at injury",
             "hours_per_week": "Hours per week before injury",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from alongside.core import text_limits
@@ -64,6 +66,11 @@ class ParticipantEditForm(ParticipantForm):
         "id is shown in the study; leave empty to keep the link as it is",
     )
     unlink = forms.BooleanField(required=False, label="Remove the link to the service record")
+
+    def __init__(self, *args: Any, linked: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not linked:  # nothing to remove
+            del self.fields["unlink"]
 
 
 class WithdrawForm(forms.Form):

@@ -192,6 +192,7 @@ def participant_edit(
     participant = selectors.participant_in_study_or_404(study, participant_id)
     form = forms.ParticipantEditForm(
         request.POST or None,
+        linked=participant.patient_id is not None or participant.mentor_id is not None,
         initial={
             "label": participant.label,
             "group": participant.group,

@@ -150,6 +150,33 @@ def test_the_patient_s_pages_fit_a_phone(demo_site: str, phone_page: Page) -> No
     assert len(seen) > 3, seen
 
 
+def test_the_staff_expenses_and_concerns_lists_read_as_cards(
+    demo_site: str, phone_page: Page
+) -> None:
+    sign_in(phone_page, demo_site, "therapist@demo.example")
+    # The folded menu still says there is something unread.
+    expect(phone_page.get_by_role("button", name="Menu")).to_contain_text("unread")
+    phone_page.get_by_role("button", name="Menu").click()
+    phone_page.screenshot(path=str(SCREENSHOTS / "phone-menu-open.png"))
+    phone_page.get_by_role("navigation", name="Main").get_by_role("link", name="Expenses").click()
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Mentor expenses")
+    expect(phone_page.locator("table.stack td[data-label='Amount']").first).to_be_visible()
+    problems = _problems(phone_page)
+    assert not problems, problems
+    phone_page.screenshot(path=str(SCREENSHOTS / "phone-expenses-list.png"), full_page=True)
+    # The other lists a therapist reads on the move stack the same way.
+    for path, label in (
+        ("/contacts/concerns/", "Status"),
+        ("/contacts/pairs/", "Engagement"),
+        ("/patients/", "Referred"),
+        ("/mentors/", "Places free"),
+    ):
+        phone_page.goto(demo_site + path)
+        expect(phone_page.locator(f"table.stack td[data-label='{label}']").first).to_be_visible()
+        problems = _problems(phone_page)
+        assert not problems, problems
+
+
 def test_without_javascript_the_navigation_stays_visible(browser, demo_site: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(
         viewport={"width": PHONE, "height": 844}, locale="en-GB", java_script_enabled=False
@@ -176,5 +203,8 @@ def test_the_patient_record_summary_on_a_desktop(demo_site: str, page: Page) -> 
     page.goto(f"{demo_site}/patients/{patient.pk}/")
     summary = page.locator(".case-summary")
     expect(summary).to_be_visible()
+    # On a desktop the menu never folds: no Menu button, the navigation in view.
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     assert_accessible(page)
     page.screenshot(path=str(SCREENSHOTS / "patient-record-summary.png"), full_page=False)

@@ -20,6 +20,7 @@ def sign_in(page: Page, base_url: str, email: str) -> None:
 
 def open_menu(page: Page) -> None:
     """On a phone the navigation and Sign out fold behind the Menu button: open it."""
+    page.wait_for_load_state("domcontentloaded")
     button = page.get_by_role("button", name="Menu")
     if button.is_visible() and button.get_attribute("aria-expanded") == "false":
         button.click()

@@ -56,9 +56,11 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // Loaded straight after the header (not deferred), so the button is already there and the
+  // menu folds before the rest of the page is drawn; otherwise wait for the document.
+  if (document.querySelector(".menu-button[aria-controls]") || document.readyState !== "loading") {
     start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
   }
 })();

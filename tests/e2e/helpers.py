@@ -18,6 +18,19 @@ def sign_in(page: Page, base_url: str, email: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
+def open_menu(page: Page) -> None:
+    """On a phone the navigation and Sign out fold behind the Menu button: open it."""
+    page.wait_for_load_state("domcontentloaded")
+    button = page.get_by_role("button", name="Menu")
+    if button.is_visible() and button.get_attribute("aria-expanded") == "false":
+        button.click()
+
+
+def sign_out(page: Page) -> None:
+    open_menu(page)
+    page.get_by_role("button", name="Sign out").click()
+
+
 def assert_accessible(page: Page) -> None:
     """axe-core finds no serious or critical WCAG violation on the page as it is now."""
     results = _axe.run(

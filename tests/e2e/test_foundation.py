@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import assert_accessible, sign_in
+from tests.e2e.helpers import assert_accessible, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def test_home_works_at_320px_and_sign_out(demo_site: str, browser) -> None:  # t
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"the page scrolls sideways at 320 px ({width} px wide)"
     assert_accessible(page)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     expect(page.get_by_role("heading", name="Sign in to Alongside")).to_be_visible()
     context.close()
 

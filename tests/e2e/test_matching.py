@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import assert_accessible, sign_in
+from tests.e2e.helpers import assert_accessible, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -61,7 +61,7 @@ def test_therapist_proposes_patient_agrees_mentor_accepts(  # type: ignore[no-un
     phone_page.get_by_role("button", name="Yes, I would like to meet Mina").click()
     expect(phone_page.get_by_role("status")).to_contain_text("We will ask Mina next")
     assert_accessible(phone_page)
-    phone_page.get_by_role("button", name="Sign out").click()
+    sign_out(phone_page)
 
     # The mentor, on a phone: sees Pat's short profile and accepts.
     sign_in(phone_page, demo_site, "mentor@demo.example")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import assert_accessible, sign_in
+from tests.e2e.helpers import assert_accessible, open_menu, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -82,6 +82,7 @@ def test_a_therapist_moves_an_applicant_through_to_active(demo_site: str, page) 
 def test_a_mentor_checks_in_from_a_phone(demo_site: str, phone_page) -> None:  # type: ignore[no-untyped-def]
     page = phone_page
     sign_in(page, demo_site, "mentor@demo.example")
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My mentoring").click()
     expect(page.get_by_role("heading", name="My mentoring", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="My mentees")).to_be_visible()
@@ -146,6 +147,7 @@ def test_a_mentor_keeps_their_own_profile_current_on_a_phone(demo_site: str, pho
 
     page = phone_page
     sign_in(page, demo_site, "mentor@demo.example")
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My mentoring").click()
     page.get_by_role("link", name="Update my profile").click()
     expect(page.get_by_role("heading", name="My profile", level=1)).to_be_visible()

@@ -18,7 +18,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import assert_accessible, sign_in
+from tests.e2e.helpers import assert_accessible, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -126,7 +126,7 @@ def test_invite_consent_propose_agree_accept_start_and_a_crisis(  # type: ignore
     phone_page.get_by_role("button", name="Yes, I would like to meet Mina").click()
     expect(phone_page.get_by_role("status")).to_contain_text("We will ask Mina next")
     _check(phone_page, phone=True)
-    phone_page.get_by_role("button", name="Sign out").click()
+    sign_out(phone_page)
 
     # 5. The mentor, on a phone, is told and accepts.
     sign_in(phone_page, demo_site, "mentor@demo.example")

@@ -30,6 +30,7 @@ def unread_notifications(request: HttpRequest) -> dict[str, Any]:
             for link in found:
                 if link["url"] == url:
                     link["label"] = f"Notifications ({count} unread)"
+                    link["unread"] = count  # the phone's Menu button shows it too
         return found
 
     return {"nav_links": SimpleLazyObject(links)}

@@ -87,6 +87,14 @@ class Engagement:
         return self.state.label
 
     @property
+    def mode_words(self) -> tuple[str, ...]:
+        """The ways of keeping in touch in plain words ("In person, on the ward")."""
+        from alongside.core.vocabulary import LoggedContactMode
+
+        words = {mode.value: mode.label for mode in LoggedContactMode}
+        return tuple(words.get(mode, mode) for mode in self.modes_used)
+
+    @property
     def needs_attention(self) -> bool:
         return self.first_contact_overdue or self.state in (
             EngagementState.NEEDS_CHECK_IN,

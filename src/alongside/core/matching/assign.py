@@ -22,7 +22,11 @@ pruned set of pairs, then *prove* the answer optimal on the whole matrix.
    biadjacency matrix with a private "stay unmatched" column per row, SciPy's
    LAPJVsp (``min_weight_full_bipartite_matching``). Cardinality first by a
    bonus: scores rescaled to [0, 1] and every real pair worth ``B`` more than
-   any possible total (``B`` = largest possible number of pairs + 1).
+   any possible total (``B`` = largest possible number of pairs + 1). When
+   Hopcroft-Karp finds that every slot can be filled at once (usual on the
+   bench and tight instances), the "stay unmatched" columns are left out:
+   every maximum matching then fills all slots, so the cheapest full matching
+   of the slot rows is the same optimum, ~20 % faster for LAPJVsp.
 4. Certificate (``_certificate``): the assignment LP with weights
    ``w = B + unit`` has integral optima, so the assignment is optimal iff
    dual potentials exist with ``u_i + v_j >= w_ij`` on *every* allowed pair
@@ -74,7 +78,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 from alongside.core.matching import _certificate as cert
 
@@ -308,14 +312,51 @@ def _solve_slots_on_rows(
     n_patients: int,
 ) -> IntArray:
     """Rows are mentor slots; returns the patient per slot or -1."""
-    # One "mentor row" per mentor: its candidate patients, then one dummy
-    # column per slot of that mentor. All slots of a mentor share the same
-    # row, so each slot row is a plain copy - one gather, no scatter per slot
-    # (this halved the build time against inserting a dummy per slot row).
+    slot_mentor = np.repeat(np.arange(candidates.size), slots_per_mentor)
+    n_slots = slot_mentor.size
+    # When every slot can be filled at once (Hopcroft-Karp says so in ~0.05 s), every
+    # maximum matching fills them all, so the cheapest matching that fills every slot row
+    # is the optimum and needs no "stay empty" columns: ~20 % less LAPJVsp time on tight
+    # instances (places <= patients, nearly all contested), same optimum.
+    graph = _slot_graph(
+        patient_of_pair.astype(np.int32),
+        pair_costs,
+        np.cumsum(candidates) - candidates,
+        candidates,
+        slot_mentor,
+        n_patients,
+    )
+    slot_patient = np.full(n_slots, -1, dtype=np.int64)
+    if np.all(maximum_bipartite_matching(graph, perm_type="column") >= 0):
+        rows, cols = min_weight_full_bipartite_matching(graph)
+        slot_patient[rows] = cols
+        return slot_patient
+    # Otherwise one "mentor row" per mentor: its candidate patients, then one dummy
+    # column per slot of that mentor.
     row_indices, row_costs, row_start, row_length = _mentor_rows(
         patient_of_pair, pair_costs, candidates, slots_per_mentor, n_patients
     )
-    slot_mentor = np.repeat(np.arange(candidates.size), slots_per_mentor)
+    graph = _slot_graph(
+        row_indices, row_costs, row_start, row_length, slot_mentor, n_patients + n_slots
+    )
+    rows, cols = min_weight_full_bipartite_matching(graph)
+    real = cols < n_patients
+    slot_patient[rows[real]] = cols[real]
+    return slot_patient
+
+
+def _slot_graph(
+    row_indices: npt.NDArray[np.int32],
+    row_costs: FloatArray,
+    row_start: IntArray,
+    row_length: IntArray,
+    slot_mentor: IntArray,
+    n_columns: int,
+) -> csr_matrix:
+    """One sparse row per slot, a copy of its mentor's row (given by start and length)."""
+    # All slots of a mentor share the same row, so each slot row is a plain copy - one
+    # gather, no scatter per slot (this halved the build time against inserting a dummy
+    # per slot row).
     n_slots = slot_mentor.size
     slot_length = row_length[slot_mentor]
     indptr = np.zeros(n_slots + 1, dtype=np.int64)
@@ -325,16 +366,10 @@ def _solve_slots_on_rows(
     index_type = np.int32 if indptr[-1] < np.iinfo(np.int32).max else np.int64
     gather = np.arange(indptr[-1], dtype=index_type)
     gather += np.repeat((row_start[slot_mentor] - indptr[:-1]).astype(index_type), slot_length)
-
-    graph = csr_matrix(
+    return csr_matrix(
         (row_costs[gather], row_indices[gather], indptr.astype(np.int32)),
-        shape=(n_slots, n_patients + n_slots),
+        shape=(n_slots, n_columns),
     )
-    rows, cols = min_weight_full_bipartite_matching(graph)
-    slot_patient = np.full(n_slots, -1, dtype=np.int64)
-    real = cols < n_patients
-    slot_patient[rows[real]] = cols[real]
-    return slot_patient
 
 
 def _mentor_rows(

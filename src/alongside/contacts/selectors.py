@@ -22,6 +22,7 @@ from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.contacts.models import (
     Concern,
+    ConcernQuerySet,
     ConcernStatus,
     Contact,
     EngagementSettings,
@@ -38,7 +39,7 @@ from alongside.core.engagement import (
     mentor_summary,
 )
 from alongside.core.naming import tell_apart
-from alongside.matches.models import Match, MatchStatus
+from alongside.matches.models import Match, MatchQuerySet, MatchStatus
 from alongside.mentors.models import Mentor
 from alongside.patients.models import Patient
 from alongside.patients.selectors import SummaryFact
@@ -106,7 +107,7 @@ def engagement_for_matches(
 # --- Who may do what with a match's contacts ---------------------------------------------
 
 
-def own_mentor_matches(user: User) -> QuerySet[Match]:
+def own_mentor_matches(user: User) -> MatchQuerySet:
     """The signed-in mentor's own active and ended matches."""
     if not user.is_authenticated:
         return Match.objects.none()
@@ -118,7 +119,7 @@ def own_mentor_matches(user: User) -> QuerySet[Match]:
     )
 
 
-def _with_sharing(qs: QuerySet[Match]) -> QuerySet[Match]:
+def _with_sharing(qs: MatchQuerySet) -> MatchQuerySet:
     """Annotate whether the patient currently lets mentors see their first name."""
     return qs.annotate(
         patient_shares=Exists(
@@ -323,7 +324,7 @@ def engagement_by_mentor(rows: Sequence[StaffPairRow]) -> list[tuple[Mentor, Men
     )
 
 
-def concerns_for_staff(user: User, status: str = "") -> QuerySet[Concern]:
+def concerns_for_staff(user: User, status: str = "") -> ConcernQuerySet:
     """The concerns inbox: open first, then acknowledged, then closed; newest first within."""
     qs = (
         Concern.objects.visible_to(user)

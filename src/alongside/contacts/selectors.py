@@ -95,7 +95,7 @@ def engagement_for_matches(
         if match.ended_at is not None:
             until = min(today, timezone.localdate(match.ended_at))
         result[match.pk] = engagement(
-            started_on=timezone.localdate(match.started_at),  # type: ignore[arg-type]
+            started_on=timezone.localdate(match.started_at),
             contact_dates=dates[match.pk],
             today=until,
             thresholds=thresholds[match.service_id],
@@ -277,7 +277,7 @@ def mentor_pairs(user: User, today: dt.date | None = None) -> list[PairRow]:
     )
     # A mentee who stopped sharing is not named at all: the pair reads "ended by the
     # service" (the therapist reviews it), and only engagement of active pairs shows.
-    sharing = [m for m in matches if m.patient_shares]  # type: ignore[attr-defined]
+    sharing = [m for m in matches if m.patient_shares]
     labels = dict(
         zip(
             [m.pk for m in sharing],
@@ -293,9 +293,9 @@ def mentor_pairs(user: User, today: dt.date | None = None) -> list[PairRow]:
             match=m,
             label=labels.get(m.pk, "Your mentee"),
             engagement=measures.get(m.pk) if m.status == MatchStatus.ACTIVE else None,
-            can_log=m.status == MatchStatus.ACTIVE and m.patient_shares,  # type: ignore[attr-defined]
+            can_log=m.status == MatchStatus.ACTIVE and m.patient_shares,
             survey_due=m.status == MatchStatus.ENDED and m.pk not in answered,
-            ended_by_service=m.status == MatchStatus.ACTIVE and not m.patient_shares,  # type: ignore[attr-defined]
+            ended_by_service=m.status == MatchStatus.ACTIVE and not m.patient_shares,
         )
         for m in matches
     ]

@@ -203,7 +203,7 @@ class _ServiceBuilder:
 
     def build(self) -> dict[str, int]:
         spec = {k: v for k, v in self.spec.items() if k != "places"}
-        city = self.spec["places"][self.index // 2 % len(self.spec["places"])][1]  # type: ignore[index]
+        city = self.spec["places"][self.index // 2 % len(self.spec["places"])][1]
         self.service = Service.objects.create(
             slug=slug_of(self.index),
             name=f"National Demo {city} Trauma Service {self.index + 1:02d}",
@@ -273,7 +273,7 @@ class _ServiceBuilder:
         rows = []
         for i, status in enumerate(statuses):
             category = rng.choice(mentors_demo.CATEGORIES)
-            postcode, region, lat, lon = places[i % len(places)]  # type: ignore[index]
+            postcode, region, lat, lon = places[i % len(places)]
             injured = today - dt.timedelta(days=rng.randint(420, 3650))
             back = injured + dt.timedelta(days=rng.randint(120, 400))
             rows.append(
@@ -416,7 +416,7 @@ class _ServiceBuilder:
                             PhasedReturnStep, WorkStatus)
         }  # fmt: skip
         for patient in patients:
-            patients_demo._plan(rng, patient, today, patient.allocated_therapist, records)  # type: ignore[arg-type]
+            patients_demo._plan(rng, patient, today, patient.allocated_therapist, records)
         for model, made in records.items():
             self._save(model, made, model._meta.model_name or model.__name__)  # type: ignore[attr-defined]
         return patients

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
+from django.db import models
 from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
@@ -80,7 +81,7 @@ class PatientFilterIn(pagination.OffsetPageIn):
 
 def _up_to(name: str) -> int:
     """The model field's limit, so the referral page and the API refuse the same length."""
-    limit = Patient._meta.get_field(name).max_length
+    limit = cast(models.Field, Patient._meta.get_field(name)).max_length  # a concrete column
     assert limit is not None
     return limit
 

@@ -128,7 +128,8 @@ def _request_field(location: Iterable[Any]) -> str:
 def install(api: NinjaAPI) -> None:
     """Register the handlers that give every API error the one problem shape."""
 
-    def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # django-ninja types a handler's exception as the instance or its class.
+    def _not_found(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
         return problem_response(404, "Not found.")
 
     # The domain's NotFound (services, selectors, policy) and Django's Http404

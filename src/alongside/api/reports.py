@@ -11,6 +11,7 @@ from ninja import Path, Query, Router, Schema
 
 from alongside.accounts import policy
 from alongside.api.problems import ApiProblem
+from alongside.organisations.models import Service
 from alongside.organisations.selectors import service_for_or_404
 from alongside.patients.selectors import service_today
 from alongside.reports import selectors
@@ -133,7 +134,7 @@ def _distribution(d: selectors.Distribution) -> DistributionOut:
     )
 
 
-def _period(service: object, wanted: PeriodIn) -> Period:
+def _period(service: Service, wanted: PeriodIn) -> Period:
     fallback = default_period(service_today(service))
     try:
         return Period(wanted.start or fallback.start, wanted.end or fallback.end)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Self
 
 from django.db import models
 
@@ -165,8 +165,8 @@ class AuditedQuerySet(models.QuerySet[Any]):
 
     _read_audit: tuple[Any, str] | None = None
 
-    def audited(self, user: Any, action: str) -> Any:
-        clone = self._chain()
+    def audited(self, user: Any, action: str) -> Self:
+        clone = self._chain()  # type: ignore[attr-defined]  # private QuerySet API, not in the stubs
         clone._read_audit = (user, action)
         return clone
 

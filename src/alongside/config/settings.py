@@ -169,7 +169,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "alongside.sqlite3",
+            "NAME": DATA_DIR / "alongside.sqlite3",  # type: ignore[typeddict-item]  # a Path works
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue
                 # instead of failing with "database is locked" half-way.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -78,13 +78,13 @@ class ContactForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(time_zone)
-        self.fields["topics"].choices = [(t, t) for t in topics]
+        cast(forms.ChoiceField, self.fields["topics"]).choices = [(t, t) for t in topics]
         if not with_concern:
             del self.fields["concern_kind"]
             del self.fields["concern_description"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         other, pick = data.get("duration_other"), data.get("duration_pick")
         if other is None and not pick and "duration_other" not in self.errors:
             self.add_error("duration_pick", "Choose or type how long the contact lasted.")

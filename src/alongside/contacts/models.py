@@ -87,7 +87,8 @@ class EngagementSettings(models.Model):
         )
 
 
-class ContactQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+# django-stubs' plugin derives as_manager()'s manager from the first base only.
+class ContactQuerySet(AuditedQuerySet, ServiceScopedQuerySet):  # type: ignore[override]
     def visible_to(self, user: User, action: str = "contact.view") -> ContactQuerySet:
         """Contacts of the services where ``action`` is allowed, plus a mentor's own pairs."""
         from alongside.accounts import policy
@@ -178,7 +179,8 @@ class ConcernStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class ConcernQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+# django-stubs' plugin derives as_manager()'s manager from the first base only.
+class ConcernQuerySet(AuditedQuerySet, ServiceScopedQuerySet):  # type: ignore[override]
     def visible_to(self, user: User, action: str = "concern.manage") -> ConcernQuerySet:
         """The clinical team's concerns, plus the ones a mentor raised themselves."""
         from alongside.accounts import policy

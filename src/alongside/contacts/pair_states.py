@@ -38,7 +38,7 @@ from alongside.contacts.selectors import (
     thresholds_for_services,
 )
 from alongside.core.engagement import EngagementState, MentorEngagement, Thresholds
-from alongside.matches.models import Match, MatchStatus
+from alongside.matches.models import Match, MatchQuerySet, MatchStatus
 from alongside.mentors.models import Mentor
 
 # Most in need first, as the page has always listed them.
@@ -51,11 +51,11 @@ STATE_ORDER = {
 
 
 def with_engagement_state(
-    qs: QuerySet[Match],
+    qs: MatchQuerySet,
     service_ids: Iterable[int],
     today: dt.date,
     thresholds: Mapping[int, Thresholds] | None = None,
-) -> QuerySet[Match]:
+) -> MatchQuerySet:
     """``qs`` annotated with ``engagement_state``, ``state_order`` and ``attention``
     (0 = needs attention) as of ``today``, for active pairs of ``service_ids``."""
     tz = timezone.get_current_timezone()

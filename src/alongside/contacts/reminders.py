@@ -18,7 +18,7 @@ from alongside.accounts.models import Role, User
 from alongside.contacts.models import Contact, SurveyResponse
 from alongside.contacts.selectors import thresholds_for_services
 from alongside.core.engagement import Thresholds
-from alongside.matches.models import Match, MatchStatus
+from alongside.matches.models import Match, MatchQuerySet, MatchStatus
 from alongside.mentors.models import Mentor, MentorStatus
 from alongside.notifications.services import notify
 
@@ -31,7 +31,7 @@ def _told(result: object) -> int:
     return 1 if result is not None and getattr(result, "created", False) else 0
 
 
-def _active_matches() -> object:
+def _active_matches() -> MatchQuerySet:
     return Match.objects.filter(status=MatchStatus.ACTIVE, started_at__isnull=False)
 
 
@@ -130,7 +130,7 @@ def _managers(service_id: int) -> list[User]:
 
 
 def _supervisors(mentor: Mentor) -> list[User]:
-    return [mentor.supervisor] if mentor.supervisor_id else _managers(mentor.service_id)
+    return [mentor.supervisor] if mentor.supervisor is not None else _managers(mentor.service_id)
 
 
 CURRENT = (MentorStatus.ACTIVE, MentorStatus.PAUSED)

@@ -22,6 +22,7 @@ from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.contacts.models import (
     Concern,
+    ConcernQuerySet,
     ConcernStatus,
     Contact,
     EngagementSettings,
@@ -38,7 +39,7 @@ from alongside.core.engagement import (
     mentor_summary,
 )
 from alongside.core.naming import tell_apart
-from alongside.matches.models import Match, MatchStatus
+from alongside.matches.models import Match, MatchQuerySet, MatchStatus
 from alongside.mentors.models import Mentor
 from alongside.patients.models import Patient
 from alongside.patients.selectors import SummaryFact
@@ -94,7 +95,7 @@ def engagement_for_matches(
         if match.ended_at is not None:
             until = min(today, timezone.localdate(match.ended_at))
         result[match.pk] = engagement(
-            started_on=timezone.localdate(match.started_at),  # type: ignore[arg-type]
+            started_on=timezone.localdate(match.started_at),
             contact_dates=dates[match.pk],
             today=until,
             thresholds=thresholds[match.service_id],
@@ -106,7 +107,7 @@ def engagement_for_matches(
 # --- Who may do what with a match's contacts ---------------------------------------------
 
 
-def own_mentor_matches(user: User) -> QuerySet[Match]:
+def own_mentor_matches(user: User) -> MatchQuerySet:
     """The signed-in mentor's own active and ended matches."""
     if not user.is_authenticated:
         return Match.objects.none()
@@ -118,7 +119,7 @@ def own_mentor_matches(user: User) -> QuerySet[Match]:
     )
 
 
-def _with_sharing(qs: QuerySet[Match]) -> QuerySet[Match]:
+def _with_sharing(qs: MatchQuerySet) -> MatchQuerySet:
     """Annotate whether the patient currently lets mentors see their first name."""
     return qs.annotate(
         patient_shares=Exists(
@@ -276,7 +277,7 @@ def mentor_pairs(user: User, today: dt.date | None = None) -> list[PairRow]:
     )
     # A mentee who stopped sharing is not named at all: the pair reads "ended by the
     # service" (the therapist reviews it), and only engagement of active pairs shows.
-    sharing = [m for m in matches if m.patient_shares]  # type: ignore[attr-defined]
+    sharing = [m for m in matches if m.patient_shares]
     labels = dict(
         zip(
             [m.pk for m in sharing],
@@ -292,9 +293,9 @@ def mentor_pairs(user: User, today: dt.date | None = None) -> list[PairRow]:
             match=m,
             label=labels.get(m.pk, "Your mentee"),
             engagement=measures.get(m.pk) if m.status == MatchStatus.ACTIVE else None,
-            can_log=m.status == MatchStatus.ACTIVE and m.patient_shares,  # type: ignore[attr-defined]
+            can_log=m.status == MatchStatus.ACTIVE and m.patient_shares,
             survey_due=m.status == MatchStatus.ENDED and m.pk not in answered,
-            ended_by_service=m.status == MatchStatus.ACTIVE and not m.patient_shares,  # type: ignore[attr-defined]
+            ended_by_service=m.status == MatchStatus.ACTIVE and not m.patient_shares,
         )
         for m in matches
     ]
@@ -323,7 +324,7 @@ def engagement_by_mentor(rows: Sequence[StaffPairRow]) -> list[tuple[Mentor, Men
     )
 
 
-def concerns_for_staff(user: User, status: str = "") -> QuerySet[Concern]:
+def concerns_for_staff(user: User, status: str = "") -> ConcernQuerySet:
     """The concerns inbox: open first, then acknowledged, then closed; newest first within."""
     qs = (
         Concern.objects.visible_to(user)

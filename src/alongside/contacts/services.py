@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -151,9 +151,9 @@ def contact_log(
             match=locked,
             service_id=locked.service_id,
             logged_by=actor,
-            contact_at=contact_at,
+            contact_at=cast(dt.datetime, contact_at),  # _validate refused None
             mode=mode,
-            duration_minutes=duration_minutes,
+            duration_minutes=cast(int, duration_minutes),  # _validate refused None
             topics=chosen,
             reflection=reflection.strip(),
         )
@@ -224,7 +224,7 @@ def _validate_concern(kind: str, description: str) -> None:
 def supervisors_to_tell(match: Match) -> list[User]:
     """Who hears of a concern at once: the mentor's supervisor; else the patient's
     therapist; else the service's managers — never nobody, if anyone can act."""
-    if match.mentor.supervisor_id and match.mentor.supervisor.is_active:
+    if match.mentor.supervisor is not None and match.mentor.supervisor.is_active:
         return [match.mentor.supervisor]
     therapist = match.patient.allocated_therapist if match.patient_id else None
     if therapist is not None and therapist.is_active:
@@ -434,8 +434,8 @@ def survey_submit(
             service_id=match.service_id,
             respondent=actor,
             role=role,
-            usefulness=usefulness,
-            would_recommend=would_recommend,
+            usefulness=cast(int, usefulness),  # None was refused above
+            would_recommend=cast(bool, would_recommend),  # None was refused above
             what_helped=what_helped.strip(),
             could_be_better=could_be_better.strip(),
         )

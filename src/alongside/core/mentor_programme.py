@@ -13,14 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from alongside.core.vocabulary import (  # noqa: F401 - AVAILABILITY_SLOTS: the rules' name
-    AVAILABILITY_SLOTS,
-    CheckKind,
-    ContactMode,
-    InjuryCategory,
-    MentorStatus,
-    slot_words,
-)
+# Re-exported (`X as X`): the rules' names for the slots and the kinds of check.
+from alongside.core.vocabulary import AVAILABILITY_SLOTS as AVAILABILITY_SLOTS
+from alongside.core.vocabulary import CheckKind as CheckKind
+from alongside.core.vocabulary import ContactMode, InjuryCategory, MentorStatus, slot_words
 
 MAX_CAPACITY = 20
 LOW_WELLBEING_SCORE = 2  # a check-in scoring this or less alerts the supervisor

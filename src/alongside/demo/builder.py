@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -144,7 +144,7 @@ def _service(spec: dict[str, str]) -> Service:
 
 
 def _account(
-    email: str, name: str, grants: list[tuple[str, str]], services: dict[str, Service]
+    email: str, name: str, grants: Sequence[tuple[str, str]], services: dict[str, Service]
 ) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:

@@ -32,9 +32,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -46,7 +47,7 @@ from alongside.audit.services import audit_record
 from alongside.contacts import demo as contacts_demo
 from alongside.contacts.models import DEFAULT_TOPICS, Contact
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
-from alongside.core.instruments import instrument, score
+from alongside.core.instruments import Score, instrument, score
 from alongside.demo.builder import DEMO_DOMAIN, demo_password, fictional_phone
 from alongside.matches.models import EndReason, Match, MatchStatus, ProposalSource
 from alongside.mentors import demo as mentors_demo
@@ -96,12 +97,26 @@ MENTOR_STATUSES = [
     (MentorStatus.CHECKS, 3), (MentorStatus.TRAINING, 4), (MentorStatus.PAUSED, 3),
     (MentorStatus.RETIRED, 2), (MentorStatus.DECLINED, 2),
 ]  # fmt: skip
-AU = {
+_T = TypeVar("_T")
+
+
+class _Spec(TypedDict):
+    """A country's service settings, and the places its people live."""
+
+    country: str
+    subdivision: str
+    icd10_modification: str
+    occupation_classification: str
+    time_zone: str
+    places: list[tuple[str, str, float, float]]  # postcode, region, latitude, longitude
+
+
+AU: _Spec = {
     "country": "AU", "subdivision": "VIC", "icd10_modification": "am",
     "occupation_classification": OccupationClassification.ANZSCO,
     "time_zone": "Australia/Melbourne", "places": patients_demo.PLACES["demo-melbourne"],
 }  # fmt: skip
-GB = {
+GB: _Spec = {
     "country": "GB", "subdivision": "ENG", "icd10_modification": "",
     "occupation_classification": OccupationClassification.SOC2020,
     "time_zone": "Europe/London", "places": patients_demo.PLACES["demo-leeds"],
@@ -163,7 +178,7 @@ def national_load(plan: NationalPlan, *, log: Callable[[str], None] = print) -> 
     return totals
 
 
-def _weighted(rng: random.Random, pairs: list[tuple[str, int]], k: int) -> list[str]:
+def _weighted(rng: random.Random, pairs: Sequence[tuple[_T, int]], k: int) -> list[_T]:
     return rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs], k=k)
 
 
@@ -182,13 +197,13 @@ class _ServiceBuilder:
         self.zone = ZoneInfo(str(self.spec["time_zone"]))
         self.counts: dict[str, int] = {}
 
-    def _save(self, model: type, rows: list[object], name: str) -> None:
+    def _save(self, model: type, rows: Sequence[object], name: str) -> None:
         model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[attr-defined]
         self.counts[name] = self.counts.get(name, 0) + len(rows)
 
     def build(self) -> dict[str, int]:
         spec = {k: v for k, v in self.spec.items() if k != "places"}
-        city = self.spec["places"][self.index // 2 % len(self.spec["places"])][1]  # type: ignore[index]
+        city = self.spec["places"][self.index // 2 % len(self.spec["places"])][1]
         self.service = Service.objects.create(
             slug=slug_of(self.index),
             name=f"National Demo {city} Trauma Service {self.index + 1:02d}",
@@ -258,7 +273,7 @@ class _ServiceBuilder:
         rows = []
         for i, status in enumerate(statuses):
             category = rng.choice(mentors_demo.CATEGORIES)
-            postcode, region, lat, lon = places[i % len(places)]  # type: ignore[index]
+            postcode, region, lat, lon = places[i % len(places)]
             injured = today - dt.timedelta(days=rng.randint(420, 3650))
             back = injured + dt.timedelta(days=rng.randint(120, 400))
             rows.append(
@@ -401,7 +416,7 @@ class _ServiceBuilder:
                             PhasedReturnStep, WorkStatus)
         }  # fmt: skip
         for patient in patients:
-            patients_demo._plan(rng, patient, today, patient.allocated_therapist, records)  # type: ignore[arg-type]
+            patients_demo._plan(rng, patient, today, patient.allocated_therapist, records)
         for model, made in records.items():
             self._save(model, made, model._meta.model_name or model.__name__)  # type: ignore[attr-defined]
         return patients
@@ -540,8 +555,8 @@ class _ServiceBuilder:
             .prefetch_related("work_statuses")
             .order_by("pk")
         }
-        pools: dict[tuple[str, int], list[tuple[list[object], object]]] = {}
-        scored: dict[tuple[str, str], object] = {}
+        pools: dict[tuple[str, int], list[tuple[list[object], Score]]] = {}
+        scored: dict[tuple[str, str], Score] = {}
         steps: dict[int, list[dt.date]] = {}
         rows, completed = [], []
         for due in dues:
@@ -592,6 +607,7 @@ class _ServiceBuilder:
         active = [m for m in mentors if m.status == MentorStatus.ACTIVE]
         spare = {m.pk: m.capacity for m in active}
         by_category: dict[str, list[Mentor]] = {}
+        mentor: Mentor | None  # below, pick() may find no one
         for mentor in active:
             for category in mentor.willing_categories:
                 by_category.setdefault(category, []).append(mentor)

@@ -214,7 +214,7 @@ CODER_CODING = [
 PARALLEL = ("PT-01", "PT-02", "PM-01")
 
 
-def _participants() -> list[tuple[str, str]]:
+def _participants() -> list[tuple[str, Group]]:
     return (
         [(f"PM-{n:02d}", Group.PEER_MENTOR) for n in range(1, 5)]
         + [(f"VT-{n:02d}", Group.THERAPIST) for n in range(1, 4)]

@@ -82,7 +82,7 @@ _SUB_THEME_LINE = re.compile(r"(?:\A|\n)Sub-theme of: ([0-9a-fA-F-]{36})\s*\Z")
 
 
 def _set_description(theme: Theme) -> str:
-    if theme.parent_id is None:
+    if theme.parent is None:
         return theme.description
     line = SUB_THEME_OF + _g(theme.parent.guid)
     return f"{theme.description}\n{line}" if theme.description else line
@@ -158,7 +158,7 @@ def study_project(actor: Any, study: Study) -> QdaProject:
     for memo in Memo.objects.filter(study=study).select_related("code", "span", "transcript"):
         if memo.transcript_id and memo.transcript_id not in exported:
             continue
-        if memo.span_id and memo.span.transcript_id not in exported:
+        if memo.span is not None and memo.span.transcript_id not in exported:
             continue
         target = memo.code or memo.transcript
         target_guid = _g(memo.span.guid) if memo.span else (_g(target.guid) if target else None)
@@ -264,8 +264,8 @@ def study_import_qdpx(
             for child in code.children:
                 add(child, made)
 
-        for code in project.codes:
-            add(code, None)
+        for top in project.codes:
+            add(top, None)
         taken: set[str] = set()
         targets: dict[str, dict[str, Any]] = {}
         for source in project.sources:

@@ -8,7 +8,7 @@ blinded a coder sees only their own spans.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -225,22 +225,22 @@ def code_suggestions(
 
     if not study.suggestions_enabled or not (0 <= start < end <= len(transcript.text)):
         return []
-    spans = visible_spans(user, study).filter(
+    others = visible_spans(user, study).filter(
         transcript__interview__participant__withdrawn_at__isnull=True
     )
     if study.blinded:
-        spans = spans.filter(coder=user)
-    spans = spans.exclude(transcript=transcript, start__lt=end, end__gt=start).order_by(
+        others = others.filter(coder=user)
+    others = others.exclude(transcript=transcript, start__lt=end, end__gt=start).order_by(
         "transcript_id", "start", "pk"
     )
-    spans = list(spans[:2000])
+    spans = list(others[:2000])
     if not spans:
         return []
     wanted = {s.transcript_id for s in spans}
     texts = {
         t.pk: t for t in transcripts_for(user, study, analysed_only=True).filter(pk__in=wanted)
     }
-    by_pk = {s.pk: s for s in spans}
+    by_pk: dict[Hashable, CodedSpan] = {s.pk: s for s in spans}
     candidates = [
         Candidate(code=s.code_id, text=texts[s.transcript_id].text[s.start : s.end], ref=s.pk)
         for s in spans
@@ -281,7 +281,7 @@ def search(user: Any, study: Study, query: str) -> dict[str, Any]:
             Q(name__icontains=query) | Q(description__icontains=query)
         )
     )
-    hits = []
+    hits: list[dict[str, Any]] = []
     needle = query.casefold()
     # Transcripts are stored encrypted, so the database cannot search them: the texts are
     # decrypted here and only the transcripts that hold the words are fetched (and audited).

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.db import transaction
@@ -145,7 +145,7 @@ def _load_service(ctx: DemoContext, service: Service, rng: random.Random) -> Non
         if p.status == PatientStatus.MATCHED and p.mentor_introduced_on and p.pk not in taken
     ]  # fmt: skip
     for patient, column in builder.assign_open(introduced):
-        started = patient.mentor_introduced_on
+        started = cast(dt.date, patient.mentor_introduced_on)  # only introduced patients
         builder.match(
             patient, column, MatchStatus.ACTIVE, proposed_on=started - dt.timedelta(days=5),
             patient_agreed_at=_at(started - dt.timedelta(days=4)),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -109,7 +109,9 @@ class PreviewPatientForm(forms.Form):
 
     def __init__(self, *args: Any, patients: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["patient"].choices = [(p.pk, f"{p.full_name} (#{p.pk})") for p in patients]
+        cast(forms.ChoiceField, self.fields["patient"]).choices = [
+            (p.pk, f"{p.full_name} (#{p.pk})") for p in patients
+        ]
 
 
 class BatchPublishForm(forms.Form):
@@ -123,7 +125,7 @@ class BatchPublishForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pair"].choices = choices
+        cast(forms.ChoiceField, self.fields["pair"]).choices = choices
 
     def pairs(self) -> list[tuple[int, int]]:
         result = []

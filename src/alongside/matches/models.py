@@ -69,14 +69,15 @@ class ProposalSource(models.TextChoices):
     BATCH = "batch", "Batch run"
 
 
-class MatchQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+# django-stubs' plugin derives as_manager()'s manager from the first base only.
+class MatchQuerySet(AuditedQuerySet, ServiceScopedQuerySet):  # type: ignore[override]
     def visible_to(self, user: User, action: str = "match.manage") -> MatchQuerySet:
         """Matches of the services where ``action`` is allowed (clinical team).
 
         A mentor's or patient's own matches are read through ``for_mentor_user``
         and ``for_patient_user`` (matches.selectors), never through here.
         """
-        return super().visible_to(user, action)  # type: ignore[return-value]
+        return super().visible_to(user, action)
 
     def open(self) -> MatchQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -182,7 +182,7 @@ class ServicePool:
 
     service: Service
     pool: MentorPool
-    mentors: dict[int, Mentor]
+    mentors: dict[Hashable, Mentor]  # by the engine's mentor id (the primary key)
     weights: Weights
     today: dt.date
 

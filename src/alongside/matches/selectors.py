@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -34,11 +34,11 @@ from alongside.core.mentor_programme import matchability_conditions
 from alongside.core.naming import tell_apart
 from alongside.core.vocabulary import slot_words
 from alongside.matches import profiles
-from alongside.matches.models import OPEN_STATUSES, BatchPlanJob, Match, MatchStatus
+from alongside.matches.models import OPEN_STATUSES, BatchPlanJob, Match, MatchQuerySet, MatchStatus
 from alongside.mentors.models import Mentor, MentorStatus
 from alongside.mentors.selectors import mentor_state
 from alongside.organisations.models import Service
-from alongside.patients.models import ContactMode, Patient, PatientStatus
+from alongside.patients.models import ContactMode, Patient, PatientQuerySet, PatientStatus
 from alongside.patients.selectors import SummaryFact
 
 # What a mentor sees of a match: after the patient agreed, until it ends.
@@ -77,7 +77,7 @@ def occupation_words(scheme_id: str, code: str) -> str:
 # --- Clinical team ------------------------------------------------------------------------
 
 
-def matches_visible_to(user: User, action: str = "match.manage") -> QuerySet[Match]:
+def matches_visible_to(user: User, action: str = "match.manage") -> MatchQuerySet:
     """The clinical team's matches; the rows fetched are audited as read for ``action``."""
     return Match.objects.visible_to(user, action).audited(user, action)
 
@@ -109,7 +109,7 @@ class StaffFilters:
     service_id: int | None = None
 
 
-def matches_for_list(user: User, filters: StaffFilters) -> QuerySet[Match]:
+def matches_for_list(user: User, filters: StaffFilters) -> MatchQuerySet:
     qs = (
         matches_visible_to(user)
         .select_related("service", "patient", "mentor")
@@ -270,15 +270,16 @@ def find_mentor(
         result.suggestions.append(card)
     from alongside.mentors.selectors import missing_training
 
+    # The engine hands back the ids it was given: the mentors' primary keys.
     untrained = missing_training(
-        service.pk, [e.mentor_id for e in exclusions if e.rule == "training"], today
+        service.pk, [cast(int, e.mentor_id) for e in exclusions if e.rule == "training"], today
     )
     result.exclusions = [
         ExclusionRow(
             pool.mentors[e.mentor_id],
             e.rule,
-            f"Required training not done: {', '.join(untrained[e.mentor_id])}."
-            if untrained.get(e.mentor_id)
+            f"Required training not done: {', '.join(untrained[cast(int, e.mentor_id)])}."
+            if untrained.get(cast(int, e.mentor_id))
             else explain_exclusion(e),
         )
         for e in sorted(exclusions, key=lambda e: (e.rule, e.mentor_id))
@@ -388,7 +389,7 @@ class BatchPlan:
         return len(self.pairs) + len(self.unmatched)
 
 
-def waiting_queryset(service: Service) -> QuerySet[Patient]:
+def waiting_queryset(service: Service) -> PatientQuerySet:
     """Accepted patients of ``service`` with no open match and not on hold, oldest
     referral first (``pk`` last, so pages of it keep a stable order)."""
     return (
@@ -413,7 +414,7 @@ def match_batch_plan(
     actor: User | None,
     service: Service,
     today: dt.date | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], object] | None = None,
 ) -> BatchPlan:
     """Draft proposals for the whole waiting list: the most patients matched,
     then the largest total score, within every mentor's spare places. Writes nothing;
@@ -535,7 +536,7 @@ MENTEE_COLUMNS = (
 )
 
 
-def _mentee_matches(user: User) -> QuerySet[Match]:
+def _mentee_matches(user: User) -> MatchQuerySet:
     """The signed-in mentor's matches whose patient shares with mentors right now."""
     return Match.objects.filter(
         mentor__in=Mentor.objects.own(user),
@@ -625,7 +626,7 @@ class MyMentorCard:
     contact_modes: list[str]
 
 
-def own_matches(user: User) -> QuerySet[Match]:
+def own_matches(user: User) -> MatchQuerySet:
     return Match.objects.filter(patient__in=Patient.objects.own(user))
 
 

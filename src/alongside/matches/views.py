@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -76,7 +76,7 @@ def _criteria_rows(parts: dict[str, float | None]) -> list[dict[str, Any]]:
         {
             "label": CRITERION_LABELS.get(name, name),
             "score": parts.get(name),
-            "percent": None if parts.get(name) is None else round(100 * parts[name]),
+            "percent": None if parts.get(name) is None else round(100 * cast(float, parts[name])),
         }
         for name in CRITERIA
     ]
@@ -89,7 +89,12 @@ def match_detail(request: AuthenticatedHttpRequest, match_id: int) -> HttpRespon
 
 
 def _lifecycle(
-    request: HttpRequest, match_id: int, form_name: str, form: Any, write: Any, done: str
+    request: AuthenticatedHttpRequest,
+    match_id: int,
+    form_name: str,
+    form: Any,
+    write: Any,
+    done: str,
 ) -> HttpResponse:
     """A lifecycle form on the match page: the service moves the match, or the page shows
     again with the form's errors."""
@@ -386,7 +391,7 @@ def mentees(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _mentee_page(
-    request: HttpRequest, match_id: int, status: int = 200, **forms: Any
+    request: AuthenticatedHttpRequest, match_id: int, status: int = 200, **forms: Any
 ) -> HttpResponse:
     card = selectors.mentee_or_404(request.user, match_id)
     return render(

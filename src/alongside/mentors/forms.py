@@ -4,7 +4,7 @@ their refusals onto the fields so the page names the field at fault."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -43,7 +43,7 @@ class CommaListField(forms.CharField):
     """A list typed as words separated by commas (ICD-10 codes, languages)."""
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = cast(str, super().to_python(value))  # never None: empty_value is ""
         # Checked on the text: the length validator would otherwise count the values.
         if self.max_length is not None and len(text) > self.max_length:
             raise forms.ValidationError(
@@ -138,7 +138,8 @@ class MentorForm(forms.ModelForm):
         self.service = service
         from alongside.mentors.selectors import supervisors_for
 
-        self.fields["supervisor"].queryset = supervisors_for(service.pk)
+        supervisor = cast(forms.ModelChoiceField, self.fields["supervisor"])
+        supervisor.queryset = supervisors_for(service.pk)
         self.fields[
             "occupation_code"
         ].help_text = f"A code from {service.get_occupation_classification_display()}"
@@ -150,7 +151,7 @@ class MentorForm(forms.ModelForm):
         self.fields["longitude"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         values = {k: data.get(k) for k in services.PROFILE_FIELDS if k in data}
         try:
             data.update(services.validate_profile(service=self.service, values=values))
@@ -185,7 +186,8 @@ class CriterionResultForm(forms.Form):
 
     def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = SelectionCriterion.objects.filter(
+        criterion = cast(forms.ModelChoiceField, self.fields["criterion"])
+        criterion.queryset = SelectionCriterion.objects.filter(
             service_id=mentor.service_id, kind=CriterionKind.RECORDED
         )
         self.auto_id = "criterion_%s"
@@ -216,7 +218,7 @@ class CheckForm(forms.Form):
         self.auto_id = "check_%s"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("issued_on"):
             try:
                 rules.validate_check_dates(
@@ -235,7 +237,8 @@ class TrainingCompletionForm(forms.Form):
 
     def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = TrainingModule.objects.filter(service_id=mentor.service_id)
+        module = cast(forms.ModelChoiceField, self.fields["module"])
+        module.queryset = TrainingModule.objects.filter(service_id=mentor.service_id)
         self.auto_id = "training_%s"
 
 
@@ -275,7 +278,7 @@ class SelectionCriterionForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("kind") == CriterionKind.MONTHS_SINCE_INJURY and not data.get("min_months"):
             self.add_error("min_months", "Give the least number of months since injury.")
         return data

@@ -40,13 +40,14 @@ if TYPE_CHECKING:
     from alongside.accounts.models import User
 
 
-class MentorQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+# django-stubs' plugin derives as_manager()'s manager from the first base only.
+class MentorQuerySet(AuditedQuerySet, ServiceScopedQuerySet):  # type: ignore[override]
     def visible_to(self, user: User, action: str = "mentor.view") -> MentorQuerySet:
         """Mentors of the services where ``action`` is allowed (staff reads).
 
         A mentor's own record is read through ``own()``, never through here.
         """
-        return super().visible_to(user, action)  # type: ignore[return-value]
+        return super().visible_to(user, action)
 
     def own(self, user: User) -> MentorQuerySet:
         """The signed-in person's own mentor record(s), one per service they mentor in."""

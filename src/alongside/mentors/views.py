@@ -3,18 +3,20 @@ from __future__ import annotations
 import copy
 import csv
 import mimetypes
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.forms import ModelChoiceField
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.core.mentor_programme import Criterion as ProgrammeCriterion
 from alongside.core.mentor_programme import Module as ProgrammeModule
 from alongside.core.mentor_programme import ProgrammeRuleError
@@ -51,7 +53,7 @@ from alongside.reports import exports, lists
 
 
 @login_required
-def mentor_list(request: HttpRequest) -> HttpResponse:
+def mentor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "mentor.view")
     fmt = exports.wanted_format(request)
     if fmt:  # the whole filtered list as a file (or a background job when it is long)
@@ -73,11 +75,11 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mentor_create(request: HttpRequest) -> HttpResponse:
+def mentor_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "mentor.manage")
     choices = services_visible_to(request.user, "mentor.manage")
     chooser = NewMentorServiceForm(request.POST or request.GET or None)
-    chooser.fields["service"].queryset = choices
+    cast(ModelChoiceField, chooser.fields["service"]).queryset = choices
     service = chooser.cleaned_data["service"] if chooser.is_valid() else choices.first()
     if service is None:
         raise Http404("Not found")
@@ -101,7 +103,7 @@ def mentor_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mentor_edit(request: HttpRequest, mentor_id: int) -> HttpResponse:
+def mentor_edit(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
     mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
     form = MentorForm(request.POST or None, instance=mentor, service=mentor.service)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +123,9 @@ def mentor_edit(request: HttpRequest, mentor_id: int) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, mentor: Mentor, status: int = 200, **bound: Any) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, mentor: Mentor, status: int = 200, **bound: Any
+) -> HttpResponse:
     today = timezone.localdate()
     detail = selectors.mentor_detail(request.user, mentor, today)
     forms = {
@@ -149,14 +153,14 @@ def _detail(request: HttpRequest, mentor: Mentor, status: int = 200, **bound: An
 
 
 @login_required
-def mentor_detail(request: HttpRequest, mentor_id: int) -> HttpResponse:
+def mentor_detail(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
     mentor = selectors.mentor_visible_or_404(request.user, mentor_id)
     return _detail(request, mentor)
 
 
 @login_required
 @require_POST
-def mentor_status(request: HttpRequest, mentor_id: int) -> HttpResponse:
+def mentor_status(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
     mentor = selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
     form = StatusForm(request.POST)
     form.is_valid()
@@ -189,13 +193,13 @@ def _detail_url(mentor: Mentor) -> str:
     return reverse("mentors:detail", kwargs={"mentor_id": mentor.pk})
 
 
-def _managed(request: HttpRequest, mentor_id: int) -> Mentor:
+def _managed(request: AuthenticatedHttpRequest, mentor_id: int) -> Mentor:
     return selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
 
 
 @login_required
 @require_POST
-def criterion_record(request: HttpRequest, mentor_id: int) -> HttpResponse:
+def criterion_record(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
     mentor = _managed(request, mentor_id)
     return form_post(
         request,
@@ -215,7 +219,7 @@ def criterion_record(request: HttpRequest, mentor_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def check_add(request: HttpRequest, mentor_id: int) -> HttpResponse:
+def check_add(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
     mentor = _managed(request, mentor_id)
     return form_post(
         request,
@@ -229,7 +233,7 @@ def check_add(request: HttpRequest, mentor_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def training_record(request: HttpRequest, mentor_id: int) -> HttpResponse:
+def training_record(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
     mentor = _managed(request, mentor_id)
     return form_post(
         request,
@@ -243,7 +247,7 @@ def training_record(request: HttpRequest, mentor_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def supervision_log(request: HttpRequest, mentor_id: int) -> HttpResponse:
+def supervision_log(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
     mentor = _managed(request, mentor_id)
     return form_post(
         request,
@@ -257,7 +261,7 @@ def supervision_log(request: HttpRequest, mentor_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin_acknowledge(request: HttpRequest, checkin_id: int) -> HttpResponse:
+def checkin_acknowledge(request: AuthenticatedHttpRequest, checkin_id: int) -> HttpResponse:
     checkin = selectors.checkin_visible_or_404(request.user, checkin_id)
     policy.require_not_oneself(request.user, checkin.mentor)
     form = CheckInAcknowledgeForm(request.POST)
@@ -283,7 +287,7 @@ def _day(day: Any) -> str:
 
 @login_required
 @require_POST
-def debrief_book(request: HttpRequest, debrief_id: int) -> HttpResponse:
+def debrief_book(request: AuthenticatedHttpRequest, debrief_id: int) -> HttpResponse:
     debrief = selectors.debrief_visible_or_404(request.user, debrief_id)
     policy.require_not_oneself(request.user, debrief.mentor)  # not their own debrief
     form = DebriefBookForm(request.POST)
@@ -336,7 +340,7 @@ def _impact(service: Any, kind: str, values: dict[str, Any], item: Any = None) -
 
 
 def _previewed(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: Any,
     write: Any,
     impact: Any,
@@ -359,7 +363,7 @@ def _previewed(
 
 
 def _config_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     slug: str,
     form_class: Any,
     save: Any,
@@ -384,7 +388,7 @@ def _config_page(
 
 
 @login_required
-def criteria(request: HttpRequest, slug: str) -> HttpResponse:
+def criteria(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _config_page(
         request,
         slug,
@@ -397,7 +401,7 @@ def criteria(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def modules(request: HttpRequest, slug: str) -> HttpResponse:
+def modules(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _config_page(
         request,
         slug,
@@ -410,7 +414,13 @@ def modules(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _config_edit(
-    request: HttpRequest, item: Any, form_class: Any, save: Any, back: str, title: str, kind: str
+    request: AuthenticatedHttpRequest,
+    item: Any,
+    form_class: Any,
+    save: Any,
+    back: str,
+    title: str,
+    kind: str,
 ) -> HttpResponse:
     # The form writes into the instance it is bound to; the service compares the
     # values against the row as it stands, so it gets an untouched copy.
@@ -432,7 +442,7 @@ def _config_edit(
 
 
 @login_required
-def criterion_edit(request: HttpRequest, criterion_id: int) -> HttpResponse:
+def criterion_edit(request: AuthenticatedHttpRequest, criterion_id: int) -> HttpResponse:
     item = selectors.criterion_visible_or_404(request.user, criterion_id)
     return _config_edit(
         request,
@@ -448,7 +458,7 @@ def criterion_edit(request: HttpRequest, criterion_id: int) -> HttpResponse:
 
 
 @login_required
-def module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
+def module_edit(request: AuthenticatedHttpRequest, module_id: int) -> HttpResponse:
     item = selectors.module_visible_or_404(request.user, module_id)
     return _config_edit(
         request,
@@ -464,7 +474,7 @@ def module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
 
 
 @login_required
-def renewals(request: HttpRequest, slug: str) -> HttpResponse:
+def renewals(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """How often each kind of check is redone. A change is previewed first: how many
     active mentors it would make unmatchable today; "Save" applies it."""
     service = service_for_or_404(request.user, slug, "mentor.configure")
@@ -496,20 +506,20 @@ def renewals(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
     context = selectors.own_mentoring(request.user, mentor, timezone.localdate())
     context["others"] = [m for m in selectors.own_mentor_records(request.user) if m.pk != mentor.pk]
     return render(request, "mentors/mine.html", context)
 
 
-def _chosen(request: HttpRequest) -> int | None:
+def _chosen(request: AuthenticatedHttpRequest) -> int | None:
     value = request.GET.get("record") or request.POST.get("record")
     return int(value) if value and value.isdigit() else None
 
 
 @login_required
-def my_profile(request: HttpRequest) -> HttpResponse:
+def my_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The mentor keeps their own availability, ways to meet, travel, story and topics
     current; the supervisor's page shows what changed."""
     mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
@@ -532,7 +542,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def checkin(request: HttpRequest) -> HttpResponse:
+def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
     mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -565,7 +575,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def checkin_support(request: HttpRequest) -> HttpResponse:
+def checkin_support(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Support after a hard time: the service's resources, the supervisor, crisis numbers."""
     mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
     service = mentor.service
@@ -582,7 +592,7 @@ def checkin_support(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def expense_claim(request: HttpRequest) -> HttpResponse:
+def expense_claim(request: AuthenticatedHttpRequest) -> HttpResponse:
     mentor = selectors.own_mentor_or_404(request.user, _chosen(request))
     form = ExpenseClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -613,7 +623,7 @@ def expense_claim(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def expenses(request: HttpRequest) -> HttpResponse:
+def expenses(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "mentor.expense_decide")
     fmt = exports.wanted_format(request)
     if fmt:  # the list as its filter shows it, as a file (or a background job when long)
@@ -637,7 +647,7 @@ def expenses(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def expense_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
+def expense_decide(request: AuthenticatedHttpRequest, claim_id: int) -> HttpResponse:
     claim = selectors.expense_visible_or_404(request.user, claim_id)
     policy.require(request.user, "mentor.expense_decide", claim.mentor)
     form = ExpenseDecisionForm(request.POST)
@@ -659,7 +669,7 @@ def expense_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 @login_required
-def expense_receipt(request: HttpRequest, claim_id: int) -> HttpResponse:
+def expense_receipt(request: AuthenticatedHttpRequest, claim_id: int) -> FileResponse:
     claim = selectors.expense_visible_or_404(request.user, claim_id, "mentor.expense_receipt_view")
     if not claim.receipt:
         raise Http404("Not found")
@@ -672,7 +682,7 @@ def expense_receipt(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 @login_required
-def expenses_export(request: HttpRequest) -> HttpResponse:
+def expenses_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "mentor.expense_export")
     claims = selectors.expenses_for_export(request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

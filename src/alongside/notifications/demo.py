@@ -6,10 +6,15 @@ nothing. Idempotent through the (recipient, kind, event_key) uniqueness.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 
 from alongside.demo.builder import DemoContext
 from alongside.notifications.models import DeliveryStatus, Notification
+
+if TYPE_CHECKING:
+    from alongside.accounts.models import User
 
 
 def load(ctx: DemoContext) -> None:
@@ -19,7 +24,7 @@ def load(ctx: DemoContext) -> None:
     therapist = ctx.users.get("therapist@demo.example")
     mentor = ctx.users.get("mentor@demo.example")
     service = ctx.services.get("demo-melbourne")
-    rows: list[tuple[object, str, str, str, str, str, bool]] = []
+    rows: list[tuple[User, str, str, str, str, str, bool]] = []
     if therapist is not None:
         for concern in Concern.objects.filter(notified=therapist, status=ConcernStatus.OPEN)[:5]:
             rows.append(

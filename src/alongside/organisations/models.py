@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 
@@ -119,7 +119,7 @@ class ServiceScopedQuerySet(models.QuerySet[Any]):
     of the services where the user's role allows ``action`` (accounts.policy).
     """
 
-    def visible_to(self, user: User, action: str) -> ServiceScopedQuerySet:
+    def visible_to(self, user: User, action: str) -> Self:
         from alongside.accounts import policy
 
         return self.filter(service_id__in=policy.service_ids(user, action))

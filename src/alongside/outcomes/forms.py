@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -78,7 +78,7 @@ class AnswersForm(forms.Form):
     def answers(self) -> list[Any]:
         values = []
         for item in self.instrument.items:
-            value = self.cleaned_data.get(f"item_{item.id}")
+            value: Any = self.cleaned_data.get(f"item_{item.id}")
             if hasattr(value, "isoformat"):
                 value = value.isoformat()
             values.append(None if value == "" else value)
@@ -117,7 +117,7 @@ class TimePointForm(forms.Form):
 
     def __init__(self, choices: list[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instruments"].choices = choices
+        cast(forms.ChoiceField, self.fields["instruments"]).choices = choices
 
 
 class SustainedForm(forms.Form):

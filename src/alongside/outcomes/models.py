@@ -79,7 +79,8 @@ class DueStatus(models.TextChoices):
     CANCELLED = "cancelled", "Not needed"
 
 
-class _OfPatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+# django-stubs' plugin derives as_manager()'s manager from the first base only.
+class _OfPatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):  # type: ignore[override]
     """Records that belong to a service through their patient."""
 
     def visible_to(self, user, action):  # type: ignore[no-untyped-def]
@@ -88,7 +89,8 @@ class _OfPatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
         return self.filter(patient__service_id__in=policy.service_ids(user, action))
 
 
-class QuestionnaireDueQuerySet(_OfPatientQuerySet):
+# django-stubs' plugin derives as_manager()'s manager from the first base only.
+class QuestionnaireDueQuerySet(_OfPatientQuerySet):  # type: ignore[override]
     def own(self, user) -> QuestionnaireDueQuerySet:  # type: ignore[no-untyped-def]
         from alongside.accounts import policy
 
@@ -194,7 +196,8 @@ class EntryMode(models.TextChoices):
     STAFF = "staff", "Staff, on the patient's behalf"
 
 
-class ResponseQuerySet(_OfPatientQuerySet):
+# django-stubs' plugin derives as_manager()'s manager from the first base only.
+class ResponseQuerySet(_OfPatientQuerySet):  # type: ignore[override]
     def current(self) -> ResponseQuerySet:
         return self.filter(is_current=True)
 

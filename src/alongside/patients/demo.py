@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db import transaction
 
@@ -46,6 +46,11 @@ from alongside.patients.services import eligibility_rules_apply_preset
 
 COUNTS = {"demo-melbourne": 72, "demo-leeds": 54}
 THERAPIST_OF = {"demo-melbourne": "therapist@demo.example", "demo-leeds": "outsider@demo.example"}
+# The models of the records a case's plan adds (created in bulk, model by model).
+_PlanModel: TypeAlias = type[
+    Consent | Goal | EmployerContact | CapacityCertificate | PhasedReturnStep | WorkStatus
+]
+
 STAGES = [
     (PatientStatus.REFERRED, 14), (PatientStatus.INELIGIBLE, 9), (PatientStatus.ELIGIBLE, 8),
     (PatientStatus.ACTIVE, 27), (PatientStatus.MATCHED, 20),
@@ -167,7 +172,7 @@ def _load_service(ctx: DemoContext, service: Any, count: int) -> None:
         patients.append(_patient(rng, service, index, stage, today, therapist, occupations))
     Patient.objects.bulk_create(patients)
     saved = list(Patient.objects.filter(service=service, hospital_number__startswith="DEMO-"))
-    records: dict[type, list[Any]] = {k: [] for k in
+    records: dict[_PlanModel, list[Any]] = {k: [] for k in
                                       (Consent, Goal, EmployerContact, CapacityCertificate,
                                        PhasedReturnStep, WorkStatus)}  # fmt: skip
     for patient in saved:
@@ -180,7 +185,7 @@ def _patient(
     rng: random.Random,
     service: Any,
     index: int,
-    stage: str,
+    stage: PatientStatus,
     today: dt.date,
     therapist: Any,
     occupations: list[str],
@@ -340,7 +345,7 @@ def _plan(
     patient: Patient,
     today: dt.date,
     therapist: Any,
-    records: dict[type, list[Any]],
+    records: dict[_PlanModel, list[Any]],
 ) -> None:
     accepted = patient.accepted_on
     if accepted is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
@@ -110,7 +110,7 @@ INJURY_LABELS = {
 }
 
 
-def _dates(form: forms.Form) -> None:
+def _dates(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.DateField):
             field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -158,7 +158,7 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = services
         first_two = list(services[:2])
         only = first_two[0] if len(first_two) == 1 else None
         if only is not None:
@@ -204,7 +204,7 @@ class AllocateForm(forms.Form):
 
     def __init__(self, *args: Any, therapists: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["therapist"].choices = therapists
+        cast(forms.ChoiceField, self.fields["therapist"]).choices = therapists
 
 
 class DateForm(forms.Form):
@@ -299,7 +299,7 @@ class InviteForm(forms.Form):
         if phone is None:
             return
         if phone:
-            self.fields["channel"].choices = [
+            cast(forms.ChoiceField, self.fields["channel"]).choices = [
                 ("email", "By e-mail"),
                 ("sms", f"By text message (SMS) to {phone}"),
             ]
@@ -456,7 +456,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = services
         if services.count() == 1:
             self.fields["service"].widget = forms.HiddenInput()
             self.fields["service"].initial = services.first()
@@ -473,7 +473,9 @@ class EligibilityPresetForm(forms.Form):
         from alongside.core.eligibility import PRESETS
 
         super().__init__(*args, **kwargs)
-        self.fields["preset"].choices = [(p.id, p.label) for p in PRESETS.values()]
+        cast(forms.ChoiceField, self.fields["preset"]).choices = [
+            (p.id, p.label) for p in PRESETS.values()
+        ]
 
 
 class EligibilityRulesForm(forms.ModelForm):

@@ -24,10 +24,11 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from alongside.accounts import policy
@@ -111,9 +112,10 @@ class _Choices:
 
 
 def _field_choices(name: str) -> _Choices:
-    return _Choices(
-        tuple((str(v), str(label)) for v, label in Patient._meta.get_field(name).choices)
-    )
+    # Only columns with choices are named here, so the field is concrete and has them.
+    model_field = cast(Field, Patient._meta.get_field(name))
+    choices = cast(Iterable[tuple[Any, Any]], model_field.choices)
+    return _Choices(tuple((str(v), str(label)) for v, label in choices))
 
 
 CHOICE_COLUMNS = {

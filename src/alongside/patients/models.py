@@ -93,7 +93,8 @@ class ConsentMethod(models.TextChoices):
     PROXY = "proxy", "By a legal representative"
 
 
-class PatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):
+# django-stubs' plugin derives as_manager()'s manager from the first base only.
+class PatientQuerySet(AuditedQuerySet, ServiceScopedQuerySet):  # type: ignore[override]
     def open(self) -> PatientQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 

@@ -28,6 +28,7 @@ from alongside.patients.models import (
     EligibilityRules,
     Goal,
     Patient,
+    PatientQuerySet,
     PatientStatus,
     ReferralImportJob,
     TargetKind,
@@ -43,7 +44,7 @@ def service_today(service: Service) -> date:
     return timezone.now().astimezone(zone).date()
 
 
-def patients_visible_to(user: User, action: str = "patient.view") -> QuerySet[Patient]:
+def patients_visible_to(user: User, action: str = "patient.view") -> PatientQuerySet:
     """The patients ``user`` may read for ``action``; the rows fetched are audited."""
     return Patient.objects.visible_to(user, action).audited(user, action)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -158,13 +159,16 @@ def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
         "certificate_form": forms.CertificateForm(prefix="certificate"),
         "phased_step_form": forms.PhasedStepForm(prefix="phased"),
         "work_status_form": forms.WorkStatusForm(prefix="work"),
-        "goal_statuses": forms.GoalStatusForm().fields["status"].choices,
+        "goal_statuses": cast(ChoiceField, forms.GoalStatusForm().fields["status"]).choices,
         "invite_form": forms.InviteForm(initial={"email": patient.email}, phone=patient.phone),
     }
 
 
 def _render_detail(
-    request: HttpRequest, patient: Patient, bound: dict[str, Any] | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    patient: Patient,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "patient": patient,
@@ -186,7 +190,7 @@ def _manage(request: AuthenticatedHttpRequest, patient_id: int) -> Patient:
 
 
 def _case_form_post(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     patient_id: int,
     form_name: str,
     form: Any,
@@ -401,7 +405,11 @@ def consent_withdraw(
 
 
 def _profile_edit(
-    request: HttpRequest, patient_id: int, form_class: Any, title: str, **form_kwargs: Any
+    request: AuthenticatedHttpRequest,
+    patient_id: int,
+    form_class: Any,
+    title: str,
+    **form_kwargs: Any,
 ) -> HttpResponse:
     patient = _manage(request, patient_id)
     form = form_class(request.POST or None, instance=patient, **form_kwargs)
@@ -677,7 +685,7 @@ def eligibility_preset(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
 
 # The matching work fills the "My peer mentor" section: a provider returns
 # {"template": ..., **context} for that patient, or None to leave it empty.
-MY_MENTOR_PANELS: Hook[Callable[[HttpRequest, Patient], dict[str, Any] | None]] = Hook(
+MY_MENTOR_PANELS: Hook[Callable[[AuthenticatedHttpRequest, Patient], dict[str, Any] | None]] = Hook(
     "my_mentor_panels", "the 'My peer mentor' section of a patient's own page"
 )
 

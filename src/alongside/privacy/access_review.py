@@ -34,7 +34,7 @@ def access_review(user: Any, *, now: dt.datetime | None = None) -> list[Person]:
     """Every account with a role in a service ``user`` manages, dormant ones flagged."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from alongside.accounts.models import Membership, User
+    from alongside.accounts.models import ApiToken, Membership
 
     now = now or timezone.now()
     managed = set(policy.service_ids(user, "privacy.manage"))
@@ -62,7 +62,7 @@ def access_review(user: Any, *, now: dt.datetime | None = None) -> list[Person]:
     )
     tokens = {
         row["user_id"]: row
-        for row in User.api_tokens.rel.related_model.objects.filter(
+        for row in ApiToken.objects.filter(
             user_id__in=ids, revoked_at__isnull=True, expires_at__gt=now
         )
         .values("user_id")

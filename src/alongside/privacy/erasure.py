@@ -39,7 +39,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -100,11 +100,15 @@ class Found:
 
 def _owned_relations(model: type[models.Model]) -> Iterator[models.ForeignObjectRel]:
     # Hidden relations too: a foreign key with related_name="+" still makes an owned row.
-    relations = [
-        f
-        for f in model._meta.get_fields(include_hidden=True)
-        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
-    ]
+    # Auto-created and not concrete: the reverse side of a relation, a ForeignObjectRel.
+    relations = cast(
+        list[models.ForeignObjectRel],
+        [
+            f
+            for f in model._meta.get_fields(include_hidden=True)
+            if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+        ],
+    )
     for relation in relations:
         remote = relation.related_model
         if remote._meta.app_label in NOT_TOUCHED_APPS:
@@ -122,7 +126,7 @@ def _owned_relations(model: type[models.Model]) -> Iterator[models.ForeignObject
             yield relation
 
 
-def owned_rows(*roots: models.Model) -> Found:
+def owned_rows(*roots: models.Model | None) -> Found:
     """Every row reachable from ``roots`` through owning relations (breadth first)."""
     found = Found()
     queue = [root for root in roots if root is not None]
@@ -164,7 +168,7 @@ def _referenced(expressions: Iterable[Any]) -> set[str]:
         if isinstance(expression, str):
             names.add(expression)
         elif isinstance(expression, models.F):
-            names.add(expression.name)
+            names.add(expression.name)  # type: ignore[attr-defined]  # F.name: not in the stubs
         elif hasattr(expression, "get_source_expressions"):
             names |= _referenced(expression.get_source_expressions())
     return names
@@ -312,10 +316,10 @@ def sweep_copies(identifiers: set[str]) -> dict[str, int]:
                 continue
             if isinstance(f, EncryptedTextField):
                 # The database sees only ciphertext: search the decrypted text here.
-                hits = _encrypted_mentions(manager, f, needles)
-                for pk, new in hits:
+                decrypted_hits = _encrypted_mentions(manager, f, needles)
+                for pk, new in decrypted_hits:
                     manager.filter(pk=pk).update(**{f.attname: new})
-                changed[model._meta.label_lower] += len(hits)
+                changed[model._meta.label_lower] += len(decrypted_hits)
                 continue
             as_text = Cast(f.attname, models.TextField())
             query = models.Q()

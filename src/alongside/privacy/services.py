@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
@@ -26,6 +26,8 @@ from alongside.privacy.registry import ERASURE_STEPS, RETENTION_SOURCES
 
 if TYPE_CHECKING:
     from alongside.accounts.models import User
+    from alongside.mentors.models import Mentor as MentorRecord
+    from alongside.patients.models import Patient as PatientRecord
 
 
 class ErasureRefused(ValueError):
@@ -252,7 +254,7 @@ def patients_past_retention(service: Any, today: dt.date) -> list[Any]:
     from alongside.privacy.registry import Overdue
 
     rules = retention_settings_for(service.pk)
-    Patient = subject_model(SubjectType.PATIENT)
+    Patient = cast("type[PatientRecord]", subject_model(SubjectType.PATIENT))
     found = []
     discharged = Patient._base_manager.filter(service=service, discharged_on__isnull=False)
     already_erased = Erasure.objects.filter(
@@ -261,11 +263,10 @@ def patients_past_retention(service: Any, today: dt.date) -> list[Any]:
     for patient in discharged.exclude(pk__in=already_erased).only(
         "pk", "discharged_on", "date_of_birth"
     ):
-        due = _years_after(patient.discharged_on, rules.patient_years)
-        said = (
-            f"discharged {patient.discharged_on:%Y-%m-%d}; adults kept {rules.patient_years} years"
-        )
-        age_at_discharge = _years_after(patient.date_of_birth, 18) > patient.discharged_on
+        discharged_on = cast(dt.date, patient.discharged_on)  # the query kept discharged only
+        due = _years_after(discharged_on, rules.patient_years)
+        said = f"discharged {discharged_on:%Y-%m-%d}; adults kept {rules.patient_years} years"
+        age_at_discharge = _years_after(patient.date_of_birth, 18) > discharged_on
         if age_at_discharge:
             due = max(due, _years_after(patient.date_of_birth, rules.child_until_age))
             said += f"; a child at discharge, kept until age {rules.child_until_age}"
@@ -278,7 +279,7 @@ def mentors_past_retention(service: Any, today: dt.date) -> list[Any]:
     from alongside.privacy.registry import Overdue
 
     rules = retention_settings_for(service.pk)
-    Mentor = subject_model(SubjectType.MENTOR)
+    Mentor = cast("type[MentorRecord]", subject_model(SubjectType.MENTOR))
     already_erased = Erasure.objects.filter(
         subject_type=SubjectType.MENTOR, status=ErasureStatus.DONE
     ).values("subject_id")
@@ -384,8 +385,9 @@ def field_keys_rotate(*, actor: User | None = None, batch_size: int = 500) -> di
     counts: dict[str, int] = {}
     for model, field in encrypted_fields():
         label = f"{model._meta.label_lower}.{field.name}"
-        table, column = quote(model._meta.db_table), quote(field.column)
-        pk_column = quote(model._meta.pk.column)
+        # Concrete fields (the encrypted column and the primary key) always have a column.
+        table, column = quote(model._meta.db_table), quote(cast(str, field.column))
+        pk_column = quote(cast(str, model._meta.pk.column))
         update = f"UPDATE {table} SET {column} = %s WHERE {pk_column} = %s AND {column} = %s"  # noqa: S608
         rows = model._base_manager.exclude(**{field.attname: ""}).order_by("pk")
         last: Any = None

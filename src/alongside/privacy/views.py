@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from alongside.accounts import policy
+from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.organisations.selectors import service_for_or_404
 from alongside.pages import form_post
 from alongside.privacy import access_review as review
@@ -21,7 +22,7 @@ from alongside.privacy.models import ErasureStatus
 
 
 @login_required
-def erasure_list(request: HttpRequest) -> HttpResponse:
+def erasure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "privacy.manage")
     managed = policy.service_ids(request.user, "privacy.manage")
     return render(
@@ -38,7 +39,7 @@ def erasure_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def retention_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def retention_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A service manager changes how long the service keeps records."""
     service = service_for_or_404(request.user, slug, "privacy.manage")
     form = RetentionForm(request.POST or None, instance=services.retention_settings_for(service.pk))
@@ -66,7 +67,7 @@ def retention_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def erasure_request_view(request: HttpRequest) -> HttpResponse:
+def erasure_request_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "privacy.manage")
     form = ErasureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +89,7 @@ def erasure_request_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def erasure_decide(request: HttpRequest, erasure_id: int) -> HttpResponse:
+def erasure_decide(request: AuthenticatedHttpRequest, erasure_id: int) -> HttpResponse:
     erasure = selectors.erasure_visible_or_404(request.user, erasure_id)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and erasure.status == ErasureStatus.PROPOSED and form.is_valid():
@@ -114,7 +115,7 @@ def erasure_decide(request: HttpRequest, erasure_id: int) -> HttpResponse:
 
 
 @login_required
-def subject_access(request: HttpRequest) -> HttpResponse:
+def subject_access(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "privacy.manage")
     form = SubjectAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -135,7 +136,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def access_review(request: HttpRequest) -> HttpResponse:
+def access_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The list, then (POST) a confirmation step, then (POST, confirmed) the disabling."""
     policy.require(request.user, "privacy.manage")
     chosen = [int(pk) for pk in request.POST.getlist("user") if pk.isdigit()]

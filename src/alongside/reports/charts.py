@@ -11,14 +11,15 @@ size and the no-script options; callers add series.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 import pygal
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from pygal.style import Style
 
 from alongside.core.survival import SurvivalCurve
@@ -145,5 +146,17 @@ def svg_response(svg: str) -> HttpResponse:
     return response
 
 
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
+
+
+class _ViewDecorator(Protocol):
+    def __call__(self, view: _View, /) -> _View: ...
+
+
 # The image's own policy (see the module doc): styles only, nothing else, sandboxed.
-image_policy = csp({"default-src": [NONE], "style-src": [UNSAFE_INLINE], "sandbox": []})
+# django-csp types its decorator for views that take the request alone; it passes every
+# argument on, so the decorated view keeps its own signature.
+image_policy = cast(
+    _ViewDecorator,
+    csp({"default-src": [NONE], "style-src": [UNSAFE_INLINE], "sandbox": []}),
+)

@@ -18,7 +18,7 @@ single queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -32,6 +32,8 @@ from alongside.patients.models import (
     Patient,
     PhasedReturnStep,
 )
+
+_Patients = TypeVar("_Patients", bound=QuerySet[Patient])
 
 HOPE_TOPICS = ("Hope and recovery",)
 PREPARING_TOPICS = ("Returning to work", "Adapting the job", "Equipment and access")
@@ -70,7 +72,7 @@ def _topic(topics: tuple[str, ...]) -> Q:
     return condition
 
 
-def with_components(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+def with_components(patients: _Patients) -> _Patients:
     contacts = Contact.objects.filter(match__patient=OuterRef("pk"))
     return patients.annotate(
         fidelity_hope=Exists(contacts.filter(_topic(HOPE_TOPICS)))

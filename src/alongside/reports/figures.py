@@ -59,7 +59,8 @@ def figure_rows(columns: Sequence[Column]) -> list[tuple[str, str, list[Any]]]:
     """(section, figure, one value per column): the whole dashboard as one table."""
     rows: list[tuple[str, str, list[Any]]] = []
 
-    def add(section: str, label: str, pick: Callable[[Dashboard], Any]) -> None:
+    # A pick takes the dashboard (and, in the loops, the loop's key bound as a default).
+    def add(section: str, label: str, pick: Callable[..., Any]) -> None:
         rows.append((section, label, [pick(c.dashboard) for c in columns]))
 
     add("Referrals", "Referrals received", lambda d: d.referrals.referred)

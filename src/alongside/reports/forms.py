@@ -44,7 +44,7 @@ class PeriodForm(forms.Form):
         self.fields["compare_service"].widget.choices = [("", "Choose a service"), *services]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         fallback = default_period(self.today)
         start, end = data.get("start") or fallback.start, data.get("end") or fallback.end
         if end < start:

@@ -38,7 +38,7 @@ from alongside.core import survival
 from alongside.core import targets as core_targets
 from alongside.core.engagement import STATE_LABELS, EngagementState
 from alongside.core.instruments import instrument
-from alongside.patients.models import Patient, PatientStatus, WorkStatus
+from alongside.patients.models import Patient, PatientQuerySet, PatientStatus, WorkStatus
 from alongside.patients.selectors import service_today
 from alongside.reports.periods import Period, zone_of
 
@@ -480,7 +480,7 @@ def mentor_figures(service: Service, period: Period, today: dt.date) -> Mentors:
 # --- Outcomes -----------------------------------------------------------------------
 
 
-def accepted_in(service: Service, period: Period) -> QuerySet[Patient]:
+def accepted_in(service: Service, period: Period) -> PatientQuerySet:
     return Patient.objects.filter(
         service=service, accepted_on__gte=period.start, accepted_on__lte=period.end
     )

@@ -250,5 +250,6 @@ def research_settings(request: HttpRequest, slug: str) -> HttpResponse:
         services.research_settings_update(actor=request.user, service=service, **form.cleaned_data)
         messages.success(request, "The research export's date handling is saved.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        # An ErrorList yields its messages as text (the stubs also allow a ValidationError).
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))  # type: ignore[misc]
     return redirect("reports:research", slug=service.slug)

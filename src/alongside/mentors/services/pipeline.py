@@ -75,7 +75,7 @@ def mentor_activate(*, actor: User, mentor: Mentor, today: dt.date | None = None
                 problems,
             )
         _move(actor, locked, MentorStatus.ACTIVE, {"paused_reason": ""})
-        if locked.user_id:
+        if locked.user is not None:
             membership_grant(
                 user=locked.user, service=locked.service, role=Role.MENTOR, actor=actor
             )

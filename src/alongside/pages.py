@@ -8,7 +8,7 @@ sentence, so a fix to how a refusal is shown or a fragment is chosen lands every
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from alongside.forms import service_errors_to_form
+
+FormT = TypeVar("FormT", bound=BaseForm)
 
 
 def render_page(
@@ -45,12 +47,12 @@ def messages_error(request: HttpRequest, error: ValidationError) -> None:
 
 def form_post(
     request: HttpRequest,
-    form: BaseForm,
+    form: FormT,
     write: Callable[[dict[str, Any]], object],
     *,
     done: str,
     success_url: str,
-    reshow: Callable[[BaseForm], HttpResponse],
+    reshow: Callable[[FormT], HttpResponse],
     aliases: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """Validate ``form``, hand its values to the service, then say ``done`` and redirect.

@@ -165,10 +165,12 @@ def match_review_clear(request: AuthenticatedHttpRequest, match_id: int) -> Http
 def _find_context(request: AuthenticatedHttpRequest, patient: Any, **extra: Any) -> dict[str, Any]:
     include_repeats = request.GET.get("repeats") == "1" or request.POST.get("override_repeat")
     found = selectors.find_mentor(
-        request.user, patient, today=timezone.localdate(), include_repeats=bool(include_repeats)
-    )
+        request.user, patient, today=timezone.localdate(), include_repeats=bool(include_repeats),
+        paged=True, page=request.GET.get("page"), excluded_rule=request.GET.get("excluded", ""),
+    )  # fmt: skip
     return {
         "found": found,
+        "page": found.page,
         "patient": patient,
         "include_repeats": include_repeats,
         "not_matchable": selectors.case_not_matchable_reason(patient),

@@ -200,8 +200,7 @@ def pool_fingerprint(service: Service) -> tuple[object, ...]:
     any save, create or delete through the services changes one of them, in whichever
     process it ran. See docs/matching.md "Pool cache"."""
     mentors = Mentor.objects.filter(service_id=OuterRef("pk")).order_by().values("service_id")
-    matches = Match.objects.filter(mentor__service_id=OuterRef("pk")).order_by()
-    matches = matches.values("mentor__service_id")
+    matches = Match.objects.filter(service_id=OuterRef("pk")).order_by().values("service_id")
 
     def agg(rows, expression):  # type: ignore[no-untyped-def]
         return Subquery(rows.annotate(value=expression).values("value")[:1])

@@ -246,6 +246,25 @@ class FindMentor:
         return sum(row.count for row in self.excluded_counts)
 
 
+class _Ranked:
+    """The eligible mentors best first, as a sequence a paginator can slice: a page
+    ranks only as far as its last row (the Suggestion objects are not all built)."""
+
+    def __init__(self, pool: Any, profile: Any, weights: Any, size: int) -> None:
+        self._args = (pool, profile, weights)
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index: Any) -> Any:
+        pool, profile, weights = self._args
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._size)
+            return pool.rank(profile, weights, stop)[start:stop:step]
+        return pool.rank(profile, weights, index + 1)[index]
+
+
 def _percent(score: float | None) -> int | None:
     return None if score is None else round(100 * score)
 
@@ -335,7 +354,7 @@ def find_mentor(
         ]
     else:
         if paged:
-            ranked = pool.pool.rank(profile, pool.weights)
+            ranked = _Ranked(pool.pool, profile, pool.weights, result.eligible)
             result.page = page_at(ranked, page, per_page=SUGGESTIONS_PER_PAGE)
             suggestions = list(result.page)
         else:

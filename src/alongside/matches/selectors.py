@@ -300,10 +300,12 @@ def find_mentor(
     paged: bool = False,
     page: Any = None,
     excluded_rule: str = "",
+    with_exclusions: bool = True,
 ) -> FindMentor:
     """Ranked mentors for ``patient`` with the reasons, and how many each hard rule left out.
 
-    Without ``paged`` the best ``limit`` are returned; with it, page ``page`` of every
+    Without ``paged`` the best ``limit`` are returned, and (``with_exclusions``) every
+    excluded mentor with the reason; with it, page ``page`` of every
     mentor who passes the hard rules (``SUGGESTIONS_PER_PAGE`` a page). ``excluded_rule``
     (one of ``RULE_NAMES``): instead of the suggestions, page ``page`` of the mentors that
     rule left out, each with the reason. Only the mentors shown are fetched as rows, and
@@ -334,24 +336,7 @@ def find_mentor(
         result.excluded_rule = excluded_rule
         columns = np.flatnonzero(failed == RULE_NAMES.index(excluded_rule)).tolist()
         result.page = page_at(columns, page, per_page=PER_PAGE)
-        shown = [first_failed_rule(profile, pool.pool.mentors[i]) for i in result.page]
-        exclusions = [e for e in shown if e is not None]
-        rows = pool.rows(e.mentor_id for e in exclusions)  # type: ignore[misc]
-        from alongside.mentors.selectors import missing_training
-
-        untrained = missing_training(
-            service.pk, [e.mentor_id for e in exclusions if e.rule == "training"], today
-        )
-        result.exclusions = [
-            ExclusionRow(
-                rows[e.mentor_id],  # type: ignore[index]
-                e.rule,
-                f"Required training not done: {', '.join(untrained[e.mentor_id])}."
-                if untrained.get(e.mentor_id)
-                else explain_exclusion(e),
-            )
-            for e in exclusions
-        ]
+        result.exclusions = _exclusion_rows(pool, profile, list(result.page))
     else:
         if paged:
             ranked = _Ranked(pool.pool, profile, pool.weights, result.eligible)
@@ -359,6 +344,8 @@ def find_mentor(
             suggestions = list(result.page)
         else:
             suggestions = pool.pool.rank(profile, pool.weights, limit)
+            if with_exclusions:  # every excluded mentor, as the API lists them
+                result.exclusions = _exclusion_rows(pool, profile, np.flatnonzero(failed >= 0))
         rows = pool.rows(s.mentor_id for s in suggestions)  # type: ignore[misc]
         for suggestion in suggestions:
             card = _card(suggestion, rows[suggestion.mentor_id])  # type: ignore[index]
@@ -379,6 +366,28 @@ def find_mentor(
         + [row.mentor for row in result.exclusions],
     )
     return result
+
+
+def _exclusion_rows(pool: Any, profile: Any, columns: Any) -> list[ExclusionRow]:
+    """The pool's mentors at ``columns`` with the first rule each fails (rows in one query)."""
+    from alongside.mentors.selectors import missing_training
+
+    found = [first_failed_rule(profile, pool.pool.mentors[int(i)]) for i in columns]
+    exclusions = sorted((e for e in found if e is not None), key=lambda e: (e.rule, e.mentor_id))
+    rows = pool.rows(e.mentor_id for e in exclusions)
+    untrained = missing_training(
+        pool.service.pk, [e.mentor_id for e in exclusions if e.rule == "training"], pool.today
+    )
+    return [
+        ExclusionRow(
+            rows[e.mentor_id],
+            e.rule,
+            f"Required training not done: {', '.join(untrained[e.mentor_id])}."
+            if untrained.get(e.mentor_id)
+            else explain_exclusion(e),
+        )
+        for e in exclusions
+    ]
 
 
 def criteria_labels() -> list[tuple[str, str]]:

@@ -298,8 +298,10 @@ def _preview(
     if patient is None:
         return {"preview_patient": None, "samples": samples}
     today = timezone.localdate()
-    current = selectors.find_mentor(user, patient, today=today, limit=5)
-    proposed = selectors.find_mentor(user, patient, today=today, limit=5, weights=weights)
+    current = selectors.find_mentor(user, patient, today=today, limit=5, with_exclusions=False)
+    proposed = selectors.find_mentor(
+        user, patient, today=today, limit=5, weights=weights, with_exclusions=False
+    )
     before = {card.mentor.pk: i + 1 for i, card in enumerate(current.suggestions)}
     rows = [
         {"card": card, "place": i + 1, "was": before.get(card.mentor.pk)}

@@ -22,7 +22,7 @@ def _varied_mentors(service, rng: random.Random, n: int) -> None:  # type: ignor
     for i in range(n):
         fields = {
             "first_name": f"M{i}",
-            "gender": rng.choice(["woman", "man", "non_binary", "prefer_not_to_say", ""]),
+            "gender": rng.choice(["woman", "man", "non_binary", "not_said", "self_described", ""]),
             "injury_category": rng.choice(["sci", "tbi", "amputation"]),
             "birth_year": rng.choice([None, 1960, 1975, 1990]),
             "languages": rng.sample(["English", "Arabic", "Greek"], rng.randint(0, 2)),

@@ -19,6 +19,16 @@ def _test_transport(settings) -> None:  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_matching_pools() -> None:
+    # Rolled-back tests can reuse a service id, counts and (with a frozen clock) the
+    # latest ``updated_at``, so a pool cached by one test could fit the next one's
+    # fingerprint; in production ids and clocks move on.
+    from alongside.matches.profiles import clear_pool_cache
+
+    clear_pool_cache()
+
+
 @pytest.fixture
 def run_worker(monkeypatch):  # type: ignore[no-untyped-def]
     """Run every queued background task the way `alongside worker` does, then return.

@@ -22,8 +22,13 @@ def page_of(request: HttpRequest, items: Any, *, per_page: int = PER_PAGE) -> Pa
     than an error, as a bookmarked link to page 40 of a list that shrank should.
     ``page.links`` is the elided page range the partial shows (1 … 4 5 6 … 40).
     """
+    return page_at(items, request.GET.get("page"), per_page=per_page)
+
+
+def page_at(items: Any, number: Any, *, per_page: int = PER_PAGE) -> Page:
+    """As :func:`page_of` for a page number already read (a selector that pages itself)."""
     paginator = Paginator(items, per_page)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(number)
     page.links = list(  # type: ignore[attr-defined]
         paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
     )

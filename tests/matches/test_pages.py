@@ -32,12 +32,18 @@ def test_find_shows_ranked_cards_reasons_meters_and_exclusions(world, therapist)
     # Both C6 AIS C: said as a clinician says it (function band and AIS grade).
     assert "Both have C5–6 motor incomplete tetraplegia (AIS C)" in body
     assert "<meter" in body and "style=" not in body
-    assert "Mentor is paused." in body  # a manual pause, not the well-being hold
+    # Exclusions are summarised by rule; each rule's mentors are one link away.
+    assert "Not paused</a>: 1 mentor<" in body and "Resting" not in body
+    assert "?excluded=paused" in body
     event = AuditEvent.objects.get(request_id=response["X-Request-ID"], action="read")
     assert "match.find" in event.fields
     assert f"patients.patient:{patient.pk}" in event.object_ids
     assert f"mentors.mentor:{close.pk}" in event.object_ids  # the suggestions are named
     assert f'value="{close.pk}"' in body
+    listed = therapist.get(reverse("matches:find", args=[patient.pk]) + "?excluded=paused")
+    text = listed.content.decode()
+    assert "Mentor is paused." in text  # a manual pause, not the well-being hold
+    assert "Resting" in text and "Propose" not in text
 
 
 def test_find_page_query_count_does_not_grow_with_mentors(

@@ -72,10 +72,14 @@ def test_a_low_check_in_holds_the_mentor_everywhere_and_the_find_page_says_why(w
     assert list(Mentor.objects.filter(service=world.home).matchable(today)) == [other]
     assert mentor_selectors.mentor_is_matchable(held, today).reasons == [HOLD]
 
-    body = world.client_for("therapist").get(reverse("matches:find", args=[patient.pk]))
+    url = reverse("matches:find", args=[patient.pk])
+    body = world.client_for("therapist").get(url)
     text = body.content.decode()
     row = text[text.index("Not suggested, and why") :]
-    assert "Hana" in row and "Well-being hold" in row and f"{HOLD}." in row
+    assert "Well-being hold</a>: 1 mentor<" in row and "Not paused" not in row
+    listed = world.client_for("therapist").get(url + "?excluded=wellbeing_hold")
+    row = listed.content.decode()
+    assert "Hana" in row and "Not suggested: Well-being hold" in row and f"{HOLD}." in row
     assert "Mentor is paused" not in row
 
     with pytest.raises(ValidationError, match="supervisor has talked with them"):

@@ -86,8 +86,9 @@ class _Builder:
             tuple(None if np.isnan(x) else float(x) for x in parts), profile, mentor_profile,
         )  # fmt: skip
         proposed = fields.pop("proposed_on", self.today - dt.timedelta(days=3))
+        mentor = self.pool.mentors[cast(int, self.ids[column])]
         row = Match(
-            service=self.service, patient=patient, mentor=self.pool.mentors[self.ids[column]],
+            service=self.service, patient=patient, mentor=mentor,
             status=status, proposed_by=self.therapist, proposed_at=_at(proposed),
             source=ProposalSource.RANKED, score=max(0.0, min(1.0, total)),
             criterion_scores=dict(zip(CRITERIA, suggestion.parts, strict=True)),

@@ -8,11 +8,14 @@ a fixed number of queries, however many mentors it holds.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Hashable, Iterable
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from types import SimpleNamespace
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from alongside.core.matching import MentorPool, MentorProfile, PatientProfile, Weights
 from alongside.core.mentor_programme import matchability_conditions
@@ -176,33 +179,132 @@ def with_open_match_count(queryset):  # type: ignore[no-untyped-def]
     )
 
 
+# The columns ``mentor_profile`` and ``mentor_state`` read: the pool is built from
+# these values, never from model instances (``tests/matches/test_pool_cache.py``
+# checks the profiles are the ones the model instances give).
+POOL_COLUMNS = (
+    "pk", "status", "capacity", "mentee_count", "checks_valid_until", "training_valid_until",
+    "supervision_due_on", "wellbeing_hold_since", "injury_category", "icd10_codes", "sci_level",
+    "asia_grade", "tbi_severity", "amputation_site", "amputation_laterality", "mechanism",
+    "occupation_code", "industry", "job_demands", "employment_type", "birth_year", "gender",
+    "languages", "region", "latitude", "longitude", "availability", "contact_modes",
+    "rtw_occupation_code", "rtw_employer", "rtw_adjustments", "topics_to_avoid",
+    "willing_categories", "travel_radius_km",
+)  # fmt: skip
+
+
+def pool_fingerprint(service: Service) -> tuple[object, ...]:
+    """One query: what a cached pool of ``service`` depends on in the database.
+
+    Mentors' and matches' counts, highest id and latest ``updated_at`` (``auto_now``):
+    any save, create or delete through the services changes one of them, in whichever
+    process it ran. See docs/matching.md "Pool cache"."""
+    mentors = Mentor.objects.filter(service_id=OuterRef("pk")).order_by().values("service_id")
+    matches = Match.objects.filter(service_id=OuterRef("pk")).order_by().values("service_id")
+
+    def agg(rows, expression):  # type: ignore[no-untyped-def]
+        return Subquery(rows.annotate(value=expression).values("value")[:1])
+
+    row = (
+        Service.objects.filter(pk=service.pk)
+        .annotate(
+            m_n=agg(mentors, Count("pk")),
+            m_id=agg(mentors, Max("pk")),
+            m_at=agg(mentors, Max("updated_at")),
+            x_n=agg(matches, Count("pk")),
+            x_id=agg(matches, Max("pk")),
+            x_at=agg(matches, Max("updated_at")),
+        )
+        .values_list("m_n", "m_id", "m_at", "x_n", "x_id", "x_at")
+        .first()
+    )
+    return tuple(row or ())
+
+
+# Per process: service id -> (key, pool). Correct with several worker processes
+# because the key holds the database fingerprint, not a signal from this process.
+_POOLS: OrderedDict[int, tuple[tuple[object, ...], MentorPool]] = OrderedDict()
+_POOLS_LOCK = threading.Lock()
+POOL_CACHE_SIZE = 32
+pool_builds = 0  # pools built (not served from the cache) in this process; for tests
+
+
+def clear_pool_cache() -> None:
+    with _POOLS_LOCK:
+        _POOLS.clear()
+
+
+def build_pool(service: Service, *, today: dt.date) -> MentorPool:
+    """Every current mentor of ``service`` from one query of column values."""
+    global pool_builds
+    rows = (
+        with_open_match_count(Mentor.objects.filter(service=service, status__in=POOL_STATUSES))
+        .order_by("pk")
+        .values(*POOL_COLUMNS, "open_matches")
+    )
+    profiles = []
+    for row in rows:
+        mentor = SimpleNamespace(**row)
+        profiles.append(
+            mentor_profile(
+                mentor,  # type: ignore[arg-type]
+                service=service,
+                today=today,
+                open_matches=row["open_matches"],
+            )
+        )
+    pool_builds += 1
+    return MentorPool(profiles)
+
+
+def cached_pool(service: Service, *, today: dt.date) -> MentorPool:
+    """The service's pool, built again only when the fingerprint or the day changed."""
+    key = (
+        today,
+        service.supervision_grace_days,
+        service.occupation_classification,
+        *pool_fingerprint(service),
+    )
+    with _POOLS_LOCK:
+        hit = _POOLS.get(service.pk)
+        if hit is not None and hit[0] == key:
+            _POOLS.move_to_end(service.pk)
+            return hit[1]
+    pool = build_pool(service, today=today)
+    with _POOLS_LOCK:
+        _POOLS[service.pk] = (key, pool)
+        _POOLS.move_to_end(service.pk)
+        while len(_POOLS) > POOL_CACHE_SIZE:
+            _POOLS.popitem(last=False)
+    return pool
+
+
 @dataclass(frozen=True)
 class ServicePool:
-    """A service's current mentors, encoded for the engine, and their rows by id."""
+    """A service's current mentors, encoded for the engine; rows fetched by id when needed."""
 
     service: Service
     pool: MentorPool
-    mentors: dict[Hashable, Mentor]  # by the engine's mentor id (the primary key)
     weights: Weights
     today: dt.date
+
+    def rows(self, ids: Iterable[int]) -> dict[int, Mentor]:
+        """The mentor rows for ``ids`` (one query): only those a page shows."""
+        return Mentor.objects.filter(service=self.service).in_bulk(list(ids))
+
+    @cached_property
+    def mentors(self) -> dict[int, Mentor]:
+        """Every pool mentor's row (one query); batch jobs and the demo use it."""
+        return self.rows(self.pool.mentor_ids)  # type: ignore[arg-type]
 
 
 def service_pool(
     service: Service, *, today: dt.date, weights: Weights | None = None
 ) -> ServicePool:
-    """Every current mentor of ``service`` in one annotated query (plus one for weights)."""
-    rows = list(
-        with_open_match_count(
-            Mentor.objects.filter(service=service, status__in=POOL_STATUSES)
-        ).order_by("pk")
-    )
-    profiles = [
-        mentor_profile(m, service=service, today=today, open_matches=m.open_matches) for m in rows
-    ]
+    """The cached pool of ``service`` (one fingerprint query; one more to build) and weights."""
     return ServicePool(
         service=service,
-        pool=MentorPool(profiles),
-        mentors={m.pk: m for m in rows},
+        pool=cached_pool(service, today=today),
         weights=weights or weights_for(service),
         today=today,
     )

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+import numpy as np
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -28,8 +30,9 @@ from alongside.accounts.models import User
 from alongside.audit.reads import record_read
 from alongside.core import NotFound
 from alongside.core.codes import INJURY_CATEGORIES, classification
-from alongside.core.matching import CRITERIA, assign, rank_with_exclusions
+from alongside.core.matching import CRITERIA, assign
 from alongside.core.matching.explain import CRITERION_LABELS, explain, explain_exclusion
+from alongside.core.matching.rules import RULE_NAMES, first_failed_rule
 from alongside.core.mentor_programme import matchability_conditions
 from alongside.core.naming import tell_apart
 from alongside.core.vocabulary import slot_words
@@ -38,6 +41,7 @@ from alongside.matches.models import OPEN_STATUSES, BatchPlanJob, Match, MatchQu
 from alongside.mentors.models import Mentor, MentorStatus
 from alongside.mentors.selectors import mentor_state
 from alongside.organisations.models import Service
+from alongside.paging import PER_PAGE, page_at
 from alongside.patients.models import ContactMode, Patient, PatientQuerySet, PatientStatus
 from alongside.patients.selectors import SummaryFact
 
@@ -204,13 +208,61 @@ class ExclusionRow:
         return RULE_LABELS.get(self.rule, self.rule)
 
 
+@dataclass(frozen=True)
+class RuleCount:
+    """How many mentors a hard rule left out, for the find page's summary."""
+
+    rule: str
+    count: int
+
+    @property
+    def rule_label(self) -> str:
+        return RULE_LABELS.get(self.rule, self.rule)
+
+
+SUGGESTIONS_PER_PAGE = 10
+
+
 @dataclass
 class FindMentor:
     patient: Patient
     suggestions: list[SuggestionCard] = field(default_factory=list)
+    # The shown page of one rule's excluded mentors (empty unless a rule was asked for).
     exclusions: list[ExclusionRow] = field(default_factory=list)
+    excluded_counts: list[RuleCount] = field(default_factory=list)
+    excluded_rule: str = ""
     current: Match | None = None
     pool_size: int = 0
+    eligible: int = 0
+    # The suggestions' page, or the excluded list's when ``excluded_rule`` is set.
+    page: Page | None = None
+
+    @property
+    def excluded_rule_label(self) -> str:
+        return RULE_LABELS.get(self.excluded_rule, self.excluded_rule)
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(row.count for row in self.excluded_counts)
+
+
+class _Ranked:
+    """The eligible mentors best first, as a sequence a paginator can slice: a page
+    ranks only as far as its last row (the Suggestion objects are not all built)."""
+
+    def __init__(self, pool: Any, profile: Any, weights: Any, size: int) -> None:
+        self._args = (pool, profile, weights)
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index: Any) -> Any:
+        pool, profile, weights = self._args
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._size)
+            return pool.rank(profile, weights, stop)[start:stop:step]
+        return pool.rank(profile, weights, index + 1)[index]
 
 
 def _percent(score: float | None) -> int | None:
@@ -245,10 +297,19 @@ def find_mentor(
     limit: int = 10,
     weights: Any = None,
     include_repeats: bool = False,
+    paged: bool = False,
+    page: Any = None,
+    excluded_rule: str = "",
+    with_exclusions: bool = True,
 ) -> FindMentor:
-    """Ranked mentors for ``patient`` with the reasons, and who is excluded and why.
+    """Ranked mentors for ``patient`` with the reasons, and how many each hard rule left out.
 
-    The patient, the mentors named and the current match are audited as read by ``user``.
+    Without ``paged`` the best ``limit`` are returned, and (``with_exclusions``) every
+    excluded mentor with the reason; with it, page ``page`` of every
+    mentor who passes the hard rules (``SUGGESTIONS_PER_PAGE`` a page). ``excluded_rule``
+    (one of ``RULE_NAMES``): instead of the suggestions, page ``page`` of the mentors that
+    rule left out, each with the reason. Only the mentors shown are fetched as rows, and
+    they, the patient and the current match are audited as read by ``user``.
     ``include_repeats``: also rank mentors this patient had before (the therapist's
     override); they are marked so the page asks for the override explicitly.
     """
@@ -261,29 +322,36 @@ def find_mentor(
         today=today,
         excluded=frozenset() if include_repeats else excluded,
     )
-    suggestions, exclusions = rank_with_exclusions(profile, pool.pool, pool.weights, limit)
-    result = FindMentor(patient=patient, pool_size=len(pool.pool))
-    for suggestion in suggestions:
-        card = _card(suggestion, pool.mentors[suggestion.mentor_id])
-        if suggestion.mentor_id in excluded:
-            card = SuggestionCard(**{**card.__dict__, "repeat": True})
-        result.suggestions.append(card)
-    from alongside.mentors.selectors import missing_training
-
-    # The engine hands back the ids it was given: the mentors' primary keys.
-    untrained = missing_training(
-        service.pk, [cast(int, e.mentor_id) for e in exclusions if e.rule == "training"], today
+    failed = pool.pool.failed_rule_index(profile)
+    counts = np.bincount(failed[failed >= 0], minlength=len(RULE_NAMES))
+    result = FindMentor(
+        patient=patient,
+        pool_size=len(pool.pool),
+        eligible=int((failed < 0).sum()),
+        excluded_counts=[
+            RuleCount(rule, int(n)) for rule, n in zip(RULE_NAMES, counts, strict=True) if n
+        ],
     )
-    result.exclusions = [
-        ExclusionRow(
-            pool.mentors[e.mentor_id],
-            e.rule,
-            f"Required training not done: {', '.join(untrained[cast(int, e.mentor_id)])}."
-            if untrained.get(cast(int, e.mentor_id))
-            else explain_exclusion(e),
-        )
-        for e in sorted(exclusions, key=lambda e: (e.rule, e.mentor_id))
-    ]
+    if excluded_rule in RULE_NAMES:
+        result.excluded_rule = excluded_rule
+        columns = np.flatnonzero(failed == RULE_NAMES.index(excluded_rule)).tolist()
+        result.page = page_at(columns, page, per_page=PER_PAGE)
+        result.exclusions = _exclusion_rows(pool, profile, list(result.page))
+    else:
+        if paged:
+            ranked = _Ranked(pool.pool, profile, pool.weights, result.eligible)
+            result.page = page_at(ranked, page, per_page=SUGGESTIONS_PER_PAGE)
+            suggestions = list(result.page)
+        else:
+            suggestions = pool.pool.rank(profile, pool.weights, limit)
+            if with_exclusions:  # every excluded mentor, as the API lists them
+                result.exclusions = _exclusion_rows(pool, profile, np.flatnonzero(failed >= 0))
+        rows = pool.rows(s.mentor_id for s in suggestions)  # type: ignore[misc]
+        for suggestion in suggestions:
+            card = _card(suggestion, rows[suggestion.mentor_id])  # type: ignore[index]
+            if suggestion.mentor_id in excluded:
+                card = replace(card, repeat=True)
+            result.suggestions.append(card)
     result.current = (
         Match.objects.filter(patient=patient, status__in=OPEN_STATUSES)
         .select_related("mentor")
@@ -298,6 +366,32 @@ def find_mentor(
         + [row.mentor for row in result.exclusions],
     )
     return result
+
+
+def _exclusion_rows(pool: Any, profile: Any, columns: Any) -> list[ExclusionRow]:
+    """The pool's mentors at ``columns`` with the first rule each fails (rows in one query)."""
+    from alongside.mentors.selectors import missing_training
+
+    found = [first_failed_rule(profile, pool.pool.mentors[int(i)]) for i in columns]
+    exclusions = sorted((e for e in found if e is not None), key=lambda e: (e.rule, e.mentor_id))
+    # The engine hands back the ids it was given: the mentors' primary keys.
+    ids = [cast(int, e.mentor_id) for e in exclusions]
+    rows = pool.rows(ids)
+    untrained = missing_training(
+        pool.service.pk,
+        [i for i, e in zip(ids, exclusions, strict=True) if e.rule == "training"],
+        pool.today,
+    )
+    return [
+        ExclusionRow(
+            rows[i],
+            e.rule,
+            f"Required training not done: {', '.join(untrained[i])}."
+            if untrained.get(i)
+            else explain_exclusion(e),
+        )
+        for i, e in zip(ids, exclusions, strict=True)
+    ]
 
 
 def criteria_labels() -> list[tuple[str, str]]:
@@ -446,6 +540,7 @@ def match_batch_plan(
     tell("Choosing the set of pairs that matches the most patients")
     chosen = assign(scores, pool.pool.spare_capacities())
     mentor_ids = pool.pool.mentor_ids
+    rows = pool.rows(mentor_ids[int(c)] for c in chosen if c >= 0)  # type: ignore[misc]
     for row, patient in enumerate(patients):
         column = int(chosen[row])
         if column < 0:
@@ -454,7 +549,7 @@ def match_batch_plan(
         plan.pairs.append(
             PlannedPair(
                 patient=patient,
-                mentor=pool.mentors[mentor_ids[column]],
+                mentor=rows[mentor_ids[column]],  # type: ignore[index]
                 score=float(scores[row, column]),
             )
         )

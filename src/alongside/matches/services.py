@@ -118,7 +118,7 @@ def _refresh_mentee_count(mentor: Mentor) -> None:
     """Store the mentor's open-match count; the caller holds the mentor row lock."""
     count = _open_count(mentor.pk)
     if mentor.mentee_count != count:
-        Mentor.objects.filter(pk=mentor.pk).update(mentee_count=count)
+        Mentor.objects.filter(pk=mentor.pk).update(mentee_count=count, updated_at=timezone.now())
         mentor.mentee_count = count
 
 

@@ -170,10 +170,12 @@ def match_review_clear(request: AuthenticatedHttpRequest, match_id: int) -> Http
 def _find_context(request: AuthenticatedHttpRequest, patient: Any, **extra: Any) -> dict[str, Any]:
     include_repeats = request.GET.get("repeats") == "1" or request.POST.get("override_repeat")
     found = selectors.find_mentor(
-        request.user, patient, today=timezone.localdate(), include_repeats=bool(include_repeats)
-    )
+        request.user, patient, today=timezone.localdate(), include_repeats=bool(include_repeats),
+        paged=True, page=request.GET.get("page"), excluded_rule=request.GET.get("excluded", ""),
+    )  # fmt: skip
     return {
         "found": found,
+        "page": found.page,
         "patient": patient,
         "include_repeats": include_repeats,
         "not_matchable": selectors.case_not_matchable_reason(patient),
@@ -304,8 +306,10 @@ def _preview(
     if patient is None:
         return {"preview_patient": None, "samples": samples}
     today = timezone.localdate()
-    current = selectors.find_mentor(user, patient, today=today, limit=5)
-    proposed = selectors.find_mentor(user, patient, today=today, limit=5, weights=weights)
+    current = selectors.find_mentor(user, patient, today=today, limit=5, with_exclusions=False)
+    proposed = selectors.find_mentor(
+        user, patient, today=today, limit=5, weights=weights, with_exclusions=False
+    )
     before = {card.mentor.pk: i + 1 for i, card in enumerate(current.suggestions)}
     rows = [
         {"card": card, "place": i + 1, "was": before.get(card.mentor.pk)}

@@ -9,6 +9,7 @@ reasons are left to those scalar functions, built when someone reads them.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any, cast
 
 import numpy as np
@@ -79,8 +80,13 @@ class _Vocabulary:
         return len(self.codes)
 
 
+@lru_cache(maxsize=64)
+def _ordinal_lookup(order: tuple[str, ...]) -> dict[str, int]:
+    return {item.casefold(): i for i, item in enumerate(order)}
+
+
 def _ordinal(value: str | None, order: Sequence[str]) -> int:
-    lookup = {item.casefold(): i for i, item in enumerate(order)}
+    lookup = _ordinal_lookup(tuple(order))
     key = _key(value)
     return -1 if key is None else lookup.get(key, -1)
 
@@ -91,10 +97,17 @@ def _tri_state(values: Iterable[bool | None]) -> npt.NDArray[np.int8]:
 
 
 def _set_matrix(sets: Sequence[Iterable[Hashable]], vocabulary: _Vocabulary) -> BoolArray:
-    coded = [[vocabulary.add(item) for item in items] for items in sets]
+    add = vocabulary.add
+    rows: list[int] = []
+    columns: list[int] = []
+    for row, items in enumerate(sets):
+        for item in items:
+            column = add(item)
+            if column >= 0:
+                rows.append(row)
+                columns.append(column)
     matrix = np.zeros((len(sets), max(1, len(vocabulary))), dtype=bool)
-    for row, columns in enumerate(coded):
-        matrix[row, [c for c in columns if c >= 0]] = True
+    matrix[np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)] = True
     return matrix
 
 

@@ -15,6 +15,10 @@ def _proposed(world):  # type: ignore[no-untyped-def]
     return {"match_id": home_match(world, MatchStatus.PROPOSED).pk}
 
 
+def _active(world):  # type: ignore[no-untyped-def]
+    return {"match_id": home_match(world, MatchStatus.ACTIVE).pk}
+
+
 def _patient(world):  # type: ignore[no-untyped-def]
     return {"patient_id": home_patient(world).pk}
 
@@ -127,5 +131,25 @@ ROWS = {
             "patient_id": waiting_patient(w.home).pk,
             "mentor_id": ready_mentor(w.home).pk,
         },
+    ),
+    # The patient answers their own proposal; the clinical team may record that they
+    # agreed; the mentor does not know of it before the patient agrees (404).
+    "api:match_respond": Row(
+        expect(404, anonymous=401, admin=200, therapist=200, patient=200),
+        kwargs=_proposed,
+        api=True,
+        json=True,
+        method="post",
+        fresh_world=True,
+        data=lambda w: {"answer": "agree"},
+    ),
+    "api:match_end": Row(
+        expect(404, anonymous=401, admin=200, therapist=200),
+        kwargs=_active,
+        api=True,
+        json=True,
+        method="post",
+        fresh_world=True,
+        data=lambda w: {"reason": "goals_met"},
     ),
 }

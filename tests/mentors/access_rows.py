@@ -107,5 +107,23 @@ ROWS.update(
         "api:mentor_detail": Row(
             expect(404, anonymous=401, admin=200, therapist=200), kwargs=_mentor, api=True
         ),
+        # Only a mentor has their own availability to set (everyone else: no record, 404).
+        "api:mentor_me_availability": Row(
+            expect(404, anonymous=401, mentor=200),
+            api=True,
+            json=True,
+            method="put",
+            fresh_world=True,
+            data=lambda w: home_mentor(w) and {"availability": ["mon-am", "thu-eve"]},
+        ),
+        "api:mentor_availability": Row(
+            expect(404, anonymous=401, admin=200, therapist=200),
+            kwargs=_mentor,
+            api=True,
+            json=True,
+            method="put",
+            fresh_world=True,
+            data=lambda w: {"availability": ["mon-am"], "capacity": 2},
+        ),
     }
 )

@@ -17,6 +17,7 @@ SCOPES: dict[str, str] = {
     "referrals:write": "Send referrals (a hospital's referral feed)",
     "patients:read": "Read the patients you may see, and their FHIR export",
     "mentors:read": "Read mentors and their availability",
+    "mentors:write": "Set availability (a mentor their own; the clinical team capacity too)",
     "matches:read": "Read matches and suggestions",
     "matches:write": "Propose, answer and end matches",
     "contacts:read": "Read contacts",

@@ -4,22 +4,30 @@
   for a patient, proposing.
 - A mentor: their mentees, minimal profile only (``/mentees``).
 - A patient: their own proposals and mentor (``/mine``).
+
+Answers and ends go through the same services as the pages: a patient agrees or
+declines a proposal, a mentor then accepts or declines it, the clinical team may record
+that the patient agreed, and ends an active match with its reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedApiRequest
+from alongside.accounts.models import User
 from alongside.api import pagination
+from alongside.api.problems import Problem, refusal
 from alongside.core import text_limits
 from alongside.matches import selectors, services
-from alongside.matches.models import Match
+from alongside.matches.models import EndReason, Match
 from alongside.patients.selectors import patient_for_or_404
 
 router = Router(tags=["matches"])
@@ -103,6 +111,27 @@ class ProposeIn(Schema):
     patient_id: int
     mentor_id: int
     override_repeat: bool = False
+
+
+class AnswerIn(Schema):
+    # The patient "agree"s to meet the mentor, the mentor then "accept"s; either may
+    # "decline" (the mentor with a reason). The clinical team may record "agree" for the
+    # patient, as the match page does.
+    answer: Literal["agree", "accept", "decline"]
+    reason: str = Field("", max_length=text_limits.REASON)
+
+
+class AnswerOut(Schema):
+    """What the answer did; no more than the person answering may know of the match."""
+
+    match_id: int
+    status: str
+    answered_as: str  # "patient", "mentor", or "therapist" (recorded for the patient)
+
+
+class EndIn(Schema):
+    reason: Literal[tuple(EndReason.values)]  # type: ignore[valid-type]
+    note: str = Field("", max_length=text_limits.REASON)  # needed when the reason is "other"
 
 
 def _match_out(m: Match) -> dict[str, object]:
@@ -256,3 +285,85 @@ def match_propose(request: AuthenticatedApiRequest, body: ProposeIn) -> Status[d
         override_repeat=body.override_repeat,
     )  # fmt: skip
     return Status(201, _match_out(match))
+
+
+# Which answers each person gives, and the page's service for each.
+_ANSWERS = {
+    "patient": {
+        "agree": lambda user, m, reason: services.match_patient_agree(actor=user, match=m),
+        "decline": lambda user, m, reason: services.match_patient_decline(
+            actor=user, match=m, reason=reason
+        ),
+    },
+    "mentor": {
+        "accept": lambda user, m, reason: services.match_mentor_accept(actor=user, match=m),
+        "decline": lambda user, m, reason: services.match_mentor_decline(
+            actor=user, match=m, reason=reason
+        ),
+    },
+    # The match page's "Record that the patient agreed".
+    "therapist": {
+        "agree": lambda user, m, reason: services.match_patient_agree(actor=user, match=m),
+    },
+}
+_WRONG_ANSWER = {
+    "patient": "A patient answers “agree” or “decline”.",
+    "mentor": "A mentor answers “accept” or “decline”.",
+    "therapist": "The clinical team can record only that the patient agreed (“agree”); "
+    "the patient or the mentor declines for themself.",
+}
+
+
+def _answering(user: User, match_id: int) -> tuple[Match, str]:
+    """The match, found as the pages find it for the person answering: the mentor's own
+    mentee, the patient's own proposal, or a match of the clinical team's service."""
+    if selectors.is_mentor(user):
+        try:
+            return selectors.mentee_match_or_404(user, match_id), "mentor"
+        except Http404:
+            pass
+    if policy.can(user, "patient.own"):
+        try:
+            return selectors.own_match_or_404(user, match_id), "patient"
+        except Http404:
+            pass
+    return selectors.match_for_staff_or_404(user, match_id), "therapist"
+
+
+@router.post(
+    "/{int:match_id}/respond",
+    response={200: AnswerOut, 409: Problem},
+    url_name="match_respond",
+    summary="Answer a proposal: the patient agrees or declines, then the mentor accepts or "
+    "declines (the clinical team may record that the patient agreed)",
+)
+def match_respond(
+    request: AuthenticatedApiRequest, match_id: int, body: AnswerIn
+) -> dict[str, object]:
+    match, side = _answering(request.auth, match_id)
+    answer = _ANSWERS[side].get(body.answer)
+    if answer is None:
+        raise ValidationError({"answer": _WRONG_ANSWER[side]})
+    try:
+        answered = answer(request.auth, match, body.reason)
+    except ValidationError as error:
+        # A field of the request (a decline's reason) is 422; the match's state is 409.
+        raise refusal(error, AnswerIn.model_fields) from error
+    return {"match_id": answered.pk, "status": answered.status, "answered_as": side}
+
+
+@router.post(
+    "/{int:match_id}/end",
+    response={200: MatchOut, 409: Problem},
+    url_name="match_end",
+    summary="End an active match, with why (therapists and managers of its service)",
+)
+def match_end(request: AuthenticatedApiRequest, match_id: int, body: EndIn) -> dict[str, object]:
+    match = selectors.match_for_staff_or_404(request.auth, match_id)
+    try:
+        ended = services.match_end(
+            actor=request.auth, match=match, reason=body.reason, note=body.note
+        )
+    except ValidationError as error:
+        raise refusal(error, EndIn.model_fields) from error
+    return _match_out(ended)

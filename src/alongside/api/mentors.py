@@ -1,18 +1,25 @@
-"""Mentor programme API: scoped exactly like the pages (out of scope is 404)."""
+"""Mentor programme API: scoped exactly like the pages (out of scope is 404).
+
+Availability is set as the pages set it: the mentor keeps their own weekly times current
+(their profile page, ``mentor_update_own``); the clinical team may set a mentor's times
+and capacity (the mentor's edit page, ``mentor_update``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedApiRequest
 from alongside.api import pagination
+from alongside.core import mentor_programme as rules
 from alongside.core import text_limits
-from alongside.mentors import selectors
+from alongside.mentors import selectors, services
 from alongside.mentors.models import Mentor
 
 router = Router(tags=["mentors"])
@@ -64,6 +71,25 @@ class MentorFilterIn(pagination.OffsetPageIn):
     capacity_left: int | None = None
     supervision: str = Field("", max_length=text_limits.SEARCH)
     checks: str = Field("", max_length=text_limits.SEARCH)
+
+
+Slot = Literal[rules.AVAILABILITY_SLOTS]  # type: ignore[valid-type]  # "mon-am" … "sun-eve"
+
+
+class OwnAvailabilityIn(Schema):
+    """What a mentor sets of their own availability: the times of the week that suit.
+    Nothing else is theirs to send here (their capacity is the clinical team's)."""
+
+    model_config = ConfigDict(extra="forbid")
+    availability: list[Slot] = Field(max_length=len(rules.AVAILABILITY_SLOTS))
+
+
+class AvailabilityIn(OwnAvailabilityIn):
+    """What the clinical team sets: the times, and how many mentees at once (unchanged
+    when not sent)."""
+
+    model_config = ConfigDict(extra="forbid")
+    capacity: int | None = Field(None, ge=0, le=rules.MAX_CAPACITY)
 
 
 def _summary(m: Mentor) -> dict[str, object]:
@@ -140,6 +166,42 @@ def mentor_me(
         request, response, selectors.own_mentor_records(request.auth), page, op="mentor-me",
         out=lambda m: _full(m, today),
     )  # fmt: skip
+
+
+@router.put(
+    "/me/availability",
+    response=MentorOut,
+    url_name="mentor_me_availability",
+    summary="Set the caller's own weekly availability (a mentor; `record` chooses among "
+    "their records, as the profile page does)",
+)
+def mentor_me_availability(
+    request: AuthenticatedApiRequest, body: OwnAvailabilityIn, record: int | None = None
+) -> dict[str, object]:
+    mentor = selectors.own_mentor_or_404(request.auth, record)
+    # A refused value (ValidationError) answers 422 naming the field (api.problems).
+    saved = services.mentor_update_own(
+        actor=request.auth, mentor=mentor, values={"availability": list(body.availability)}
+    )
+    return _full(saved, timezone.localdate())
+
+
+@router.put(
+    "/{int:mentor_id}/availability",
+    response=MentorOut,
+    url_name="mentor_availability",
+    summary="Set a mentor's weekly availability and capacity (therapists and managers of "
+    "the mentor's service)",
+)
+def mentor_availability(
+    request: AuthenticatedApiRequest, mentor_id: int, body: AvailabilityIn
+) -> dict[str, object]:
+    mentor = selectors.mentor_visible_or_404(request.auth, mentor_id, "mentor.manage")
+    values: dict[str, object] = {"availability": list(body.availability)}
+    if body.capacity is not None:
+        values["capacity"] = body.capacity
+    saved = services.mentor_update(actor=request.auth, mentor=mentor, values=values)
+    return _full(saved, timezone.localdate())
 
 
 @router.get(

@@ -114,6 +114,23 @@ def field_problems(error: DjangoValidationError) -> list[FieldProblem]:
     return [FieldProblem(field="", message=message) for message in error.messages]
 
 
+def refusal(error: DjangoValidationError, sent: Iterable[str]) -> Exception:
+    """A service's refusal as the API answers it.
+
+    When the service names something the request sent (a missing ``reason``), the request
+    has a problem: the error itself, answered 422 with ``errors`` naming the field. When
+    it names nothing the request sent (the match's ``status``, the patient's ``consent``),
+    the request was well formed but the record's state refuses it now: 409, with the
+    service's words as ``detail``. Raise what this returns.
+    """
+    problems = field_problems(error)
+    fields = set(sent)
+    if any(p.field in fields for p in problems):
+        return error
+    detail = " ".join(p.message for p in problems)
+    return ApiProblem(409, detail, errors=problems)
+
+
 def _request_field(location: Iterable[Any]) -> str:
     """ninja's error location ("body", "payload", "mode") as the field a client sent."""
     parts = [str(p) for p in location]

@@ -650,28 +650,58 @@ class Dashboard:
         return f"{self.service.name}, {self.period.label}"
 
     @cached_property
+    def _version(self) -> str:
+        from alongside.reports import dashboard_cache
+
+        return dashboard_cache.version(self.service)
+
+    def _cached(self, section: str, compute: Any) -> Any:
+        """A section from the cache, keyed by the service's data generation, the
+        period, today (targets and "active today" move with the calendar) and whether
+        the reader is an analyst (rare decline reasons are hidden from them)."""
+        from alongside.reports import dashboard_cache
+
+        cache_key = dashboard_cache.key(
+            self.service,
+            self._version,
+            self.period.start,
+            self.period.end,
+            self.today,
+            int(self.pseudonymised) if section == "referrals" else "-",
+            section,
+        )
+        return dashboard_cache.get_or_compute(cache_key, compute)
+
+    @cached_property
     def referrals(self) -> Referrals:
-        return referral_figures(self.service, self.period, pseudonymised=self.pseudonymised)
+        return self._cached(
+            "referrals",
+            lambda: referral_figures(self.service, self.period, pseudonymised=self.pseudonymised),
+        )
 
     @cached_property
     def timeliness(self) -> Timeliness:
-        return timeliness(self.service, self.period)
+        return self._cached("timeliness", lambda: timeliness(self.service, self.period))
 
     @cached_property
     def engagement(self) -> Engagement:
-        return engagement_figures(self.service, self.as_of)
+        return self._cached("engagement", lambda: engagement_figures(self.service, self.as_of))
 
     @cached_property
     def mentors(self) -> Mentors:
-        return mentor_figures(self.service, self.period, self.today)
+        return self._cached(
+            "mentors", lambda: mentor_figures(self.service, self.period, self.today)
+        )
 
     @cached_property
     def rtw(self) -> ReturnToWork:
-        return return_to_work(self.service, self.period)
+        return self._cached("rtw", lambda: return_to_work(self.service, self.period))
 
     @cached_property
     def questionnaires(self) -> list[ScoreChange]:
-        return questionnaire_change(self.service, self.period)
+        return self._cached(
+            "questionnaires", lambda: questionnaire_change(self.service, self.period)
+        )
 
 
 def dashboard(service: Service, period: Period, *, pseudonymised: bool) -> Dashboard:

@@ -795,6 +795,21 @@ def export_job_or_404(user: Any, job_id: int) -> Any:
     return get_object_or_404(ExportJob.objects.mine(user), pk=job_id)
 
 
+def rollup_job_or_404(user: Any, job_id: int) -> Any:
+    """One of the caller's own roll-ups."""
+    from django.shortcuts import get_object_or_404
+
+    from alongside.reports.models import ExportJob
+
+    return get_object_or_404(ExportJob.objects.mine(user).filter(kind="rollup"), pk=job_id)
+
+
+def recent_rollups(user: Any) -> list[Any]:
+    from alongside.reports.models import ExportJob
+
+    return list(ExportJob.objects.mine(user).filter(kind="rollup").defer("content")[:5])
+
+
 def recent_jobs(user: Any, service: Service) -> list[Any]:
     from alongside.reports.models import ExportJob
 

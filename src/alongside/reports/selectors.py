@@ -512,22 +512,53 @@ HOURS_BANDS = (
 )
 
 
+@dataclass(frozen=True)
+class _PatientRow:
+    """The four fields of a patient ``outcomes.selectors.rtw_outcome_of`` reads."""
+
+    service: Any
+    date_of_injury: dt.date
+    discharged_on: dt.date | None
+    hours_per_week: Any
+
+
+@dataclass(frozen=True)
+class _StatusRow:
+    from_date: dt.date
+    status: str
+    hours_per_week: Any
+
+
 def rtw_outcomes(service: Service, period: Period) -> list[RtwOutcome]:
     """Each accepted patient's return-to-work outcome (the cohort accepted in the period).
 
-    Three queries whatever the size: the settings, the patients and their timelines.
+    Three queries whatever the size: the settings, the patients and their work
+    statuses. They are read as plain value rows, not model instances: building ~10,000
+    Django objects was two thirds of the time of the national-scale figures (the SQL
+    itself ~0.3 s). Each outcome is still worked out by the one rule,
+    ``outcomes.selectors.rtw_outcome_of``, given just the fields it reads.
     """
-    from django.db.models import Prefetch
-
     from alongside.outcomes.selectors import outcome_settings_of, rtw_outcome_of
 
     settings = outcome_settings_of(service)  # once, not once a patient
-    patients = (
-        accepted_in(service, period)
-        .select_related("service")
-        .prefetch_related(Prefetch("work_statuses", queryset=WorkStatus.objects.order_by()))
+    cohort = accepted_in(service, period)
+    patients = list(
+        cohort.order_by("pk").values_list("pk", "date_of_injury", "discharged_on", "hours_per_week")
     )
-    return [rtw_outcome_of(p, list(p.work_statuses.all()), settings) for p in patients]
+    statuses: dict[int, list[_StatusRow]] = {pk: [] for pk, *_ in patients}
+    rows = WorkStatus.objects.filter(patient__in=cohort.values("pk")).order_by()
+    for patient_id, from_date, status, hours in rows.values_list(
+        "patient_id", "from_date", "status", "hours_per_week"
+    ):
+        statuses[patient_id].append(_StatusRow(from_date, status, hours))
+    return [
+        rtw_outcome_of(
+            _PatientRow(service, injured, discharged, hours),  # type: ignore[arg-type]
+            statuses[pk],  # type: ignore[arg-type]
+            settings,
+        )
+        for pk, injured, discharged, hours in patients
+    ]
 
 
 def return_to_work(service: Service, period: Period) -> ReturnToWork:

@@ -547,6 +547,8 @@ def rtw_outcomes(service: Service, period: Period) -> list[RtwOutcome]:
     )
     statuses: dict[int, list[_StatusRow]] = {pk: [] for pk, *_ in patients}
     rows = WorkStatus.objects.filter(patient__in=cohort.values("pk")).order_by()
+    if not patients:
+        rows = rows.none()  # no query for an empty cohort
     for patient_id, from_date, status, hours in rows.values_list(
         "patient_id", "from_date", "status", "hours_per_week"
     ):

@@ -28,14 +28,17 @@ from django.utils import timezone
 TIMEOUT_SECONDS = 60 * 60
 
 
-def bump(service_id: int | None) -> None:
-    """Move the service's generation on (in the caller's transaction)."""
+def bump(service_id: int | None, *, create: bool = True) -> None:
+    """Move the service's generation on (in the caller's transaction).
+
+    A delete never creates the row: deleting a service cascades to its patients, and a
+    row made for a service being deleted would point at nothing."""
     from alongside.reports.models import DashboardGeneration
 
     if service_id is None:
         return
     rows = DashboardGeneration.objects.filter(service_id=service_id)
-    if rows.update(generation=F("generation") + 1, changed_at=timezone.now()):
+    if rows.update(generation=F("generation") + 1, changed_at=timezone.now()) or not create:
         return
     _, created = DashboardGeneration.objects.get_or_create(
         service_id=service_id, defaults={"generation": 1}
@@ -119,6 +122,13 @@ def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     bump(_service_of(instance))
 
 
+def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from alongside.organisations.models import Service
+
+    if not isinstance(instance, Service):  # a deleted service's row goes with it
+        bump(_service_of(instance), create=False)
+
+
 def watched_models() -> list[Any]:
     """Every model a dashboard figure reads (keep in step with reports.selectors)."""
     from alongside.contacts.models import Contact, EngagementSettings
@@ -148,5 +158,5 @@ def connect() -> None:
     for model in watched_models():
         post_save.connect(_changed, sender=model, dispatch_uid=f"dashboard-{model._meta.label}")
         post_delete.connect(
-            _changed, sender=model, dispatch_uid=f"dashboard-del-{model._meta.label}"
+            _deleted, sender=model, dispatch_uid=f"dashboard-del-{model._meta.label}"
         )

@@ -4,6 +4,15 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def one_row_per_service(apps, schema_editor):
+    """Every existing service gets its row, so a delete (which never creates one) moves it."""
+    Service = apps.get_model("organisations", "Service")
+    DashboardGeneration = apps.get_model("reports", "DashboardGeneration")
+    DashboardGeneration.objects.bulk_create(
+        [DashboardGeneration(service_id=pk) for pk in Service.objects.values_list("pk", flat=True)]
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -21,4 +30,5 @@ class Migration(migrations.Migration):
                 ('service', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.service')),
             ],
         ),
+        migrations.RunPython(one_row_per_service, migrations.RunPython.noop),
     ]

@@ -29,6 +29,15 @@ def _fresh_matching_pools() -> None:
     clear_pool_cache()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The dashboard caches its figures in the (in-process) default cache: each test
+    # starts without another test's entries, so query counts do not depend on order.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def run_worker(monkeypatch):  # type: ignore[no-untyped-def]
     """Run every queued background task the way `alongside worker` does, then return.

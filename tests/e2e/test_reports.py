@@ -68,3 +68,17 @@ def test_admin_reads_the_dashboard_switches_period_and_downloads_xlsx(demo_site:
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("alert")).to_contain_text("must end on or after")
     assert_accessible(page)
+
+
+def test_admin_starts_the_roll_up_and_sees_its_progress(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]
+    """The roll-up page and its progress page (the worker's part: tests/reports/test_rollup.py)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, demo_site, "admin@demo.example")
+    page.get_by_role("link", name="Reports", exact=True).click()
+    page.get_by_role("link", name="All my services side by side, with totals").click()
+    expect(page.get_by_role("heading", name="All my services", level=1)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Work out the figures").click()
+    expect(page.locator("#rollup-job")).to_contain_text("Waiting for the background worker")
+    assert page.locator("#rollup-job").get_attribute("hx-trigger") == "every 2s"
+    assert_accessible(page)

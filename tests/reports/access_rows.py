@@ -33,6 +33,17 @@ def job_id(world: World) -> dict[str, Any]:
     return {"job_id": _job(world).pk}
 
 
+def _rollup(world: World) -> Any:
+    from alongside.reports.models import ExportJob
+
+    if "reports_rollup" not in world.objects:
+        world.objects["reports_rollup"] = ExportJob.objects.create(
+            created_by=world.people["admin"], kind="rollup",
+            params={"start": "2026-01-01", "end": "2026-06-30"},
+        )  # fmt: skip
+    return world.objects["reports_rollup"]
+
+
 def fhir_patient(world: World) -> dict[str, Any]:
     from tests.patients.factories import PatientFactory
 
@@ -57,6 +68,18 @@ ROWS = {
         method="post",
         data=lambda world: {"date_handling": "shift", "max_shift_days": 90},
         fresh_world=True,
+    ),
+    # The roll-up across services: managers (admins) only, of the services they manage.
+    "reports:rollup": Row(expect(404, anonymous=LOGIN, admin=200)),
+    "reports:rollup_start": Row(
+        expect(404, anonymous=LOGIN, admin=302),
+        method="post",
+        data=lambda world: {"start": "2026-01-01", "end": "2026-06-30"},
+        fresh_world=True,
+    ),
+    # Only the manager who asked for it sees a roll-up.
+    "reports:rollup_job": Row(
+        expect(404, anonymous=LOGIN, admin=200), kwargs=lambda world: {"job_id": _rollup(world).pk}
     ),
     # Only the person who asked for an export sees it (the analyst here).
     "reports:job": Row(expect(404, anonymous=LOGIN, analyst=200), kwargs=job_id),

@@ -312,3 +312,16 @@ def _default(world: World) -> tuple[dt.date, dt.date]:
 
     period = default_period(service_today(world.home))
     return period.start, period.end
+
+
+def test_rtw_outcomes_from_value_rows_equal_the_rule_on_each_patient(filled: World) -> None:
+    """The dashboard reads patients and work statuses as plain rows; each outcome must
+    be the one ``rtw_outcome_of`` gives for the real patient and their timeline."""
+    from alongside.outcomes.selectors import rtw_outcome_of
+
+    period = _period(filled)
+    cohort = selectors.accepted_in(filled.home, period).order_by("pk")
+    expected = [rtw_outcome_of(p) for p in cohort]
+    assert len(expected) > 10
+    assert any(o.returned for o in expected) and any(not o.returned for o in expected)
+    assert selectors.rtw_outcomes(filled.home, period) == expected

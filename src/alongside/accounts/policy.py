@@ -76,6 +76,8 @@ RULES: dict[str, frozenset[str]] = {
     "outcome.own": frozenset({PATIENT}),
     "report.view": frozenset({ADMIN, THERAPIST, ANALYST}),
     "research.view": frozenset({ADMIN, ANALYST}),
+    # The roll-up of the dashboard figures across every service a person manages.
+    "report.rollup": frozenset({ADMIN}),
     # Service evaluation: analysts only, and then only for the studies whose team they are
     # on (evaluation.selectors adds the team and its roles: lead, coder, reader).
     "evaluation.view": frozenset({ANALYST}),

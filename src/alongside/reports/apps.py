@@ -10,7 +10,9 @@ class ReportsConfig(AppConfig):
         from alongside.accounts import policy
         from alongside.accounts.context_processors import NAVIGATION, NavLink
         from alongside.accounts.home import PANELS, HomePanel
-        from alongside.reports import home
+        from alongside.reports import dashboard_cache, home
+
+        dashboard_cache.connect()
 
         NAVIGATION.register(NavLink(60, "Reports", "reports:index", policy.RULES["report.view"]))
         # Analysts sign in to this: the dashboard, fidelity and research export of their services.

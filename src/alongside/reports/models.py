@@ -110,3 +110,20 @@ class ExportJob(models.Model):
         if not self.steps_total:
             return 0
         return min(100, round(100 * self.steps_done / self.steps_total))
+
+
+class DashboardGeneration(models.Model):
+    """A number per service that goes up with every write the dashboard figures read.
+
+    The cached dashboard figures are keyed by it (``reports.dashboard_cache``), so a
+    write seen by one web worker makes every worker's cached copy unreachable: the
+    number lives in the database and moves in the same transaction as the write."""
+
+    service = models.OneToOneField(
+        "organisations.Service", on_delete=models.CASCADE, related_name="+"
+    )
+    generation = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Dashboard generation {self.generation} of service {self.service_id}"

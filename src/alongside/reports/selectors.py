@@ -512,22 +512,55 @@ HOURS_BANDS = (
 )
 
 
+@dataclass(frozen=True)
+class _PatientRow:
+    """The four fields of a patient ``outcomes.selectors.rtw_outcome_of`` reads."""
+
+    service: Any
+    date_of_injury: dt.date
+    discharged_on: dt.date | None
+    hours_per_week: Any
+
+
+@dataclass(frozen=True)
+class _StatusRow:
+    from_date: dt.date
+    status: str
+    hours_per_week: Any
+
+
 def rtw_outcomes(service: Service, period: Period) -> list[RtwOutcome]:
     """Each accepted patient's return-to-work outcome (the cohort accepted in the period).
 
-    Three queries whatever the size: the settings, the patients and their timelines.
+    Three queries whatever the size: the settings, the patients and their work
+    statuses. They are read as plain value rows, not model instances: building ~10,000
+    Django objects was two thirds of the time of the national-scale figures (the SQL
+    itself ~0.3 s). Each outcome is still worked out by the one rule,
+    ``outcomes.selectors.rtw_outcome_of``, given just the fields it reads.
     """
-    from django.db.models import Prefetch
-
     from alongside.outcomes.selectors import outcome_settings_of, rtw_outcome_of
 
     settings = outcome_settings_of(service)  # once, not once a patient
-    patients = (
-        accepted_in(service, period)
-        .select_related("service")
-        .prefetch_related(Prefetch("work_statuses", queryset=WorkStatus.objects.order_by()))
+    cohort = accepted_in(service, period)
+    patients = list(
+        cohort.order_by("pk").values_list("pk", "date_of_injury", "discharged_on", "hours_per_week")
     )
-    return [rtw_outcome_of(p, list(p.work_statuses.all()), settings) for p in patients]
+    statuses: dict[int, list[_StatusRow]] = {pk: [] for pk, *_ in patients}
+    rows = WorkStatus.objects.filter(patient__in=cohort.values("pk")).order_by()
+    if not patients:
+        rows = rows.none()  # no query for an empty cohort
+    for patient_id, from_date, status, hours in rows.values_list(
+        "patient_id", "from_date", "status", "hours_per_week"
+    ):
+        statuses[patient_id].append(_StatusRow(from_date, status, hours))
+    return [
+        rtw_outcome_of(
+            _PatientRow(service, injured, discharged, hours),  # type: ignore[arg-type]
+            statuses[pk],  # type: ignore[arg-type]
+            settings,
+        )
+        for pk, injured, discharged, hours in patients
+    ]
 
 
 def return_to_work(service: Service, period: Period) -> ReturnToWork:
@@ -650,28 +683,58 @@ class Dashboard:
         return f"{self.service.name}, {self.period.label}"
 
     @cached_property
+    def _version(self) -> str:
+        from alongside.reports import dashboard_cache
+
+        return dashboard_cache.version(self.service)
+
+    def _cached(self, section: str, compute: Any) -> Any:
+        """A section from the cache, keyed by the service's data generation, the
+        period, today (targets and "active today" move with the calendar) and whether
+        the reader is an analyst (rare decline reasons are hidden from them)."""
+        from alongside.reports import dashboard_cache
+
+        cache_key = dashboard_cache.key(
+            self.service,
+            self._version,
+            self.period.start,
+            self.period.end,
+            self.today,
+            int(self.pseudonymised) if section == "referrals" else "-",
+            section,
+        )
+        return dashboard_cache.get_or_compute(cache_key, compute)
+
+    @cached_property
     def referrals(self) -> Referrals:
-        return referral_figures(self.service, self.period, pseudonymised=self.pseudonymised)
+        return self._cached(
+            "referrals",
+            lambda: referral_figures(self.service, self.period, pseudonymised=self.pseudonymised),
+        )
 
     @cached_property
     def timeliness(self) -> Timeliness:
-        return timeliness(self.service, self.period)
+        return self._cached("timeliness", lambda: timeliness(self.service, self.period))
 
     @cached_property
     def engagement(self) -> Engagement:
-        return engagement_figures(self.service, self.as_of)
+        return self._cached("engagement", lambda: engagement_figures(self.service, self.as_of))
 
     @cached_property
     def mentors(self) -> Mentors:
-        return mentor_figures(self.service, self.period, self.today)
+        return self._cached(
+            "mentors", lambda: mentor_figures(self.service, self.period, self.today)
+        )
 
     @cached_property
     def rtw(self) -> ReturnToWork:
-        return return_to_work(self.service, self.period)
+        return self._cached("rtw", lambda: return_to_work(self.service, self.period))
 
     @cached_property
     def questionnaires(self) -> list[ScoreChange]:
-        return questionnaire_change(self.service, self.period)
+        return self._cached(
+            "questionnaires", lambda: questionnaire_change(self.service, self.period)
+        )
 
 
 def dashboard(service: Service, period: Period, *, pseudonymised: bool) -> Dashboard:
@@ -763,6 +826,21 @@ def export_job_or_404(user: Any, job_id: int) -> Any:
     from alongside.reports.models import ExportJob
 
     return get_object_or_404(ExportJob.objects.mine(user), pk=job_id)
+
+
+def rollup_job_or_404(user: Any, job_id: int) -> Any:
+    """One of the caller's own roll-ups."""
+    from django.shortcuts import get_object_or_404
+
+    from alongside.reports.models import ExportJob
+
+    return get_object_or_404(ExportJob.objects.mine(user).filter(kind="rollup"), pk=job_id)
+
+
+def recent_rollups(user: Any) -> list[Any]:
+    from alongside.reports.models import ExportJob
+
+    return list(ExportJob.objects.mine(user).filter(kind="rollup").defer("content")[:5])
 
 
 def recent_jobs(user: Any, service: Service) -> list[Any]:

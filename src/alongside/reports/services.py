@@ -97,6 +97,74 @@ def export_job_run(*, job_id: int) -> ExportJob:
     return job
 
 
+ROLLUP = "rollup"
+
+
+def rollup_services(actor: Any) -> Any:
+    """The services a roll-up covers: every one the person manages."""
+    from alongside.organisations.selectors import services_visible_to
+
+    return services_visible_to(actor, "report.rollup").order_by("name", "pk")
+
+
+def rollup_start(*, actor: Any, period: Any) -> ExportJob:
+    """Queue the roll-up of the dashboard figures across the services ``actor`` manages."""
+    from alongside.reports import tasks
+
+    policy.require(actor, "report.rollup")
+    params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            service=None, created_by=actor, kind=ROLLUP, params=params,
+            steps_total=rollup_services(actor).count(),
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="report.rollup_request", target=job, fields=["start", "end"]
+        )
+        transaction.on_commit(lambda: tasks.rollup_run.enqueue(job_id=job.pk))
+    return job
+
+
+def rollup_run(*, job_id: int) -> ExportJob:
+    """Work out each service's figures, telling the page after each (task worker)."""
+    from alongside.reports import rollup
+    from alongside.reports.periods import Period
+
+    job = ExportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ExportStatus.QUEUED:
+        return job
+    actor = job.created_by
+    policy.forget(actor)  # memberships may have changed since the request
+    policy.require(actor, "report.rollup")
+    period = Period(
+        dt.date.fromisoformat(job.params["start"]), dt.date.fromisoformat(job.params["end"])
+    )
+    services = list(rollup_services(actor))
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportStatus.RUNNING, steps_done=0, steps_total=len(services)
+    )
+    rows = []
+    for done, service in enumerate(services, start=1):
+        rows.append(rollup.service_figures(service, period))
+        ExportJob.objects.filter(pk=job_id).update(steps_done=done)
+    now = timezone.now()
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportStatus.DONE,
+            content=rollup.encode(period, rows),
+            content_type="application/json",
+            finished_at=now,
+            expires_at=now + dt.timedelta(hours=DOWNLOAD_HOURS),
+            message=f"{len(rows)} services",
+        )
+        audit_record(
+            actor=actor, action="report.rollup", target=job,
+            object_ids=[s.pk for s in services], fields=["start", "end"],
+        )  # fmt: skip
+    job.refresh_from_db()
+    return job
+
+
 def export_job_failed(*, job_id: int, message: str = "") -> None:
     ExportJob.objects.filter(pk=job_id).update(
         status=ExportStatus.FAILED,

@@ -20,6 +20,18 @@ def export_run(*, job_id: int) -> int:
 
 
 @task()
+def rollup_run(*, job_id: int) -> int:
+    """Work out a roll-up across services; returns how many services it covers."""
+    try:
+        return services.rollup_run(job_id=job_id).steps_total
+    except Exception as error:
+        services.export_job_failed(
+            job_id=job_id, message=f"The roll-up failed: {type(error).__name__}"
+        )
+        raise
+
+
+@task()
 def export_purge() -> int:
     """Delete the files of expired exports (the job rows stay as the record)."""
     from django.utils import timezone

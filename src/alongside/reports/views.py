@@ -35,7 +35,11 @@ def index(request: HttpRequest) -> HttpResponse:
         raise Http404("Not found")
     if len(visible) == 1:
         return redirect("reports:dashboard", slug=visible[0].slug)
-    return render(request, "reports/index.html", {"services": visible})
+    return render(
+        request,
+        "reports/index.html",
+        {"services": visible, "can_rollup": policy.can(request.user, "report.rollup")},
+    )
 
 
 def _columns(request: HttpRequest, service: Any) -> tuple[PeriodForm, list[figures.Column]]:
@@ -221,12 +225,16 @@ def list_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
     export = selectors.export_job_or_404(request.user, job_id)
+    if export.kind == services.ROLLUP:
+        return redirect("reports:rollup_job", job_id=export.pk)
     return render_page(request, "reports/job.html", "reports/_job.html", {"job": export})
 
 
 @login_required
 def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     export = selectors.export_job_or_404(request.user, job_id)
+    if export.kind == services.ROLLUP:
+        raise Http404("Not found")  # a roll-up is read on its page, not downloaded
     if export.is_active or not export.content:
         if export.is_expired:
             return render(request, "reports/job.html", {"job": export}, status=410)
@@ -253,3 +261,51 @@ def research_settings(request: HttpRequest, slug: str) -> HttpResponse:
         # An ErrorList yields its messages as text (the stubs also allow a ValidationError).
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))  # type: ignore[misc]
     return redirect("reports:research", slug=service.slug)
+
+
+def _rollup_page(request: HttpRequest, form: PeriodForm) -> HttpResponse:
+    return render(
+        request,
+        "reports/rollup.html",
+        {
+            "form": form,
+            "services": services.rollup_services(request.user),
+            "jobs": selectors.recent_rollups(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def rollup(request: HttpRequest) -> HttpResponse:
+    """The roll-up of the dashboard figures across every service the person manages."""
+    from django.utils import timezone
+
+    policy.require(request.user, "report.rollup")
+    today = timezone.localdate()
+    fallback = default_period(today)
+    initial = {"start": fallback.start, "end": fallback.end}
+    return _rollup_page(request, PeriodForm(None, today=today, services=[], initial=initial))
+
+
+@login_required
+@require_POST
+def rollup_start(request: HttpRequest) -> HttpResponse:
+    from django.utils import timezone
+
+    policy.require(request.user, "report.rollup")
+    form = PeriodForm(request.POST, today=timezone.localdate(), services=[])
+    if not form.is_valid():
+        return _rollup_page(request, form)
+    job = services.rollup_start(actor=request.user, period=form.cleaned_data["period"])
+    return redirect("reports:rollup_job", job_id=job.pk)
+
+
+@login_required
+def rollup_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    from alongside.reports import rollup as rollup_table
+
+    job = selectors.rollup_job_or_404(request.user, job_id)
+    done = job.status == "done" and not job.is_expired
+    context = {"job": job, "table": rollup_table.table(job.content) if done else None}
+    return render_page(request, "reports/rollup_job.html", "reports/_rollup_job.html", context)

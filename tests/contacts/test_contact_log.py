@@ -203,4 +203,4 @@ def test_history_page_query_count(world, django_assert_max_num_queries) -> None:
     with django_assert_max_num_queries(25):
         response = client.get(reverse("contacts:match", args=[match.pk]))
     assert response.status_code == 200
-    assert response.content.count(b'<th scope="row">') == 24
+    assert response.content.count(b'<th scope="row" data-label="When">') == 24

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from types import SimpleNamespace
+from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 
@@ -75,6 +76,36 @@ def excluded_mentor_ids(patient_ids: Iterable[int]) -> dict[int, frozenset[int]]
     return {pid: frozenset(ids) for pid, ids in excluded.items()}
 
 
+def _circumstances(
+    person: Patient | Mentor, *, service: Service, age: int | None, work_demands: str | None
+) -> dict[str, Any]:
+    """The fields both profiles read from same-named model fields (``_Circumstances``);
+    age and work demands are recorded differently on each side, so the caller gives them."""
+    return {
+        "injury_category": _blank(person.injury_category),
+        "icd10_codes": tuple(person.icd10_codes or ()),
+        "sci_level": _blank(person.sci_level),
+        "asia_grade": _blank(person.asia_grade),
+        "tbi_severity": _blank(person.tbi_severity),
+        "amputation_site": _blank(person.amputation_site),
+        "amputation_laterality": _blank(person.amputation_laterality),
+        "mechanism": _blank(person.mechanism),
+        "occupation_code": _blank(person.occupation_code),
+        "occupation_classification": service.occupation_classification,
+        "industry": _blank(person.industry),
+        "work_demands": work_demands,
+        "employment_type": employment_kind(person.employment_type),
+        "age": age,
+        "gender": _gender(person.gender),
+        "languages": tuple(person.languages or ()),
+        "region": _blank(person.region),
+        "latitude": person.latitude,
+        "longitude": person.longitude,
+        "availability": frozenset(person.availability or ()),
+        "contact_modes": frozenset(person.contact_modes or ()),
+    }
+
+
 def patient_profile(
     patient: Patient,
     *,
@@ -84,27 +115,12 @@ def patient_profile(
 ) -> PatientProfile:
     return PatientProfile(
         patient_id=patient.pk,
-        injury_category=_blank(patient.injury_category),
-        icd10_codes=tuple(patient.icd10_codes or ()),
-        sci_level=_blank(patient.sci_level),
-        asia_grade=_blank(patient.asia_grade),
-        tbi_severity=_blank(patient.tbi_severity),
-        amputation_site=_blank(patient.amputation_site),
-        amputation_laterality=_blank(patient.amputation_laterality),
-        mechanism=_blank(patient.mechanism),
-        occupation_code=_blank(patient.occupation_code),
-        occupation_classification=service.occupation_classification,
-        industry=_blank(patient.industry),
-        work_demands=patient.work_demands,
-        employment_type=employment_kind(patient.employment_type),
-        age=patient.age_on(today) if patient.date_of_birth else None,
-        gender=_gender(patient.gender),
-        languages=tuple(patient.languages or ()),
-        region=_blank(patient.region),
-        latitude=patient.latitude,
-        longitude=patient.longitude,
-        availability=frozenset(patient.availability or ()),
-        contact_modes=frozenset(patient.contact_modes or ()),
+        **_circumstances(
+            patient,
+            service=service,
+            age=patient.age_on(today) if patient.date_of_birth else None,
+            work_demands=patient.work_demands,
+        ),
         preferred_mentor_gender=_gender(patient.preferred_mentor_gender),
         required_language=_blank(patient.required_language),
         wants_in_person=bool(patient.wants_in_person),
@@ -130,27 +146,12 @@ def mentor_profile(
     failed = matchability_conditions(mentor_state(mentor), today, service.supervision_grace_days)
     return MentorProfile(
         mentor_id=mentor.pk,
-        injury_category=_blank(mentor.injury_category),
-        icd10_codes=tuple(mentor.icd10_codes or ()),
-        sci_level=_blank(mentor.sci_level),
-        asia_grade=_blank(mentor.asia_grade),
-        tbi_severity=_blank(mentor.tbi_severity),
-        amputation_site=_blank(mentor.amputation_site),
-        amputation_laterality=_blank(mentor.amputation_laterality),
-        mechanism=_blank(mentor.mechanism),
-        occupation_code=_blank(mentor.occupation_code),
-        occupation_classification=service.occupation_classification,
-        industry=_blank(mentor.industry),
-        work_demands=_blank(mentor.job_demands),
-        employment_type=employment_kind(mentor.employment_type),
-        age=(today.year - mentor.birth_year) if mentor.birth_year else None,
-        gender=_gender(mentor.gender),
-        languages=tuple(mentor.languages or ()),
-        region=_blank(mentor.region),
-        latitude=mentor.latitude,
-        longitude=mentor.longitude,
-        availability=frozenset(mentor.availability or ()),
-        contact_modes=frozenset(mentor.contact_modes or ()),
+        **_circumstances(
+            mentor,
+            service=service,
+            age=(today.year - mentor.birth_year) if mentor.birth_year else None,
+            work_demands=_blank(mentor.job_demands),
+        ),
         rtw_occupation_code=_blank(mentor.rtw_occupation_code),
         rtw_employer=_blank(mentor.rtw_employer),
         rtw_adjustments=_blank(mentor.rtw_adjustments),

@@ -210,6 +210,40 @@ def _case_form_post(
     )
 
 
+def _case_action(
+    form_name: str,
+    make_form: Callable[[AuthenticatedHttpRequest], Any],
+    act: Callable[[AuthenticatedHttpRequest, Patient, dict[str, Any]], Any],
+    done: str,
+    anchor: str = "",
+) -> Callable[..., HttpResponse]:
+    """The view behind one small form on the case page (POST only, staff who manage the
+    case): the service runs and the page jumps to ``anchor``, or the page shows again with
+    the form's errors in place."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+        return _case_form_post(
+            request,
+            patient_id,
+            form_name,
+            make_form(request),
+            lambda patient, data: act(request, patient, data),
+            done,
+            anchor,
+        )
+
+    return view
+
+
+def _adds(
+    write: Callable[..., Any],
+) -> Callable[[AuthenticatedHttpRequest, Patient, dict[str, Any]], Any]:
+    """A service that adds a row to the case from the form's fields as they are."""
+    return lambda request, patient, data: write(actor=request.user, patient=patient, **data)
+
+
 @login_required
 @require_POST
 def referral_accept(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
@@ -223,36 +257,26 @@ def referral_accept(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
     return redirect("patients:detail", patient_id=patient.pk)
 
 
-@login_required
-@require_POST
-def referral_accept_anyway(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    """ "Accept anyway": a referral the rules refuse, on the therapist's recorded reason."""
-    return _case_form_post(
-        request,
-        patient_id,
-        "accept_anyway_form",
-        forms.AcceptAnywayForm(request.POST),
-        lambda p, data: services.referral_accept(
-            actor=request.user, patient=p, override_reason=data["override_reason"]
-        ),
-        "Referral accepted against the service's rules; your reason is kept with the record.",
-        "#eligibility",
-    )
+# "Accept anyway": a referral the rules refuse, on the therapist's recorded reason.
+referral_accept_anyway = _case_action(
+    "accept_anyway_form",
+    lambda request: forms.AcceptAnywayForm(request.POST),
+    lambda request, patient, data: services.referral_accept(
+        actor=request.user, patient=patient, override_reason=data["override_reason"]
+    ),
+    "Referral accepted against the service's rules; your reason is kept with the record.",
+    "#eligibility",
+)
 
 
-@login_required
-@require_POST
-def referral_decline(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "decline_form",
-        forms.DeclineForm(request.POST),
-        lambda p, data: services.referral_decline(
-            actor=request.user, patient=p, reason=data["reason"]
-        ),
-        "Referral declined; the record and reason are kept.",
-    )
+referral_decline = _case_action(
+    "decline_form",
+    lambda request: forms.DeclineForm(request.POST),
+    lambda request, patient, data: services.referral_decline(
+        actor=request.user, patient=patient, reason=data["reason"]
+    ),
+    "Referral declined; the record and reason are kept.",
+)
 
 
 @login_required
@@ -276,40 +300,30 @@ def patient_allocate(request: AuthenticatedHttpRequest, patient_id: int) -> Http
     )
 
 
-@login_required
-@require_POST
-def first_contact(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "first_contact_form",
-        forms.DateForm(request.POST),
-        lambda p, data: services.patient_record_first_contact(
-            actor=request.user, patient=p, on=data["on"]
-        ),
-        "First contact recorded.",
-        "#targets",
-    )
+first_contact = _case_action(
+    "first_contact_form",
+    lambda request: forms.DateForm(request.POST),
+    lambda request, patient, data: services.patient_record_first_contact(
+        actor=request.user, patient=patient, on=data["on"]
+    ),
+    "First contact recorded.",
+    "#targets",
+)
 
 
-@login_required
-@require_POST
-def hold_start(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "hold_form",
-        forms.HoldForm(request.POST),
-        lambda p, data: services.case_hold_start(
-            actor=request.user,
-            patient=p,
-            reason=data["reason"],
-            review_on=data["review_on"],
-            note=data["note"],
-        ),
-        "The case is on hold: its target clocks are paused.",
-        "#targets",
-    )
+hold_start = _case_action(
+    "hold_form",
+    lambda request: forms.HoldForm(request.POST),
+    lambda request, patient, data: services.case_hold_start(
+        actor=request.user,
+        patient=patient,
+        reason=data["reason"],
+        review_on=data["review_on"],
+        note=data["note"],
+    ),
+    "The case is on hold: its target clocks are paused.",
+    "#targets",
+)
 
 
 @login_required
@@ -325,17 +339,12 @@ def hold_release(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResp
     return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + "#targets")
 
 
-@login_required
-@require_POST
-def status_change(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "status_form",
-        forms.StatusForm(request.POST),
-        lambda p, data: _status_write(request.user, p, data),
-        "Case status changed.",
-    )
+status_change = _case_action(
+    "status_form",
+    lambda request: forms.StatusForm(request.POST),
+    lambda request, patient, data: _status_write(request.user, patient, data),
+    "Case status changed.",
+)
 
 
 def _status_write(actor: Any, patient: Patient, data: dict[str, Any]) -> Any:
@@ -356,36 +365,29 @@ def _status_write(actor: Any, patient: Patient, data: dict[str, Any]) -> Any:
         raise
 
 
-@login_required
-@require_POST
-def consent_record(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "consent_form",
-        forms.ConsentForm(request.POST),
-        lambda p, data: services.consent_record(actor=request.user, patient=p, **data),
-        "Consent recorded.",
-        "#consent",
-    )
+consent_record = _case_action(
+    "consent_form",
+    lambda request: forms.ConsentForm(request.POST),
+    _adds(services.consent_record),
+    "Consent recorded.",
+    "#consent",
+)
 
 
-@login_required
-@require_POST
-def patient_invite(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    """The "Invite to Alongside" button: an account linked to this record, a one-time link."""
-    return _case_form_post(
-        request,
-        patient_id,
-        "invite_form",
-        forms.InviteForm(request.POST),
-        lambda p, data: services.patient_invite(
-            actor=request.user, patient=p, email=data["email"], channel=data["channel"],
-            base_url=request.build_absolute_uri("/"),
-        ),
-        "Invitation sent. The link works once, to choose a password.",
-        "#account",
-    )  # fmt: skip
+# The "Invite to Alongside" button: an account linked to this record, a one-time link.
+patient_invite = _case_action(
+    "invite_form",
+    lambda request: forms.InviteForm(request.POST),
+    lambda request, patient, data: services.patient_invite(
+        actor=request.user,
+        patient=patient,
+        email=data["email"],
+        channel=data["channel"],
+        base_url=request.build_absolute_uri("/"),
+    ),
+    "Invitation sent. The link works once, to choose a password.",
+    "#account",
+)
 
 
 @login_required
@@ -454,18 +456,13 @@ def details_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResp
 # --- Return-to-work plan --------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def goal_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "goal_form",
-        forms.GoalForm(request.POST, prefix="goal"),
-        lambda p, data: services.goal_add(actor=request.user, patient=p, **data),
-        "Goal added.",
-        "#goals",
-    )
+goal_add = _case_action(
+    "goal_form",
+    lambda request: forms.GoalForm(request.POST, prefix="goal"),
+    _adds(services.goal_add),
+    "Goal added.",
+    "#goals",
+)
 
 
 @login_required
@@ -482,60 +479,40 @@ def goal_update(request: AuthenticatedHttpRequest, patient_id: int, goal_id: int
     return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + "#goals")
 
 
-@login_required
-@require_POST
-def employer_contact_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "employer_contact_form",
-        forms.EmployerContactForm(request.POST, prefix="employer"),
-        lambda p, data: services.employer_contact_add(actor=request.user, patient=p, **data),
-        "Employer contact logged.",
-        "#employer",
-    )
+employer_contact_add = _case_action(
+    "employer_contact_form",
+    lambda request: forms.EmployerContactForm(request.POST, prefix="employer"),
+    _adds(services.employer_contact_add),
+    "Employer contact logged.",
+    "#employer",
+)
 
 
-@login_required
-@require_POST
-def certificate_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "certificate_form",
-        forms.CertificateForm(request.POST, prefix="certificate"),
-        lambda p, data: services.certificate_add(actor=request.user, patient=p, **data),
-        "Certificate recorded.",
-        "#certificates",
-    )
+certificate_add = _case_action(
+    "certificate_form",
+    lambda request: forms.CertificateForm(request.POST, prefix="certificate"),
+    _adds(services.certificate_add),
+    "Certificate recorded.",
+    "#certificates",
+)
 
 
-@login_required
-@require_POST
-def phased_step_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "phased_step_form",
-        forms.PhasedStepForm(request.POST, prefix="phased"),
-        lambda p, data: services.phased_step_add(actor=request.user, patient=p, **data),
-        "Phased-return week added.",
-        "#phased",
-    )
+phased_step_add = _case_action(
+    "phased_step_form",
+    lambda request: forms.PhasedStepForm(request.POST, prefix="phased"),
+    _adds(services.phased_step_add),
+    "Phased-return week added.",
+    "#phased",
+)
 
 
-@login_required
-@require_POST
-def work_status_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    return _case_form_post(
-        request,
-        patient_id,
-        "work_status_form",
-        forms.WorkStatusForm(request.POST, prefix="work"),
-        lambda p, data: services.work_status_add(actor=request.user, patient=p, **data),
-        "Work status added.",
-        "#work-status",
-    )
+work_status_add = _case_action(
+    "work_status_form",
+    lambda request: forms.WorkStatusForm(request.POST, prefix="work"),
+    _adds(services.work_status_add),
+    "Work status added.",
+    "#work-status",
+)
 
 
 # --- CSV import (upload, then progress, preview and confirm on the job page) ---------------

@@ -44,9 +44,11 @@ CRITERIA: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class PatientProfile:
-    patient_id: PatientId
+@dataclass(frozen=True, kw_only=True)
+class _Circumstances:
+    """What both sides of a match describe in the same words: injury, work, person, place
+    and time. Keyword-only, so each profile's id stays its first positional field."""
+
     injury_category: str | None = None
     icd10_codes: tuple[str, ...] = ()
     sci_level: str | None = None
@@ -68,6 +70,11 @@ class PatientProfile:
     longitude: float | None = None
     availability: frozenset[str] = frozenset()
     contact_modes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PatientProfile(_Circumstances):
+    patient_id: PatientId
     # Preferences and history that act as hard rules.
     preferred_mentor_gender: str | None = None
     required_language: str | None = None
@@ -78,29 +85,8 @@ class PatientProfile:
 
 
 @dataclass(frozen=True)
-class MentorProfile:
+class MentorProfile(_Circumstances):
     mentor_id: MentorId
-    injury_category: str | None = None
-    icd10_codes: tuple[str, ...] = ()
-    sci_level: str | None = None
-    asia_grade: str | None = None
-    tbi_severity: str | None = None
-    amputation_site: str | None = None
-    amputation_laterality: str | None = None  # left | right | bilateral | multiple
-    mechanism: str | None = None  # cause of injury, ``lived_experience.MECHANISMS``
-    occupation_code: str | None = None
-    occupation_classification: str | None = None
-    industry: str | None = None
-    work_demands: str | None = None
-    employment_type: str | None = None
-    age: int | None = None
-    gender: str | None = None
-    languages: tuple[str, ...] = ()
-    region: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    availability: frozenset[str] = frozenset()
-    contact_modes: frozenset[str] = frozenset()
     # The job the mentor went back to (coded like ``occupation_code``), with whom, and how.
     rtw_occupation_code: str | None = None
     rtw_employer: str | None = None  # ``lived_experience.RTW_EMPLOYERS``

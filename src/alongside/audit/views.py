@@ -7,15 +7,14 @@ from django.shortcuts import render
 from alongside.accounts import policy
 from alongside.audit.selectors import audit_action_filter, audit_events_for_list
 from alongside.paging import page_of
-from alongside.reports import exports, lists
+from alongside.reports import lists
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "audit.view")
-    fmt = exports.wanted_format(request)
-    if fmt:  # the whole filtered log as a file (or a background job when it is long)
-        return lists.list_file(request, "audit", fmt)
+    if file := lists.file_if_asked(request, "audit"):
+        return file
     action = audit_action_filter(request.GET)
     page = page_of(request, audit_events_for_list(request.user, action))
     return render(request, "audit/list.html", {"page": page, "action": action})

@@ -32,7 +32,7 @@ from alongside.core.engagement import STATE_LABELS
 from alongside.forms import service_errors_to_form
 from alongside.pages import form_post, render_page
 from alongside.paging import page_of
-from alongside.reports import exports, lists
+from alongside.reports import lists
 
 FIELD_ALIASES = {"contact_at": "contact_date", "duration_minutes": "duration_other"}
 
@@ -203,9 +203,8 @@ def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: every active pair with its engagement badge, those needing attention first."""
     if not policy.can(request.user, "contact.view"):
         raise Http404("Not found")
-    fmt = exports.wanted_format(request)
-    if fmt:  # the whole filtered list as a file (or a background job when it is long)
-        return lists.list_file(request, "pairs", fmt)
+    if file := lists.file_if_asked(request, "pairs"):
+        return file
     filters = pair_filters(request.GET)
     state, mine_only, needs_attention = filters.state, filters.mine_only, filters.needs_attention
     pairs = pair_states.staff_pairs_queryset(
@@ -238,9 +237,8 @@ def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
 def concerns(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can(request.user, "concern.manage"):
         raise Http404("Not found")
-    fmt = exports.wanted_format(request)
-    if fmt:  # the whole filtered list as a file (or a background job when it is long)
-        return lists.list_file(request, "concerns", fmt)
+    if file := lists.file_if_asked(request, "concerns"):
+        return file
     status = concern_status_filter(request.GET)
     page = page_of(request, selectors.concerns_for_staff(request.user, status))
     return render_page(

@@ -31,7 +31,7 @@ from alongside.matches.models import BatchPlanStatus
 from alongside.pages import error_words, form_post, messages_error, render_page
 from alongside.paging import page_of
 from alongside.patients.selectors import patient_for_or_404, service_today
-from alongside.reports import exports, lists
+from alongside.reports import lists
 
 # --- Staff: list, detail, lifecycle ------------------------------------------------------
 
@@ -39,9 +39,8 @@ from alongside.reports import exports, lists
 @login_required
 def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "match.manage")
-    fmt = exports.wanted_format(request)
-    if fmt:  # the whole filtered list as a file (or a background job when it is long)
-        return lists.list_file(request, "matches", fmt)
+    if file := lists.file_if_asked(request, "matches"):
+        return file
     form, filters = match_filters(request.GET)
     page = page_of(request, selectors.matches_for_list(request.user, filters))
     context = {
@@ -238,9 +237,8 @@ def _waiting_context(
 @login_required
 def waiting(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug)
-    fmt = exports.wanted_format(request)
-    if fmt:  # the whole waiting list as a file (or a background job when it is long)
-        return lists.list_file(request, "waiting", fmt, path={"service": service.slug})
+    if file := lists.file_if_asked(request, "waiting", path={"service": service.slug}):
+        return file
     return render(request, "matches/waiting.html", _waiting_context(request, service))
 
 

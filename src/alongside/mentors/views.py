@@ -3,6 +3,7 @@ from __future__ import annotations
 import copy
 import csv
 import mimetypes
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -47,7 +48,7 @@ from alongside.mentors.models import ExpenseStatus, Mentor
 from alongside.organisations.selectors import service_for_or_404, services_visible_to
 from alongside.pages import form_post, messages_error, render_page
 from alongside.paging import page_of
-from alongside.reports import exports, lists
+from alongside.reports import lists
 
 # --- Staff: list and detail --------------------------------------------------------
 
@@ -55,9 +56,8 @@ from alongside.reports import exports, lists
 @login_required
 def mentor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "mentor.view")
-    fmt = exports.wanted_format(request)
-    if fmt:  # the whole filtered list as a file (or a background job when it is long)
-        return lists.list_file(request, "mentors", fmt)
+    if file := lists.file_if_asked(request, "mentors"):
+        return file
     form, filters = mentor_filters(request.GET)
     today = timezone.localdate()
     mentors = selectors.mentors_for_list(request.user, filters, today)
@@ -197,66 +197,68 @@ def _managed(request: AuthenticatedHttpRequest, mentor_id: int) -> Mentor:
     return selectors.mentor_visible_or_404(request.user, mentor_id, "mentor.manage")
 
 
-@login_required
-@require_POST
-def criterion_record(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
-    mentor = _managed(request, mentor_id)
-    return form_post(
-        request,
-        CriterionResultForm(request.POST, mentor=mentor),
-        lambda d: services.criterion_result_record(
-            actor=request.user,
-            mentor=mentor,
-            criterion=d["criterion"],
-            met=d["met"] == "yes",
-            notes=d["notes"],
-        ),
-        done="Criterion result recorded.",
-        success_url=_detail_url(mentor),
-        reshow=lambda form: _detail(request, mentor, status=400, criterion_form=form),
-    )
+def _record_action(
+    form_name: str,
+    make_form: Callable[[AuthenticatedHttpRequest, Mentor], Any],
+    act: Callable[[AuthenticatedHttpRequest, Mentor, dict[str, Any]], Any],
+    done: str,
+) -> Callable[..., HttpResponse]:
+    """The view behind one form on a mentor's record (POST only, the mentor's supervisors):
+    the service runs, or the record shows again with the form's errors in place."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
+        mentor = _managed(request, mentor_id)
+        return form_post(
+            request,
+            make_form(request, mentor),
+            lambda data: act(request, mentor, data),
+            done=done,
+            success_url=_detail_url(mentor),
+            reshow=lambda form: _detail(request, mentor, status=400, **{form_name: form}),
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def check_add(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
-    mentor = _managed(request, mentor_id)
-    return form_post(
-        request,
-        CheckForm(request.POST),
-        lambda d: services.check_add(actor=request.user, mentor=mentor, **d),
-        done="Check recorded.",
-        success_url=_detail_url(mentor),
-        reshow=lambda form: _detail(request, mentor, status=400, check_form=form),
-    )
+def _adds(
+    write: Callable[..., Any],
+) -> Callable[[AuthenticatedHttpRequest, Mentor, dict[str, Any]], Any]:
+    """A service that adds a row to the record from the form's fields as they are."""
+    return lambda request, mentor, data: write(actor=request.user, mentor=mentor, **data)
 
 
-@login_required
-@require_POST
-def training_record(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
-    mentor = _managed(request, mentor_id)
-    return form_post(
-        request,
-        TrainingCompletionForm(request.POST, mentor=mentor),
-        lambda d: services.training_completion_record(actor=request.user, mentor=mentor, **d),
-        done="Training recorded.",
-        success_url=_detail_url(mentor),
-        reshow=lambda form: _detail(request, mentor, status=400, training_form=form),
-    )
-
-
-@login_required
-@require_POST
-def supervision_log(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
-    mentor = _managed(request, mentor_id)
-    return form_post(
-        request,
-        SupervisionForm(request.POST),
-        lambda d: services.supervision_log(actor=request.user, mentor=mentor, **d),
-        done="Supervision session recorded.",
-        success_url=_detail_url(mentor),
-        reshow=lambda form: _detail(request, mentor, status=400, supervision_form=form),
-    )
+criterion_record = _record_action(
+    "criterion_form",
+    lambda request, mentor: CriterionResultForm(request.POST, mentor=mentor),
+    lambda request, mentor, data: services.criterion_result_record(
+        actor=request.user,
+        mentor=mentor,
+        criterion=data["criterion"],
+        met=data["met"] == "yes",
+        notes=data["notes"],
+    ),
+    "Criterion result recorded.",
+)
+check_add = _record_action(
+    "check_form",
+    lambda request, mentor: CheckForm(request.POST),
+    _adds(services.check_add),
+    "Check recorded.",
+)
+training_record = _record_action(
+    "training_form",
+    lambda request, mentor: TrainingCompletionForm(request.POST, mentor=mentor),
+    _adds(services.training_completion_record),
+    "Training recorded.",
+)
+supervision_log = _record_action(
+    "supervision_form",
+    lambda request, mentor: SupervisionForm(request.POST),
+    _adds(services.supervision_log),
+    "Supervision session recorded.",
+)
 
 
 @login_required
@@ -625,9 +627,8 @@ def expense_claim(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def expenses(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "mentor.expense_decide")
-    fmt = exports.wanted_format(request)
-    if fmt:  # the list as its filter shows it, as a file (or a background job when long)
-        return lists.list_file(request, "expenses", fmt)
+    if file := lists.file_if_asked(request, "expenses"):
+        return file
     status = expense_status_filter(request.GET)
     claims = selectors.expenses_for_staff(request.user, status)
     page = page_of(request, claims)

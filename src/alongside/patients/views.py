@@ -26,7 +26,7 @@ from alongside.pages import form_post, messages_error, render_page
 from alongside.paging import page_of
 from alongside.patients import forms, importing, selectors, services
 from alongside.patients.models import Patient, PatientStatus
-from alongside.reports import exports, lists
+from alongside.reports import lists
 
 NO_CHANGE = "Nothing was changed."
 
@@ -41,9 +41,8 @@ def _manage_services(user: Any) -> Any:
 @login_required
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "patient.view")
-    fmt = exports.wanted_format(request)
-    if fmt:  # the whole filtered list as a file (or a background job when it is long)
-        return lists.list_file(request, "caseload", fmt)
+    if file := lists.file_if_asked(request, "caseload"):
+        return file
     filters = forms.caseload_filters(request.GET)
     page = page_of(request, selectors.caseload(request.user, filters))
     rows = selectors.caseload_rows(page)

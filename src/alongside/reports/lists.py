@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from alongside.accounts import policy
-from alongside.reports.exports import FORMATS, table_bytes, table_response
+from alongside.reports.exports import FORMATS, table_bytes, table_response, wanted_format
 
 # Query-string keys that are not filters.
 NOT_FILTERS = ("format", "page")
@@ -422,4 +422,21 @@ def list_file(
     )
 
 
-__all__ = ["FORMATS", "LISTS", "ListKind", "list_bytes", "list_file", "list_kind_for"]
+def file_if_asked(
+    request: HttpRequest, name: str, *, path: Mapping[str, str] | None = None
+) -> HttpResponse | None:
+    """The list as a file when the page was asked for one (``?format=csv|xlsx``): what the
+    page's filters show, made now when short, else a background job. None: show the page."""
+    fmt = wanted_format(request)
+    return list_file(request, name, fmt, path=path) if fmt else None
+
+
+__all__ = [
+    "FORMATS",
+    "LISTS",
+    "ListKind",
+    "file_if_asked",
+    "list_bytes",
+    "list_file",
+    "list_kind_for",
+]

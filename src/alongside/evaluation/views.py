@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -183,6 +184,28 @@ def participant_withdraw(
     return _page(request, "withdraw.html", study, participant=participant, form=form)
 
 
+def _lead_edit(
+    request: AuthenticatedHttpRequest,
+    study: Any,
+    form: Any,
+    write: Callable[[dict[str, Any]], Any],
+    done: str,
+    back: str,
+    **shown: Any,
+) -> HttpResponse:
+    """The lead edits one row of the study (a participant, an interview): saved, back to
+    the ``back`` list; refused, its ``<kind>_edit.html`` page again with the errors."""
+    (kind,) = shown
+    return form_post(
+        request,
+        form,
+        write,
+        done=done,
+        success_url=reverse(f"evaluation:{back}", args=[study.slug]),
+        reshow=lambda form: _page(request, f"{kind}_edit.html", study, form=form, **shown),
+    )
+
+
 @login_required
 def participant_edit(
     request: AuthenticatedHttpRequest, slug: str, participant_id: int
@@ -199,15 +222,14 @@ def participant_edit(
             "consented_on": participant.consented_on,
         },
     )
-    return form_post(
+    return _lead_edit(
         request,
+        study,
         form,
         lambda d: services.participant_update(actor=request.user, participant=participant, **d),
-        done="Participant saved.",
-        success_url=reverse("evaluation:participants", args=[study.slug]),
-        reshow=lambda form: _page(
-            request, "participant_edit.html", study, participant=participant, form=form
-        ),
+        "Participant saved.",
+        "participants",
+        participant=participant,
     )
 
 
@@ -227,15 +249,14 @@ def interview_edit(request: AuthenticatedHttpRequest, slug: str, interview_id: i
             "guide": interview.guide_id,
         },
     )
-    return form_post(
+    return _lead_edit(
         request,
+        study,
         form,
         lambda d: services.interview_update(actor=request.user, interview=interview, **d),
-        done="Interview saved.",
-        success_url=reverse("evaluation:interviews", args=[study.slug]),
-        reshow=lambda form: _page(
-            request, "interview_edit.html", study, interview=interview, form=form
-        ),
+        "Interview saved.",
+        "interviews",
+        interview=interview,
     )
 
 

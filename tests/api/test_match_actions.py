@@ -305,3 +305,33 @@ def test_a_mentor_cannot_answer_once_the_patient_stops_sharing(world) -> None:  
         status=MatchStatus.PATIENT_AGREED,
     )  # fmt: skip
     assert _respond(world, "mentor", match, answer="accept").status_code == 404
+
+
+# --- Reading one's own side of a match ---------------------------------------------------
+
+
+def _get(world: Any, persona: str, path: str) -> Any:
+    secret = world.token_for(persona)
+    return Client().get(path, headers={"Authorization": f"Bearer {secret}"})
+
+
+def test_the_mentor_reads_their_mentee_and_no_more(world) -> None:  # type: ignore[no-untyped-def]
+    match = home_match(world, MatchStatus.ACTIVE)
+    found = _get(world, "mentor", "/api/v1/matches/mentees")
+    assert found.status_code == 200, found.content
+    (item,) = found.json()["items"]
+    assert item["match_id"] == match.pk and item["status"] == "active"
+    assert item["first_name"] == match.patient.given_name
+    assert set(item) == {
+        "match_id", "status", "first_name", "injury_category", "occupation_group",
+        "contact_modes", "availability",
+    }  # fmt: skip
+
+
+def test_the_patient_reads_their_own_proposal(world) -> None:  # type: ignore[no-untyped-def]
+    match = home_match(world, MatchStatus.PROPOSED)
+    found = _get(world, "patient", "/api/v1/matches/mine")
+    assert found.status_code == 200, found.content
+    (item,) = found.json()["items"]
+    assert item["match_id"] == match.pk and item["status"] == "proposed"
+    assert item["mentor_first_name"] == match.mentor.first_name

@@ -177,20 +177,9 @@ def match_list(
 def mentee_list(
     request: AuthenticatedApiRequest, response: HttpResponse, page: Query[pagination.PageIn]
 ) -> dict[str, object]:
-    def out(c: selectors.MenteeCard) -> dict[str, object]:
-        return {
-            "match_id": c.match_id,
-            "status": c.status,
-            "first_name": c.first_name,
-            "injury_category": c.injury_category,
-            "occupation_group": c.occupation_group,
-            "contact_modes": c.contact_modes,
-            "availability": c.availability,
-        }  # fmt: skip
-
     return pagination.paginate(
         request, response, selectors.mentees_visible_to(request.auth), page, op="mentees",
-        keyset=pagination.Keyset(("match_id",)), out=out,
+        keyset=pagination.Keyset(("match_id",)),
     )  # fmt: skip
 
 
@@ -203,20 +192,9 @@ def mentee_list(
 def my_mentor(
     request: AuthenticatedApiRequest, response: HttpResponse, page: Query[pagination.PageIn]
 ) -> dict[str, object]:
-    def out(c: selectors.MyMentorCard) -> dict[str, object]:
-        return {
-            "match_id": c.match.pk,
-            "status": c.match.status,
-            "mentor_first_name": c.mentor_first_name,
-            "story": c.story,
-            "injury_category": c.injury_category,
-            "occupation": c.occupation,
-            "contact_modes": c.contact_modes,
-        }  # fmt: skip
-
     return pagination.paginate(
         request, response, selectors.my_mentor_cards(request.auth), page, op="mine",
-        keyset=pagination.Keyset(("match.pk",)), out=out,
+        keyset=pagination.Keyset(("match.pk",)),
     )  # fmt: skip
 
 

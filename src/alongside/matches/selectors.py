@@ -720,6 +720,14 @@ class MyMentorCard:
     occupation: str
     contact_modes: list[str]
 
+    @property
+    def match_id(self) -> int:
+        return self.match.pk
+
+    @property
+    def status(self) -> str:
+        return self.match.status
+
 
 def own_matches(user: User) -> MatchQuerySet:
     return Match.objects.filter(patient__in=Patient.objects.own(user))

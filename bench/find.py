@@ -82,35 +82,44 @@ def _load(mentors: int, patients: int):  # type: ignore[no-untyped-def]
         category = rng.choice(["sci", "tbi", "amputation", "ortho", "burns"])
         rows.append(
             Mentor(
-                service=service, first_name=f"Mentor{i}", last_name="Bench",
+                service=service,
+                first_name=f"Mentor{i}",
+                last_name="Bench",
                 status=MentorStatus.PAUSED if rng.random() < 0.05 else MentorStatus.ACTIVE,
                 injury_category=category,
                 sci_level=rng.choice(["C6", "T4", "L1"]) if category == "sci" else "",
                 asia_grade=rng.choice("ABCD") if category == "sci" else "",
                 occupation_code=rng.choice(["341111", "351311", "721111", "261313"]),
                 gender=rng.choice(["woman", "man", "non_binary", ""]),
-                languages=rng.sample(["English", "Arabic", "Vietnamese", "Greek"], rng.randint(1, 2)),
+                languages=rng.sample(
+                    ["English", "Arabic", "Vietnamese", "Greek"], rng.randint(1, 2)
+                ),
                 contact_modes=rng.sample(["in_person", "phone", "video"], rng.randint(1, 3)),
                 availability=rng.sample(["mon-am", "tue-pm", "wed-am", "sat-am"], 2),
                 willing_categories=[category] if rng.random() < 0.6 else [],
                 birth_year=today.year - rng.randint(22, 70),
-                latitude=rng.uniform(-38.2, -37.4), longitude=rng.uniform(144.5, 145.5),
-                travel_radius_km=rng.choice([10, 20, 40, 80]), capacity=0 if rng.random() < 0.1 else rng.randint(1, 4),
+                latitude=rng.uniform(-38.2, -37.4),
+                longitude=rng.uniform(144.5, 145.5),
+                travel_radius_km=rng.choice([10, 20, 40, 80]),
+                capacity=0 if rng.random() < 0.1 else rng.randint(1, 4),
                 checks_valid_until=today + (-dt.timedelta(days=3) if rng.random() < 0.03 else year),
-                training_valid_until=today + year, supervision_due_on=today + dt.timedelta(days=20),
+                training_valid_until=today + year,
+                supervision_due_on=today + dt.timedelta(days=20),
             )
-        )  # fmt: skip
+        )
     Mentor.objects.bulk_create(rows, batch_size=1000)
     waiting = [
         waiting_patient(
-            service, given_name=f"Patient{i}",
+            service,
+            given_name=f"Patient{i}",
             injury_category=rng.choice(["sci", "tbi", "amputation"]),
             preferred_mentor_gender=rng.choice(["", "", "woman", "man"]),
             wants_in_person=rng.random() < 0.4,
-            latitude=rng.uniform(-38.2, -37.4), longitude=rng.uniform(144.5, 145.5),
+            latitude=rng.uniform(-38.2, -37.4),
+            longitude=rng.uniform(144.5, 145.5),
         )
         for i in range(patients)
-    ]  # fmt: skip
+    ]
     return world, service, waiting
 
 
@@ -139,9 +148,12 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
             _ms(lambda p=patient: selectors.find_mentor(therapist, p, today=today, paged=True))
         )
         listed.append(
-            _ms(lambda p=patient: selectors.find_mentor(
-                therapist, p, today=today, paged=True, excluded_rule="willing"))
-        )  # fmt: skip
+            _ms(
+                lambda p=patient: selectors.find_mentor(
+                    therapist, p, today=today, paged=True, excluded_rule="willing"
+                )
+            )
+        )
     found = selectors.find_mentor(therapist, patients[0], today=today, paged=True)
     client = world.client_for("therapist")
     pages, sizes = [], []
@@ -237,9 +249,10 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=40)
     parser.add_argument("--cold-repeats", type=int, default=3)
     parser.add_argument(
-        "--database-url", action="store_true",
+        "--database-url",
+        action="store_true",
         help="use the (empty) database in DATABASE_URL instead of a fresh SQLite file",
-    )  # fmt: skip
+    )
     parser.add_argument("--no-write", action="store_true", help="print, do not write the docs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -87,8 +87,11 @@ print("PREPARED " + json.dumps({
 def _prepare(env: dict[str, str]) -> dict[str, Any]:
     done = subprocess.run(
         [ALONGSIDE, "manage", "shell", "-c", PREPARE],
-        env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout.split("PREPARED ", 1)[1])
 
 
@@ -97,9 +100,12 @@ def _sign_in(base: str, email: str, password: str) -> requests.Session:
     session.get(f"{base}/accounts/login/")
     answer = session.post(
         f"{base}/accounts/login/",
-        data={"username": email, "password": password,
-              "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-    )  # fmt: skip
+        data={
+            "username": email,
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+    )
     if "/accounts/login/" in answer.url:
         raise SystemExit(f"load: could not sign in as {email}")
     return session
@@ -254,9 +260,13 @@ def _drain(base: str, seconds: float = 120) -> None:
 
 
 def _throughput(
-    base: str, path: str, cookies: dict[str, str], headers: dict[str, str], clients: int,
+    base: str,
+    path: str,
+    cookies: dict[str, str],
+    headers: dict[str, str],
+    clients: int,
     seconds: float,
-) -> float:  # fmt: skip
+) -> float:
     """Requests per second a closed loop of ``clients`` concurrent clients gets."""
     done = [0]
     stop = time.monotonic() + seconds
@@ -320,8 +330,11 @@ def main() -> None:
     log = open(Path(env["ALONGSIDE_DATA_DIR"]) / "serve.log", "ab")  # noqa: SIM115
     server = subprocess.Popen(
         [ALONGSIDE, "serve", "--port", str(args.port), "--workers", str(args.workers)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         _wait_for(base)
         Plan.staff = _sign_in(base, Plan.ids["therapist"], password).cookies.get_dict()

@@ -44,8 +44,9 @@ def test_mentor_home_names_the_mentees_my_mentees_names(world) -> None:
     mentor = home_mentor(world)
     home_match(world, MatchStatus.ACTIVE)
     other = waiting_patient(world.home, given_name="Quinn")
-    MatchFactory(service=world.home, patient=other, mentor=mentor,
-                 status=MatchStatus.PATIENT_AGREED)  # fmt: skip
+    MatchFactory(
+        service=world.home, patient=other, mentor=mentor, status=MatchStatus.PATIENT_AGREED
+    )
     client = world.client_for("mentor")
     home = _text(client.get(reverse("accounts:home")))
     detail = _text(client.get(reverse("matches:mentees")))
@@ -63,9 +64,14 @@ def test_mentor_tells_apart_two_mentees_with_the_same_first_name(world) -> None:
     now = timezone.now()
     for days in (10, 80):
         patient = waiting_patient(world.home, given_name="Sam")
-        MatchFactory(service=world.home, patient=patient, mentor=mentor,
-                     status=MatchStatus.ACTIVE, started_at=now - dt.timedelta(days=days),
-                     proposed_at=now - dt.timedelta(days=days))  # fmt: skip
+        MatchFactory(
+            service=world.home,
+            patient=patient,
+            mentor=mentor,
+            status=MatchStatus.ACTIVE,
+            started_at=now - dt.timedelta(days=days),
+            proposed_at=now - dt.timedelta(days=days),
+        )
     client = world.client_for("mentor")
     for url in (reverse("accounts:home"), reverse("matches:mentees"), reverse("contacts:mine")):
         labels = re.findall(r"Sam \(matched [A-Z][a-z]+ \d{4}\)", _text(client.get(url)))
@@ -76,9 +82,15 @@ def test_ended_match_carries_no_engagement_badge(world) -> None:
     mentor = home_mentor(world)
     patient = waiting_patient(world.home, given_name="Ended")
     now = timezone.now()
-    MatchFactory(service=world.home, patient=patient, mentor=mentor, status=MatchStatus.ENDED,
-                 started_at=now - dt.timedelta(days=90), ended_at=now - dt.timedelta(days=5),
-                 end_reason="goals_met")  # fmt: skip
+    MatchFactory(
+        service=world.home,
+        patient=patient,
+        mentor=mentor,
+        status=MatchStatus.ENDED,
+        started_at=now - dt.timedelta(days=90),
+        ended_at=now - dt.timedelta(days=5),
+        end_reason="goals_met",
+    )
     client = world.client_for("mentor")
     for url in (reverse("accounts:home"), reverse("contacts:mine")):
         body = client.get(url).content.decode()
@@ -90,10 +102,15 @@ def test_ended_match_carries_no_engagement_badge(world) -> None:
 def test_staff_home_lists_the_matches_to_act_on_that_the_match_list_has(world) -> None:
     mentor = ready_mentor(world.home, first_name="Accepting")
     patient = waiting_patient(world.home, given_name="Introduce", family_name="Me")
-    accepted = MatchFactory(service=world.home, patient=patient, mentor=mentor,
-                            status=MatchStatus.MENTOR_ACCEPTED)  # fmt: skip
-    flagged = MatchFactory(service=world.home, status=MatchStatus.ACTIVE, needs_review=True,
-                           review_reason="Mentor paused: holiday")  # fmt: skip
+    accepted = MatchFactory(
+        service=world.home, patient=patient, mentor=mentor, status=MatchStatus.MENTOR_ACCEPTED
+    )
+    flagged = MatchFactory(
+        service=world.home,
+        status=MatchStatus.ACTIVE,
+        needs_review=True,
+        review_reason="Mentor paused: holiday",
+    )
     client = world.client_for("therapist")
     home = client.get(reverse("accounts:home")).content.decode()
     listed = client.get(reverse("matches:list") + "?status=mentor_accepted").content.decode()

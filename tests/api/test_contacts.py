@@ -23,9 +23,15 @@ def _post(world, persona, match, body):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("mentor", 201), ("therapist", 201), ("admin", 201), ("patient", 404), ("analyst", 404),
-     ("outsider", 404)],
-)  # fmt: skip
+    [
+        ("mentor", 201),
+        ("therapist", 201),
+        ("admin", 201),
+        ("patient", 404),
+        ("analyst", 404),
+        ("outsider", 404),
+    ],
+)
 def test_log_is_scoped(world, persona, status) -> None:
     response = _post(
         world, persona, home_active_match(world), {"mode": "phone", "duration_minutes": 15}
@@ -47,10 +53,16 @@ def test_mentor_cannot_log_for_another_pair(world) -> None:
         ({"mode": "phone", "duration_minutes": 0}, "duration_minutes"),
         ({"mode": "phone", "duration_minutes": 800}, "duration_minutes"),
         ({"mode": "carrier pigeon", "duration_minutes": 10}, "mode"),
-        ({"mode": "phone", "duration_minutes": 10,
-          "contact_at": (timezone.now() + dt.timedelta(days=2)).isoformat()}, "contact_at"),
+        (
+            {
+                "mode": "phone",
+                "duration_minutes": 10,
+                "contact_at": (timezone.now() + dt.timedelta(days=2)).isoformat(),
+            },
+            "contact_at",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_names_the_field(world, body, field) -> None:
     response = _post(world, "mentor", home_active_match(world), body)
     assert response.status_code == 422

@@ -111,9 +111,12 @@ def _records(world: World) -> dict[str, list[int]]:
 
         proposal = home_match(world, MatchStatus.PROPOSED)
         active = MatchFactory(
-            service=world.home, mentor=home_mentor(world), patient=waiting_patient(world.home),
-            status=MatchStatus.ACTIVE, proposed_by=world.people["therapist"],
-        )  # fmt: skip
+            service=world.home,
+            mentor=home_mentor(world),
+            patient=waiting_patient(world.home),
+            status=MatchStatus.ACTIVE,
+            proposed_by=world.people["therapist"],
+        )
         world.objects["fuzz"] = {
             "match_id": [proposal.pk, active.pk],
             "mentor_id": [home_mentor(world).pk],

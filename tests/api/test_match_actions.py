@@ -61,8 +61,10 @@ def test_the_patient_agrees_then_the_mentor_accepts(world) -> None:  # type: ign
     agreed = _respond(world, "patient", match, answer="agree")
     assert agreed.status_code == 200, agreed.content
     assert agreed.json() == {
-        "match_id": match.pk, "status": "patient_agreed", "answered_as": "patient"
-    }  # fmt: skip
+        "match_id": match.pk,
+        "status": "patient_agreed",
+        "answered_as": "patient",
+    }
     accepted = _respond(world, "mentor", match, answer="accept")
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["status"] == "mentor_accepted"
@@ -159,9 +161,12 @@ def test_outsiders_and_the_analyst_see_nothing(world) -> None:  # type: ignore[n
 def test_answering_needs_matches_write(world) -> None:  # type: ignore[no-untyped-def]
     match = home_match(world, MatchStatus.PROPOSED)
     refused = _call(
-        world, "patient", f"/api/v1/matches/{match.pk}/respond", {"answer": "agree"},
+        world,
+        "patient",
+        f"/api/v1/matches/{match.pk}/respond",
+        {"answer": "agree"},
         scopes=["matches:read"],
-    )  # fmt: skip
+    )
     assert refused.status_code == 403 and refused.json()["required_scope"] == "matches:write"
     match.refresh_from_db()
     assert match.status == MatchStatus.PROPOSED
@@ -205,9 +210,12 @@ def test_only_the_clinical_team_ends_matches(world) -> None:  # type: ignore[no-
     for persona in ("mentor", "patient", "analyst", "outsider"):
         assert _end(world, persona, match, reason="goals_met").status_code == 404, persona
     refused = _call(
-        world, "therapist", f"/api/v1/matches/{match.pk}/end", {"reason": "goals_met"},
+        world,
+        "therapist",
+        f"/api/v1/matches/{match.pk}/end",
+        {"reason": "goals_met"},
         scopes=["matches:read"],
-    )  # fmt: skip
+    )
     assert refused.status_code == 403 and refused.json()["required_scope"] == "matches:write"
     match.refresh_from_db()
     assert match.status == MatchStatus.ACTIVE and _actions(match) == []
@@ -288,9 +296,12 @@ def test_a_mentor_and_outsiders_cannot_set_a_mentor_record_by_id(world) -> None:
 def test_setting_availability_needs_mentors_write(world) -> None:  # type: ignore[no-untyped-def]
     mentor = home_mentor(world)
     refused = _put(
-        world, "mentor", "/api/v1/mentors/me/availability", {"availability": ["mon-am"]},
+        world,
+        "mentor",
+        "/api/v1/mentors/me/availability",
+        {"availability": ["mon-am"]},
         scopes=["mentors:read"],
-    )  # fmt: skip
+    )
     assert refused.status_code == 403 and refused.json()["required_scope"] == "mentors:write"
     mentor.refresh_from_db()
     assert "mon-am" not in mentor.availability
@@ -301,9 +312,11 @@ def test_a_mentor_cannot_answer_once_the_patient_stops_sharing(world) -> None:  
     # consent is gone the match is out of the mentor's reach.
     patient = waiting_patient(world.home, consent=False)
     match = MatchFactory(
-        service=world.home, patient=patient, mentor=home_mentor(world),
+        service=world.home,
+        patient=patient,
+        mentor=home_mentor(world),
         status=MatchStatus.PATIENT_AGREED,
-    )  # fmt: skip
+    )
     assert _respond(world, "mentor", match, answer="accept").status_code == 404
 
 
@@ -323,9 +336,14 @@ def test_the_mentor_reads_their_mentee_and_no_more(world) -> None:  # type: igno
     assert item["match_id"] == match.pk and item["status"] == "active"
     assert item["first_name"] == match.patient.given_name
     assert set(item) == {
-        "match_id", "status", "first_name", "injury_category", "occupation_group",
-        "contact_modes", "availability",
-    }  # fmt: skip
+        "match_id",
+        "status",
+        "first_name",
+        "injury_category",
+        "occupation_group",
+        "contact_modes",
+        "availability",
+    }
 
 
 def test_the_patient_reads_their_own_proposal(world) -> None:  # type: ignore[no-untyped-def]

@@ -98,7 +98,7 @@ def test_a_session_never_gets_more_than_its_user(world) -> None:  # type: ignore
                 "date_of_injury": "2026-10-01",
                 "date_of_referral": "2026-10-10",
             }
-        ),  # fmt: skip
+        ),
         content_type="application/json",
         headers={"X-CSRFToken": _csrf(mentor)},
     )

@@ -20,8 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _dead_worker_id() -> str:
-    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     # The id a worker in that (now finished) process would have had.
     return lease_worker_id("gone").replace(f":{os.getpid()}:", f":{child.stdout.strip()}:")
 

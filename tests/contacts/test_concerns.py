@@ -191,9 +191,13 @@ def test_only_the_clinical_team_acknowledges(world, persona) -> None:
 def test_inbox_lists_open_first(world, django_assert_max_num_queries) -> None:
     contact = ContactFactory(match=home_active_match(world))
     closed = Concern.objects.create(
-        contact=contact, service=world.home, kind="boundary", description="a",
-        status="closed", action_taken="done",
-    )  # fmt: skip
+        contact=contact,
+        service=world.home,
+        kind="boundary",
+        description="a",
+        status="closed",
+        action_taken="done",
+    )
     open_ = [
         Concern.objects.create(
             contact=contact, service=world.home, kind="safeguarding", description="b"

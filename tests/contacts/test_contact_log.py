@@ -76,11 +76,14 @@ def test_mentor_may_not_log_once_the_match_ended(world) -> None:
         ({"duration_minutes": None}, "duration_minutes", "how long"),
         ({"mode": ""}, "mode", "how you were in touch"),
         ({"topics": ["Astrology"]}, "topics", "from the list"),
-        ({"concern_kind": "risk_to_self", "concern_description": " "}, "concern_description",
-         "Describe the concern"),
+        (
+            {"concern_kind": "risk_to_self", "concern_description": " "},
+            "concern_description",
+            "Describe the concern",
+        ),
         ({"concern_kind": "nonsense", "concern_description": "x"}, "concern_kind", "kind"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_named_and_nothing_saved(world, overrides, field, words) -> None:
     with pytest.raises(ValidationError) as caught:
         _log(world, **overrides)

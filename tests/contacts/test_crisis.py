@@ -132,9 +132,12 @@ def test_concern_and_contact_pages_show_times_in_the_services_zone(world) -> Non
     contact.contact_at = moment
     contact.save()
     concern = Concern.objects.create(
-        contact=contact, service=contact.service, kind="health_change",
-        description="Tired.", raised_by=world.people["mentor"],
-    )  # fmt: skip
+        contact=contact,
+        service=contact.service,
+        kind="health_change",
+        description="Tired.",
+        raised_by=world.people["mentor"],
+    )
     Concern.objects.filter(pk=concern.pk).update(raised_at=moment)
     therapist = world.client_for("therapist")
     for url in (

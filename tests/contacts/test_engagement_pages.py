@@ -28,8 +28,10 @@ def test_engagement_for_matches_in_two_queries(world, django_assert_num_queries)
 
 def test_pairs_page_shows_badges_without_n_plus_one(world, django_assert_max_num_queries) -> None:
     for _ in range(15):
-        ContactFactory(match=active_match(world.home, days_ago=60),
-                       contact_at=timezone.now() - dt.timedelta(days=30))  # fmt: skip
+        ContactFactory(
+            match=active_match(world.home, days_ago=60),
+            contact_at=timezone.now() - dt.timedelta(days=30),
+        )
     client = world.client_for("therapist")
     # 15 = the page's count (paging), the thresholds for the SQL-derived state and the
     # page's mentors' pairs for their summary: constant, not per row.
@@ -58,22 +60,34 @@ def test_therapist_home_lists_quiet_pairs(world) -> None:
 def test_settings_saved_and_validated(world) -> None:
     admin = world.people["admin"]
     services.engagement_settings_save(
-        actor=admin, service=world.home, first_contact_days=5, check_in_after_days=10,
-        quiet_after_days=20, topics=["Work", "Family", "Work", " "],
-    )  # fmt: skip
+        actor=admin,
+        service=world.home,
+        first_contact_days=5,
+        check_in_after_days=10,
+        quiet_after_days=20,
+        topics=["Work", "Family", "Work", " "],
+    )
     saved = EngagementSettings.objects.get(service=world.home)
     assert saved.topics == ["Work", "Family"] and saved.quiet_after_days == 20
     with pytest.raises(ValidationError) as caught:
         services.engagement_settings_save(
-            actor=admin, service=world.home, first_contact_days=5, check_in_after_days=30,
-            quiet_after_days=20, topics=[],
-        )  # fmt: skip
+            actor=admin,
+            service=world.home,
+            first_contact_days=5,
+            check_in_after_days=30,
+            quiet_after_days=20,
+            topics=[],
+        )
     assert {"check_in_after_days", "topics"} <= set(caught.value.message_dict)
     response = world.client_for("admin").post(
         reverse("contacts:settings", args=[world.home.pk]),
-        {"first_contact_days": "0", "check_in_after_days": "5", "quiet_after_days": "9",
-         "topics": "A"},
-    )  # fmt: skip
+        {
+            "first_contact_days": "0",
+            "check_in_after_days": "5",
+            "quiet_after_days": "9",
+            "topics": "A",
+        },
+    )
     assert response.status_code == 400
 
 

@@ -64,9 +64,11 @@ def test_ais_groups_complete_and_d_e_together() -> None:
 
 def test_partial_foot_is_not_close_to_transtibial_and_laterality_counts() -> None:
     patient = P(
-        "p", injury_category="amputation", amputation_site="transtibial",
+        "p",
+        injury_category="amputation",
+        amputation_site="transtibial",
         amputation_laterality="left",
-    )  # fmt: skip
+    )
 
     def score(site: str, side: str | None = "left") -> float:
         mentor = ready_mentor(
@@ -110,14 +112,26 @@ def test_an_unrecorded_amputation_site_never_beats_a_recorded_one(p_site: str, m
 
 
 def test_missing_criteria_do_not_lift_a_mentor_above_a_recorded_dissimilar_one() -> None:
-    patient = P("p", injury_category="tbi", tbi_severity="severe", age=30, region="Geelong",
-                languages=("English",), availability=frozenset({"mon-am"}),
-                contact_modes=frozenset({"phone"}))  # fmt: skip
+    patient = P(
+        "p",
+        injury_category="tbi",
+        tbi_severity="severe",
+        age=30,
+        region="Geelong",
+        languages=("English",),
+        availability=frozenset({"mon-am"}),
+        contact_modes=frozenset({"phone"}),
+    )
     recorded = ready_mentor(
-        "recorded", injury_category="tbi", tbi_severity="severe", age=55, region="Bendigo",
-        languages=("Greek",), availability=frozenset({"fri-pm"}),
+        "recorded",
+        injury_category="tbi",
+        tbi_severity="severe",
+        age=55,
+        region="Bendigo",
+        languages=("Greek",),
+        availability=frozenset({"fri-pm"}),
         contact_modes=frozenset({"video"}),
-    )  # fmt: skip
+    )
     missing = ready_mentor("missing", injury_category="tbi", tbi_severity="severe")
     ranked = rank(patient, [missing, recorded], Weights())
     assert [s.total for s in ranked][0] == pytest.approx(ranked[1].total)
@@ -137,12 +151,15 @@ def test_the_same_category_floor_leaves_the_order_to_the_details() -> None:
 
 
 def test_the_mentors_return_to_work_job_is_used_and_told() -> None:
-    patient = P("p", occupation_code="3123", occupation_classification="isco08",
-                job_held_open=True)  # fmt: skip
+    patient = P("p", occupation_code="3123", occupation_classification="isco08", job_held_open=True)
     went_back = ready_mentor(
-        "m", occupation_code="7112", occupation_classification="isco08",
-        rtw_occupation_code="3123", rtw_employer="same", rtw_adjustments="no ladder work",
-    )  # fmt: skip
+        "m",
+        occupation_code="7112",
+        occupation_classification="isco08",
+        rtw_occupation_code="3123",
+        rtw_employer="same",
+        rtw_adjustments="no ladder work",
+    )
     stayed = ready_mentor("n", occupation_code="7112", occupation_classification="isco08")
     back, before = work_similarity(patient, went_back), work_similarity(patient, stayed)
     assert back.score == 1.0 and (before.score or 0) < 0.5
@@ -162,9 +179,15 @@ def test_cause_of_injury_counts_where_both_are_known() -> None:
 
 
 def test_reasons_read_as_a_clinician_writes() -> None:
-    patient = P("p", injury_category="sci", sci_level="C6", asia_grade="A",
-                occupation_code="7112", occupation_classification="isco08",
-                preferred_mentor_gender="man")  # fmt: skip
+    patient = P(
+        "p",
+        injury_category="sci",
+        sci_level="C6",
+        asia_grade="A",
+        occupation_code="7112",
+        occupation_classification="isco08",
+        preferred_mentor_gender="man",
+    )
     mentor = _sci("m", "C5", "A", gender="man")
     [suggestion] = rank(patient, [mentor], Weights())
     sentences = explain(suggestion)

@@ -53,8 +53,11 @@ def test_known_names_match_whole_words_in_any_case():
 
 def test_replace_spans_keeps_later_spans_right():
     text = "Dave met Karen at Footscray; she coded this later."
-    names = [(text.index("Karen"), text.index("Karen") + 5, "[PARTNER]"),
-             (0, 4, "[MENTOR]"), (18, 27, "[SUBURB]")]  # fmt: skip
+    names = [
+        (text.index("Karen"), text.index("Karen") + 5, "[PARTNER]"),
+        (0, 4, "[MENTOR]"),
+        (18, 27, "[SUBURB]"),
+    ]
     new, moved = replace_spans(text, names)
     assert new == "[MENTOR] met [PARTNER] at [SUBURB]; she coded this later."
     coded = (text.index("coded"), text.index("coded") + len("coded this"))

@@ -52,23 +52,37 @@ SOURCE = QdaSource(
     TEXT,
     (
         QdaSelection(
-            guid(30), START, START + len("mentoring gave me hope 😀"), "", CODER.guid,
+            guid(30),
+            START,
+            START + len("mentoring gave me hope 😀"),
+            "",
+            CODER.guid,
             (QdaCoding(guid(40), HOPE.guid, CODER.guid), QdaCoding(guid(41), VALUE.guid)),
         ),
     ),
     (QdaCoding(guid(42), VALUE.guid, LEAD.guid),),
-)  # fmt: skip
+)
 PROJECT = QdaProject(
     "Peer mentoring evaluation",
     "Alongside",
     (LEAD, CODER),
     (VALUE, FACILITATORS),
     (SOURCE,),
-    (QdaNote(guid(50), "Memo", "Strong example.\nUse in write-up.", LEAD.guid,
-             (VALUE.guid, guid(30), SOURCE.guid)),),  # targets in document order
-    (QdaSet(guid(60), "Theme: the value of peer input", "From the paper",
-            (VALUE.guid, HOPE.guid)),),
-)  # fmt: skip
+    (
+        QdaNote(
+            guid(50),
+            "Memo",
+            "Strong example.\nUse in write-up.",
+            LEAD.guid,
+            (VALUE.guid, guid(30), SOURCE.guid),
+        ),
+    ),  # targets in document order
+    (
+        QdaSet(
+            guid(60), "Theme: the value of peer input", "From the paper", (VALUE.guid, HOPE.guid)
+        ),
+    ),
+)
 
 
 def project_qde(archive: bytes) -> bytes:
@@ -191,10 +205,13 @@ xml_text = st.text(
 def code_trees(draw, depth=0):
     children = () if depth >= 2 else tuple(draw(st.lists(code_trees(depth + 1), max_size=2)))
     return QdaCode(
-        draw(guids), draw(xml_text), draw(xml_text),
-        draw(st.none() | st.from_regex(r"#[0-9A-F]{6}", fullmatch=True)), children,
+        draw(guids),
+        draw(xml_text),
+        draw(xml_text),
+        draw(st.none() | st.from_regex(r"#[0-9A-F]{6}", fullmatch=True)),
+        children,
         draw(st.booleans()),
-    )  # fmt: skip
+    )
 
 
 @st.composite
@@ -219,16 +236,25 @@ def projects(draw):
             )
         sources.append(QdaSource(draw(guids), draw(xml_text), text, tuple(selections)))
     sets = tuple(
-        QdaSet(draw(guids), draw(xml_text), draw(xml_text),
-               tuple(draw(st.lists(st.sampled_from(all_codes), max_size=3))))
+        QdaSet(
+            draw(guids),
+            draw(xml_text),
+            draw(xml_text),
+            tuple(draw(st.lists(st.sampled_from(all_codes), max_size=3))),
+        )
         for _ in range(draw(st.integers(0, 2)))
-    )  # fmt: skip
+    )
     targets = all_codes + [s.guid for s in sources]
     notes = tuple(
-        QdaNote(draw(guids), draw(xml_text), draw(xml_text).replace("\r", ""), draw(user_guids),
-                tuple(draw(st.lists(st.sampled_from(targets), max_size=2, unique=True))))
+        QdaNote(
+            draw(guids),
+            draw(xml_text),
+            draw(xml_text).replace("\r", ""),
+            draw(user_guids),
+            tuple(draw(st.lists(st.sampled_from(targets), max_size=2, unique=True))),
+        )
         for _ in range(draw(st.integers(0, 2)))
-    )  # fmt: skip
+    )
     return QdaProject(draw(xml_text), draw(xml_text), users, codes, tuple(sources), notes, sets)
 
 
@@ -289,8 +315,11 @@ def test_schema_failure_gives_the_schemas_reason():
 
 def test_a_selection_referring_to_a_missing_code():
     missing = guid(99)
-    qdpx = with_qde(lambda xml: xml.replace(f'<CodeRef targetGUID="{HOPE.guid}"',
-                                            f'<CodeRef targetGUID="{missing}"'))  # fmt: skip
+    qdpx = with_qde(
+        lambda xml: xml.replace(
+            f'<CodeRef targetGUID="{HOPE.guid}"', f'<CodeRef targetGUID="{missing}"'
+        )
+    )
     with pytest.raises(QdaError, match=f"refers to code {missing}, which is not in the codebook"):
         read_qdpx(qdpx)
 
@@ -339,12 +368,14 @@ def test_paths_escaping_the_archive_are_refused():
         read_qdpx(make_zip({**members, "../evil.txt": b"x"}))
     with pytest.raises(QdaError, match="outside the archive"):
         read_qdpx(make_zip({**members, "/etc/evil": b"x"}))
-    escaping = with_qde(lambda xml: xml.replace(f"internal://{guid(20)}.txt",
-                                                "internal://../../etc/passwd"))  # fmt: skip
+    escaping = with_qde(
+        lambda xml: xml.replace(f"internal://{guid(20)}.txt", "internal://../../etc/passwd")
+    )
     with pytest.raises(QdaError, match="points outside the archive"):
         read_qdpx(escaping)
-    external = with_qde(lambda xml: xml.replace(f"internal://{guid(20)}.txt",
-                                                "absolute:///etc/passwd"))  # fmt: skip
+    external = with_qde(
+        lambda xml: xml.replace(f"internal://{guid(20)}.txt", "absolute:///etc/passwd")
+    )
     with pytest.raises(QdaError, match="outside the archive"):
         read_qdpx(external)
 
@@ -361,8 +392,11 @@ def test_duplicate_guids_and_dangling_notes_are_refused():
     with pytest.raises(QdaError, match="more than one element"):
         read_qdpx(with_qde(lambda xml: xml.replace(guid(60), guid(10))))
     with pytest.raises(QdaError, match="not in Notes"):
-        read_qdpx(with_qde(lambda xml: xml.replace(f'<Note guid="{guid(50)}"',
-                                                   f'<Note guid="{guid(51)}"')))  # fmt: skip
+        read_qdpx(
+            with_qde(
+                lambda xml: xml.replace(f'<Note guid="{guid(50)}"', f'<Note guid="{guid(51)}"')
+            )
+        )
 
 
 def test_codebook_bad_input():

@@ -74,8 +74,10 @@ def test_a_vtt_with_voice_tags_keeps_speakers_and_timestamps():
         "Interviewer: Thanks."
     )
     assert [(t.speaker, t.started_at) for t in transcript.turns] == [
-        ("Interviewer", 1.0), ("Ana Ødegård", 65.5), ("Interviewer", 70.0)
-    ]  # fmt: skip
+        ("Interviewer", 1.0),
+        ("Ana Ødegård", 65.5),
+        ("Interviewer", 70.0),
+    ]
 
 
 def test_an_srt_with_speaker_prefixes_keeps_speakers_and_timestamps():

@@ -21,14 +21,19 @@ def pieces(text, unit, turns=()):
 
 def test_sentences_and_turns():
     assert pieces(TEXT, "sentence") == [
-        "Interviewer: Was it useful?", "P1: Yes!", "It gave me hope.", "I went back.",
+        "Interviewer: Was it useful?",
+        "P1: Yes!",
+        "It gave me hope.",
+        "I went back.",
         "Interviewer: Thanks.",
-    ]  # fmt: skip
+    ]
     assert pieces(TEXT, "turn") == TEXT.split("\n")
     turns = transcript_from_text("Intro\n\nA: one\ntwo\nB: three").turns
     assert pieces("Intro\n\nA: one\ntwo\nB: three", "turn", turns) == [
-        "Intro", "A: one\ntwo", "B: three",
-    ]  # fmt: skip
+        "Intro",
+        "A: one\ntwo",
+        "B: three",
+    ]
 
 
 def test_characters_skip_white_space():
@@ -45,10 +50,13 @@ def test_coder_matrix_marks_overlap_and_missing_coders():
 
 
 def test_agreement_by_code_equals_the_reference_implementations():
-    first = CodedTranscript(TEXT, {
-        "ana": {"hope": [(TEXT.index("It gave"), TEXT.index("I went"))], "work": [(55, 66)]},
-        "ben": {"hope": [(TEXT.index("Yes"), TEXT.index("hope") + 4)]},
-    })  # fmt: skip
+    first = CodedTranscript(
+        TEXT,
+        {
+            "ana": {"hope": [(TEXT.index("It gave"), TEXT.index("I went"))], "work": [(55, 66)]},
+            "ben": {"hope": [(TEXT.index("Yes"), TEXT.index("hope") + 4)]},
+        },
+    )
     second_text = "P2: I was scared. Then my mentor came. Now I work."
     second = CodedTranscript(second_text, {"ana": {"hope": [(18, 38)]}, "ben": {"hope": [(0, 38)]}})
     report = agreement_by_code([first, second], "sentence")
@@ -94,10 +102,15 @@ def test_a_code_nobody_used_is_not_measurable():
 
 def test_cooccurrence_counts_overlapping_spans_in_the_same_source():
     spans = [
-        ("s1", 0, 10, "hope"), ("s1", 5, 12, "work"), ("s1", 10, 12, "hope"),
+        ("s1", 0, 10, "hope"),
+        ("s1", 5, 12, "work"),
+        ("s1", 10, 12, "hope"),
         ("s1", 12, 20, "fear"),  # touches work and hope: not together
-        ("s2", 0, 5, "work"), ("s2", 2, 3, "hope"), ("s2", 0, 9, "work"),
-        ("s3", 0, 5, "fear"), ("s4", 0, 5, "hope"),  # same place, different sources
-    ]  # fmt: skip
+        ("s2", 0, 5, "work"),
+        ("s2", 2, 3, "hope"),
+        ("s2", 0, 9, "work"),
+        ("s3", 0, 5, "fear"),
+        ("s4", 0, 5, "hope"),  # same place, different sources
+    ]
     assert cooccurrence(spans) == {("hope", "work"): 4}
     assert cooccurrence([]) == {}

@@ -29,27 +29,53 @@ def _checksum() -> str:
     digest = hashlib.sha256()
     tables = [
         Patient.objects.order_by("hospital_number").values_list(
-            "hospital_number", "given_name", "status", "date_of_injury", "injury_category",
-            "icd10_codes", "occupation_code", "accepted_on", "mentor_introduced_on",
+            "hospital_number",
+            "given_name",
+            "status",
+            "date_of_injury",
+            "injury_category",
+            "icd10_codes",
+            "occupation_code",
+            "accepted_on",
+            "mentor_introduced_on",
         ),
         Mentor.objects.order_by("email").values_list(
-            "email", "status", "capacity", "mentee_count", "injury_category",
-            "checks_valid_until", "training_valid_until", "supervision_due_on",
+            "email",
+            "status",
+            "capacity",
+            "mentee_count",
+            "injury_category",
+            "checks_valid_until",
+            "training_valid_until",
+            "supervision_due_on",
         ),
         Match.objects.order_by("patient__hospital_number", "started_at").values_list(
-            "patient__hospital_number", "mentor__email", "status", "score", "started_at",
-            "ended_at", "end_reason",
+            "patient__hospital_number",
+            "mentor__email",
+            "status",
+            "score",
+            "started_at",
+            "ended_at",
+            "end_reason",
         ),
         Contact.objects.order_by(
             "match__patient__hospital_number", "contact_at", "mode"
         ).values_list(
-            "match__patient__hospital_number", "contact_at", "mode", "duration_minutes", "topics",
+            "match__patient__hospital_number",
+            "contact_at",
+            "mode",
+            "duration_minutes",
+            "topics",
         ),
-        QuestionnaireResponse.objects.order_by("patient__hospital_number", "due__due_on",
-                                               "instrument_id").values_list(
-            "patient__hospital_number", "instrument_id", "total", "completed_on",
+        QuestionnaireResponse.objects.order_by(
+            "patient__hospital_number", "due__due_on", "instrument_id"
+        ).values_list(
+            "patient__hospital_number",
+            "instrument_id",
+            "total",
+            "completed_on",
         ),
-    ]  # fmt: skip
+    ]
     for rows in tables:
         for row in rows:
             digest.update(repr(row).encode())

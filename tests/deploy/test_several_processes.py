@@ -148,9 +148,10 @@ def _start(
 ) -> None:
     handle = log.open("wb")
     started.append(
-        subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                         start_new_session=True)
-    )  # fmt: skip
+        subprocess.Popen(
+            command, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    )
 
 
 def _wait_for(port: int, deadline: float) -> None:
@@ -173,15 +174,20 @@ def _sign_in(port: int, email: str, key: str) -> requests.Session:
     session.get(f"{base}/accounts/login/")
     answer = session.post(
         f"{base}/accounts/login/",
-        data={"username": email, "password": "alongside-demo",
-              "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-    )  # fmt: skip
+        data={
+            "username": email,
+            "password": "alongside-demo",
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+    )
     assert answer.url.endswith("/accounts/2fa/verify/"), answer.url
     answer = session.post(
         f"{base}/accounts/2fa/verify/",
-        data={"token": f"{totp(bytes.fromhex(key)):06d}",
-              "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-    )  # fmt: skip
+        data={
+            "token": f"{totp(bytes.fromhex(key)):06d}",
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+    )
     assert "/accounts/2fa/" not in answer.url, answer.text[:500]
     return session
 
@@ -199,12 +205,18 @@ def test_two_web_and_two_task_processes_share_one_database(
         seeded = subprocess.run(
             [ALONGSIDE, "manage", "shell", "-c", SEED],
             env={**environment, "ALONGSIDE_DEMO_PASSWORD": "alongside-demo"},
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         seed = json.loads(seeded.stdout.split("SEED ", 1)[1])
         for port in WEB_PORTS:
-            _start([ALONGSIDE, "serve", "--port", str(port)], environment,
-                   tmp_path / f"web{port}.log", processes)  # fmt: skip
+            _start(
+                [ALONGSIDE, "serve", "--port", str(port)],
+                environment,
+                tmp_path / f"web{port}.log",
+                processes,
+            )
         for n in (1, 2):
             _start([ALONGSIDE, "worker"], environment, tmp_path / f"worker{n}.log", processes)
         deadline = time.monotonic() + 45
@@ -225,10 +237,14 @@ def test_two_web_and_two_task_processes_share_one_database(
             page = f"http://127.0.0.1:{port}/matches/patients/{patient}/propose/"
             barrier.wait()
             return session.post(
-                page, data={"mentor": seed["mentor"],
-                            "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-                allow_redirects=False, timeout=30,
-            ).status_code  # fmt: skip
+                page,
+                data={
+                    "mentor": seed["mentor"],
+                    "csrfmiddlewaretoken": session.cookies["csrftoken"],
+                },
+                allow_redirects=False,
+                timeout=30,
+            ).status_code
 
         with ThreadPoolExecutor(2) as pool:
             codes = sorted(pool.map(propose, (0, 1)))

@@ -35,9 +35,14 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BLOCK = re.compile(r"```(\w*)\n(.*?)```", re.DOTALL)
 # The scopes docs/api.md's "reference examples" token is issued with.
 REFERENCE_SCOPES = [
-    "patients:read", "matches:read", "matches:write", "mentors:read", "mentors:write",
-    "exports:read", "exports:write",
-]  # fmt: skip
+    "patients:read",
+    "matches:read",
+    "matches:write",
+    "mentors:read",
+    "mentors:write",
+    "exports:read",
+    "exports:write",
+]
 PATH = "/usr/bin:/bin"
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

@@ -69,8 +69,12 @@ def test_contacts_and_notification_pages_are_accessible(
     demo_site: str, page: Page, browser
 ) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, demo_site, "therapist@demo.example")
-    for path in ("/contacts/pairs/", "/contacts/concerns/", "/notifications/",
-                 "/notifications/preferences/"):  # fmt: skip
+    for path in (
+        "/contacts/pairs/",
+        "/contacts/concerns/",
+        "/notifications/",
+        "/notifications/preferences/",
+    ):
         page.goto(demo_site + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)

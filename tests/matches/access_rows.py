@@ -56,7 +56,7 @@ ROWS = {
         method="post",
         data=_empty,
         fresh_world=True,
-    ),  # fmt: skip
+    ),
     "matches:activate": Row(STAFF_BAD_POST, kwargs=_match, method="post", data=_empty),
     "matches:withdraw": Row(STAFF_BAD_POST, kwargs=_match, method="post", data=_empty),
     "matches:end": Row(STAFF_BAD_POST, kwargs=_match, method="post", data=_empty),
@@ -65,7 +65,7 @@ ROWS = {
         kwargs=_match,
         method="post",
         data=_empty,
-    ),  # fmt: skip
+    ),
     "matches:find": Row(STAFF_ONLY, kwargs=_patient),
     "matches:propose": Row(STAFF_BAD_POST, kwargs=_patient, method="post", data=_empty),
     "matches:waiting": Row(STAFF_ONLY, kwargs=_home),
@@ -74,7 +74,7 @@ ROWS = {
         kwargs=_home,
         method="post",
         data=_empty,
-    ),  # fmt: skip
+    ),
     # A batch run is seen only by whoever asked for it (here the therapist).
     "matches:batch_job": Row(expect(404, anonymous=LOGIN, therapist=200), kwargs=_batch_job),
     "matches:batch_publish": Row(STAFF_BAD_POST, kwargs=_home, method="post", data=_empty),
@@ -91,7 +91,7 @@ ROWS = {
         method="post",
         data=_empty,
         fresh_world=True,
-    ),  # fmt: skip
+    ),
     "matches:mentee_decline": Row(
         expect(404, anonymous=LOGIN, mentor=400), kwargs=_match, method="post", data=_empty
     ),
@@ -102,14 +102,14 @@ ROWS = {
         method="post",
         data=_empty,
         fresh_world=True,
-    ),  # fmt: skip
+    ),
     "matches:mine_decline": Row(
         expect(404, anonymous=LOGIN, patient=302),
         kwargs=_proposed,
         method="post",
         data=_empty,
         fresh_world=True,
-    ),  # fmt: skip
+    ),
     "api:match_list": Row(
         expect(404, anonymous=401, admin=200, therapist=200, outsider=200), api=True
     ),

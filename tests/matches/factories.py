@@ -96,7 +96,10 @@ def home_match(world: World, status: str = MatchStatus.PATIENT_AGREED) -> Match:
         mentor.training_valid_until = today + dt.timedelta(days=365)
         mentor.save()
         world.objects[key] = MatchFactory(
-            service=world.home, patient=home_patient(world), mentor=mentor, status=status,
+            service=world.home,
+            patient=home_patient(world),
+            mentor=mentor,
+            status=status,
             proposed_by=world.people["therapist"],
-        )  # fmt: skip
+        )
     return world.objects[key]

@@ -58,11 +58,15 @@ def main() -> int:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    print(json.dumps({
-        "outcomes": outcomes,
-        "matches": Match.objects.filter(mentor=mentor).count(),
-        "mentee_count": Mentor.objects.get(pk=mentor.pk).mentee_count,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "outcomes": outcomes,
+                "matches": Match.objects.filter(mentor=mentor).count(),
+                "mentee_count": Mentor.objects.get(pk=mentor.pk).mentee_count,
+            }
+        )
+    )
     return 0
 
 

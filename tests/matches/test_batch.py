@@ -44,9 +44,10 @@ def test_publish_is_all_or_nothing(world) -> None:
     first, second = waiting_patient(world.home), waiting_patient(world.home)
     with pytest.raises(ValidationError) as error:
         services.match_batch_publish(
-            actor=world.people["therapist"], service=world.home,
+            actor=world.people["therapist"],
+            service=world.home,
             pairs=[(first.pk, mentor.pk), (second.pk, mentor.pk)],
-        )  # fmt: skip
+        )
     assert "No spare capacity" in str(error.value)
     assert not Match.objects.exists()
     assert Mentor.objects.get(pk=mentor.pk).mentee_count == 0
@@ -56,9 +57,10 @@ def test_publish_creates_batch_proposals(world) -> None:
     mentor = ready_mentor(world.home, capacity=2)
     patients = [waiting_patient(world.home) for _ in range(2)]
     created = services.match_batch_publish(
-        actor=world.people["therapist"], service=world.home,
+        actor=world.people["therapist"],
+        service=world.home,
         pairs=[(p.pk, mentor.pk) for p in patients],
-    )  # fmt: skip
+    )
     assert {m.source for m in created} == {ProposalSource.BATCH}
     assert Mentor.objects.get(pk=mentor.pk).mentee_count == 2
 

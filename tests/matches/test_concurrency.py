@@ -79,9 +79,14 @@ def test_sqlite_file_database_serialises_proposals(tmp_path) -> None:  # type: i
     env.update(ALONGSIDE_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="alongside.config.settings")
     root = Path(__file__).resolve().parents[2]
     run = subprocess.run(
-        [sys.executable, "-m", "tests.matches.sqlite_race"], cwd=root, env=env,
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "tests.matches.sqlite_race"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert sorted(set(result["outcomes"])) == ["full", "ok"], result["outcomes"]

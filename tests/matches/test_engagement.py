@@ -71,16 +71,27 @@ def test_report_uses_end_reasons(world) -> None:
     for i in range(40):
         good = i % 2 == 0
         MatchFactory(
-            service=world.home, status=MatchStatus.ENDED, started_at=started,
-            ended_at=timezone.now(), end_reason="goals_met" if good else "no_contact",
+            service=world.home,
+            status=MatchStatus.ENDED,
+            started_at=started,
+            ended_at=timezone.now(),
+            end_reason="goals_met" if good else "no_contact",
             criterion_scores={"injury": 0.9 if good else 0.3, "work": 0.5},
-        )  # fmt: skip
+        )
     # Ended as "mentor unavailable" with no contact in 8 weeks: judged by its contacts.
-    MatchFactory(service=world.home, status=MatchStatus.ENDED, started_at=started,
-                 end_reason="mentor_unavailable", criterion_scores={"injury": 0.3})  # fmt: skip
+    MatchFactory(
+        service=world.home,
+        status=MatchStatus.ENDED,
+        started_at=started,
+        end_reason="mentor_unavailable",
+        criterion_scores={"injury": 0.3},
+    )
     # Started a week ago: too young for "contacts in the first 8 weeks" to judge.
-    MatchFactory(service=world.home, status=MatchStatus.ACTIVE,
-                 started_at=timezone.now() - dt.timedelta(days=7))  # fmt: skip
+    MatchFactory(
+        service=world.home,
+        status=MatchStatus.ACTIVE,
+        started_at=timezone.now() - dt.timedelta(days=7),
+    )
     report = engagement_report(world.home)
     summary = report["summary"]
     assert summary.matches == 41 and summary.engaged == 20 and summary.enough_data

@@ -21,8 +21,14 @@ def therapist(world):  # type: ignore[no-untyped-def]
 
 def test_find_shows_ranked_cards_reasons_meters_and_exclusions(world, therapist) -> None:
     close = ready_mentor(world.home, first_name="Close")
-    ready_mentor(world.home, first_name="Far", injury_category="tbi", sci_level="", asia_grade="",
-                 willing_categories=[])  # fmt: skip
+    ready_mentor(
+        world.home,
+        first_name="Far",
+        injury_category="tbi",
+        sci_level="",
+        asia_grade="",
+        willing_categories=[],
+    )
     ready_mentor(world.home, first_name="Resting", status=MentorStatus.PAUSED)
     patient = waiting_patient(world.home)
     response = therapist.get(reverse("matches:find", args=[patient.pk]))
@@ -64,9 +70,10 @@ def test_propose_with_htmx_returns_the_fragment(world, therapist) -> None:
     mentor = ready_mentor(world.home)
     patient = waiting_patient(world.home)
     response = therapist.post(
-        reverse("matches:propose", args=[patient.pk]), {"mentor": mentor.pk},
+        reverse("matches:propose", args=[patient.pk]),
+        {"mentor": mentor.pk},
         headers={"HX-Request": "true"},
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     assert "was proposed" in response.content.decode()
     assert "<html" not in response.content.decode()
@@ -137,10 +144,20 @@ def test_weights_page_saves_and_previews(world) -> None:
     url = reverse("matches:weights", args=[world.home.slug])
     page = admin.get(url)
     assert page.status_code == 200 and "Alpha" in page.content.decode()
-    values = {"injury": 5, "work": 1, "age": 0, "place": 0, "language": 0, "availability": 0,
-              "modes": 0}  # fmt: skip
-    preview = admin.get(reverse("matches:weights_preview", args=[world.home.slug]), values,
-                        headers={"HX-Request": "true"})  # fmt: skip
+    values = {
+        "injury": 5,
+        "work": 1,
+        "age": 0,
+        "place": 0,
+        "language": 0,
+        "availability": 0,
+        "modes": 0,
+    }
+    preview = admin.get(
+        reverse("matches:weights_preview", args=[world.home.slug]),
+        values,
+        headers={"HX-Request": "true"},
+    )
     assert "with the weights above" in preview.content.decode()
     bad = admin.post(url, {**values, "injury": -1})
     assert bad.status_code == 400 and "cannot be negative" in bad.content.decode()

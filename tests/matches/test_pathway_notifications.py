@@ -22,16 +22,28 @@ def _told(user, kind: str) -> list[Notification]:  # type: ignore[no-untyped-def
 
 def test_each_step_notifies_the_next_person_once(world) -> None:
     therapist, patient_user, mentor_user = (
-        world.people["therapist"], world.people["patient"], world.people["mentor"],
-    )  # fmt: skip
+        world.people["therapist"],
+        world.people["patient"],
+        world.people["mentor"],
+    )
     patient = home_patient(world)
     patient.allocated_therapist = therapist
     patient.save()
     mentor = home_mentor(world)
     ready = ready_mentor(world.home)
-    for field in ("checks_valid_until", "training_valid_until", "supervision_due_on", "capacity",
-                  "injury_category", "sci_level", "occupation_code", "willing_categories",
-                  "contact_modes", "languages", "birth_year"):  # fmt: skip
+    for field in (
+        "checks_valid_until",
+        "training_valid_until",
+        "supervision_due_on",
+        "capacity",
+        "injury_category",
+        "sci_level",
+        "occupation_code",
+        "willing_categories",
+        "contact_modes",
+        "languages",
+        "birth_year",
+    ):
         setattr(mentor, field, getattr(ready, field))
     mentor.save()
 

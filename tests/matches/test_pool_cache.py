@@ -38,9 +38,13 @@ def _varied_mentors(service, rng: random.Random, n: int) -> None:  # type: ignor
             fields["checks_valid_until"] = TODAY - timezone.timedelta(days=1)
         mentor = ready_mentor(service, **fields)
         for _ in range(rng.randint(0, 2)):
-            MatchFactory(service=service, mentor=mentor,
-                         status=rng.choice([MatchStatus.ACTIVE, MatchStatus.PROPOSED,
-                                            MatchStatus.PATIENT_AGREED]))  # fmt: skip
+            MatchFactory(
+                service=service,
+                mentor=mentor,
+                status=rng.choice(
+                    [MatchStatus.ACTIVE, MatchStatus.PROPOSED, MatchStatus.PATIENT_AGREED]
+                ),
+            )
 
 
 def _instance_profiles(service):  # type: ignore[no-untyped-def]
@@ -63,10 +67,12 @@ def test_pool_from_columns_equals_the_pool_from_model_instances(world) -> None:
     reference = MentorPool(old)
     for i in range(25):
         patient = waiting_patient(
-            world.home, given_name=f"P{i}", injury_category=rng.choice(["sci", "tbi"]),
+            world.home,
+            given_name=f"P{i}",
+            injury_category=rng.choice(["sci", "tbi"]),
             preferred_mentor_gender=rng.choice(["", "woman", "man"]),
             wants_in_person=rng.random() < 0.4,
-        )  # fmt: skip
+        )
         profile = profiles.patient_profile(patient, service=world.home, today=TODAY)
         new_rank = [(s.mentor_id, s.total) for s in built.rank(profile, Weights())]
         old_rank = [(s.mentor_id, s.total) for s in reference.rank(profile, Weights())]

@@ -15,17 +15,32 @@ from tests.matches.factories import MatchFactory, ready_mentor, waiting_patient
 
 pytestmark = pytest.mark.django_db
 
-CLINICAL = ("family_name", "date_of_birth", "icd10", "S14", "hospital_number", "H0", "C6",
-            "ASIA", "phone", "employer", "Electrician")  # fmt: skip
+CLINICAL = (
+    "family_name",
+    "date_of_birth",
+    "icd10",
+    "S14",
+    "hospital_number",
+    "H0",
+    "C6",
+    "ASIA",
+    "phone",
+    "employer",
+    "Electrician",
+)
 
 
 @pytest.fixture
 def pair(world):  # type: ignore[no-untyped-def]
     mentor = ready_mentor(world.home, user=world.people["mentor"])
     patient = waiting_patient(
-        world.home, given_name="Pia", family_name="Zanzibar", user=world.people["patient"],
-        contact_modes=["phone"], employer="Acme Wiring",
-    )  # fmt: skip
+        world.home,
+        given_name="Pia",
+        family_name="Zanzibar",
+        user=world.people["patient"],
+        contact_modes=["phone"],
+        employer="Acme Wiring",
+    )
     match = MatchFactory(
         service=world.home, patient=patient, mentor=mentor, status=MatchStatus.ACTIVE
     )
@@ -45,13 +60,25 @@ def test_mentor_sees_minimal_profile_only(world, pair) -> None:
         "items"
     ]
     assert api == [
-        {"match_id": match.pk, "status": "active", "first_name": "Pia",
-         "injury_category": "Spinal cord injury",
-         "occupation_group": api[0]["occupation_group"], "contact_modes": ["Phone"],
-         "availability": ["Monday morning"]}
-    ]  # fmt: skip
-    assert set(api[0]) == {"match_id", "status", "first_name", "injury_category",
-                           "occupation_group", "contact_modes", "availability"}  # fmt: skip
+        {
+            "match_id": match.pk,
+            "status": "active",
+            "first_name": "Pia",
+            "injury_category": "Spinal cord injury",
+            "occupation_group": api[0]["occupation_group"],
+            "contact_modes": ["Phone"],
+            "availability": ["Monday morning"],
+        }
+    ]
+    assert set(api[0]) == {
+        "match_id",
+        "status",
+        "first_name",
+        "injury_category",
+        "occupation_group",
+        "contact_modes",
+        "availability",
+    }
 
 
 def _token(world) -> str:  # type: ignore[no-untyped-def]
@@ -90,8 +117,9 @@ def test_withdrawing_consent_hides_the_patient_at_once(world, pair) -> None:
 
 
 def test_patient_sees_mentor_first_name_and_story_and_agrees(world) -> None:
-    mentor = ready_mentor(world.home, first_name="Mina", last_name="Secretname",
-                          user=world.people["mentor"])  # fmt: skip
+    mentor = ready_mentor(
+        world.home, first_name="Mina", last_name="Secretname", user=world.people["mentor"]
+    )
     patient = waiting_patient(world.home, user=world.people["patient"])
     match = services.match_propose(actor=world.people["therapist"], patient=patient, mentor=mentor)
     client = world.client_for("patient")
@@ -112,8 +140,9 @@ def test_patient_cannot_act_on_someone_elses_match(world) -> None:
 def test_mentor_accepts_from_the_page(world, pair) -> None:
     mentor, _, _ = pair
     patient = waiting_patient(world.home, given_name="Rosa")
-    match = MatchFactory(service=world.home, patient=patient, mentor=mentor,
-                         status=MatchStatus.PATIENT_AGREED)  # fmt: skip
+    match = MatchFactory(
+        service=world.home, patient=patient, mentor=mentor, status=MatchStatus.PATIENT_AGREED
+    )
     client = world.client_for("mentor")
     assert (
         "Will you mentor Rosa?"

@@ -18,9 +18,12 @@ TODAY = timezone.localdate()
 
 def test_patient_and_mentor_vocabularies_meet(world) -> None:
     patient = waiting_patient(
-        world.home, gender="woman", preferred_mentor_gender="woman",
-        employment_type="full_time", physical_demands="high",
-    )  # fmt: skip
+        world.home,
+        gender="woman",
+        preferred_mentor_gender="woman",
+        employment_type="full_time",
+        physical_demands="high",
+    )
     mentor = ready_mentor(world.home, gender="woman", employment_type="employee")
     pp = profiles.patient_profile(patient, service=world.home, today=TODAY)
     mp = profiles.mentor_profile(mentor, service=world.home, today=TODAY, open_matches=0)

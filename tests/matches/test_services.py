@@ -82,9 +82,10 @@ def test_a_closed_match_does_not_block_a_new_one(world) -> None:
 def test_outsider_cannot_propose_in_another_service(world) -> None:
     with pytest.raises(Http404):
         services.match_propose(
-            actor=world.people["outsider"], patient=waiting_patient(world.home),
+            actor=world.people["outsider"],
+            patient=waiting_patient(world.home),
             mentor=ready_mentor(world.home),
-        )  # fmt: skip
+        )
 
 
 def test_patient_agree_requires_current_mentor_sharing_consent(world) -> None:

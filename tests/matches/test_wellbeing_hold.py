@@ -52,12 +52,17 @@ def test_matchability_names_the_hold_apart_from_a_pause() -> None:
 
 
 def _held_mentor(world, **fields):  # type: ignore[no-untyped-def]
-    mentor = ready_mentor(world.home, user=world.people["mentor"],
-                          supervisor=world.people["therapist"], **fields)  # fmt: skip
+    mentor = ready_mentor(
+        world.home, user=world.people["mentor"], supervisor=world.people["therapist"], **fields
+    )
     mentor_services.checkin_submit(
-        actor=world.people["mentor"], mentor=mentor, score=2, affecting_me=True,
-        wants_to_talk=False, comment="A hard week",
-    )  # fmt: skip
+        actor=world.people["mentor"],
+        mentor=mentor,
+        score=2,
+        affecting_me=True,
+        wants_to_talk=False,
+        comment="A hard week",
+    )
     mentor.refresh_from_db()
     return mentor
 
@@ -90,17 +95,20 @@ def test_a_low_check_in_holds_the_mentor_everywhere_and_the_find_page_says_why(w
     api = world.client_for("therapist")
     token = world.token_for("therapist")
     answer = api.post(
-        "/api/v1/matches/propose", json.dumps({"patient_id": patient.pk, "mentor_id": held.pk}),
-        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
-    )  # fmt: skip
+        "/api/v1/matches/propose",
+        json.dumps({"patient_id": patient.pk, "mentor_id": held.pk}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert answer.status_code == 422 and "supervisor has talked" in answer.content.decode()
 
 
 def test_existing_matches_go_on_while_held(world) -> None:
     mentor = ready_mentor(world.home, user=world.people["mentor"])
     match = MatchFactory(service=world.home, mentor=mentor, status=MatchStatus.ACTIVE)
-    mentor_services.checkin_submit(actor=world.people["mentor"], mentor=mentor, score=1,
-                                   affecting_me=True, wants_to_talk=True)  # fmt: skip
+    mentor_services.checkin_submit(
+        actor=world.people["mentor"], mentor=mentor, score=1, affecting_me=True, wants_to_talk=True
+    )
     match.refresh_from_db()
     assert match.status == MatchStatus.ACTIVE and not match.needs_review
 
@@ -117,19 +125,28 @@ def test_acknowledging_the_check_in_releases_the_hold(world) -> None:
 def test_logging_a_debrief_releases_the_hold_even_before_acknowledging(world) -> None:
     held = _held_mentor(world)
     mentor_services.supervision_log(
-        actor=world.people["therapist"], mentor=held, held_on=timezone.localdate(),
-        kind="debrief", topics="A hard week",
-    )  # fmt: skip
+        actor=world.people["therapist"],
+        mentor=held,
+        held_on=timezone.localdate(),
+        kind="debrief",
+        topics="A hard week",
+    )
     held.refresh_from_db()
     assert held.wellbeing_hold_since is None
 
 
 def test_a_request_to_talk_holds_until_its_debrief_even_after_a_better_week(world) -> None:
-    mentor = ready_mentor(world.home, user=world.people["mentor"],
-                          supervisor=world.people["therapist"])  # fmt: skip
+    mentor = ready_mentor(
+        world.home, user=world.people["mentor"], supervisor=world.people["therapist"]
+    )
     for score, talk in ((4, True), (5, False)):
-        mentor_services.checkin_submit(actor=world.people["mentor"], mentor=mentor, score=score,
-                                       affecting_me=False, wants_to_talk=talk)  # fmt: skip
+        mentor_services.checkin_submit(
+            actor=world.people["mentor"],
+            mentor=mentor,
+            score=score,
+            affecting_me=False,
+            wants_to_talk=talk,
+        )
     mentor.refresh_from_db()
     assert mentor.wellbeing_hold_since is not None  # the open debrief request still holds
 
@@ -137,14 +154,17 @@ def test_a_request_to_talk_holds_until_its_debrief_even_after_a_better_week(worl
 def test_a_mentor_distress_concern_holds_until_acknowledged(world) -> None:
     from tests.contacts.factories import ContactFactory
 
-    mentor = ready_mentor(world.home, user=world.people["mentor"],
-                          supervisor=world.people["therapist"])  # fmt: skip
+    mentor = ready_mentor(
+        world.home, user=world.people["mentor"], supervisor=world.people["therapist"]
+    )
     match = MatchFactory(service=world.home, mentor=mentor, status=MatchStatus.ACTIVE)
     contact = ContactFactory(match=match, service=world.home)
     concern = contact_services.concern_raise(
-        actor=world.people["mentor"], contact=contact, kind=ConcernKind.MENTOR_DISTRESS,
+        actor=world.people["mentor"],
+        contact=contact,
+        kind=ConcernKind.MENTOR_DISTRESS,
         description="This brought back my own accident.",
-    )  # fmt: skip
+    )
     mentor.refresh_from_db()
     assert mentor.wellbeing_hold_since is not None
     contact_services.concern_acknowledge(

@@ -63,8 +63,12 @@ def test_the_mentor_updates_their_profile_and_the_supervisor_sees_it(world) -> N
     assert words["availability"] == ("Monday evening", "Monday evening, Saturday morning")
     event = AuditEvent.objects.get(action="mentor.update_own", object_id=str(mentor.pk))
     assert set(event.fields) == {
-        "availability", "contact_modes", "travel_radius_km", "rtw_story", "topics_to_avoid"
-    }  # fmt: skip
+        "availability",
+        "contact_modes",
+        "travel_radius_km",
+        "rtw_story",
+        "topics_to_avoid",
+    }
     assert event.actor_id == world.people["mentor"].pk
 
     supervisor = world.client_for("therapist").get(reverse("mentors:detail", args=[mentor.pk]))

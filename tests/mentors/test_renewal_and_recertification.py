@@ -59,8 +59,14 @@ def test_two_references_are_two_records() -> None:
 def test_the_services_renewal_period_sets_the_stored_date(world) -> None:
     mentor = home_mentor(world)
     CheckRenewalPeriod.objects.create(service=world.home, kind="background", every_months=24)
-    services.check_add(actor=world.people["therapist"], mentor=mentor, kind="background",
-                       issued_on=dt.date(2024, 1, 10), expires_on=None, today=TODAY)  # fmt: skip
+    services.check_add(
+        actor=world.people["therapist"],
+        mentor=mentor,
+        kind="background",
+        issued_on=dt.date(2024, 1, 10),
+        expires_on=None,
+        today=TODAY,
+    )
     mentor.refresh_from_db()
     assert mentor.checks_valid_until == dt.date(2026, 1, 9)
 

@@ -18,10 +18,21 @@ from tests.personas import sign_in
 pytestmark = pytest.mark.django_db
 
 ARGS = [
-    "--name", "Leeds Major Trauma EIVR Service", "--slug", "leeds", "--time-zone", "Europe/London",
-    "--country", "gb", "--subdivision", "eng", "--classification", "soc2020",
-    "--manager", "Manager@Leeds.Example",
-]  # fmt: skip
+    "--name",
+    "Leeds Major Trauma EIVR Service",
+    "--slug",
+    "leeds",
+    "--time-zone",
+    "Europe/London",
+    "--country",
+    "gb",
+    "--subdivision",
+    "eng",
+    "--classification",
+    "soc2020",
+    "--manager",
+    "Manager@Leeds.Example",
+]
 
 
 def test_create_service_sets_defaults_and_invites_the_manager(
@@ -43,8 +54,11 @@ def test_create_service_sets_defaults_and_invites_the_manager(
     assert TrainingModule.objects.filter(service=service, required=True).count() >= 3
     rules = EligibilityRules.objects.get(service=service)  # ROWTATE, the English trial
     assert (rules.min_age, rules.max_age, rules.min_iss, rules.weeks_counted_from) == (
-        16, 69, 9, "admission",
-    )  # fmt: skip
+        16,
+        69,
+        9,
+        "admission",
+    )
     manager = User.objects.get(email="manager@leeds.example")
     assert not manager.has_usable_password()
     assert Membership.objects.filter(user=manager, service=service, role="admin").exists()
@@ -84,10 +98,15 @@ def test_a_superuser_creates_a_service_on_the_page(client, world) -> None:
     url = reverse("organisations:create")
     assert client.get(url).status_code == 200
     data = {
-        "name": "Alfred EIVR", "slug": "alfred", "time_zone": "Australia/Melbourne",
-        "country": "AU", "subdivision": "VIC", "classification": "anzsco",
-        "manager_email": "lead@alfred.example", "manager_name": "Lee Lead",
-    }  # fmt: skip
+        "name": "Alfred EIVR",
+        "slug": "alfred",
+        "time_zone": "Australia/Melbourne",
+        "country": "AU",
+        "subdivision": "VIC",
+        "classification": "anzsco",
+        "manager_email": "lead@alfred.example",
+        "manager_name": "Lee Lead",
+    }
     refused = client.post(url, {**data, "subdivision": "QQ"})
     assert (
         refused.status_code == 400 and "QQ is not a subdivision of AU" in refused.content.decode()

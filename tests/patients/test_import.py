@@ -196,9 +196,14 @@ def test_probe_3_import_does_not_lock_database(tmp_path: Path) -> None:
     env.update(ALONGSIDE_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="alongside.config.settings")
     root = Path(__file__).resolve().parents[2]
     run = subprocess.run(
-        [sys.executable, "-m", "tests.patients.sqlite_import_lock"], cwd=root, env=env,
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "tests.patients.sqlite_import_lock"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
     dry_run, real = result["runs"]

@@ -70,14 +70,20 @@ def _one_of_each(world: Any) -> list[tuple[Any, str, str]]:
     today = dt.date.today()
     made: list[tuple[Any, str, str]] = []
     employer = EmployerContact.objects.create(
-        patient=patient, on=today, who="Site manager", summary=f"summary {SECRET}",
+        patient=patient,
+        on=today,
+        who="Site manager",
+        summary=f"summary {SECRET}",
         agreed=f"agreed {SECRET}",
-    )  # fmt: skip
+    )
     made += [(employer, "summary", f"summary {SECRET}"), (employer, "agreed", f"agreed {SECRET}")]
     certificate = CapacityCertificate.objects.create(
-        patient=patient, from_date=today, to_date=today, capacity="modified",
+        patient=patient,
+        from_date=today,
+        to_date=today,
+        capacity="modified",
         notes=f"notes {SECRET}",
-    )  # fmt: skip
+    )
     made.append((certificate, "notes", f"notes {SECRET}"))
     status = WorkStatus.objects.create(
         patient=patient, from_date=today, status="on_leave", note=f"note {SECRET}"

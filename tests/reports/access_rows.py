@@ -38,9 +38,10 @@ def _rollup(world: World) -> Any:
 
     if "reports_rollup" not in world.objects:
         world.objects["reports_rollup"] = ExportJob.objects.create(
-            created_by=world.people["admin"], kind="rollup",
+            created_by=world.people["admin"],
+            kind="rollup",
             params={"start": "2026-01-01", "end": "2026-06-30"},
-        )  # fmt: skip
+        )
     return world.objects["reports_rollup"]
 
 

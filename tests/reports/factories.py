@@ -29,9 +29,15 @@ REASONS = ["Not working at injury", "Declined the service", "Injury outside crit
 
 def _response(patient: Any, instrument_id: str, total: float, day: dt.date) -> None:
     QuestionnaireResponse.objects.create(
-        patient=patient, instrument_id=instrument_id, instrument_version="1",
-        answers=[], total=total, valid=True, completed_on=day, mode=EntryMode.STAFF,
-    )  # fmt: skip
+        patient=patient,
+        instrument_id=instrument_id,
+        instrument_version="1",
+        answers=[],
+        total=total,
+        valid=True,
+        completed_on=day,
+        mode=EntryMode.STAFF,
+    )
 
 
 def populate(service: Any, *, seed: int = 7, patients: int = 40) -> dict[str, Any]:
@@ -39,10 +45,14 @@ def populate(service: Any, *, seed: int = 7, patients: int = 40) -> dict[str, An
     rng = random.Random(seed)
     today = timezone.localdate()
     mentors = [
-        MentorFactory(service=service, status=MentorStatus.ACTIVE, capacity=rng.randint(1, 3),
-                      supervision_due_on=today + dt.timedelta(days=rng.randint(-40, 20)))
+        MentorFactory(
+            service=service,
+            status=MentorStatus.ACTIVE,
+            capacity=rng.randint(1, 3),
+            supervision_due_on=today + dt.timedelta(days=rng.randint(-40, 20)),
+        )
         for _ in range(6)
-    ]  # fmt: skip
+    ]
     made = []
     for i in range(patients):
         injured = today - dt.timedelta(days=rng.randint(60, 400))
@@ -72,32 +82,42 @@ def populate(service: Any, *, seed: int = 7, patients: int = 40) -> dict[str, An
         if rng.random() < 0.7:
             mentor = mentors[i % len(mentors)]
             started = timezone.make_aware(
-                dt.datetime.combine(patient.accepted_on + dt.timedelta(days=rng.randint(1, 20)),
-                                    dt.time(10)))  # fmt: skip
+                dt.datetime.combine(
+                    patient.accepted_on + dt.timedelta(days=rng.randint(1, 20)), dt.time(10)
+                )
+            )
             ended = rng.random() < 0.3 and started + dt.timedelta(days=60) < timezone.now()
             match = MatchFactory(
-                service=service, patient=patient, mentor=mentor,
+                service=service,
+                patient=patient,
+                mentor=mentor,
                 status=MatchStatus.ENDED if ended else MatchStatus.ACTIVE,
-                started_at=started, ended_at=started + dt.timedelta(days=60) if ended else None,
+                started_at=started,
+                ended_at=started + dt.timedelta(days=60) if ended else None,
                 end_reason="goals_met" if ended else "",
-            )  # fmt: skip
+            )
             patient.mentor_introduced_on = started.date()
             patient.save(update_fields=["mentor_introduced_on"])
             for _ in range(rng.randint(0, 4)):
                 moment = started + dt.timedelta(days=rng.randint(0, 50), hours=rng.randint(0, 8))
                 if moment < timezone.now():
                     Contact.objects.create(
-                        match=match, service=service, contact_at=moment, mode="phone",
+                        match=match,
+                        service=service,
+                        contact_at=moment,
+                        mode="phone",
                         duration_minutes=30,
                         topics=rng.choice([["Hope and recovery"], ["Returning to work"], []]),
-                    )  # fmt: skip
+                    )
         if rng.random() < 0.6:
             back = patient.date_of_injury + dt.timedelta(days=rng.randint(30, 300))
             if back < today:
                 WorkStatus.objects.create(
-                    patient=patient, from_date=back, status="phased_return",
+                    patient=patient,
+                    from_date=back,
+                    status="phased_return",
                     hours_per_week=Decimal(rng.choice([10, 20, 30, 38, 40])),
-                )  # fmt: skip
+                )
         for instrument_id, high in (
             ("phq9", 27),
             ("gad7", 21),
@@ -105,8 +125,12 @@ def populate(service: Any, *, seed: int = 7, patients: int = 40) -> dict[str, An
             ("rtw_expectation", 10),
         ):
             for k in range(rng.randint(0, 3)):
-                _response(patient, instrument_id, rng.randint(0, high),
-                          patient.accepted_on + dt.timedelta(days=30 * k))  # fmt: skip
+                _response(
+                    patient,
+                    instrument_id,
+                    rng.randint(0, high),
+                    patient.accepted_on + dt.timedelta(days=30 * k),
+                )
         if rng.random() < 0.5:
             Goal.objects.create(patient=patient, text="Back to work part time", status="planned")
         if rng.random() < 0.4:
@@ -122,7 +146,9 @@ def populate(service: Any, *, seed: int = 7, patients: int = 40) -> dict[str, An
         mentor.save(update_fields=["mentee_count"])
         for k in range(3):
             WellbeingCheckIn.objects.create(
-                mentor=mentor, score=rng.randint(1, 5), flagged=rng.random() < 0.3,
+                mentor=mentor,
+                score=rng.randint(1, 5),
+                flagged=rng.random() < 0.3,
                 submitted_at=timezone.now() - dt.timedelta(days=20 * k),
-            )  # fmt: skip
+            )
     return {"patients": made, "mentors": mentors}

@@ -96,16 +96,27 @@ def test_days_to_therapist_and_its_working_day_target(filled: World) -> None:
     assert found.median == statistics.median(days)
     states = [
         core_targets.target_status(
-            key="t", label="t", start=p.date_of_referral,
-            days=filled.home.first_therapist_contact_days, working_days=True,
-            done_on=p.first_therapist_contact_on, today=today,
+            key="t",
+            label="t",
+            start=p.date_of_referral,
+            days=filled.home.first_therapist_contact_days,
+            working_days=True,
+            done_on=p.first_therapist_contact_on,
+            today=today,
         ).state
         for p in raw
         if p.status != PatientStatus.INELIGIBLE
-    ]  # fmt: skip
+    ]
     met = sum(s is core_targets.TargetState.MET for s in states)
-    judged = sum(s in (core_targets.TargetState.MET, core_targets.TargetState.LATE,
-                       core_targets.TargetState.OVERDUE) for s in states)  # fmt: skip
+    judged = sum(
+        s
+        in (
+            core_targets.TargetState.MET,
+            core_targets.TargetState.LATE,
+            core_targets.TargetState.OVERDUE,
+        )
+        for s in states
+    )
     assert (found.target_met, found.target_judged) == (met, judged)
     assert judged > met > 0
 
@@ -235,8 +246,14 @@ def test_comparing_two_periods_and_two_services(filled: World) -> None:
     client = filled.client_for("admin")
     url = reverse("reports:dashboard", args=[filled.home.slug])
     today = service_today(filled.home)
-    response = client.get(url, {"start": (today - dt.timedelta(days=90)).isoformat(),
-                                "end": today.isoformat(), "compare": "previous"})  # fmt: skip
+    response = client.get(
+        url,
+        {
+            "start": (today - dt.timedelta(days=90)).isoformat(),
+            "end": today.isoformat(),
+            "compare": "previous",
+        },
+    )
     assert response.status_code == 200
     previous = Period(today - dt.timedelta(days=90), today).previous()
     assert previous.label in response.content.decode()

@@ -17,7 +17,7 @@ from alongside.contacts.models import Contact, EngagementSettings
 from alongside.matches.models import Match, MatchStatus
 from alongside.mentors.models import Mentor, WellbeingCheckIn
 from alongside.outcomes.models import EntryMode, OutcomeSettings, QuestionnaireResponse
-from alongside.patients.models import Patient, WorkStatus
+from alongside.patients.models import AT_WORK, Patient, WorkStatus
 from alongside.patients.selectors import service_today
 from alongside.reports import dashboard_cache, selectors
 from alongside.reports.periods import Period
@@ -138,12 +138,21 @@ def _edit_patient(world: World) -> None:
 
 
 def _work_status(world: World) -> None:
-    patient = Patient.objects.filter(service=world.home, accepted_on__isnull=False).first()
+    # A patient of the dashboard's cohort not yet back at work, so that the return shows in
+    # the RTW figures whichever patients the world's random data sent back already.
+    patient = (
+        selectors.accepted_in(world.home, _period(world))
+        .exclude(work_statuses__status__in=AT_WORK)
+        .order_by("pk")
+        .first()
+    )
     assert patient is not None
     WorkStatus.objects.create(
-        patient=patient, from_date=service_today(world.home), status="full_return",
+        patient=patient,
+        from_date=service_today(world.home),
+        status="full_return",
         hours_per_week=Decimal(38),
-    )  # fmt: skip
+    )
 
 
 def _end_match(world: World) -> None:
@@ -159,9 +168,12 @@ def _contact(world: World) -> None:
     match = Match.objects.filter(service=world.home, status=MatchStatus.ACTIVE).first()
     assert match is not None
     Contact.objects.create(
-        match=match, service=world.home, contact_at=timezone.now() - dt.timedelta(hours=1),
-        mode="phone", duration_minutes=20,
-    )  # fmt: skip
+        match=match,
+        service=world.home,
+        contact_at=timezone.now() - dt.timedelta(hours=1),
+        mode="phone",
+        duration_minutes=20,
+    )
 
 
 def _delete_contact(world: World) -> None:
@@ -174,10 +186,15 @@ def _questionnaire(world: World) -> None:
     assert patient is not None
     for total, days in ((20, 10), (5, 1)):
         QuestionnaireResponse.objects.create(
-            patient=patient, instrument_id="phq9", instrument_version="1", answers=[],
-            total=total, valid=True, mode=EntryMode.STAFF,
+            patient=patient,
+            instrument_id="phq9",
+            instrument_version="1",
+            answers=[],
+            total=total,
+            valid=True,
+            mode=EntryMode.STAFF,
             completed_on=service_today(world.home) - dt.timedelta(days=days),
-        )  # fmt: skip
+        )
 
 
 def _mentor_capacity(world: World) -> None:

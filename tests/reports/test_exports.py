@@ -23,8 +23,9 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 
 
 def test_a_formula_in_a_patients_note_exports_as_text(world: World) -> None:
-    PatientFactory(service=world.home, status="ineligible", decline_reason=FORMULA,
-                   family_name="Formula")  # fmt: skip
+    PatientFactory(
+        service=world.home, status="ineligible", decline_reason=FORMULA, family_name="Formula"
+    )
     client = world.client_for("therapist")
     url = reverse("patients:list")
     as_csv = client.get(url, {"format": "csv"})

@@ -41,8 +41,9 @@ def test_a_list_export_runs_in_the_worker_and_downloads_the_pages_rows(
     ready_mentor(world.other, last_name="Elsewhere")
     client, headers = _client(world, "therapist")
     with django_capture_on_commit_callbacks(execute=True):
-        started = _post(client, headers, {"kind": "mentors", "format": "csv",
-                                          "filters": {"status": "active"}})  # fmt: skip
+        started = _post(
+            client, headers, {"kind": "mentors", "format": "csv", "filters": {"status": "active"}}
+        )
     assert started.status_code == 202, started.content
     job = started.json()
     assert job["status"] == "queued" and job["download"] is None

@@ -39,9 +39,16 @@ def test_every_demo_patient_exports_a_valid_bundle() -> None:
         references = _references(bundle.model_dump_json())
         assert references and set(references) <= urls  # every reference resolves in the bundle
     assert {
-        "Condition", "Observation", "CareTeam", "Practitioner", "PractitionerRole", "Goal",
-        "Encounter", "QuestionnaireResponse", "Consent",
-    } <= kinds  # fmt: skip
+        "Condition",
+        "Observation",
+        "CareTeam",
+        "Practitioner",
+        "PractitionerRole",
+        "Goal",
+        "Encounter",
+        "QuestionnaireResponse",
+        "Consent",
+    } <= kinds
 
 
 def _references(text: str) -> list[str]:
@@ -60,8 +67,11 @@ def test_codes_carry_their_systems(world: World) -> None:
     patient = PatientFactory(
         service=world.home, icd10_codes=["S14.1"], occupation_code="3411", hours_per_week=38
     )
-    bundle = json.loads(fhir.bundle_json(fhir.bundle_for(fhir.patients_for_fhir(
-        Patient.objects.filter(pk=patient.pk)))))  # fmt: skip
+    bundle = json.loads(
+        fhir.bundle_json(
+            fhir.bundle_for(fhir.patients_for_fhir(Patient.objects.filter(pk=patient.pk)))
+        )
+    )
     resources = [e["resource"] for e in bundle["entry"]]
     condition = next(r for r in resources if r["resourceType"] == "Condition")
     assert condition["code"]["coding"][0] == {
@@ -70,10 +80,11 @@ def test_codes_carry_their_systems(world: World) -> None:
         "display": "Other and unspecified injuries of cervical spinal cord",
     }
     occupation = next(
-        r for r in resources
+        r
+        for r in resources
         if r["resourceType"] == "Observation"
         and r["code"].get("coding", [{}])[0].get("code") == "11341-5"
-    )  # fmt: skip
+    )
     assert occupation["valueCodeableConcept"]["coding"][0]["code"] == "3411"
     system = fhir.OCCUPATION_SYSTEMS[world.home.occupation_classification]
     assert occupation["valueCodeableConcept"]["coding"][0]["system"] == system
@@ -82,11 +93,19 @@ def test_codes_carry_their_systems(world: World) -> None:
 
 def test_a_patient_with_only_a_referral_gives_a_small_valid_bundle(world: World) -> None:
     patient = PatientFactory(
-        service=world.home, icd10_codes=[], injury_category="", occupation_code="",
-        employment_type="", gender="", hospital_number="", phone="", email="",
-    )  # fmt: skip
-    text = fhir.bundle_json(fhir.bundle_for(fhir.patients_for_fhir(
-        Patient.objects.filter(pk=patient.pk))))  # fmt: skip
+        service=world.home,
+        icd10_codes=[],
+        injury_category="",
+        occupation_code="",
+        employment_type="",
+        gender="",
+        hospital_number="",
+        phone="",
+        email="",
+    )
+    text = fhir.bundle_json(
+        fhir.bundle_for(fhir.patients_for_fhir(Patient.objects.filter(pk=patient.pk)))
+    )
     bundle = _parsed(text)
     kinds = sorted(e.resource.get_resource_type() for e in bundle.entry)
     assert kinds == ["EpisodeOfCare", "Organization", "Patient"]

@@ -45,8 +45,9 @@ def test_service_totals_and_rows_equal_the_records(world: World) -> None:
     for component, count in summary.counts:
         assert count == sum(e[component.key] for e in expected.values()), component.key
     assert summary.all_five == sum(all(e.values()) for e in expected.values())
-    table = selectors.fidelity_table(world.people["therapist"], world.home, period,
-                                     pseudonymised=False)  # fmt: skip
+    table = selectors.fidelity_table(
+        world.people["therapist"], world.home, period, pseudonymised=False
+    )
     for row in table.patients:
         assert row.delivered == [expected[row.patient_id][c.key] for c in fidelity.COMPONENTS]
 

@@ -66,9 +66,12 @@ def records(world: World) -> dict[str, Any]:
     for match in [*home, elsewhere]:
         contact = ContactFactory(match=match, contact_at=timezone.now() - dt.timedelta(days=2))
         Concern.objects.create(
-            contact=contact, service=match.service, kind="health_change",
-            description="Tired.", raised_by=world.people["mentor"],
-        )  # fmt: skip
+            contact=contact,
+            service=match.service,
+            kind="health_change",
+            description="Tired.",
+            raised_by=world.people["mentor"],
+        )
     Concern.objects.filter(contact__match=home[1]).update(status="closed", action_taken="Rang.")
     return {"home": home, "elsewhere": elsewhere}
 
@@ -283,9 +286,11 @@ def test_a_list_job_reads_what_the_requester_may_see_when_it_runs(
     from alongside.reports import services
 
     job = services.export_job_start(
-        actor=world.people["outsider"], service=None, kind="pairs",
+        actor=world.people["outsider"],
+        service=None,
+        kind="pairs",
         params={"format": "csv", "query": {}},
-    )  # fmt: skip
+    )
     done = services.export_job_run(job_id=job.pk)
     rows = _csv(bytes(done.content))
     assert [r[2] for r in rows[1:]] == ["Other Service"]
@@ -365,9 +370,11 @@ def test_a_long_waiting_list_is_made_by_the_worker_for_its_service(
     from alongside.reports import services
 
     other = services.export_job_start(
-        actor=world.people["outsider"], service=None, kind="waiting",
+        actor=world.people["outsider"],
+        service=None,
+        kind="waiting",
         params={"format": "csv", "query": {"service": "home-service"}},
-    )  # fmt: skip
+    )
     with pytest.raises(Http404):  # the task marks the job failed, with no file
         services.export_job_run(job_id=other.pk)
 

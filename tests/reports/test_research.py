@@ -50,8 +50,14 @@ def test_no_identifier_or_free_text_and_stable_ids_across_files(filled: World) -
     text = zipfile.ZipFile(io.BytesIO(content))
     whole = b"".join(text.read(n) for n in text.namelist()).decode("utf-8-sig")
     for patient in Patient.objects.filter(service=filled.home):
-        for value in (patient.given_name, patient.family_name, patient.email, patient.phone,
-                      patient.hospital_number, patient.employer):  # fmt: skip
+        for value in (
+            patient.given_name,
+            patient.family_name,
+            patient.email,
+            patient.phone,
+            patient.hospital_number,
+            patient.employer,
+        ):
             assert value not in whole
         assert patient.date_of_birth.isoformat() not in whole
     for mentor in Mentor.objects.filter(service=filled.home):
@@ -61,8 +67,14 @@ def test_no_identifier_or_free_text_and_stable_ids_across_files(filled: World) -
     pseudonyms = Pseudonymiser(filled.home)
     people = {pseudonyms.id("patient", p.pk) for p in Patient.objects.filter(service=filled.home)}
     assert {r["patient_id"] for r in files["patients.csv"]} == people
-    for name in ("questionnaires.csv", "work_statuses.csv", "matches.csv", "contacts.csv",
-                 "goals.csv", "fidelity.csv"):  # fmt: skip
+    for name in (
+        "questionnaires.csv",
+        "work_statuses.csv",
+        "matches.csv",
+        "contacts.csv",
+        "goals.csv",
+        "fidelity.csv",
+    ):
         assert files[name], name
         assert {r["patient_id"] for r in files[name]} <= people, name
     # Same person, same id, in a second export too.
@@ -81,8 +93,9 @@ def test_dates_are_intervals_by_default_or_shifted_consistently(filled: World) -
     row = files["patients.csv"][0]
     assert "date_of_referral_days_from_injury" in row and "date_of_referral" not in row
     assert row["date_of_injury_days_from_injury"] == "0"
-    ResearchSettings.objects.create(service=filled.home, date_handling=DateHandling.SHIFT,
-                                    max_shift_days=60)  # fmt: skip
+    ResearchSettings.objects.create(
+        service=filled.home, date_handling=DateHandling.SHIFT, max_shift_days=60
+    )
     shifted = _files(research.research_zip(filled.home))
     pseudonyms = Pseudonymiser(filled.home)
     by_id = {pseudonyms.id("patient", p.pk): p for p in Patient.objects.filter(service=filled.home)}

@@ -78,9 +78,15 @@ def test_killed_import_mid_write_leaves_no_row_then_a_full_run_writes_all(tmp_pa
     database = connection.settings_dict["NAME"]
 
     importer = alongside(
-        "import", "referrals", str(source), "--service", service.slug, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        "import",
+        "referrals",
+        str(source),
+        "--service",
+        service.slug,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_for(
             lambda: _inserting_patients(database) or importer.poll() is not None,
@@ -98,9 +104,16 @@ def test_killed_import_mid_write_leaves_no_row_then_a_full_run_writes_all(tmp_pa
     assert Patient.objects.filter(service=service).count() == 0
 
     finished = alongside(
-        "import", "referrals", str(source), "--service", service.slug, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        "import",
+        "referrals",
+        str(source),
+        "--service",
+        service.slug,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     out, err = finished.communicate(timeout=600)
     assert finished.returncode == 0, err[-1000:]
     assert Patient.objects.filter(service=service).count() == IMPORT_ROWS
@@ -154,9 +167,16 @@ def test_database_away_gives_503_and_the_app_recovers(tmp_path: Path, world) -> 
     database = connection.settings_dict["NAME"]
     away = f"{database}_away"
     server = alongside(
-        "serve", "--port", str(PORT), "--workers", "1", env=child_env(tmp_path),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        "serve",
+        "--port",
+        str(PORT),
+        "--workers",
+        "1",
+        env=child_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(lambda: port_open(PORT), timeout=60, what="the server")
         assert _get("/healthz")[0] == 200

@@ -55,9 +55,13 @@ def services(
     request: HttpRequest, response: HttpResponse, page: Query[pagination.PageIn]
 ) -> dict[str, object]:
     return pagination.paginate(
-        request, response, services_visible_to(request.user), page, op="services",
+        request,
+        response,
+        services_visible_to(request.user),
+        page,
+        op="services",
         out=ServiceOut.from_orm,
-    )  # fmt: skip
+    )
 
 
 @router.get("/services/{slug}", response=ServiceOut, summary="One service")

@@ -75,9 +75,14 @@ def contacts_list(
         return _out(contact, see[contact.match_id])
 
     return pagination.paginate(
-        request, response, selectors.contacts_visible_to(user), page, op="contacts",
-        keyset=pagination.Keyset(("contact_at", "pk"), descending=True), out=out,
-    )  # fmt: skip
+        request,
+        response,
+        selectors.contacts_visible_to(user),
+        page,
+        op="contacts",
+        keyset=pagination.Keyset(("contact_at", "pk"), descending=True),
+        out=out,
+    )
 
 
 @router.get(
@@ -95,11 +100,14 @@ def contacts_of_match(
     match = selectors.match_for_contacts_or_404(request.auth, match_id)
     see = policy.may_see_reflection(request.auth, match)
     return pagination.paginate(
-        request, response, selectors.contact_history(request.auth, match), page,
+        request,
+        response,
+        selectors.contact_history(request.auth, match),
+        page,
         op=f"contacts-of-{match.pk}",
         keyset=pagination.Keyset(("contact.contact_at", "contact.pk"), descending=True),
         out=lambda row: _out(row.contact, see),
-    )  # fmt: skip
+    )
 
 
 @router.post(

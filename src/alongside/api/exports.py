@@ -117,14 +117,18 @@ def export_start(request: HttpRequest, body: ExportIn) -> Status:
     if isinstance(body, ResearchExportIn):
         service = service_for_or_404(request.user, body.service, "research.view")
         job = services.export_job_start(
-            actor=request.user, service=service, kind="research",
+            actor=request.user,
+            service=service,
+            kind="research",
             params={"free_text": body.free_text},
-        )  # fmt: skip
+        )
     else:
         job = services.export_job_start(
-            actor=request.user, service=None, kind=body.kind,
+            actor=request.user,
+            service=None,
+            kind=body.kind,
             params={"format": body.format, "query": body.filters.model_dump(exclude_none=True)},
-        )  # fmt: skip
+        )
     return Status(202, _out(job))
 
 

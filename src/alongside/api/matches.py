@@ -136,14 +136,24 @@ class EndIn(Schema):
 
 def _match_out(m: Match) -> dict[str, object]:
     return {
-        "id": m.pk, "service": m.service.slug, "patient_id": m.patient_id,
-        "mentor_id": m.mentor_id, "status": m.status, "score": m.score,
-        "criterion_scores": m.criterion_scores or {}, "reasons": m.reasons or [],
-        "proposed_at": m.proposed_at, "patient_agreed_at": m.patient_agreed_at,
-        "mentor_responded_at": m.mentor_responded_at, "started_at": m.started_at,
-        "ended_at": m.ended_at, "end_reason": m.end_reason, "declined_by": m.declined_by,
-        "needs_review": m.needs_review, "review_reason": m.review_reason,
-    }  # fmt: skip
+        "id": m.pk,
+        "service": m.service.slug,
+        "patient_id": m.patient_id,
+        "mentor_id": m.mentor_id,
+        "status": m.status,
+        "score": m.score,
+        "criterion_scores": m.criterion_scores or {},
+        "reasons": m.reasons or [],
+        "proposed_at": m.proposed_at,
+        "patient_agreed_at": m.patient_agreed_at,
+        "mentor_responded_at": m.mentor_responded_at,
+        "started_at": m.started_at,
+        "ended_at": m.ended_at,
+        "end_reason": m.end_reason,
+        "declined_by": m.declined_by,
+        "needs_review": m.needs_review,
+        "review_reason": m.review_reason,
+    }
 
 
 @router.get(
@@ -162,10 +172,15 @@ def match_list(
         selectors.StaffFilters(status=filters.status, needs_review=filters.needs_review),
     )
     return pagination.paginate(
-        request, response, found, filters, op="matches",
+        request,
+        response,
+        found,
+        filters,
+        op="matches",
         filters=filters.dict(include={"status", "needs_review"}),
-        keyset=pagination.Keyset(("proposed_at", "pk")), out=_match_out,
-    )  # fmt: skip
+        keyset=pagination.Keyset(("proposed_at", "pk")),
+        out=_match_out,
+    )
 
 
 @router.get(
@@ -178,9 +193,13 @@ def mentee_list(
     request: AuthenticatedApiRequest, response: HttpResponse, page: Query[pagination.PageIn]
 ) -> dict[str, object]:
     return pagination.paginate(
-        request, response, selectors.mentees_visible_to(request.auth), page, op="mentees",
+        request,
+        response,
+        selectors.mentees_visible_to(request.auth),
+        page,
+        op="mentees",
         keyset=pagination.Keyset(("match_id",)),
-    )  # fmt: skip
+    )
 
 
 @router.get(
@@ -193,9 +212,13 @@ def my_mentor(
     request: AuthenticatedApiRequest, response: HttpResponse, page: Query[pagination.PageIn]
 ) -> dict[str, object]:
     return pagination.paginate(
-        request, response, selectors.my_mentor_cards(request.auth), page, op="mine",
+        request,
+        response,
+        selectors.my_mentor_cards(request.auth),
+        page,
+        op="mine",
         keyset=pagination.Keyset(("match.pk",)),
-    )  # fmt: skip
+    )
 
 
 @router.get(
@@ -222,7 +245,7 @@ def match_suggestions(
                     {"name": r.name, "score": r.score, "reason": r.reason} for r in c.criteria
                 ],
                 "reasons": c.reasons,
-            }  # fmt: skip
+            }
             for c in found.suggestions
         ],
         "excluded": [
@@ -231,7 +254,7 @@ def match_suggestions(
                 "mentor_name": e.mentor.full_name,
                 "rule": e.rule,
                 "reason": e.reason,
-            }  # fmt: skip
+            }
             for e in found.exclusions
         ],
     }
@@ -259,9 +282,11 @@ def match_propose(request: AuthenticatedApiRequest, body: ProposeIn) -> Status[d
     mentor = selectors.mentor_for_patient_or_404(patient, body.mentor_id)
     # A broken rule (ValidationError) answers 422 naming it (alongside.api.problems).
     match = services.match_propose(
-        actor=request.auth, patient=patient, mentor=mentor,
+        actor=request.auth,
+        patient=patient,
+        mentor=mentor,
         override_repeat=body.override_repeat,
-    )  # fmt: skip
+    )
     return Status(201, _match_out(match))
 
 

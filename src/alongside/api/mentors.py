@@ -94,25 +94,45 @@ class AvailabilityIn(OwnAvailabilityIn):
 
 def _summary(m: Mentor) -> dict[str, object]:
     return {
-        "id": m.pk, "service": m.service.slug, "first_name": m.first_name,
-        "last_name": m.last_name, "status": m.status, "injury_category": m.injury_category,
-        "occupation_code": m.occupation_code, "capacity": m.capacity,
-        "mentee_count": m.mentee_count, "capacity_left": m.capacity_left,
+        "id": m.pk,
+        "service": m.service.slug,
+        "first_name": m.first_name,
+        "last_name": m.last_name,
+        "status": m.status,
+        "injury_category": m.injury_category,
+        "occupation_code": m.occupation_code,
+        "capacity": m.capacity,
+        "mentee_count": m.mentee_count,
+        "capacity_left": m.capacity_left,
         "supervisor_email": m.supervisor.email if m.supervisor else None,
         "checks_valid_until": m.checks_valid_until,
         "training_valid_until": m.training_valid_until,
         "supervision_due_on": m.supervision_due_on,
-    }  # fmt: skip
+    }
 
 
 def _full(m: Mentor, today: dt.date) -> dict[str, object]:
     verdict = selectors.mentor_is_matchable(m, today)
     fields = (
-        "icd10_codes", "sci_level", "asia_grade", "tbi_severity", "amputation_site",
-        "date_of_injury", "returned_to_work_on", "employment_type", "job_demands", "gender",
-        "birth_year", "languages", "region", "postcode", "travel_radius_km", "contact_modes",
-        "availability", "willing_categories",
-    )  # fmt: skip
+        "icd10_codes",
+        "sci_level",
+        "asia_grade",
+        "tbi_severity",
+        "amputation_site",
+        "date_of_injury",
+        "returned_to_work_on",
+        "employment_type",
+        "job_demands",
+        "gender",
+        "birth_year",
+        "languages",
+        "region",
+        "postcode",
+        "travel_radius_km",
+        "contact_modes",
+        "availability",
+        "willing_categories",
+    )
     return {
         **_summary(m),
         **{f: getattr(m, f) for f in fields},
@@ -144,12 +164,17 @@ def mentor_list(
         timezone.localdate(),
     )
     return pagination.paginate(
-        request, response, found, filters, op="mentors",
+        request,
+        response,
+        found,
+        filters,
+        op="mentors",
         filters=filters.dict(
             include={"status", "injury_category", "capacity_left", "supervision", "checks"}
         ),
-        keyset=pagination.Keyset(("created_at", "pk")), out=_summary,
-    )  # fmt: skip
+        keyset=pagination.Keyset(("created_at", "pk")),
+        out=_summary,
+    )
 
 
 @router.get(
@@ -163,9 +188,13 @@ def mentor_me(
 ) -> dict[str, object]:
     today = timezone.localdate()
     return pagination.paginate(
-        request, response, selectors.own_mentor_records(request.auth), page, op="mentor-me",
+        request,
+        response,
+        selectors.own_mentor_records(request.auth),
+        page,
+        op="mentor-me",
         out=lambda m: _full(m, today),
-    )  # fmt: skip
+    )
 
 
 @router.put(

@@ -38,8 +38,12 @@ def notifications_list(
     unread: bool = False,
 ) -> dict[str, object]:
     return pagination.paginate(
-        request, response, selectors.notifications_for(request.auth, unread_only=unread), page,
-        op="notifications", filters={"unread": unread},
+        request,
+        response,
+        selectors.notifications_for(request.auth, unread_only=unread),
+        page,
+        op="notifications",
+        filters={"unread": unread},
         keyset=pagination.Keyset(("created_at", "pk"), descending=True),
         out=NotificationOut.from_orm,
-    )  # fmt: skip
+    )

@@ -144,12 +144,24 @@ def _summary(p: Patient) -> dict[str, Any]:
 
 def _full(p: Patient) -> dict[str, Any]:
     fields = (
-        "date_of_birth", "gender", "date_of_admission", "accepted_on",
-        "first_therapist_contact_on", "mentor_introduced_on", "icd10_codes", "sci_level",
-        "asia_grade", "tbi_severity", "gcs", "pta_days", "amputation_site",
-        "amputation_laterality", "iss", "occupation_code",
+        "date_of_birth",
+        "gender",
+        "date_of_admission",
+        "accepted_on",
+        "first_therapist_contact_on",
+        "mentor_introduced_on",
+        "icd10_codes",
+        "sci_level",
+        "asia_grade",
+        "tbi_severity",
+        "gcs",
+        "pta_days",
+        "amputation_site",
+        "amputation_laterality",
+        "iss",
+        "occupation_code",
         "employment_type",
-    )  # fmt: skip
+    )
     return {
         **_summary(p),
         **{f: getattr(p, f) for f in fields},
@@ -197,10 +209,15 @@ def patient_list(
         ),
     )
     return pagination.paginate(
-        request, response, found, filters, op="patients",
+        request,
+        response,
+        found,
+        filters,
+        op="patients",
         filters=filters.dict(include={"status", "therapist", "overdue"}),
-        keyset=pagination.Keyset(("created_at", "pk")), out=_summary,
-    )  # fmt: skip
+        keyset=pagination.Keyset(("created_at", "pk")),
+        out=_summary,
+    )
 
 
 @router.get(

@@ -157,9 +157,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return problem_response(
-            401, "Send a valid API token: Authorization: Bearer <token>.",
+            401,
+            "Send a valid API token: Authorization: Bearer <token>.",
             headers={"WWW-Authenticate": "Bearer"},
-        )  # fmt: skip
+        )
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -86,31 +86,50 @@ def _score(response: QuestionnaireResponse | None) -> dict[str, Any] | None:
     if response is None:
         return None
     return {
-        "response_id": response.pk, "completed_on": response.completed_on,
-        "total": response.total, "band": response.band, "valid": response.valid,
-    }  # fmt: skip
+        "response_id": response.pk,
+        "completed_on": response.completed_on,
+        "total": response.total,
+        "band": response.band,
+        "valid": response.valid,
+    }
 
 
 def _due_out(row: selectors.DueRow) -> dict[str, Any]:
     due = row.due
     return {
-        "id": due.pk, "patient_id": due.patient_id, "instrument_id": due.instrument_id,
-        "instrument_title": row.instrument.short_title, "time_point_id": due.time_point_id,
-        "time_point": due.time_point.label, "due_on": due.due_on,
-        "window_opens": due.window_opens, "window_closes": due.window_closes,
-        "state": row.state, "score": _score(row.response),
-    }  # fmt: skip
+        "id": due.pk,
+        "patient_id": due.patient_id,
+        "instrument_id": due.instrument_id,
+        "instrument_title": row.instrument.short_title,
+        "time_point_id": due.time_point_id,
+        "time_point": due.time_point.label,
+        "due_on": due.due_on,
+        "window_opens": due.window_opens,
+        "window_closes": due.window_closes,
+        "state": row.state,
+        "score": _score(row.response),
+    }
 
 
 def _response_out(r: QuestionnaireResponse) -> dict[str, Any]:
     return {
-        "id": r.pk, "patient_id": r.patient_id, "due_id": r.due_id,
+        "id": r.pk,
+        "patient_id": r.patient_id,
+        "due_id": r.due_id,
         "time_point": r.due.time_point.label if r.due else "Extra",
-        "instrument_id": r.instrument_id, "instrument_version": r.instrument_version,
-        "answers": r.answers or [], "total": r.total, "band": r.band, "valid": r.valid,
-        "missing": r.missing, "prorated": r.prorated, "subscales": r.subscales or {},
-        "alerts": r.alerts or [], "completed_on": r.completed_on, "mode": r.mode,
-    }  # fmt: skip
+        "instrument_id": r.instrument_id,
+        "instrument_version": r.instrument_version,
+        "answers": r.answers or [],
+        "total": r.total,
+        "band": r.band,
+        "valid": r.valid,
+        "missing": r.missing,
+        "prorated": r.prorated,
+        "subscales": r.subscales or {},
+        "alerts": r.alerts or [],
+        "completed_on": r.completed_on,
+        "mode": r.mode,
+    }
 
 
 @router.get(
@@ -127,9 +146,13 @@ def time_points(
 ) -> dict[str, Any]:
     service = service_for_or_404(request.auth, slug, "outcome.view")
     return pagination.paginate(
-        request, response, selectors.time_points_of(service), page,
-        op=f"time-points-{service.pk}", out=TimePointOut.from_orm,
-    )  # fmt: skip
+        request,
+        response,
+        selectors.time_points_of(service),
+        page,
+        op=f"time-points-{service.pk}",
+        out=TimePointOut.from_orm,
+    )
 
 
 @router.get(
@@ -151,9 +174,14 @@ def questionnaire_dues(
         selectors.dues_of(request.auth, patient), responses, service_today(patient.service)
     )
     return pagination.paginate(
-        request, response, rows, page, op=f"dues-{patient.pk}",
-        keyset=pagination.Keyset(("due.due_on", "due.pk")), out=_due_out,
-    )  # fmt: skip
+        request,
+        response,
+        rows,
+        page,
+        op=f"dues-{patient.pk}",
+        keyset=pagination.Keyset(("due.due_on", "due.pk")),
+        out=_due_out,
+    )
 
 
 @router.post(
@@ -191,10 +219,14 @@ def questionnaire_responses(
 ) -> dict[str, Any]:
     patient = patient_for_or_404(request.auth, patient_id, "outcome.view")
     return pagination.paginate(
-        request, response, selectors.responses_of(request.auth, patient), page,
-        op=f"responses-{patient.pk}", keyset=pagination.Keyset(("completed_on", "pk")),
+        request,
+        response,
+        selectors.responses_of(request.auth, patient),
+        page,
+        op=f"responses-{patient.pk}",
+        keyset=pagination.Keyset(("completed_on", "pk")),
         out=_response_out,
-    )  # fmt: skip
+    )
 
 
 @router.get(

@@ -175,9 +175,7 @@ def _mode(rng: random.Random, index: int) -> str:
                 Mode.PHONE,
             ]
         )
-    return rng.choice(
-        [Mode.PHONE, Mode.PHONE, Mode.VIDEO, Mode.MESSAGE, Mode.IN_PERSON_OTHER]
-    )  # fmt: skip
+    return rng.choice([Mode.PHONE, Mode.PHONE, Mode.VIDEO, Mode.MESSAGE, Mode.IN_PERSON_OTHER])
 
 
 def _concerns(service: Service, rng: random.Random, therapist: object, now: dt.datetime) -> None:
@@ -188,10 +186,11 @@ def _concerns(service: Service, rng: random.Random, therapist: object, now: dt.d
         .order_by("-contact_at")[:40]
     )
     older = list(
-        Contact.objects.filter(service=service).exclude(pk__in=[c.pk for c in recent])
+        Contact.objects.filter(service=service)
+        .exclude(pk__in=[c.pk for c in recent])
         .select_related("match__mentor", "match__mentor__supervisor")
         .order_by("contact_at")[:60]
-    )  # fmt: skip
+    )
     plan = [
         (recent, 1, ConcernStatus.OPEN),  # mentor distress first: a debrief is needed
         (recent, 0, ConcernStatus.OPEN),

@@ -77,11 +77,15 @@ _AMPUTATION_REGIONS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "S78": ("the hip and thigh", ("hip", "transfemoral")),
     "S88": ("the knee and lower leg", ("knee", "transtibial")),
     "S98": ("the ankle and foot", ("ankle", "partial_foot")),
-    "T92": ("the upper limb", ("partial_hand", "wrist", "transradial", "elbow",
-                               "transhumeral", "shoulder")),
-    "T93": ("the lower limb", ("partial_foot", "ankle", "transtibial", "knee",
-                               "transfemoral", "hip")),
-}  # fmt: skip
+    "T92": (
+        "the upper limb",
+        ("partial_hand", "wrist", "transradial", "elbow", "transhumeral", "shoulder"),
+    ),
+    "T93": (
+        "the lower limb",
+        ("partial_foot", "ankle", "transtibial", "knee", "transfemoral", "hip"),
+    ),
+}
 _SEVERAL_LIMBS: Final = "T05"
 
 

@@ -88,15 +88,24 @@ THERAPISTS_PER_SERVICE = 5
 # Pathway stages and their shares; matched cases beyond the mentors' places stay active
 # (waiting), as they would in a real service.
 STAGES = [
-    (PatientStatus.REFERRED, 8), (PatientStatus.INELIGIBLE, 8), (PatientStatus.ELIGIBLE, 6),
-    (PatientStatus.ACTIVE, 26), (PatientStatus.MATCHED, 26),
-    (PatientStatus.RETURNED_TO_WORK, 16), (PatientStatus.DISCHARGED, 10),
-]  # fmt: skip
+    (PatientStatus.REFERRED, 8),
+    (PatientStatus.INELIGIBLE, 8),
+    (PatientStatus.ELIGIBLE, 6),
+    (PatientStatus.ACTIVE, 26),
+    (PatientStatus.MATCHED, 26),
+    (PatientStatus.RETURNED_TO_WORK, 16),
+    (PatientStatus.DISCHARGED, 10),
+]
 MENTOR_STATUSES = [
-    (MentorStatus.ACTIVE, 78), (MentorStatus.ENQUIRY, 4), (MentorStatus.SCREENING, 4),
-    (MentorStatus.CHECKS, 3), (MentorStatus.TRAINING, 4), (MentorStatus.PAUSED, 3),
-    (MentorStatus.RETIRED, 2), (MentorStatus.DECLINED, 2),
-]  # fmt: skip
+    (MentorStatus.ACTIVE, 78),
+    (MentorStatus.ENQUIRY, 4),
+    (MentorStatus.SCREENING, 4),
+    (MentorStatus.CHECKS, 3),
+    (MentorStatus.TRAINING, 4),
+    (MentorStatus.PAUSED, 3),
+    (MentorStatus.RETIRED, 2),
+    (MentorStatus.DECLINED, 2),
+]
 _T = TypeVar("_T")
 
 
@@ -112,15 +121,21 @@ class _Spec(TypedDict):
 
 
 AU: _Spec = {
-    "country": "AU", "subdivision": "VIC", "icd10_modification": "am",
+    "country": "AU",
+    "subdivision": "VIC",
+    "icd10_modification": "am",
     "occupation_classification": OccupationClassification.ANZSCO,
-    "time_zone": "Australia/Melbourne", "places": patients_demo.PLACES["demo-melbourne"],
-}  # fmt: skip
+    "time_zone": "Australia/Melbourne",
+    "places": patients_demo.PLACES["demo-melbourne"],
+}
 GB: _Spec = {
-    "country": "GB", "subdivision": "ENG", "icd10_modification": "",
+    "country": "GB",
+    "subdivision": "ENG",
+    "icd10_modification": "",
     "occupation_classification": OccupationClassification.SOC2020,
-    "time_zone": "Europe/London", "places": patients_demo.PLACES["demo-leeds"],
-}  # fmt: skip
+    "time_zone": "Europe/London",
+    "places": patients_demo.PLACES["demo-leeds"],
+}
 
 
 @dataclass(frozen=True)
@@ -311,7 +326,7 @@ class _ServiceBuilder:
                         rng.sample(["Greek", "Vietnamese", "Urdu", "Italian"], 1)
                         if rng.random() < 0.3
                         else []
-                    ),  # fmt: skip
+                    ),
                     postcode=postcode,
                     region=region,
                     latitude=lat + rng.uniform(-0.05, 0.05),
@@ -356,13 +371,23 @@ class _ServiceBuilder:
                 continue
             issued = today - dt.timedelta(days=rng.randint(60, 900))
             checks += [
-                Check(mentor=mentor, kind="background", issued_on=issued,
-                      expires_on=issued + dt.timedelta(days=3 * 365), outcome="clear",
-                      reference=f"NPC-{self.index:02d}{i:05d}"),
+                Check(
+                    mentor=mentor,
+                    kind="background",
+                    issued_on=issued,
+                    expires_on=issued + dt.timedelta(days=3 * 365),
+                    outcome="clear",
+                    reference=f"NPC-{self.index:02d}{i:05d}",
+                ),
                 Check(mentor=mentor, kind="reference", issued_on=issued, outcome="clear"),
-                Check(mentor=mentor, kind="wwvp", issued_on=issued,
-                      expires_on=issued + dt.timedelta(days=5 * 365), outcome="clear"),
-            ]  # fmt: skip
+                Check(
+                    mentor=mentor,
+                    kind="wwvp",
+                    issued_on=issued,
+                    expires_on=issued + dt.timedelta(days=5 * 365),
+                    outcome="clear",
+                ),
+            ]
             done = today - dt.timedelta(days=rng.randint(30, 300))
             training += [
                 TrainingCompletion(mentor=mentor, module=m, completed_on=done) for m in modules
@@ -371,13 +396,15 @@ class _ServiceBuilder:
             held = today - dt.timedelta(days=rng.randint(60, 90) if overdue else rng.randint(3, 20))
             sessions.append(
                 SupervisionSession(
-                    mentor=mentor, therapist=mentor.supervisor, held_on=held,
+                    mentor=mentor,
+                    therapist=mentor.supervisor,
+                    held_on=held,
                     kind=rng.choice(["group", "one_to_one"]),
                     topics="How contacts are going; looking after yourself.",
                     actions="Keep contacts weekly.",
                     next_due_on=held + dt.timedelta(weeks=mentor.supervision_every_weeks),
                 )
-            )  # fmt: skip
+            )
         self._save(Check, checks, "checks")
         self._save(TrainingCompletion, training, "training")
         self._save(SupervisionSession, sessions, "supervision")
@@ -412,9 +439,16 @@ class _ServiceBuilder:
             .order_by("pk")
         )
         records: dict[type, list[object]] = {
-            k: [] for k in (Consent, Goal, EmployerContact, CapacityCertificate,
-                            PhasedReturnStep, WorkStatus)
-        }  # fmt: skip
+            k: []
+            for k in (
+                Consent,
+                Goal,
+                EmployerContact,
+                CapacityCertificate,
+                PhasedReturnStep,
+                WorkStatus,
+            )
+        }
         for patient in patients:
             patients_demo._plan(rng, patient, today, patient.allocated_therapist, records)
         for model, made in records.items():
@@ -425,11 +459,14 @@ class _ServiceBuilder:
         male = rng.random() < 0.75
         age = int(min(69, max(17, rng.gauss(38, 12))))
         days_ago = {
-            PatientStatus.REFERRED: (6, 35), PatientStatus.INELIGIBLE: (20, 300),
-            PatientStatus.ELIGIBLE: (15, 50), PatientStatus.ACTIVE: (30, 220),
-            PatientStatus.MATCHED: (45, 260), PatientStatus.RETURNED_TO_WORK: (170, 480),
+            PatientStatus.REFERRED: (6, 35),
+            PatientStatus.INELIGIBLE: (20, 300),
+            PatientStatus.ELIGIBLE: (15, 50),
+            PatientStatus.ACTIVE: (30, 220),
+            PatientStatus.MATCHED: (45, 260),
+            PatientStatus.RETURNED_TO_WORK: (170, 480),
             PatientStatus.DISCHARGED: (250, 700),
-        }[stage]  # fmt: skip
+        }[stage]
         injured = today - dt.timedelta(days=rng.randint(*days_ago))
         admitted = injured + dt.timedelta(days=rng.choice([0, 0, 0, 1]))
         span = (today - admitted).days
@@ -535,11 +572,15 @@ class _ServiceBuilder:
                 window = dt.timedelta(days=point.window_days)
                 dues += [
                     QuestionnaireDue(
-                        patient=patient, time_point=point, instrument_id=instrument_id,
-                        due_on=due_on, window_opens=due_on - window, window_closes=due_on + window,
+                        patient=patient,
+                        time_point=point,
+                        instrument_id=instrument_id,
+                        due_on=due_on,
+                        window_opens=due_on - window,
+                        window_closes=due_on + window,
                     )
                     for instrument_id in point.instruments
-                ]  # fmt: skip
+                ]
         self._save(QuestionnaireDue, dues, "questionnaires_due")
         self._answers(dues)
 
@@ -582,15 +623,22 @@ class _ServiceBuilder:
                 answers, result = pool[rng.randrange(len(pool))]
             rows.append(
                 QuestionnaireResponse(
-                    patient_id=patient.pk, due=due, instrument_id=due.instrument_id,
-                    instrument_version=result.version, answers=answers, total=result.total,
-                    band=result.band or "", valid=result.valid, missing=result.missing,
+                    patient_id=patient.pk,
+                    due=due,
+                    instrument_id=due.instrument_id,
+                    instrument_version=result.version,
+                    answers=answers,
+                    total=result.total,
+                    band=result.band or "",
+                    valid=result.valid,
+                    missing=result.missing,
                     prorated=result.prorated,
                     subscales={k: v.as_dict() for k, v in result.subscales.items()},
-                    alerts=list(result.alerts), completed_on=on,
+                    alerts=list(result.alerts),
+                    completed_on=on,
                     mode=EntryMode.LINK if rng.random() < 0.7 else EntryMode.STAFF,
                 )
-            )  # fmt: skip
+            )
             completed.append(due.pk)
         self._save(QuestionnaireResponse, rows, "questionnaire_answers")
         for start in range(0, len(completed), BATCH):
@@ -628,11 +676,17 @@ class _ServiceBuilder:
         ) -> Match:
             proposed = (started or today) - dt.timedelta(days=5)
             match = Match(
-                service=self.service, patient=patient, mentor=mentor, status=status,
-                proposed_by=patient.allocated_therapist, proposed_at=_at(proposed, zone),
-                source=ProposalSource.RANKED, score=round(rng.uniform(0.45, 0.95), 3),
-                reasons=[], **more,
-            )  # fmt: skip
+                service=self.service,
+                patient=patient,
+                mentor=mentor,
+                status=status,
+                proposed_by=patient.allocated_therapist,
+                proposed_at=_at(proposed, zone),
+                source=ProposalSource.RANKED,
+                score=round(rng.uniform(0.45, 0.95), 3),
+                reasons=[],
+                **more,
+            )
             if started is not None:
                 match.patient_agreed_at = _at(started - dt.timedelta(days=4), zone)
                 match.mentor_responded_at = _at(started - dt.timedelta(days=2), zone)
@@ -710,8 +764,13 @@ class _ServiceBuilder:
             assert match.started_at is not None
             started = match.started_at.astimezone(zone).date()
             if match.status == MatchStatus.ACTIVE:
-                gap = [rng.randint(1, 8), rng.randint(1, 8), rng.randint(15, 19),
-                       rng.randint(24, 60), None][n % 5]  # fmt: skip
+                gap = [
+                    rng.randint(1, 8),
+                    rng.randint(1, 8),
+                    rng.randint(15, 19),
+                    rng.randint(24, 60),
+                    None,
+                ][n % 5]
                 if gap is None:
                     continue  # not started yet
                 until = today - dt.timedelta(days=gap)
@@ -732,13 +791,16 @@ class _ServiceBuilder:
                     moment = match.ended_at
                 rows.append(
                     Contact(
-                        match=match, service=self.service, logged_by=match.mentor.user,
-                        contact_at=moment, mode=contacts_demo._mode(rng, index),
+                        match=match,
+                        service=self.service,
+                        logged_by=match.mentor.user,
+                        contact_at=moment,
+                        mode=contacts_demo._mode(rng, index),
                         duration_minutes=rng.choice([15, 20, 30, 30, 45, 60, 90]),
                         topics=rng.sample(DEFAULT_TOPICS[:-1], rng.randint(1, 3)),
                         reflection=rng.choice(contacts_demo.REFLECTIONS),
                     )
-                )  # fmt: skip
+                )
             if len(rows) >= 4 * BATCH:
                 self._save(Contact, rows, "contacts")
                 rows = []

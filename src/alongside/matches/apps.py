@@ -32,19 +32,25 @@ class MatchesConfig(AppConfig):
         for role in (policy.THERAPIST, policy.ADMIN):
             PANELS.register(
                 HomePanel(
-                    role=role, template="matches/home/_staff.html", order=30,
+                    role=role,
+                    template="matches/home/_staff.html",
+                    order=30,
                     context=home.staff_panel,
                 )
-            )  # fmt: skip
+            )
         PANELS.register(
             HomePanel(
-                role=policy.MENTOR, template="matches/home/_mentor.html", order=10,
+                role=policy.MENTOR,
+                template="matches/home/_mentor.html",
+                order=10,
                 context=home.mentor_panel,
             )
-        )  # fmt: skip
+        )
         PANELS.register(
             HomePanel(
-                role=policy.PATIENT, template="matches/home/_patient.html", order=20,
+                role=policy.PATIENT,
+                template="matches/home/_patient.html",
+                order=20,
                 context=home.patient_panel,
             )
-        )  # fmt: skip
+        )

@@ -82,19 +82,28 @@ class _Builder:
         w = np.array(weights.as_tuple())
         total = float((parts[known] * w[known]).sum() / w[known].sum()) if w[known].sum() else 0.0
         suggestion = Suggestion(
-            self.ids[column], total,
-            tuple(None if np.isnan(x) else float(x) for x in parts), profile, mentor_profile,
-        )  # fmt: skip
+            self.ids[column],
+            total,
+            tuple(None if np.isnan(x) else float(x) for x in parts),
+            profile,
+            mentor_profile,
+        )
         proposed = fields.pop("proposed_on", self.today - dt.timedelta(days=3))
         mentor = self.pool.mentors[cast(int, self.ids[column])]
         row = Match(
-            service=self.service, patient=patient, mentor=mentor,
-            status=status, proposed_by=self.therapist, proposed_at=_at(proposed),
-            source=ProposalSource.RANKED, score=max(0.0, min(1.0, total)),
+            service=self.service,
+            patient=patient,
+            mentor=mentor,
+            status=status,
+            proposed_by=self.therapist,
+            proposed_at=_at(proposed),
+            source=ProposalSource.RANKED,
+            score=max(0.0, min(1.0, total)),
             criterion_scores=dict(zip(CRITERIA, suggestion.parts, strict=True)),
             reasons=explain(suggestion),
-            weights=dict(zip(CRITERIA, weights.as_tuple(), strict=True)), **fields,
-        )  # fmt: skip
+            weights=dict(zip(CRITERIA, weights.as_tuple(), strict=True)),
+            **fields,
+        )
         self.rows.append(row)
         if status in OPEN_STATUSES:
             self.spare[column] = max(0, self.spare[column] - 1)
@@ -129,10 +138,14 @@ def _load_service(ctx: DemoContext, service: Service, rng: random.Random) -> Non
     if demo_patient is not None and demo_mentor is not None and demo_mentor.pk in builder.ids:
         started = builder.today - dt.timedelta(days=7)
         builder.match(
-            demo_patient, builder.ids.index(demo_mentor.pk), MatchStatus.ACTIVE,
-            proposed_on=started - dt.timedelta(days=6), patient_agreed_at=_at(started, 9),
-            mentor_responded_at=_at(started, 11), started_at=_at(started, 14),
-        )  # fmt: skip
+            demo_patient,
+            builder.ids.index(demo_mentor.pk),
+            MatchStatus.ACTIVE,
+            proposed_on=started - dt.timedelta(days=6),
+            patient_agreed_at=_at(started, 9),
+            mentor_responded_at=_at(started, 11),
+            started_at=_at(started, 14),
+        )
         # Keep the demo mentor's other places free: they stay matchable for a walk-through.
         builder.spare[builder.ids.index(demo_mentor.pk)] = 0
         if demo_patient.mentor_introduced_on is None:
@@ -142,32 +155,42 @@ def _load_service(ctx: DemoContext, service: Service, rng: random.Random) -> Non
 
     # Introduced patients: active matches by the exact assignment.
     introduced = [
-        p for p in patients
+        p
+        for p in patients
         if p.status == PatientStatus.MATCHED and p.mentor_introduced_on and p.pk not in taken
-    ]  # fmt: skip
+    ]
     for patient, column in builder.assign_open(introduced):
         started = cast(dt.date, patient.mentor_introduced_on)  # only introduced patients
         builder.match(
-            patient, column, MatchStatus.ACTIVE, proposed_on=started - dt.timedelta(days=5),
+            patient,
+            column,
+            MatchStatus.ACTIVE,
+            proposed_on=started - dt.timedelta(days=5),
             patient_agreed_at=_at(started - dt.timedelta(days=4)),
-            mentor_responded_at=_at(started - dt.timedelta(days=2)), started_at=_at(started),
-        )  # fmt: skip
+            mentor_responded_at=_at(started - dt.timedelta(days=2)),
+            started_at=_at(started),
+        )
         taken.add(patient.pk)
 
     # Finished cases: ended matches; engagement follows similarity (loosely, as in life).
     finished = [
-        p for p in patients
+        p
+        for p in patients
         if p.status in (PatientStatus.RETURNED_TO_WORK, PatientStatus.DISCHARGED)
         and p.mentor_introduced_on
-    ]  # fmt: skip
+    ]
     for patient in finished:
         column = builder.best_any(patient)
         started = patient.mentor_introduced_on
         row = builder.match(
-            patient, column, MatchStatus.ENDED, proposed_on=started - dt.timedelta(days=5),
+            patient,
+            column,
+            MatchStatus.ENDED,
+            proposed_on=started - dt.timedelta(days=5),
             patient_agreed_at=_at(started - dt.timedelta(days=4)),
-            mentor_responded_at=_at(started - dt.timedelta(days=2)), started_at=_at(started),
-        )  # fmt: skip
+            mentor_responded_at=_at(started - dt.timedelta(days=2)),
+            started_at=_at(started),
+        )
         engaged = rng.random() < 0.25 + 0.7 * row.score
         disengaged = [EndReason.NO_CONTACT, EndReason.NO_CONTACT, EndReason.PATIENT_WITHDREW]
         row.end_reason = EndReason.GOALS_MET if engaged else rng.choice(disengaged)
@@ -176,9 +199,10 @@ def _load_service(ctx: DemoContext, service: Service, rng: random.Random) -> Non
 
     # A few waiting patients mid-way through the lifecycle; the rest stay waiting.
     waiting = [
-        p for p in patients
+        p
+        for p in patients
         if p.status in (PatientStatus.ELIGIBLE, PatientStatus.ACTIVE) and p.pk not in taken
-    ]  # fmt: skip
+    ]
     sharing = set(
         Patient.objects.filter(pk__in=[p.pk for p in waiting])
         .sharing_with_mentors()
@@ -186,9 +210,12 @@ def _load_service(ctx: DemoContext, service: Service, rng: random.Random) -> Non
     )
     candidates = [p for p in waiting if p.pk in sharing][:6]
     steps = [
-        MatchStatus.PROPOSED, MatchStatus.PROPOSED, MatchStatus.PATIENT_AGREED,
-        MatchStatus.PATIENT_AGREED, MatchStatus.MENTOR_ACCEPTED,
-    ]  # fmt: skip
+        MatchStatus.PROPOSED,
+        MatchStatus.PROPOSED,
+        MatchStatus.PATIENT_AGREED,
+        MatchStatus.PATIENT_AGREED,
+        MatchStatus.MENTOR_ACCEPTED,
+    ]
     for (patient, column), status in zip(builder.assign_open(candidates), steps, strict=False):
         fields: dict[str, Any] = {"proposed_on": builder.today - dt.timedelta(days=2)}
         if status != MatchStatus.PROPOSED:
@@ -203,13 +230,15 @@ def _load_service(ctx: DemoContext, service: Service, rng: random.Random) -> Non
     if still_waiting:
         patient = still_waiting[0]
         builder.match(
-            patient, builder.best_any(patient), MatchStatus.DECLINED,
+            patient,
+            builder.best_any(patient),
+            MatchStatus.DECLINED,
             proposed_on=builder.today - dt.timedelta(days=12),
             patient_agreed_at=_at(builder.today - dt.timedelta(days=11)),
             mentor_responded_at=_at(builder.today - dt.timedelta(days=10)),
             declined_by=DeclinedBy.MENTOR,
             decline_reason="Going through a hard patch myself; not the right time.",
-        )  # fmt: skip
+        )
 
     Match.objects.bulk_create(builder.rows)
     _refresh_mentee_counts(service)

@@ -41,9 +41,10 @@ def _contact_model() -> Any:
 
 def _started(service: Service) -> Any:
     qs = Match.objects.filter(
-        service=service, status__in=[MatchStatus.ACTIVE, MatchStatus.ENDED],
+        service=service,
+        status__in=[MatchStatus.ACTIVE, MatchStatus.ENDED],
         started_at__isnull=False,
-    )  # fmt: skip
+    )
     if _contact_model() is not None:
         qs = qs.annotate(
             first_contact_at=Min("contacts__contact_at"),
@@ -75,9 +76,11 @@ def _outcome(match: Any, has_contacts: bool) -> stats.Outcome | None:
     else:
         return None  # ended for a reason that says nothing about engagement
     return stats.Outcome(
-        parts=match.criterion_scores or {}, engaged=engaged,
-        days_to_first_contact=days, contacts_first_8_weeks=contacts,
-    )  # fmt: skip
+        parts=match.criterion_scores or {},
+        engaged=engaged,
+        days_to_first_contact=days,
+        contacts_first_8_weeks=contacts,
+    )
 
 
 @dataclass(frozen=True)
@@ -103,10 +106,14 @@ def chart_bars(summary: stats.EngagementSummary) -> list[ChartBar]:
         x = CHART_ZERO_X if (r or 0.0) >= 0 else CHART_ZERO_X - width
         bars.append(
             ChartBar(
-                label=CRITERION_LABELS.get(row.name, row.name), r=r, x=round(x, 1),
-                y=10 + i * CHART_ROW, width=round(width, 1), positive=(r or 0.0) >= 0,
+                label=CRITERION_LABELS.get(row.name, row.name),
+                r=r,
+                x=round(x, 1),
+                y=10 + i * CHART_ROW,
+                width=round(width, 1),
+                positive=(r or 0.0) >= 0,
             )
-        )  # fmt: skip
+        )
     return bars
 
 
@@ -127,7 +134,7 @@ def engagement_report(service: Service) -> dict[str, Any]:
                 "suggested": summary.suggested_weights.get(c.name),
             }
             for c in summary.criteria
-        ],  # fmt: skip
+        ],
         "bars": bars,
         "chart_height": 20 + len(bars) * CHART_ROW,
         "zero_x": CHART_ZERO_X,

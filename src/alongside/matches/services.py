@@ -195,9 +195,11 @@ def _propose_locked(
     current = Match.objects.filter(patient=patient, status__in=OPEN_STATUSES).first()
     if current is not None:
         raise ValidationError(
-            {"patient": f"{patient.full_name} already has a match that is "
-             f"“{current.get_status_display().lower()}”; end or withdraw it first."}
-        )  # fmt: skip
+            {
+                "patient": f"{patient.full_name} already has a match that is "
+                f"“{current.get_status_display().lower()}”; end or withdraw it first."
+            }
+        )
     if mentor.status not in profiles.POOL_STATUSES:
         raise ValidationError(
             {"mentor": f"{mentor.full_name} cannot be proposed: mentor is not active."}
@@ -304,16 +306,20 @@ def match_patient_agree(*, actor: User, match: Match) -> Match:
         _require_status(fresh, MatchStatus.PROPOSED, doing="agreed to")
         if not patient_shares_with_mentors(fresh.patient_id):
             raise ValidationError(
-                {"consent": "Consent to share a short profile with a peer mentor is not "
-                 "recorded (or was withdrawn). Record it before agreeing to the match."}
-            )  # fmt: skip
+                {
+                    "consent": "Consent to share a short profile with a peer mentor is not "
+                    "recorded (or was withdrawn). Record it before agreeing to the match."
+                }
+            )
         fresh.status = MatchStatus.PATIENT_AGREED
         fresh.patient_agreed_at = timezone.now()
         fresh.save(update_fields=["status", "patient_agreed_at", "updated_at"])
         audit_record(
-            actor=actor, action="match.patient_agree", target=fresh,
+            actor=actor,
+            action="match.patient_agree",
+            target=fresh,
             fields=["status", "patient_agreed_at"],
-        )  # fmt: skip
+        )
         _tell(
             fresh.mentor.user,
             kind="match_patient_agreed",
@@ -333,9 +339,11 @@ def match_patient_decline(*, actor: User, match: Match, reason: str = "") -> Mat
         _require_status(fresh, MatchStatus.PROPOSED, doing="declined")
         _close_declined(fresh, mentor, DeclinedBy.PATIENT, reason.strip() or "Patient declined")
         audit_record(
-            actor=actor, action="match.patient_decline", target=fresh,
+            actor=actor,
+            action="match.patient_decline",
+            target=fresh,
             fields=["status", "declined_by", "decline_reason"],
-        )  # fmt: skip
+        )
         _notify_therapist(
             fresh, "A patient declined a mentor suggestion", kind="match_patient_declined"
         )
@@ -383,9 +391,11 @@ def match_mentor_accept(*, actor: User, match: Match) -> Match:
         fresh.mentor_responded_at = timezone.now()
         fresh.save(update_fields=["status", "mentor_responded_at", "updated_at"])
         audit_record(
-            actor=actor, action="match.mentor_accept", target=fresh,
+            actor=actor,
+            action="match.mentor_accept",
+            target=fresh,
             fields=["status", "mentor_responded_at"],
-        )  # fmt: skip
+        )
         _notify_therapist(
             fresh,
             "A mentor accepted a match: please introduce them",
@@ -407,9 +417,11 @@ def match_mentor_decline(*, actor: User, match: Match, reason: str) -> Match:
         fresh.mentor_responded_at = timezone.now()
         fresh.save(update_fields=["mentor_responded_at"])
         audit_record(
-            actor=actor, action="match.mentor_decline", target=fresh,
+            actor=actor,
+            action="match.mentor_decline",
+            target=fresh,
             fields=["status", "declined_by", "decline_reason", "mentor_responded_at"],
-        )  # fmt: skip
+        )
         _notify_therapist(
             fresh,
             "A mentor declined a match: please find another mentor",
@@ -449,14 +461,19 @@ def match_withdraw(*, actor: User, match: Match, reason: str) -> Match:
     with transaction.atomic():
         fresh, mentor = _lock_match(match)
         _require_status(
-            fresh, MatchStatus.PROPOSED, MatchStatus.PATIENT_AGREED, MatchStatus.MENTOR_ACCEPTED,
+            fresh,
+            MatchStatus.PROPOSED,
+            MatchStatus.PATIENT_AGREED,
+            MatchStatus.MENTOR_ACCEPTED,
             doing="withdrawn",
-        )  # fmt: skip
+        )
         _close_declined(fresh, mentor, DeclinedBy.THERAPIST, reason.strip())
         audit_record(
-            actor=actor, action="match.withdraw", target=fresh,
+            actor=actor,
+            action="match.withdraw",
+            target=fresh,
             fields=["status", "declined_by", "decline_reason"],
-        )  # fmt: skip
+        )
     return fresh
 
 
@@ -476,14 +493,21 @@ def match_end(*, actor: User, match: Match, reason: str, note: str = "") -> Matc
         fresh.needs_review = False
         fresh.save(
             update_fields=[
-                "status", "ended_at", "end_reason", "end_note", "needs_review", "updated_at",
+                "status",
+                "ended_at",
+                "end_reason",
+                "end_note",
+                "needs_review",
+                "updated_at",
             ]
-        )  # fmt: skip
+        )
         _refresh_mentee_count(mentor)
         audit_record(
-            actor=actor, action="match.end", target=fresh,
+            actor=actor,
+            action="match.end",
+            target=fresh,
             fields=["status", "ended_at", "end_reason", "end_note"],
-        )  # fmt: skip
+        )
     return fresh
 
 
@@ -495,9 +519,11 @@ def match_review_clear(*, actor: User, match: Match) -> Match:
         fresh.review_reason = ""
         fresh.save(update_fields=["needs_review", "review_reason", "updated_at"])
         audit_record(
-            actor=actor, action="match.review_clear", target=fresh,
+            actor=actor,
+            action="match.review_clear",
+            target=fresh,
             fields=["needs_review", "review_reason"],
-        )  # fmt: skip
+        )
     return fresh
 
 
@@ -523,9 +549,11 @@ def matches_flag_for_mentor(*, mentor: Mentor, reason: str, actor: User | None =
             match.review_reason = reason
             match.save(update_fields=["needs_review", "review_reason", "updated_at"])
             audit_record(
-                actor=actor, action="match.flag", target=match,
+                actor=actor,
+                action="match.flag",
+                target=match,
                 fields=["needs_review", "review_reason"],
-            )  # fmt: skip
+            )
             flagged += 1
     return flagged
 
@@ -705,10 +733,15 @@ def match_batch_publish(
             try:
                 created.append(
                     _propose_locked(
-                        actor=actor, patient=patient, mentor=mentor, weights=weights,
-                        today=today, override_repeat=False, source=ProposalSource.BATCH,
+                        actor=actor,
+                        patient=patient,
+                        mentor=mentor,
+                        weights=weights,
+                        today=today,
+                        override_repeat=False,
+                        source=ProposalSource.BATCH,
                     )
-                )  # fmt: skip
+                )
             except ValidationError as error:
                 words = "; ".join(error.messages)
                 raise ValidationError(

@@ -112,32 +112,41 @@ def _lifecycle(
 @require_POST
 def match_activate(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     return _lifecycle(
-        request, match_id, "activate_form", ActivateForm(request.POST),
+        request,
+        match_id,
+        "activate_form",
+        ActivateForm(request.POST),
         lambda m, d: services.match_activate(actor=request.user, match=m, on=d["on"]),
         "The match is active.",
-    )  # fmt: skip
+    )
 
 
 @login_required
 @require_POST
 def match_withdraw(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     return _lifecycle(
-        request, match_id, "withdraw_form", ReasonForm(request.POST),
+        request,
+        match_id,
+        "withdraw_form",
+        ReasonForm(request.POST),
         lambda m, d: services.match_withdraw(actor=request.user, match=m, reason=d["reason"]),
         "The proposal was withdrawn.",
-    )  # fmt: skip
+    )
 
 
 @login_required
 @require_POST
 def match_end(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     return _lifecycle(
-        request, match_id, "end_form", EndForm(request.POST),
+        request,
+        match_id,
+        "end_form",
+        EndForm(request.POST),
         lambda m, d: services.match_end(
             actor=request.user, match=m, reason=d["reason"], note=d["note"]
         ),
         "The match has ended.",
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -169,9 +178,14 @@ def match_review_clear(request: AuthenticatedHttpRequest, match_id: int) -> Http
 def _find_context(request: AuthenticatedHttpRequest, patient: Any, **extra: Any) -> dict[str, Any]:
     include_repeats = request.GET.get("repeats") == "1" or request.POST.get("override_repeat")
     found = selectors.find_mentor(
-        request.user, patient, today=timezone.localdate(), include_repeats=bool(include_repeats),
-        paged=True, page=request.GET.get("page"), excluded_rule=request.GET.get("excluded", ""),
-    )  # fmt: skip
+        request.user,
+        patient,
+        today=timezone.localdate(),
+        include_repeats=bool(include_repeats),
+        paged=True,
+        page=request.GET.get("page"),
+        excluded_rule=request.GET.get("excluded", ""),
+    )
     return {
         "found": found,
         "page": found.page,
@@ -201,9 +215,11 @@ def propose(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
         mentor = selectors.mentor_for_patient_or_404(patient, form.cleaned_data["mentor"])
         try:
             match = services.match_propose(
-                actor=request.user, patient=patient, mentor=mentor,
+                actor=request.user,
+                patient=patient,
+                mentor=mentor,
                 override_repeat=form.cleaned_data["override_repeat"],
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             error = error_words(exc)
     else:
@@ -313,8 +329,12 @@ def _preview(
         {"card": card, "place": i + 1, "was": before.get(card.mentor.pk)}
         for i, card in enumerate(proposed.suggestions)
     ]
-    return {"preview_patient": patient, "samples": samples, "preview_rows": rows,
-            "current_rows": current.suggestions}  # fmt: skip
+    return {
+        "preview_patient": patient,
+        "samples": samples,
+        "preview_rows": rows,
+        "current_rows": current.suggestions,
+    }
 
 
 @login_required
@@ -399,10 +419,13 @@ def _mentee_page(
     return render(
         request,
         "matches/mentee.html",
-        {"mentee": card, "decline_form": forms.get("decline_form") or ReasonForm(),
-         "error": forms.get("error", "")},
+        {
+            "mentee": card,
+            "decline_form": forms.get("decline_form") or ReasonForm(),
+            "error": forms.get("error", ""),
+        },
         status=status,
-    )  # fmt: skip
+    )
 
 
 @login_required

@@ -52,27 +52,93 @@ MODULES = [
     ("Looking after yourself as a mentor", None, False),
 ]
 CATEGORIES = InjuryCategory.values
-ICD10 = {"sci": ["S14.1", "S24.1", "S34.1"], "tbi": ["S06.2", "S06.5", "S06.3"],
-         "ortho": ["S82.2", "T02"], "amputation": ["S88", "S48.1", "S68.1"]}  # fmt: skip
+ICD10 = {
+    "sci": ["S14.1", "S24.1", "S34.1"],
+    "tbi": ["S06.2", "S06.5", "S06.3"],
+    "ortho": ["S82.2", "T02"],
+    "amputation": ["S88", "S48.1", "S68.1"],
+}
 STATUSES = [
-    MentorStatus.ACTIVE, MentorStatus.ACTIVE, MentorStatus.ACTIVE, MentorStatus.ENQUIRY,
-    MentorStatus.ACTIVE, MentorStatus.SCREENING, MentorStatus.ACTIVE, MentorStatus.CHECKS,
-    MentorStatus.PAUSED, MentorStatus.TRAINING, MentorStatus.ACTIVE, MentorStatus.RETIRED,
-    MentorStatus.DECLINED, MentorStatus.ACTIVE,
-]  # fmt: skip
-FIRST = ["Sam", "Lee", "Jo", "Kim", "Alex", "Chris", "Pat", "Robin", "Jamie", "Drew", "Max",
-         "Sasha", "Nik", "Rowan", "Ari", "Tan", "Kai", "Mel", "Dev", "Remy"]  # fmt: skip
-LAST = ["Nguyen", "Smith", "Papadopoulos", "Khan", "O'Brien", "Walker", "Singh", "Rossi",
-        "Taylor", "Chen", "Brown", "Murphy", "Ali", "Evans", "Kowalski", "Hughes"]  # fmt: skip
-INDUSTRIES = ["Construction", "Health care", "Transport and logistics", "Retail", "Education",
-              "Manufacturing", "Hospitality", "Public administration", "Agriculture"]  # fmt: skip
+    MentorStatus.ACTIVE,
+    MentorStatus.ACTIVE,
+    MentorStatus.ACTIVE,
+    MentorStatus.ENQUIRY,
+    MentorStatus.ACTIVE,
+    MentorStatus.SCREENING,
+    MentorStatus.ACTIVE,
+    MentorStatus.CHECKS,
+    MentorStatus.PAUSED,
+    MentorStatus.TRAINING,
+    MentorStatus.ACTIVE,
+    MentorStatus.RETIRED,
+    MentorStatus.DECLINED,
+    MentorStatus.ACTIVE,
+]
+FIRST = [
+    "Sam",
+    "Lee",
+    "Jo",
+    "Kim",
+    "Alex",
+    "Chris",
+    "Pat",
+    "Robin",
+    "Jamie",
+    "Drew",
+    "Max",
+    "Sasha",
+    "Nik",
+    "Rowan",
+    "Ari",
+    "Tan",
+    "Kai",
+    "Mel",
+    "Dev",
+    "Remy",
+]
+LAST = [
+    "Nguyen",
+    "Smith",
+    "Papadopoulos",
+    "Khan",
+    "O'Brien",
+    "Walker",
+    "Singh",
+    "Rossi",
+    "Taylor",
+    "Chen",
+    "Brown",
+    "Murphy",
+    "Ali",
+    "Evans",
+    "Kowalski",
+    "Hughes",
+]
+INDUSTRIES = [
+    "Construction",
+    "Health care",
+    "Transport and logistics",
+    "Retail",
+    "Education",
+    "Manufacturing",
+    "Hospitality",
+    "Public administration",
+    "Agriculture",
+]
 PLACES = {
-    "demo-melbourne": [("3000", "Melbourne CBD", -37.81, 144.96),
-                       ("3216", "Geelong", -38.15, 144.36), ("3350", "Ballarat", -37.56, 143.85),
-                       ("3175", "Dandenong", -37.99, 145.21)],
-    "demo-leeds": [("LS1 4AP", "Leeds", 53.80, -1.55), ("BD1 1HY", "Bradford", 53.79, -1.75),
-                   ("WF1 2EB", "Wakefield", 53.68, -1.50), ("HG1 1BB", "Harrogate", 53.99, -1.54)],
-}  # fmt: skip
+    "demo-melbourne": [
+        ("3000", "Melbourne CBD", -37.81, 144.96),
+        ("3216", "Geelong", -38.15, 144.36),
+        ("3350", "Ballarat", -37.56, 143.85),
+        ("3175", "Dandenong", -37.99, 145.21),
+    ],
+    "demo-leeds": [
+        ("LS1 4AP", "Leeds", 53.80, -1.55),
+        ("BD1 1HY", "Bradford", 53.79, -1.75),
+        ("WF1 2EB", "Wakefield", 53.68, -1.50),
+        ("HG1 1BB", "Harrogate", 53.99, -1.54),
+    ],
+}
 COUNTS = {"demo-melbourne": 20, "demo-leeds": 14}
 
 
@@ -118,8 +184,9 @@ def _occupations(service) -> dict[str, list[str]]:  # type: ignore[no-untyped-de
 
 def _mentors(ctx, service, count, rng, today) -> None:  # type: ignore[no-untyped-def]
     slug = service.slug
-    supervisor = ctx.users.get("therapist@demo.example" if slug == "demo-melbourne"
-                               else "outsider@demo.example")  # fmt: skip
+    supervisor = ctx.users.get(
+        "therapist@demo.example" if slug == "demo-melbourne" else "outsider@demo.example"
+    )
     occupations = _occupations(service)
     groups = sorted(occupations)
     criteria = list(SelectionCriterion.objects.filter(service=service, kind="recorded"))
@@ -162,7 +229,7 @@ def _mentors(ctx, service, count, rng, today) -> None:  # type: ignore[no-untype
                 rng.sample(["Greek", "Vietnamese", "Urdu", "Italian"], 1)
                 if rng.random() < 0.3
                 else []
-            ),  # fmt: skip
+            ),
             postcode=postcode,
             region=region,
             latitude=lat,
@@ -171,7 +238,7 @@ def _mentors(ctx, service, count, rng, today) -> None:  # type: ignore[no-untype
             contact_modes=rng.sample(["in_person", "phone", "video"], rng.randint(1, 3)),
             availability=sorted(
                 rng.sample(["mon-am", "tue-pm", "wed-eve", "thu-am", "fri-pm", "sat-am"], 3)
-            ),  # fmt: skip
+            ),
             capacity=rng.randint(1, 4),
             willing_categories=sorted({category, rng.choice(CATEGORIES)}),
             supervisor=supervisor if status not in ("enquiry", "declined") else None,
@@ -189,8 +256,11 @@ def _mentors(ctx, service, count, rng, today) -> None:  # type: ignore[no-untype
 
 def _history(mentor, i, status, criteria, modules, supervisor, rng, today) -> None:  # type: ignore[no-untyped-def]
     """Selection results, checks, training, supervision, check-ins, expenses to suit the stage."""
-    stage = ["enquiry", "screening", "checks", "training"].index(status) if status in (
-        "enquiry", "screening", "checks", "training") else 4  # fmt: skip
+    stage = (
+        ["enquiry", "screening", "checks", "training"].index(status)
+        if status in ("enquiry", "screening", "checks", "training")
+        else 4
+    )
     if status == "declined":
         CriterionResult.objects.create(mentor=mentor, criterion=criteria[0], met=True)
         return
@@ -208,13 +278,22 @@ def _history(mentor, i, status, criteria, modules, supervisor, rng, today) -> No
         # Every fifth current mentor's background check runs out within the month.
         expiring = stage == 4 and i % 5 == 1
         issued = today - dt.timedelta(days=(3 * 365 - 20) if expiring else rng.randint(60, 700))
-        Check.objects.create(mentor=mentor, kind="background", issued_on=issued,
-                             expires_on=issued + dt.timedelta(days=3 * 365), outcome="clear",
-                             reference=f"NPC-{1000 + i}")  # fmt: skip
+        Check.objects.create(
+            mentor=mentor,
+            kind="background",
+            issued_on=issued,
+            expires_on=issued + dt.timedelta(days=3 * 365),
+            outcome="clear",
+            reference=f"NPC-{1000 + i}",
+        )
         Check.objects.create(mentor=mentor, kind="reference", issued_on=issued, outcome="clear")
-        Check.objects.create(mentor=mentor, kind="wwvp", issued_on=issued,
-                             expires_on=issued + dt.timedelta(days=5 * 365),
-                             outcome="clear" if stage >= 3 else "pending")  # fmt: skip
+        Check.objects.create(
+            mentor=mentor,
+            kind="wwvp",
+            issued_on=issued,
+            expires_on=issued + dt.timedelta(days=5 * 365),
+            outcome="clear" if stage >= 3 else "pending",
+        )
     if stage >= 3:
         for module in modules:
             if stage == 3 and module.required and module.recertify_months == 12:
@@ -310,8 +389,9 @@ def _link_demo_mentor(ctx: DemoContext, today: dt.date) -> None:
             supervision_every_weeks=4,
         )
         for criterion in SelectionCriterion.objects.filter(service=service, kind="recorded"):
-            CriterionResult.objects.create(mentor=mentor, criterion=criterion, met=True,
-                                           recorded_by=supervisor)  # fmt: skip
+            CriterionResult.objects.create(
+                mentor=mentor, criterion=criterion, met=True, recorded_by=supervisor
+            )
         issued = today - dt.timedelta(days=200)
         Check.objects.create(
             mentor=mentor,

@@ -123,14 +123,19 @@ class MentorForm(forms.ModelForm):
         model = Mentor
         fields = list(services.PROFILE_FIELDS)
         labels = {
-            "email": "E-mail", "date_of_injury": "Date of injury",
-            "occupation_code": "Occupation code", "returned_to_work_on": "Returned to work on",
-            "rtw_story": "How they returned to work", "travel_radius_km": "Will travel (km)",
+            "email": "E-mail",
+            "date_of_injury": "Date of injury",
+            "occupation_code": "Occupation code",
+            "returned_to_work_on": "Returned to work on",
+            "rtw_story": "How they returned to work",
+            "travel_radius_km": "Will travel (km)",
             "supervision_every_weeks": "Supervision every (weeks)",
-            "birth_year": "Year of birth", "amputation_laterality": "Amputation: side",
+            "birth_year": "Year of birth",
+            "amputation_laterality": "Amputation: side",
             "rtw_occupation_code": "Job after injury (occupation code)",
-            "rtw_employer": "Went back to", "rtw_adjustments": "Adjustments at work",
-        }  # fmt: skip
+            "rtw_employer": "Went back to",
+            "rtw_adjustments": "Adjustments at work",
+        }
         widgets = {"date_of_injury": DATE, "returned_to_work_on": DATE}
 
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
@@ -304,11 +309,17 @@ class TrainingModuleForm(forms.ModelForm):
 
 class CheckInForm(forms.Form):
     score = forms.TypedChoiceField(
-        coerce=int, widget=forms.RadioSelect,
-        choices=[(5, "5 — going really well"), (4, "4 — going well"), (3, "3 — okay"),
-                 (2, "2 — finding it hard"), (1, "1 — finding it very hard")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[
+            (5, "5 — going really well"),
+            (4, "4 — going well"),
+            (3, "3 — okay"),
+            (2, "2 — finding it hard"),
+            (1, "1 — finding it very hard"),
+        ],
         label="How are you finding mentoring at the moment?",
-    )  # fmt: skip
+    )
     affecting_me = forms.ChoiceField(
         choices=YES_NO,
         widget=forms.RadioSelect,

@@ -139,16 +139,20 @@ class Mentor(models.Model):
     rtw_story = models.TextField(blank=True, max_length=text_limits.NARRATIVE)
     # The job they went back to: matched against the patient's job like the one before injury.
     rtw_occupation_code = models.CharField(
-        "job after injury", max_length=10, blank=True,
+        "job after injury",
+        max_length=10,
+        blank=True,
         help_text="In the service's occupation classification",
-    )  # fmt: skip
+    )
     rtw_employer = models.CharField(
         "went back to", max_length=16, choices=RtwEmployer.choices, blank=True
     )
     rtw_adjustments = models.CharField(
-        "adjustments at work", max_length=200, blank=True,
+        "adjustments at work",
+        max_length=200,
+        blank=True,
         help_text="For example: reduced hours at first, no ladder work, a ramp",
-    )  # fmt: skip
+    )
     # Topics the mentor prefers not to discuss; shown to the therapist choosing a mentor.
     topics_to_avoid = models.JSONField(default=list, blank=True)
 

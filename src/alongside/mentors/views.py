@@ -328,8 +328,13 @@ def _impact(service: Any, kind: str, values: dict[str, Any], item: Any = None) -
         unmatchable, active = selectors.training_change_impact(
             service, module, max(on, today), item.pk if item else None
         )
-        return {"unmatchable": unmatchable, "active": active, "on": max(on, today),
-                "today": today, "kind": kind}  # fmt: skip
+        return {
+            "unmatchable": unmatchable,
+            "active": active,
+            "on": max(on, today),
+            "today": today,
+            "kind": kind,
+        }
     criterion = ProgrammeCriterion(
         item.pk if item else 0,
         values["name"],
@@ -704,10 +709,21 @@ def expenses_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
     )
     for claim in claims:
-        writer.writerow([spreadsheet_safe(v) for v in (
-            claim.pk, claim.mentor.service.name, claim.mentor.full_name, claim.spent_on.isoformat(),
-            claim.purpose, f"{claim.amount:.2f}", claim.status,
-            claim.decided_by.email if claim.decided_by else "",
-            claim.decided_at.isoformat() if claim.decided_at else "", claim.note,
-        )])  # fmt: skip
+        writer.writerow(
+            [
+                spreadsheet_safe(v)
+                for v in (
+                    claim.pk,
+                    claim.mentor.service.name,
+                    claim.mentor.full_name,
+                    claim.spent_on.isoformat(),
+                    claim.purpose,
+                    f"{claim.amount:.2f}",
+                    claim.status,
+                    claim.decided_by.email if claim.decided_by else "",
+                    claim.decided_at.isoformat() if claim.decided_at else "",
+                    claim.note,
+                )
+            ]
+        )
     return response

@@ -29,24 +29,31 @@ def load(ctx: DemoContext) -> None:
         for concern in Concern.objects.filter(notified=therapist, status=ConcernStatus.OPEN)[:5]:
             rows.append(
                 (
-                    therapist, "concern_raised", f"concern:{concern.pk}",
+                    therapist,
+                    "concern_raised",
+                    f"concern:{concern.pk}",
                     f"Concern raised: {concern.get_kind_display().split(' (')[0].lower()}",
                     "A mentor raised a concern after a mentoring contact. Please read and "
                     "acknowledge it.",
-                    reverse("contacts:concern", kwargs={"concern_id": concern.pk}), True,
+                    reverse("contacts:concern", kwargs={"concern_id": concern.pk}),
+                    True,
                 )
-            )  # fmt: skip
+            )
     if mentor is not None:
         match = Match.objects.filter(mentor__user=mentor, status=MatchStatus.ACTIVE).first()
         rows.append(
             (
-                mentor, "welcome", "demo", "Welcome to Alongside",
+                mentor,
+                "welcome",
+                "demo",
+                "Welcome to Alongside",
                 "Log each contact with your mentee from your phone: it takes a minute.",
                 reverse("contacts:log", kwargs={"match_id": match.pk})
-                if match else reverse("accounts:home"),
+                if match
+                else reverse("accounts:home"),
                 False,
             )
-        )  # fmt: skip
+        )
     for recipient, kind, key, subject, body, link, essential in rows:
         Notification.objects.get_or_create(
             recipient=recipient,

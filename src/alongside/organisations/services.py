@@ -122,16 +122,23 @@ def service_create(
         )
         for order, (title, kind, months, required) in enumerate(mentor_programme.DEFAULT_CRITERIA):
             SelectionCriterion.objects.create(
-                service=service, name=title, kind=kind, min_months=months, required=required,
+                service=service,
+                name=title,
+                kind=kind,
+                min_months=months,
+                required=required,
                 order=order,
-            )  # fmt: skip
+            )
         for order, (title, months, required) in enumerate(
             service_defaults.DEFAULT_TRAINING_MODULES
         ):
             TrainingModule.objects.create(
-                service=service, title=title, recertify_months=months, required=required,
+                service=service,
+                title=title,
+                recertify_months=months,
+                required=required,
                 order=order,
-            )  # fmt: skip
+            )
         eligibility_rules_apply_preset(actor=None, service=service, preset_id=preset_id)
         manager = User.objects.filter(email__iexact=manager_email).first()
         created = manager is None

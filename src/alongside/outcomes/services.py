@@ -160,9 +160,11 @@ def questionnaire_due_create(
     policy.require(actor, "outcome.enter", patient)
     if instrument_id not in selectors.usable_instrument_ids(patient.service):
         raise ValidationError(
-            {"instrument_id": "This service cannot ask that questionnaire (unknown, or licensed "
-             "and no licence recorded)."}
-        )  # fmt: skip
+            {
+                "instrument_id": "This service cannot ask that questionnaire (unknown, or licensed "
+                "and no licence recorded)."
+            }
+        )
     time_point = TimePoint.objects.filter(
         service_id=patient.service_id, pk=time_point_id, active=True
     ).first()
@@ -171,9 +173,11 @@ def questionnaire_due_create(
     anchor = _anchor_date(patient, time_point)
     if anchor is None:
         raise ValidationError(
-            {"time_point_id": "This time point counts from acceptance; the patient has not "
-             "been accepted yet."}
-        )  # fmt: skip
+            {
+                "time_point_id": "This time point counts from acceptance; the patient has not "
+                "been accepted yet."
+            }
+        )
     due_on = anchor + dt.timedelta(days=time_point.offset_days)
     window = dt.timedelta(days=time_point.window_days)
     with transaction.atomic():

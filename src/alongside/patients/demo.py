@@ -52,10 +52,14 @@ _PlanModel: TypeAlias = type[
 ]
 
 STAGES = [
-    (PatientStatus.REFERRED, 14), (PatientStatus.INELIGIBLE, 9), (PatientStatus.ELIGIBLE, 8),
-    (PatientStatus.ACTIVE, 27), (PatientStatus.MATCHED, 20),
-    (PatientStatus.RETURNED_TO_WORK, 14), (PatientStatus.DISCHARGED, 8),
-]  # fmt: skip
+    (PatientStatus.REFERRED, 14),
+    (PatientStatus.INELIGIBLE, 9),
+    (PatientStatus.ELIGIBLE, 8),
+    (PatientStatus.ACTIVE, 27),
+    (PatientStatus.MATCHED, 20),
+    (PatientStatus.RETURNED_TO_WORK, 14),
+    (PatientStatus.DISCHARGED, 8),
+]
 INJURIES = [
     (InjuryCategory.SCI, 25),
     (InjuryCategory.TBI, 30),
@@ -68,8 +72,17 @@ ICD10 = {
     "ortho": ["S82.2", "S72.3", "S32.7", "S42.3", "T02", "S22.4"],
     "amputation": ["S88.1", "S78.1", "S68.1", "S58.1", "S98.3"],
 }
-MECHANISMS = ["road_vehicle", "road_motorcycle", "road_cyclist", "road_pedestrian", "fall_height",
-              "fall_low", "struck", "sport", "assault"]  # fmt: skip
+MECHANISMS = [
+    "road_vehicle",
+    "road_motorcycle",
+    "road_cyclist",
+    "road_pedestrian",
+    "fall_height",
+    "fall_low",
+    "struck",
+    "sport",
+    "assault",
+]
 MALE = [
     "James",
     "Liam",
@@ -92,11 +105,50 @@ MALE = [
     "Callum",
     "Josh",
 ]
-FEMALE = ["Olivia", "Emma", "Chloe", "Priya", "Sophie", "Mia", "Grace", "Hannah", "Lucy",
-          "Aisha", "Mei", "Zoe", "Ella", "Fatima", "Niamh"]  # fmt: skip
-LAST = ["Nguyen", "Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Khan", "Patel",
-        "Murphy", "O'Connor", "Walsh", "Papadopoulos", "Rossi", "Chen", "Tran", "Kelly",
-        "Hughes", "Evans", "Ali", "Martin", "Clarke", "Wright", "Singh", "Kowalski"]  # fmt: skip
+FEMALE = [
+    "Olivia",
+    "Emma",
+    "Chloe",
+    "Priya",
+    "Sophie",
+    "Mia",
+    "Grace",
+    "Hannah",
+    "Lucy",
+    "Aisha",
+    "Mei",
+    "Zoe",
+    "Ella",
+    "Fatima",
+    "Niamh",
+]
+LAST = [
+    "Nguyen",
+    "Smith",
+    "Jones",
+    "Williams",
+    "Brown",
+    "Wilson",
+    "Taylor",
+    "Khan",
+    "Patel",
+    "Murphy",
+    "O'Connor",
+    "Walsh",
+    "Papadopoulos",
+    "Rossi",
+    "Chen",
+    "Tran",
+    "Kelly",
+    "Hughes",
+    "Evans",
+    "Ali",
+    "Martin",
+    "Clarke",
+    "Wright",
+    "Singh",
+    "Kowalski",
+]
 INDUSTRIES = [
     "Construction",
     "Health care",
@@ -115,7 +167,7 @@ REASONS = [
     "Referred more than 12 weeks after injury.",
     "Aged over 70 at injury.",
     "Already supported by the employer's own rehabilitation provider.",
-]  # fmt: skip
+]
 GOALS = [
     "Talk with my manager about what a return could look like",
     "Drive again so I can get to work",
@@ -124,13 +176,21 @@ GOALS = [
     "Look into retraining options at TAFE or college",
     "Return to my usual hours",
     "Visit the workplace with my therapist",
-]  # fmt: skip
+]
 PLACES = {
-    "demo-melbourne": [("3000", "Melbourne", -37.81, 144.96), ("3216", "Geelong", -38.15, 144.36),
-                       ("3350", "Ballarat", -37.56, 143.85), ("3175", "Dandenong", -37.99, 145.21)],
-    "demo-leeds": [("LS1 4AP", "Leeds", 53.80, -1.55), ("BD1 1HY", "Bradford", 53.79, -1.75),
-                   ("WF1 2EB", "Wakefield", 53.68, -1.50), ("HG1 1BB", "Harrogate", 53.99, -1.54)],
-}  # fmt: skip
+    "demo-melbourne": [
+        ("3000", "Melbourne", -37.81, 144.96),
+        ("3216", "Geelong", -38.15, 144.36),
+        ("3350", "Ballarat", -37.56, 143.85),
+        ("3175", "Dandenong", -37.99, 145.21),
+    ],
+    "demo-leeds": [
+        ("LS1 4AP", "Leeds", 53.80, -1.55),
+        ("BD1 1HY", "Bradford", 53.79, -1.75),
+        ("WF1 2EB", "Wakefield", 53.68, -1.50),
+        ("HG1 1BB", "Harrogate", 53.99, -1.54),
+    ],
+}
 
 
 # Possible Injury Severity Scores (sums of three squared AIS grades) of major trauma.
@@ -172,9 +232,10 @@ def _load_service(ctx: DemoContext, service: Any, count: int) -> None:
         patients.append(_patient(rng, service, index, stage, today, therapist, occupations))
     Patient.objects.bulk_create(patients)
     saved = list(Patient.objects.filter(service=service, hospital_number__startswith="DEMO-"))
-    records: dict[_PlanModel, list[Any]] = {k: [] for k in
-                                      (Consent, Goal, EmployerContact, CapacityCertificate,
-                                       PhasedReturnStep, WorkStatus)}  # fmt: skip
+    records: dict[_PlanModel, list[Any]] = {
+        k: []
+        for k in (Consent, Goal, EmployerContact, CapacityCertificate, PhasedReturnStep, WorkStatus)
+    }
     for patient in saved:
         _plan(rng, patient, today, therapist, records)
     for model, rows in records.items():
@@ -194,12 +255,14 @@ def _patient(
     age = int(min(69, max(17, rng.gauss(38, 12))))
     # How long ago the injury was depends on how far along the pathway the case is.
     days_ago = {
-        PatientStatus.REFERRED: rng.randint(6, 35), PatientStatus.INELIGIBLE: rng.randint(20, 300),
-        PatientStatus.ELIGIBLE: rng.randint(15, 50), PatientStatus.ACTIVE: rng.randint(30, 220),
+        PatientStatus.REFERRED: rng.randint(6, 35),
+        PatientStatus.INELIGIBLE: rng.randint(20, 300),
+        PatientStatus.ELIGIBLE: rng.randint(15, 50),
+        PatientStatus.ACTIVE: rng.randint(30, 220),
         PatientStatus.MATCHED: rng.randint(45, 260),
         PatientStatus.RETURNED_TO_WORK: rng.randint(170, 480),
         PatientStatus.DISCHARGED: rng.randint(250, 700),
-    }[stage]  # fmt: skip
+    }[stage]
     injured = today - dt.timedelta(days=days_ago)
     admitted = injured + dt.timedelta(days=rng.choice([0, 0, 0, 1]))
     referred = min(today, admitted + dt.timedelta(days=max(1, int(rng.gauss(40, 15)))))

@@ -437,9 +437,11 @@ def referral_accept(
         if decision.override:
             if actor is None or not policy.can(actor, "patient.accept_anyway", fresh):
                 raise ValidationError(
-                    {"override_reason": "Only a therapist can accept a referral against "
-                     "the service's eligibility rules."}
-                )  # fmt: skip
+                    {
+                        "override_reason": "Only a therapist can accept a referral against "
+                        "the service's eligibility rules."
+                    }
+                )
             if len(decision.reason) > text_limits.REASON:
                 raise ValidationError(
                     {"override_reason": f"Keep the reason to {text_limits.REASON} characters."}
@@ -460,10 +462,15 @@ def referral_accept(
             fields += ["eligibility_override_reason", "eligibility_override_by"]
         fresh.save(
             update_fields=[
-                "status", "accepted_on", "decline_reason", "eligibility_override_reason",
-                "eligibility_override_by", "eligibility_override_on", "updated_at",
+                "status",
+                "accepted_on",
+                "decline_reason",
+                "eligibility_override_reason",
+                "eligibility_override_by",
+                "eligibility_override_on",
+                "updated_at",
             ]
-        )  # fmt: skip
+        )
         audit_record(
             actor=actor,
             action="patient.accept_anyway" if decision.override else "patient.accept",
@@ -494,10 +501,14 @@ def referral_decline(*, actor: User | None, patient: Patient, reason: str) -> Pa
         fresh.eligibility_override_on = None
         fresh.save(
             update_fields=[
-                "status", "decline_reason", "eligibility_override_reason",
-                "eligibility_override_by", "eligibility_override_on", "updated_at",
+                "status",
+                "decline_reason",
+                "eligibility_override_reason",
+                "eligibility_override_by",
+                "eligibility_override_on",
+                "updated_at",
             ]
-        )  # fmt: skip
+        )
         audit_record(
             actor=actor, action="patient.decline", target=fresh, fields=["status", "decline_reason"]
         )
@@ -825,9 +836,11 @@ def patient_invite(
         if user is not None and user.pk != fresh.user_id:
             if user.memberships.exclude(role=Role.PATIENT).exists():  # type: ignore[attr-defined]
                 raise ValidationError(
-                    {"email": "That e-mail address belongs to a member of staff or a mentor; "
-                     "use the patient's own address."}
-                )  # fmt: skip
+                    {
+                        "email": "That e-mail address belongs to a member of staff or a mentor; "
+                        "use the patient's own address."
+                    }
+                )
             if Patient.objects.filter(user=user, service=fresh.service).exists():
                 raise ValidationError(
                     {"email": "That e-mail address is already linked to another patient."}
@@ -844,9 +857,12 @@ def patient_invite(
             fresh.save(update_fields=["user", "updated_at"])
         # "phone" or "email": the contact detail the one-time link went to.
         audit_record(
-            actor=actor, action="patient.invite", target=fresh, service_id=fresh.service_id,
+            actor=actor,
+            action="patient.invite",
+            target=fresh,
+            service_id=fresh.service_id,
             fields=["user", "phone" if channel == "sms" else "email"],
-        )  # fmt: skip
+        )
         if channel == "sms":
             password_link_text(
                 user=user,
@@ -871,16 +887,20 @@ def _invite_mobile(patient: Patient) -> str:
     channel field (the choice the therapist made) when it cannot."""
     if not patient.phone.strip():
         raise ValidationError(
-            {"channel": f"There is no mobile number on {patient.given_name}'s record. Add it "
-             "under Contact details, or send the link by e-mail."}
-        )  # fmt: skip
+            {
+                "channel": f"There is no mobile number on {patient.given_name}'s record. Add it "
+                "under Contact details, or send the link by e-mail."
+            }
+        )
     try:
         return person_details.phone_e164(patient.phone, patient.service.country, mobile=True)
     except ValueError as error:
         raise ValidationError(
-            {"channel": f"The number on {patient.given_name}'s record ({patient.phone}) "
-             f"cannot take a text message. {error}"}
-        ) from None  # fmt: skip
+            {
+                "channel": f"The number on {patient.given_name}'s record ({patient.phone}) "
+                f"cannot take a text message. {error}"
+            }
+        ) from None
 
 
 # --- Return-to-work plan -------------------------------------------------------------

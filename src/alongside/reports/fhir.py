@@ -58,16 +58,33 @@ LOINC_TOTALS = {
     "gad7": ("70274-6", "Generalized anxiety disorder 7 item (GAD-7) total score"),
 }
 # Our gender words -> FHIR administrative gender (female | male | other | unknown).
-GENDERS = {"woman": "female", "man": "male", "non_binary": "other", "self_described": "other",
-           "not_said": "unknown"}  # fmt: skip
-EPISODE_STATUS = {"referred": "planned", "eligible": "waitlist", "ineligible": "cancelled",
-                  "active": "active", "matched": "active", "returned_to_work": "active",
-                  "discharged": "finished"}  # fmt: skip
-GOAL_STATUS = {"planned": "planned", "in_progress": "active", "achieved": "completed",
-               "dropped": "cancelled"}  # fmt: skip
-CONSENT_SCOPES = {"service": ("treatment", "Treatment"),
-                  "mentor_sharing": ("patient-privacy", "Privacy Consent"),
-                  "research": ("research", "Research")}  # fmt: skip
+GENDERS = {
+    "woman": "female",
+    "man": "male",
+    "non_binary": "other",
+    "self_described": "other",
+    "not_said": "unknown",
+}
+EPISODE_STATUS = {
+    "referred": "planned",
+    "eligible": "waitlist",
+    "ineligible": "cancelled",
+    "active": "active",
+    "matched": "active",
+    "returned_to_work": "active",
+    "discharged": "finished",
+}
+GOAL_STATUS = {
+    "planned": "planned",
+    "in_progress": "active",
+    "achieved": "completed",
+    "dropped": "cancelled",
+}
+CONSENT_SCOPES = {
+    "service": ("treatment", "Treatment"),
+    "mentor_sharing": ("patient-privacy", "Privacy Consent"),
+    "research": ("research", "Research"),
+}
 IN_PERSON_MODES = {"in_person_ward", "in_person_other"}
 
 
@@ -115,24 +132,44 @@ class _Builder:
 
 
 def _organisation(b: _Builder, service: Any) -> None:
-    b.add(Organization, "service", service.pk, {
-        "identifier": [{"system": "urn:alongside:service", "value": service.slug}],
-        "name": service.name,
-        "address": [{"country": service.country}],
-    })  # fmt: skip
+    b.add(
+        Organization,
+        "service",
+        service.pk,
+        {
+            "identifier": [{"system": "urn:alongside:service", "value": service.slug}],
+            "name": service.name,
+            "address": [{"country": service.country}],
+        },
+    )
 
 
 def _practitioner(b: _Builder, kind: str, pk: Any, name: str, role: str, service: Any) -> None:
     family, _, given = name.rpartition(" ") if " " in name else ("", "", name)
-    b.add(Practitioner, kind, pk, {
-        "name": [{"text": name, "family": given if family else None,
-                  "given": [family] if family else None}],
-    })  # fmt: skip
-    b.add(PractitionerRole, f"{kind}-role", pk, {
-        "practitioner": _ref(kind, pk),
-        "organization": _ref("service", service.pk),
-        "code": [{"text": role}],
-    })  # fmt: skip
+    b.add(
+        Practitioner,
+        kind,
+        pk,
+        {
+            "name": [
+                {
+                    "text": name,
+                    "family": given if family else None,
+                    "given": [family] if family else None,
+                }
+            ],
+        },
+    )
+    b.add(
+        PractitionerRole,
+        f"{kind}-role",
+        pk,
+        {
+            "practitioner": _ref(kind, pk),
+            "organization": _ref("service", service.pk),
+            "code": [{"text": role}],
+        },
+    )
 
 
 def _patient(b: _Builder, p: Any) -> None:
@@ -142,17 +179,30 @@ def _patient(b: _Builder, p: Any) -> None:
         telecom.append({"system": "phone", "value": p.phone})
     if p.email:
         telecom.append({"system": "email", "value": p.email})
-    b.add(FhirPatient, "patient", p.pk, {
-        "identifier": [{"system": f"urn:alongside:service:{service.slug}:hospital-number",
-                        "value": p.hospital_number}] if p.hospital_number else [],
-        "name": [{"family": p.family_name, "given": [p.given_name]}],
-        "gender": GENDERS.get(p.gender),
-        "birthDate": p.date_of_birth,
-        "telecom": telecom,
-        "address": [{"postalCode": p.postcode, "country": service.country}] if p.postcode else [],
-        "communication": [{"language": {"text": lang}} for lang in (p.languages or [])],
-        "managingOrganization": _ref("service", service.pk),
-    })  # fmt: skip
+    b.add(
+        FhirPatient,
+        "patient",
+        p.pk,
+        {
+            "identifier": [
+                {
+                    "system": f"urn:alongside:service:{service.slug}:hospital-number",
+                    "value": p.hospital_number,
+                }
+            ]
+            if p.hospital_number
+            else [],
+            "name": [{"family": p.family_name, "given": [p.given_name]}],
+            "gender": GENDERS.get(p.gender),
+            "birthDate": p.date_of_birth,
+            "telecom": telecom,
+            "address": [{"postalCode": p.postcode, "country": service.country}]
+            if p.postcode
+            else [],
+            "communication": [{"language": {"text": lang}} for lang in (p.languages or [])],
+            "managingOrganization": _ref("service", service.pk),
+        },
+    )
 
 
 def _condition(b: _Builder, p: Any) -> None:
@@ -169,26 +219,41 @@ def _condition(b: _Builder, p: Any) -> None:
         codings.append({"system": ICD10, "code": code, "display": display})
     notes = []
     if p.sci_level or p.asia_grade:
-        notes.append(f"SCI neurological level {p.sci_level or 'unknown'}, "
-                     f"ASIA {p.asia_grade or 'unknown'}")  # fmt: skip
+        notes.append(
+            f"SCI neurological level {p.sci_level or 'unknown'}, ASIA {p.asia_grade or 'unknown'}"
+        )
     if p.tbi_severity:
         notes.append(f"TBI severity {p.tbi_severity}" + (f", GCS {p.gcs}" if p.gcs else ""))
     if p.iss:
         notes.append(f"Injury Severity Score {p.iss}")
-    b.add(Condition, "condition", p.pk, {
-        "clinicalStatus": {"coding": [{"system": CONDITION_CLINICAL, "code": "active"}]},
-        "category": [{"coding": [{"system": CONDITION_CATEGORY, "code": "encounter-diagnosis"}]}],
-        "code": {"coding": codings, "text": p.get_injury_category_display()},
-        "subject": _ref("patient", p.pk),
-        "onsetDateTime": p.date_of_injury,
-        "note": [{"text": n} for n in notes],
-    })  # fmt: skip
+    b.add(
+        Condition,
+        "condition",
+        p.pk,
+        {
+            "clinicalStatus": {"coding": [{"system": CONDITION_CLINICAL, "code": "active"}]},
+            "category": [
+                {"coding": [{"system": CONDITION_CATEGORY, "code": "encounter-diagnosis"}]}
+            ],
+            "code": {"coding": codings, "text": p.get_injury_category_display()},
+            "subject": _ref("patient", p.pk),
+            "onsetDateTime": p.date_of_injury,
+            "note": [{"text": n} for n in notes],
+        },
+    )
 
 
 def _observation(b: _Builder, key: str, p: Any, data: dict[str, Any]) -> None:
-    b.add(Observation, "observation", f"{p.pk}:{key}", {
-        "status": "final", "subject": _ref("patient", p.pk), **data,
-    })  # fmt: skip
+    b.add(
+        Observation,
+        "observation",
+        f"{p.pk}:{key}",
+        {
+            "status": "final",
+            "subject": _ref("patient", p.pk),
+            **data,
+        },
+    )
 
 
 def _social(text: str, code: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -208,52 +273,97 @@ def _work(b: _Builder, p: Any) -> None:
             title = classification(scheme).title(p.occupation_code)
         except (KeyError, ValueError):
             title = None
-        _observation(b, "occupation", p, {
-            **_social("History of occupation", {
-                "coding": [
-                    {"system": LOINC, "code": "11341-5", "display": "History of Occupation"}
-                ],
-            }),
-            "effectiveDateTime": p.date_of_injury,
-            "valueCodeableConcept": {
-                "coding": [{"system": OCCUPATION_SYSTEMS.get(scheme, ALONGSIDE + scheme),
-                            "code": p.occupation_code, "display": title}],
+        _observation(
+            b,
+            "occupation",
+            p,
+            {
+                **_social(
+                    "History of occupation",
+                    {
+                        "coding": [
+                            {"system": LOINC, "code": "11341-5", "display": "History of Occupation"}
+                        ],
+                    },
+                ),
+                "effectiveDateTime": p.date_of_injury,
+                "valueCodeableConcept": {
+                    "coding": [
+                        {
+                            "system": OCCUPATION_SYSTEMS.get(scheme, ALONGSIDE + scheme),
+                            "code": p.occupation_code,
+                            "display": title,
+                        }
+                    ],
+                },
             },
-        })  # fmt: skip
+        )
     if p.employment_type:
         components = []
         if p.hours_per_week is not None:
-            components.append({
-                "code": {"text": "Hours worked a week"},
-                "valueQuantity": {"value": float(p.hours_per_week), "unit": "h/wk",
-                                  "system": UCUM, "code": "h/wk"},
-            })  # fmt: skip
-        _observation(b, "employment", p, {
-            **_social("Employment at injury"),
-            "effectiveDateTime": p.date_of_injury,
-            "valueCodeableConcept": {
-                "coding": [{"system": ALONGSIDE + "employment-type", "code": p.employment_type,
-                            "display": p.get_employment_type_display()}],
+            components.append(
+                {
+                    "code": {"text": "Hours worked a week"},
+                    "valueQuantity": {
+                        "value": float(p.hours_per_week),
+                        "unit": "h/wk",
+                        "system": UCUM,
+                        "code": "h/wk",
+                    },
+                }
+            )
+        _observation(
+            b,
+            "employment",
+            p,
+            {
+                **_social("Employment at injury"),
+                "effectiveDateTime": p.date_of_injury,
+                "valueCodeableConcept": {
+                    "coding": [
+                        {
+                            "system": ALONGSIDE + "employment-type",
+                            "code": p.employment_type,
+                            "display": p.get_employment_type_display(),
+                        }
+                    ],
+                },
+                "component": components,
             },
-            "component": components,
-        })  # fmt: skip
+        )
     for status in p.work_statuses.all():
         components = []
         if status.hours_per_week is not None:
-            components.append({
-                "code": {"text": "Hours worked a week"},
-                "valueQuantity": {"value": float(status.hours_per_week), "unit": "h/wk",
-                                  "system": UCUM, "code": "h/wk"},
-            })  # fmt: skip
-        _observation(b, f"work-status:{status.pk}", p, {
-            **_social("Work status"),
-            "effectiveDateTime": status.from_date,
-            "valueCodeableConcept": {
-                "coding": [{"system": ALONGSIDE + "work-status", "code": status.status,
-                            "display": status.get_status_display()}],
+            components.append(
+                {
+                    "code": {"text": "Hours worked a week"},
+                    "valueQuantity": {
+                        "value": float(status.hours_per_week),
+                        "unit": "h/wk",
+                        "system": UCUM,
+                        "code": "h/wk",
+                    },
+                }
+            )
+        _observation(
+            b,
+            f"work-status:{status.pk}",
+            p,
+            {
+                **_social("Work status"),
+                "effectiveDateTime": status.from_date,
+                "valueCodeableConcept": {
+                    "coding": [
+                        {
+                            "system": ALONGSIDE + "work-status",
+                            "code": status.status,
+                            "display": status.get_status_display(),
+                        }
+                    ],
+                },
+                "component": components,
             },
-            "component": components,
-        })  # fmt: skip
+        )
 
 
 def _questionnaires(b: _Builder, p: Any) -> None:
@@ -275,33 +385,61 @@ def _questionnaires(b: _Builder, p: Any) -> None:
             elif isinstance(answer, str) and answer:
                 entry["answer"] = [{"valueString": answer}]
             items.append(entry)
-        b.add(QuestionnaireResponse, "questionnaire-response", r.pk, {
-            "questionnaire": (
-                f"urn:alongside:questionnaire:{r.instrument_id}|{r.instrument_version}"
-            ),
-            "status": "completed",
-            "subject": _ref("patient", p.pk),
-            "authored": r.completed_on,
-            "item": items,
-        })  # fmt: skip
+        b.add(
+            QuestionnaireResponse,
+            "questionnaire-response",
+            r.pk,
+            {
+                "questionnaire": (
+                    f"urn:alongside:questionnaire:{r.instrument_id}|{r.instrument_version}"
+                ),
+                "status": "completed",
+                "subject": _ref("patient", p.pk),
+                "authored": r.completed_on,
+                "item": items,
+            },
+        )
         if r.total is None:
             continue
         code = (
-            {"coding": [{"system": LOINC, "code": LOINC_TOTALS[r.instrument_id][0],
-                         "display": LOINC_TOTALS[r.instrument_id][1]}]}
+            {
+                "coding": [
+                    {
+                        "system": LOINC,
+                        "code": LOINC_TOTALS[r.instrument_id][0],
+                        "display": LOINC_TOTALS[r.instrument_id][1],
+                    }
+                ]
+            }
             if r.instrument_id in LOINC_TOTALS
-            else {"coding": [{"system": ALONGSIDE + "instrument-total", "code": r.instrument_id,
-                              "display": f"{definition.short_title} total"}]}
-        )  # fmt: skip
-        _observation(b, f"score:{r.pk}", p, {
-            "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey"}]}],
-            "code": code,
-            "effectiveDateTime": r.completed_on,
-            "valueQuantity": {"value": float(r.total), "unit": "{score}", "system": UCUM,
-                              "code": "{score}"},
-            "interpretation": [{"text": r.band}] if r.band else [],
-            "derivedFrom": [_ref("questionnaire-response", r.pk)],
-        })  # fmt: skip
+            else {
+                "coding": [
+                    {
+                        "system": ALONGSIDE + "instrument-total",
+                        "code": r.instrument_id,
+                        "display": f"{definition.short_title} total",
+                    }
+                ]
+            }
+        )
+        _observation(
+            b,
+            f"score:{r.pk}",
+            p,
+            {
+                "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey"}]}],
+                "code": code,
+                "effectiveDateTime": r.completed_on,
+                "valueQuantity": {
+                    "value": float(r.total),
+                    "unit": "{score}",
+                    "system": UCUM,
+                    "code": "{score}",
+                },
+                "interpretation": [{"text": r.band}] if r.band else [],
+                "derivedFrom": [_ref("questionnaire-response", r.pk)],
+            },
+        )
 
 
 def _care(b: _Builder, p: Any) -> None:
@@ -309,52 +447,83 @@ def _care(b: _Builder, p: Any) -> None:
     participants = []
     therapist = p.allocated_therapist
     if therapist is not None:
-        _practitioner(b, "user", therapist.pk, therapist.full_name or therapist.display_name,
-                      "Vocational therapist", service)  # fmt: skip
-        participants.append({"role": [{"text": "Vocational therapist"}],
-                             "member": _ref("user", therapist.pk)})  # fmt: skip
+        _practitioner(
+            b,
+            "user",
+            therapist.pk,
+            therapist.full_name or therapist.display_name,
+            "Vocational therapist",
+            service,
+        )
+        participants.append(
+            {"role": [{"text": "Vocational therapist"}], "member": _ref("user", therapist.pk)}
+        )
     for match in p.matches.all():
         if match.started_at is None:
             continue
         mentor = match.mentor
-        _practitioner(b, "mentor", mentor.pk, f"{mentor.first_name} {mentor.last_name}".strip(),
-                      "Peer mentor", service)  # fmt: skip
-        participants.append({
-            "role": [{"text": "Peer mentor"}],
-            "member": _ref("mentor", mentor.pk),
-            "period": {"start": match.started_at, "end": match.ended_at},
-        })  # fmt: skip
+        _practitioner(
+            b,
+            "mentor",
+            mentor.pk,
+            f"{mentor.first_name} {mentor.last_name}".strip(),
+            "Peer mentor",
+            service,
+        )
+        participants.append(
+            {
+                "role": [{"text": "Peer mentor"}],
+                "member": _ref("mentor", mentor.pk),
+                "period": {"start": match.started_at, "end": match.ended_at},
+            }
+        )
     if participants:
-        b.add(CareTeam, "care-team", p.pk, {
-            "status": "active" if p.is_open else "inactive",
-            "name": "Vocational rehabilitation and peer mentoring",
-            "subject": _ref("patient", p.pk),
-            "participant": participants,
-            "managingOrganization": [_ref("service", service.pk)],
-        })  # fmt: skip
-    b.add(EpisodeOfCare, "episode", p.pk, {
-        "status": EPISODE_STATUS.get(p.status, "active"),
-        "type": [{"text": "Early intervention vocational rehabilitation"}],
-        "diagnosis": [{"condition": _ref("condition", p.pk)}]
-        if (p.icd10_codes or p.injury_category) else [],
-        "patient": _ref("patient", p.pk),
-        "managingOrganization": _ref("service", service.pk),
-        "period": {"start": p.accepted_on or p.date_of_referral, "end": p.discharged_on},
-        "careManager": _ref("user", therapist.pk) if therapist is not None else None,
-        "team": [_ref("care-team", p.pk)] if participants else [],
-    })  # fmt: skip
+        b.add(
+            CareTeam,
+            "care-team",
+            p.pk,
+            {
+                "status": "active" if p.is_open else "inactive",
+                "name": "Vocational rehabilitation and peer mentoring",
+                "subject": _ref("patient", p.pk),
+                "participant": participants,
+                "managingOrganization": [_ref("service", service.pk)],
+            },
+        )
+    b.add(
+        EpisodeOfCare,
+        "episode",
+        p.pk,
+        {
+            "status": EPISODE_STATUS.get(p.status, "active"),
+            "type": [{"text": "Early intervention vocational rehabilitation"}],
+            "diagnosis": [{"condition": _ref("condition", p.pk)}]
+            if (p.icd10_codes or p.injury_category)
+            else [],
+            "patient": _ref("patient", p.pk),
+            "managingOrganization": _ref("service", service.pk),
+            "period": {"start": p.accepted_on or p.date_of_referral, "end": p.discharged_on},
+            "careManager": _ref("user", therapist.pk) if therapist is not None else None,
+            "team": [_ref("care-team", p.pk)] if participants else [],
+        },
+    )
 
 
 def _goals(b: _Builder, p: Any) -> None:
     for goal in p.goals.all():
-        b.add(Goal, "goal", goal.pk, {
-            "lifecycleStatus": GOAL_STATUS.get(goal.status, "proposed"),
-            "achievementStatus": {"text": "Achieved"} if goal.status == "achieved" else None,
-            "description": {"text": goal.text},
-            "subject": _ref("patient", p.pk),
-            "target": [{"dueDate": goal.target_on}] if goal.target_on else [],
-            "startDate": goal.created_at.date(),
-        })  # fmt: skip
+        b.add(
+            Goal,
+            "goal",
+            goal.pk,
+            {
+                "lifecycleStatus": GOAL_STATUS.get(goal.status, "proposed"),
+                "achievementStatus": {"text": "Achieved"} if goal.status == "achieved" else None,
+                "description": {"text": goal.text},
+                "subject": _ref("patient", p.pk),
+                "target": [{"dueDate": goal.target_on}] if goal.target_on else [],
+                "startDate": goal.created_at.date(),
+            },
+        )
 
 
 def _encounters(b: _Builder, p: Any) -> None:
@@ -362,38 +531,55 @@ def _encounters(b: _Builder, p: Any) -> None:
     for match in p.matches.all():
         for contact in match.contacts.all():
             start = contact.contact_at.astimezone(zone)
-            b.add(Encounter, "encounter", contact.pk, {
-                "status": "finished",
-                "class": {"system": ACT_CODE,
-                          "code": "AMB" if contact.mode in IN_PERSON_MODES else "VR",
-                          "display": "ambulatory" if contact.mode in IN_PERSON_MODES
-                          else "virtual"},
-                "serviceType": {"text": "Peer mentoring contact"},
-                "type": [{"text": contact.get_mode_display()}],
-                "subject": _ref("patient", p.pk),
-                "episodeOfCare": [_ref("episode", p.pk)],
-                "participant": [{"individual": _ref("mentor", match.mentor_id)}],
-                "period": {"start": start,
-                           "end": start + dt.timedelta(minutes=contact.duration_minutes)},
-                "length": {"value": contact.duration_minutes, "unit": "min", "system": UCUM,
-                           "code": "min"},
-                "serviceProvider": _ref("service", p.service_id),
-            })  # fmt: skip
+            b.add(
+                Encounter,
+                "encounter",
+                contact.pk,
+                {
+                    "status": "finished",
+                    "class": {
+                        "system": ACT_CODE,
+                        "code": "AMB" if contact.mode in IN_PERSON_MODES else "VR",
+                        "display": "ambulatory" if contact.mode in IN_PERSON_MODES else "virtual",
+                    },
+                    "serviceType": {"text": "Peer mentoring contact"},
+                    "type": [{"text": contact.get_mode_display()}],
+                    "subject": _ref("patient", p.pk),
+                    "episodeOfCare": [_ref("episode", p.pk)],
+                    "participant": [{"individual": _ref("mentor", match.mentor_id)}],
+                    "period": {
+                        "start": start,
+                        "end": start + dt.timedelta(minutes=contact.duration_minutes),
+                    },
+                    "length": {
+                        "value": contact.duration_minutes,
+                        "unit": "min",
+                        "system": UCUM,
+                        "code": "min",
+                    },
+                    "serviceProvider": _ref("service", p.service_id),
+                },
+            )
 
 
 def _consents(b: _Builder, p: Any) -> None:
     for consent in p.consents.all():
         code, display = CONSENT_SCOPES[consent.kind]
-        b.add(Consent, "consent", consent.pk, {
-            "status": "inactive" if consent.withdrawn_on else "active",
-            "scope": {"coding": [{"system": CONSENT_SCOPE, "code": code, "display": display}]},
-            "category": [{"text": consent.get_kind_display()}],
-            "patient": _ref("patient", p.pk),
-            "dateTime": consent.given_on,
-            "organization": [_ref("service", p.service_id)],
-            "policyRule": {"text": f"{p.service.name}: {consent.get_kind_display()}"},
-            "provision": {"period": {"start": consent.given_on, "end": consent.withdrawn_on}},
-        })  # fmt: skip
+        b.add(
+            Consent,
+            "consent",
+            consent.pk,
+            {
+                "status": "inactive" if consent.withdrawn_on else "active",
+                "scope": {"coding": [{"system": CONSENT_SCOPE, "code": code, "display": display}]},
+                "category": [{"text": consent.get_kind_display()}],
+                "patient": _ref("patient", p.pk),
+                "dateTime": consent.given_on,
+                "organization": [_ref("service", p.service_id)],
+                "policyRule": {"text": f"{p.service.name}: {consent.get_kind_display()}"},
+                "provision": {"period": {"start": consent.given_on, "end": consent.withdrawn_on}},
+            },
+        )
 
 
 def patients_for_fhir(queryset: Any) -> Any:
@@ -403,10 +589,14 @@ def patients_for_fhir(queryset: Any) -> Any:
     from alongside.matches.models import Match
 
     return queryset.select_related("service", "allocated_therapist").prefetch_related(
-        "work_statuses", "responses", "goals", "consents",
-        Prefetch("matches", queryset=Match.objects.select_related("mentor")
-                 .prefetch_related("contacts")),
-    )  # fmt: skip
+        "work_statuses",
+        "responses",
+        "goals",
+        "consents",
+        Prefetch(
+            "matches", queryset=Match.objects.select_related("mentor").prefetch_related("contacts")
+        ),
+    )
 
 
 def bundle_for(patients: Iterable[Any]) -> Bundle:

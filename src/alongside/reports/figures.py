@@ -36,10 +36,13 @@ def timeliness_sections(
 ) -> list[tuple[str, Distribution, list[Distribution]]]:
     """(chart name, first column's distribution, every column's) per timeliness measure."""
     return [
-        (key, getattr(columns[0].dashboard.timeliness, key),
-         [getattr(c.dashboard.timeliness, key) for c in columns])
+        (
+            key,
+            getattr(columns[0].dashboard.timeliness, key),
+            [getattr(c.dashboard.timeliness, key) for c in columns],
+        )
         for key in TIMELINESS
-    ]  # fmt: skip
+    ]
 
 
 def bucket_rows(section: list[Distribution]) -> list[tuple[Any, list[int]]]:
@@ -128,9 +131,14 @@ def figure_rows(columns: Sequence[Column]) -> list[tuple[str, str, list[Any]]]:
 
 def _bar(title: str, y_title: str, labels: list[str], series: list[tuple[str, list[Any]]]) -> str:
     drawn = charts.chart(
-        pygal.Bar, title=title, y_title=y_title, x_label_rotation=0, print_values=True,
-        truncate_label=-1, show_legend=len(series) > 1,
-    )  # fmt: skip
+        pygal.Bar,
+        title=title,
+        y_title=y_title,
+        x_label_rotation=0,
+        print_values=True,
+        truncate_label=-1,
+        show_legend=len(series) > 1,
+    )
     drawn.x_labels = labels
     if any(v for _, values in series for v in values):
         for name, values in series:
@@ -165,11 +173,18 @@ def chart_svg(name: str, columns: Sequence[Column]) -> str | None:
             "Referrals",
             ["Received", "Accepted", "Declined", "Awaiting"],
             [
-                (c.label, [c.dashboard.referrals.referred, c.dashboard.referrals.accepted,
-                           c.dashboard.referrals.declined, c.dashboard.referrals.awaiting])
+                (
+                    c.label,
+                    [
+                        c.dashboard.referrals.referred,
+                        c.dashboard.referrals.accepted,
+                        c.dashboard.referrals.declined,
+                        c.dashboard.referrals.awaiting,
+                    ],
+                )
                 for c in columns
             ],
-        )  # fmt: skip
+        )
     if name in ("injury_to_referral", "referral_to_therapist", "referral_to_mentor"):
         return _distribution_chart(columns, name)
     if name == "engagement":
@@ -217,6 +232,13 @@ def chart_svg(name: str, columns: Sequence[Column]) -> str | None:
 
 
 CHARTS = (
-    "referrals", "injury_to_referral", "referral_to_therapist", "referral_to_mentor",
-    "engagement", "mentor_load", "rtw", "hours", "questionnaires",
-)  # fmt: skip
+    "referrals",
+    "injury_to_referral",
+    "referral_to_therapist",
+    "referral_to_mentor",
+    "engagement",
+    "mentor_load",
+    "rtw",
+    "hours",
+    "questionnaires",
+)

@@ -212,15 +212,28 @@ def data_dictionary(*, free_text: bool, intervals: bool = True) -> list[list[str
             kind = "integer" if (v.is_date and intervals) else v.kind
             label = f"{v.label} (days since the injury)" if (v.is_date and intervals) else v.label
             rows.append(
-                [file_name, _column(v, intervals), kind, label, v.choices,
-                 "y" if v.identifier else "", "free text" if v.free_text else ""]
-            )  # fmt: skip
+                [
+                    file_name,
+                    _column(v, intervals),
+                    kind,
+                    label,
+                    v.choices,
+                    "y" if v.identifier else "",
+                    "free text" if v.free_text else "",
+                ]
+            )
     return rows
 
 
 DICTIONARY_HEADERS = [
-    "file", "variable", "field_type", "field_label", "choices", "identifier", "notes"
-]  # fmt: skip
+    "file",
+    "variable",
+    "field_type",
+    "field_label",
+    "choices",
+    "identifier",
+    "notes",
+]
 
 
 class _Dates:
@@ -317,7 +330,7 @@ def research_zip(
                         "mentor_introduced_on",
                         "discharged_on",
                     )
-                },  # fmt: skip
+                },
             }
             for p in patients.iterator()
         ),
@@ -428,7 +441,7 @@ def research_zip(
                 **dict(
                     zip([c.key for c in fidelity.COMPONENTS], fidelity.delivered(p), strict=True)
                 ),
-            }  # fmt: skip
+            }
             for p in fidelity.with_components(patients).iterator()
         ),
     }

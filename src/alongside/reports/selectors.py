@@ -617,9 +617,11 @@ def questionnaire_change(service: Service, period: Period) -> list[ScoreChange]:
     changes = []
     for instrument_id, better in CHANGE_INSTRUMENTS:
         scored = QuestionnaireResponse.objects.filter(
-            patient=OuterRef("pk"), instrument_id=instrument_id, is_current=True,
+            patient=OuterRef("pk"),
+            instrument_id=instrument_id,
+            is_current=True,
             total__isnull=False,
-        )  # fmt: skip
+        )
         cohort = (
             accepted_in(service, period)
             .annotate(

@@ -34,10 +34,12 @@ def export_job_start(*, actor: Any, service: Any, kind: str, params: dict[str, A
     with transaction.atomic():
         job = ExportJob.objects.create(service=service, created_by=actor, kind=kind, params=params)
         audit_record(
-            actor=actor, action="export.request", target=job,
+            actor=actor,
+            action="export.request",
+            target=job,
             service_id=service.pk if service else None,
             fields=sorted(params) if kind == "research" else sorted(params["query"]),
-        )  # fmt: skip
+        )
         transaction.on_commit(lambda: tasks.export_run.enqueue(job_id=job.pk))
     return job
 
@@ -115,9 +117,12 @@ def rollup_start(*, actor: Any, period: Any) -> ExportJob:
     params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     with transaction.atomic():
         job = ExportJob.objects.create(
-            service=None, created_by=actor, kind=ROLLUP, params=params,
+            service=None,
+            created_by=actor,
+            kind=ROLLUP,
+            params=params,
             steps_total=rollup_services(actor).count(),
-        )  # fmt: skip
+        )
         audit_record(
             actor=actor, action="report.rollup_request", target=job, fields=["start", "end"]
         )
@@ -158,9 +163,12 @@ def rollup_run(*, job_id: int) -> ExportJob:
             message=f"{len(rows)} services",
         )
         audit_record(
-            actor=actor, action="report.rollup", target=job,
-            object_ids=[s.pk for s in services], fields=["start", "end"],
-        )  # fmt: skip
+            actor=actor,
+            action="report.rollup",
+            target=job,
+            object_ids=[s.pk for s in services],
+            fields=["start", "end"],
+        )
     job.refresh_from_db()
     return job
 
@@ -193,9 +201,12 @@ def research_settings_update(
         choice.max_shift_days = max_shift_days
         choice.save()
         audit_record(
-            actor=actor, action="research.settings", target=choice, service_id=service.pk,
+            actor=actor,
+            action="research.settings",
+            target=choice,
+            service_id=service.pk,
             fields=["date_handling", "max_shift_days"],
-        )  # fmt: skip
+        )
     return choice
 
 
@@ -206,7 +217,11 @@ def research_export_write(*, service: Any, out: Any, free_text: bool = False) ->
     content = research.research_zip(service, free_text=free_text)
     out.write(content)
     audit_record(
-        actor=None, action="research.export", object_type="organisations.service",
-        object_id=service.pk, service_id=service.pk, fields=["free_text"] if free_text else [],
-    )  # fmt: skip
+        actor=None,
+        action="research.export",
+        object_type="organisations.service",
+        object_id=service.pk,
+        service_id=service.pk,
+        fields=["free_text"] if free_text else [],
+    )
     return len(content)

@@ -43,24 +43,44 @@ MODIFICATIONS: Final[dict[str, str]] = {WHO: "WHO ICD-10", AM: "ICD-10-AM (Austr
 _KINDS: Final[dict[str, str]] = {
     # Spinal cord (not nerve roots or plexus): cord concussion/oedema and other
     # cord injury at each level, and the cauda equina.
-    "S14.0": "sci", "S14.1": "sci", "S24.0": "sci", "S24.1": "sci",
-    "S34.0": "sci", "S34.1": "sci", "S34.3": "sci",
+    "S14.0": "sci",
+    "S14.1": "sci",
+    "S24.0": "sci",
+    "S24.1": "sci",
+    "S34.0": "sci",
+    "S34.1": "sci",
+    "S34.3": "sci",
     # ICD-10-AM only: the functional (neurological) level of a cord injury.
-    "S14.7": "sci", "S24.7": "sci", "S34.7": "sci",
+    "S14.7": "sci",
+    "S24.7": "sci",
+    "S34.7": "sci",
     # Intracranial injury.
     "S06": "tbi",
     # Traumatic amputation, each region, and of several regions.
-    "S48": "amputation", "S58": "amputation", "S68": "amputation",
-    "S78": "amputation", "S88": "amputation", "S98": "amputation", "T05": "amputation",
+    "S48": "amputation",
+    "S58": "amputation",
+    "S68": "amputation",
+    "S78": "amputation",
+    "S88": "amputation",
+    "S98": "amputation",
+    "T05": "amputation",
     # Fractures of the spine, pelvis and limbs, and of several body regions.
-    "S12": "ortho", "S22": "ortho", "S32": "ortho", "S42": "ortho", "S52": "ortho",
-    "S62": "ortho", "S72": "ortho", "S82": "ortho", "S92": "ortho", "T02": "ortho",
+    "S12": "ortho",
+    "S22": "ortho",
+    "S32": "ortho",
+    "S42": "ortho",
+    "S52": "ortho",
+    "S62": "ortho",
+    "S72": "ortho",
+    "S82": "ortho",
+    "S92": "ortho",
+    "T02": "ortho",
     # Sequelae, a year or more on, of the injuries above.
     "T90.5": "tbi",  # intracranial injury
     "T91.3": "sci",  # injury of spinal cord
     "T92.6": "amputation",  # crushing injury and traumatic amputation of upper limb
     "T93.6": "amputation",  # crushing injury and traumatic amputation of lower limb
-}  # fmt: skip
+}
 
 # Sequelae of injuries, poisoning and other external causes: an old injury.
 _SEQUELAE: Final = re.compile(r"^T9[0-8]")

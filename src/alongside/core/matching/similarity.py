@@ -357,8 +357,9 @@ def _return_story(patient: PatientProfile, mentor: MentorProfile) -> str:
     bits = []
     if mentor.rtw_occupation_code and mentor.occupation_classification:
         try:
-            bits.append(occupation_words(mentor.occupation_classification,
-                                         mentor.rtw_occupation_code))  # fmt: skip
+            bits.append(
+                occupation_words(mentor.occupation_classification, mentor.rtw_occupation_code)
+            )
         except ValueError:
             pass
     if mentor.rtw_employer in lx.RTW_EMPLOYERS:

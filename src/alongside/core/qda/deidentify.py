@@ -73,9 +73,28 @@ _POSTCODE = re.compile(
 )
 # Capitalised words after a preposition that are not places.
 _NOT_PLACES = {
-    "I", "I'm", "I've", "The", "A", "An", "It", "That", "This", "We", "You", "He", "She",
-    "They", "Christmas", "Easter", "Work", "Home", "Mum", "Dad", "God",
-}  # fmt: skip
+    "I",
+    "I'm",
+    "I've",
+    "The",
+    "A",
+    "An",
+    "It",
+    "That",
+    "This",
+    "We",
+    "You",
+    "He",
+    "She",
+    "They",
+    "Christmas",
+    "Easter",
+    "Work",
+    "Home",
+    "Mum",
+    "Dad",
+    "God",
+}
 
 
 def identifying_candidates(

@@ -31,9 +31,10 @@ class Command(BaseCommand):
         if not options["dry_run"] and plan.pairs:
             try:
                 services.match_batch_publish(
-                    actor=None, service=service,
+                    actor=None,
+                    service=service,
                     pairs=[(p.patient.pk, p.mentor.pk) for p in plan.pairs],
-                )  # fmt: skip
+                )
             except ValidationError as error:
                 raise CommandError("; ".join(error.messages)) from error
             published = True

@@ -40,19 +40,25 @@ class Command(BaseCommand):
             help="state or nation whose public holidays the service keeps, e.g. ENG or VIC",
         )
         parser.add_argument(
-            "--classification", required=True, choices=sorted(CLASSIFICATIONS),
+            "--classification",
+            required=True,
+            choices=sorted(CLASSIFICATIONS),
             help="occupation classification",
-        )  # fmt: skip
+        )
         parser.add_argument("--manager", required=True, metavar="EMAIL", help="first manager")
         parser.add_argument("--manager-name", default="", help="the manager's full name")
         parser.add_argument(
-            "--icd10", default="", choices=["", "who", "am"],
+            "--icd10",
+            default="",
+            choices=["", "who", "am"],
             help="ICD-10 edition (default: am in Australia, who elsewhere)",
-        )  # fmt: skip
+        )
         parser.add_argument(
-            "--eligibility", default="", choices=["", *PRESETS],
+            "--eligibility",
+            default="",
+            choices=["", *PRESETS],
             help="eligibility preset (default: rowtate in GB, eivrs elsewhere)",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -32,10 +32,12 @@ class Command(BaseCommand):
         chosen = list(fhir.patients_for_fhir(patients))
         text = fhir.bundle_json(fhir.bundle_for(chosen))
         audit_record(
-            actor=None, action="fhir.export", object_type="patients.patient",
+            actor=None,
+            action="fhir.export",
+            object_type="patients.patient",
             object_id=options["patient"] or "",
             object_ids=[f"patients.patient:{p.pk}" for p in chosen],
-        )  # fmt: skip
+        )
         if out == "-":
             sys.stdout.write(text + "\n")
             return

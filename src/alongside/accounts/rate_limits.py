@@ -35,4 +35,6 @@ def retry_after(scope: str, subject: str, *, limit: int, window_seconds: int) ->
     count += 1
     remaining = started + window_seconds - now
     cache.set(key, (started, count), timeout=max(1, int(remaining) + 1))
-    return 0 if count <= limit else max(1, math.ceil(remaining))
+    # Rounded before the ceiling: float noise in the timestamps (a few microseconds) must
+    # not turn "20 s left" into a Retry-After of 21.
+    return 0 if count <= limit else max(1, math.ceil(round(remaining, 3)))

@@ -4,7 +4,8 @@ Thirty demo services (alternately Australian and English, so both code sets
 and both occupation classifications are exercised), each with about 333 peer
 mentors, 3,333 referrals at every stage of the pathway, their consents, goals,
 work-status timelines and certificates, questionnaire schedules and answers,
-matches within every mentor's places, and about 33,000 logged contacts — in
+matches within every mentor's places, and about 33,000 logged contacts (calls and
+visits, with the short messages between them) — in
 all ~10^4 mentors, ~10^5 patients and ~10^6 contacts (docs/performance.md
 records how long it takes).
 
@@ -48,6 +49,7 @@ from alongside.contacts import demo as contacts_demo
 from alongside.contacts.models import DEFAULT_TOPICS, Contact
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
 from alongside.core.instruments import Score, instrument, score
+from alongside.core.vocabulary import LoggedContactMode as Mode
 from alongside.demo.builder import DEMO_DOMAIN, demo_password, fictional_phone
 from alongside.matches.models import EndReason, Match, MatchStatus, ProposalSource
 from alongside.mentors import demo as mentors_demo
@@ -782,7 +784,8 @@ class _ServiceBuilder:
                 if match.end_reason == EndReason.NO_CONTACT:
                     until = min(until, started + dt.timedelta(days=12))
             days = contacts_demo._contact_days(rng, started, until, regular=regular)
-            for index, offset in enumerate(days):
+            logged = 0  # the calls and visits so far: the first two are on the ward
+            for offset, between in _with_messages(rng, days):
                 day = started + dt.timedelta(days=offset)
                 moment = _at(day, zone, rng.randint(9, 18), rng.choice([0, 30]))
                 if moment < match.started_at:
@@ -795,13 +798,31 @@ class _ServiceBuilder:
                         service=self.service,
                         logged_by=match.mentor.user,
                         contact_at=moment,
-                        mode=contacts_demo._mode(rng, index),
-                        duration_minutes=rng.choice([15, 20, 30, 30, 45, 60, 90]),
+                        mode=Mode.MESSAGE if between else contacts_demo._mode(rng, logged),
+                        duration_minutes=rng.choice([5, 10])
+                        if between
+                        else rng.choice([15, 20, 30, 30, 45, 60, 90]),
                         topics=rng.sample(DEFAULT_TOPICS[:-1], rng.randint(1, 3)),
                         reflection=rng.choice(contacts_demo.REFLECTIONS),
                     )
                 )
+                logged += not between
             if len(rows) >= 4 * BATCH:
                 self._save(Contact, rows, "contacts")
                 rows = []
         self._save(Contact, rows, "contacts")
+
+
+def _with_messages(rng: random.Random, days: list[int]) -> list[tuple[int, bool]]:
+    """The logged contacts' day offsets with the short messages mentors log between them
+    (a text to ask how the week went): one or two in each gap of five days or more. Each
+    offset comes with True for such a message. Messages fall strictly between two logged
+    contacts, so the last contact, and so every pair's engagement state, stays the same."""
+    out: list[tuple[int, bool]] = []
+    for here, after in zip(days, [*days[1:], None], strict=False):
+        out.append((here, False))
+        if after is None or after - here < 5:
+            continue
+        for day in sorted(rng.sample(range(here + 1, after), rng.randint(1, 2))):
+            out.append((day, True))
+    return out

@@ -126,3 +126,32 @@ def test_the_mail_check_can_fail(tmp_path: Path) -> None:
     sample = tmp_path / "views.py"
     sample.write_text("from django.core.mail import send_mail\nsend_mail('a', 'b', None, [])\n")
     assert _mail_sends(sample)
+
+
+def _actor_none(path: Path) -> list[str]:
+    """A call passing ``actor=None``: the system acting without saying so."""
+    return [
+        f"line {node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.keyword)
+        and node.arg == "actor"
+        and isinstance(node.value, ast.Constant)
+        and node.value.value is None
+    ]
+
+
+def test_the_system_acts_by_name() -> None:
+    """Skipping the policy is visible: a trusted process passes ``actor=SYSTEM``
+    (``accounts.policy.SYSTEM``), never ``actor=None`` (issue 10, section 3)."""
+    offenders = {
+        str(path.relative_to(SRC)): found
+        for path in SRC.rglob("*.py")
+        if "migrations" not in path.parts and (found := _actor_none(path))
+    }
+    assert offenders == {}
+
+
+def test_the_system_check_can_fail(tmp_path: Path) -> None:
+    sample = tmp_path / "command.py"
+    sample.write_text("referral_create(actor=None, service=s, data={})\n")
+    assert _actor_none(sample) == ["line 1"]

@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from alongside.accounts.policy import SYSTEM
 from alongside.notifications.models import Notification
 from alongside.outcomes import services
 from alongside.outcomes.models import (
@@ -230,7 +231,7 @@ def test_the_service_page_shows_the_rtw_curve_with_a_table(world: World) -> None
         patient = factories.accepted_patient(world.home)
         if days:
             work_status_add(
-                actor=None,
+                actor=SYSTEM,
                 patient=patient,
                 from_date=patient.date_of_injury + dt.timedelta(days=days),
                 status="full_return",
@@ -354,7 +355,7 @@ def test_the_service_sets_what_a_sustained_return_is(world: World, case) -> None
     from alongside.patients.services import work_status_add
 
     work_status_add(
-        actor=None,
+        actor=SYSTEM,
         patient=case,
         from_date=case.date_of_injury + dt.timedelta(days=60),
         status="phased_return",

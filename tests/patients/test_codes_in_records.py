@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from alongside.accounts.policy import SYSTEM
 from alongside.patients import services
 
 pytestmark = pytest.mark.django_db
@@ -30,26 +31,26 @@ def _referral(**overrides):
 
 
 def test_an_impossible_iss_is_refused_naming_the_value(world) -> None:
-    patient = services.referral_create(actor=None, service=world.home, data=_referral())
+    patient = services.referral_create(actor=SYSTEM, service=world.home, data=_referral())
     with pytest.raises(ValidationError) as caught:
-        services.patient_update(actor=None, patient=patient, changes={"iss": 15})
+        services.patient_update(actor=SYSTEM, patient=patient, changes={"iss": 15})
     assert "15 is not a possible Injury Severity Score" in " ".join(
         caught.value.message_dict["iss"]
     )
-    patient = services.patient_update(actor=None, patient=patient, changes={"iss": 17})
+    patient = services.patient_update(actor=SYSTEM, patient=patient, changes={"iss": 17})
     assert patient.iss == 17
 
 
 def test_an_icd10_am_functional_level_code_gives_the_neurological_level(world) -> None:
     with pytest.raises(ValidationError) as caught:
         services.referral_create(
-            actor=None, service=world.home, data=_referral(icd10_codes=["S14.75"])
+            actor=SYSTEM, service=world.home, data=_referral(icd10_codes=["S14.75"])
         )
     assert "ICD-10-AM" in " ".join(caught.value.message_dict["icd10_codes"])
     world.home.icd10_modification = "am"
     world.home.save()
     patient = services.referral_create(
-        actor=None, service=world.home, data=_referral(icd10_codes=["s1475"])
+        actor=SYSTEM, service=world.home, data=_referral(icd10_codes=["s1475"])
     )
     assert patient.icd10_codes == ["S14.75"]
     assert patient.injury_category == "sci" and patient.sci_level == "C5"
@@ -58,7 +59,7 @@ def test_an_icd10_am_functional_level_code_gives_the_neurological_level(world) -
 def test_an_occupation_code_the_owner_does_not_publish_is_refused_by_name(world) -> None:
     with pytest.raises(ValidationError) as caught:
         services.referral_create(
-            actor=None, service=world.home, data=_referral(occupation_code="341199")
+            actor=SYSTEM, service=world.home, data=_referral(occupation_code="341199")
         )
     message = " ".join(caught.value.message_dict["occupation_code"])
     assert "ANZSCO has no group 341199" in message

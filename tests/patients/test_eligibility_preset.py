@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.models import AuditEvent
 from alongside.core.eligibility import EligibilityCriteria, preset_changes
 from alongside.patients.models import EligibilityRules
@@ -28,7 +29,7 @@ def test_preset_changes_names_each_rule_now_and_after() -> None:
 
 
 def test_the_preview_shows_what_changes_and_writes_nothing(world) -> None:
-    eligibility_rules_apply_preset(actor=None, service=world.home, preset_id="eivrs")
+    eligibility_rules_apply_preset(actor=SYSTEM, service=world.home, preset_id="eivrs")
     before = AuditEvent.objects.filter(action="eligibility_rules.update").count()
     response = world.client_for("admin").post(_url(world), {"preset": "rowtate"})
     body = response.content.decode()
@@ -41,7 +42,7 @@ def test_the_preview_shows_what_changes_and_writes_nothing(world) -> None:
 
 
 def test_applying_sets_the_rules_and_audits(world) -> None:
-    eligibility_rules_apply_preset(actor=None, service=world.home, preset_id="eivrs")
+    eligibility_rules_apply_preset(actor=SYSTEM, service=world.home, preset_id="eivrs")
     response = world.client_for("admin").post(_url(world), {"preset": "rowtate", "confirm": "1"})
     assert response.status_code == 302
     rules = EligibilityRules.objects.get(service=world.home)
@@ -51,7 +52,7 @@ def test_applying_sets_the_rules_and_audits(world) -> None:
 
 
 def test_the_same_preset_says_nothing_would_change(world) -> None:
-    eligibility_rules_apply_preset(actor=None, service=world.home, preset_id="rowtate")
+    eligibility_rules_apply_preset(actor=SYSTEM, service=world.home, preset_id="rowtate")
     body = world.client_for("admin").post(_url(world), {"preset": "rowtate"}).content.decode()
     assert "nothing would change" in body and "Apply these rules" not in body
 

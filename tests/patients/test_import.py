@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.models import AuditEvent
 from alongside.patients import importing
 from alongside.patients.models import Patient
@@ -234,7 +235,7 @@ def test_probe_3_checking_opens_no_transaction_and_writing_one(monkeypatch) -> N
     monkeypatch.setattr(transaction.Atomic, "__enter__", enter)
     content = _csv(_rows(1200))
     report = importing.referrals_import(
-        actor=None,
+        actor=SYSTEM,
         service=service,
         content=content,
         dry_run=True,
@@ -245,7 +246,7 @@ def test_probe_3_checking_opens_no_transaction_and_writing_one(monkeypatch) -> N
     assert events[-1] == "checked 1200"
     events.clear()
     report = importing.referrals_import(
-        actor=None,
+        actor=SYSTEM,
         service=service,
         content=content,
         progress=lambda rows: events.append(f"checked {rows}"),
@@ -283,7 +284,7 @@ def test_probe_3_a_referral_saved_between_check_and_write_is_caught(service) -> 
     assert report.ok
     # Someone types row 4's referral by hand (in another case) while the file waits.
     existing = PatientFactory(service=service, hospital_number="mrn000002", date_of_injury=injured)
-    report = importing.referrals_write(actor=None, service=service, report=report)
+    report = importing.referrals_write(actor=SYSTEM, service=service, report=report)
     assert not report.written and not Patient.objects.exclude(pk=existing.pk).exists()
     assert report.lines() == [
         "row 4: hospital_number: already referred with this date of injury "
@@ -292,7 +293,7 @@ def test_probe_3_a_referral_saved_between_check_and_write_is_caught(service) -> 
     report = importing.referrals_check(service=service, content=content)
     assert report.lines()[0].startswith("row 4: hospital_number: already referred")
     report = importing.referrals_write(
-        actor=None, service=service, report=report, valid_rows_only=True
+        actor=SYSTEM, service=service, report=report, valid_rows_only=True
     )
     assert report.written and len(report.created) == 3
 

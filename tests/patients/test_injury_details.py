@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.models import AuditEvent
 from alongside.patients import importing, services
 from alongside.patients.models import Patient
@@ -52,7 +53,7 @@ def test_a_cervical_code_with_a_thoracic_level_saves_nothing(world) -> None:
 
 def test_an_edit_that_contradicts_itself_changes_nothing(world) -> None:
     patient = services.referral_create(
-        actor=None,
+        actor=SYSTEM,
         service=world.home,
         data=_referral(icd10_codes=["S06.5"], tbi_severity="severe", gcs=5),
     )
@@ -70,14 +71,14 @@ def test_an_edit_that_contradicts_itself_changes_nothing(world) -> None:
 
 def test_details_of_another_kind_are_cleared_in_the_database(world) -> None:
     patient = services.referral_create(
-        actor=None,
+        actor=SYSTEM,
         service=world.home,
         data=_referral(injury_category="sci", sci_level="C6", asia_grade="B", gcs=14),
     )
     patient.refresh_from_db()
     assert (patient.sci_level, patient.asia_grade, patient.gcs) == ("C6", "B", None)
     services.patient_update(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         changes={"injury_category": "tbi", "icd10_codes": ["S06.2"], "pta_days": 3},
     )
@@ -89,7 +90,7 @@ def test_details_of_another_kind_are_cleared_in_the_database(world) -> None:
 
 def test_the_injury_form_shows_one_message_per_problem_and_saves_nothing(world) -> None:
     patient = services.referral_create(
-        actor=None, service=world.home, data=_referral(injury_category="sci", sci_level="C5")
+        actor=SYSTEM, service=world.home, data=_referral(injury_category="sci", sci_level="C5")
     )
     client = world.client_for("therapist")
     url = reverse("patients:injury_edit", kwargs={"patient_id": patient.pk})
@@ -158,7 +159,7 @@ def test_the_amputation_side_is_recorded_by_form_import_and_api(world) -> None:
     writer.writeheader()
     writer.writerow(row)
     report = importing.referrals_import(
-        actor=None, service=world.home, content=out.getvalue().encode()
+        actor=SYSTEM, service=world.home, content=out.getvalue().encode()
     )
     assert report.ok, report.lines()
     assert Patient.objects.get(hospital_number="AMP2").amputation_laterality == "bilateral"
@@ -196,7 +197,7 @@ def test_the_import_refuses_an_impossible_row_naming_it_and_writes_nothing(world
     writer.writeheader()
     writer.writerows([good, bad])
     report = importing.referrals_import(
-        actor=None, service=world.home, content=out.getvalue().encode()
+        actor=SYSTEM, service=world.home, content=out.getvalue().encode()
     )
     assert [line.split(":")[:2] for line in report.lines()] == [["row 3", " sci_level"]]
     assert Patient.objects.count() == 0

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.models import AuditEvent
 from alongside.patients import selectors, services
 from alongside.patients.models import ConsentKind, Patient, PatientStatus
@@ -82,7 +83,7 @@ def test_duplicate_referral_warns_and_links_the_existing_one(world) -> None:
     assert Patient.objects.count() == 1
     # The same hospital number in another service is another person.
     services.referral_create(
-        actor=None, service=world.other, data=_referral(occupation_code="5241")
+        actor=SYSTEM, service=world.other, data=_referral(occupation_code="5241")
     )
 
 

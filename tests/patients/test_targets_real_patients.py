@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from alongside.accounts.models import Membership
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.models import AuditEvent
 from alongside.matches.services import case_not_matchable_reason, waiting_patients
 from alongside.notifications.models import Notification
@@ -60,7 +61,9 @@ def test_an_unallocated_case_is_told_to_the_managers_then_to_the_therapist_alloc
         # A second run tells nobody again.
         with django_capture_on_commit_callbacks(execute=True):
             assert tasks.overdue_alerts_send() == 0
-        services.patient_allocate(actor=None, patient=patient, therapist=world.people["therapist"])
+        services.patient_allocate(
+            actor=SYSTEM, patient=patient, therapist=world.people["therapist"]
+        )
         with django_capture_on_commit_callbacks(execute=True):
             assert tasks.overdue_alerts_send() == 1
     recipients = [n.recipient for n in _overdue_notifications()]
@@ -190,9 +193,9 @@ def test_the_left_hospital_date_is_recorded_on_the_injury_form(world) -> None:
     patient.save()
     future = dt.date.today() + dt.timedelta(days=3)
     with pytest.raises(ValidationError, match="in the future"):
-        services.patient_update(actor=None, patient=patient, changes={"left_hospital_on": future})
+        services.patient_update(actor=SYSTEM, patient=patient, changes={"left_hospital_on": future})
     left = dt.date.today() - dt.timedelta(days=1)
-    services.patient_update(actor=None, patient=patient, changes={"left_hospital_on": left})
+    services.patient_update(actor=SYSTEM, patient=patient, changes={"left_hospital_on": left})
     patient.refresh_from_db()
     assert patient.left_hospital_on == left
     page = world.client_for("therapist").get(reverse("patients:detail", args=[patient.pk]))

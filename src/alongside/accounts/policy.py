@@ -10,7 +10,8 @@ the existence of other services' records is never revealed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -21,6 +22,35 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from alongside.accounts.models import User
+
+
+class SystemActor(Enum):
+    """The installation itself acting: an operator's command (`alongside import`,
+    `match_batch`), the task worker, the demo loader. Services skip the policy for it and
+    audit it as "system"; people always pass themselves. One member, ``SYSTEM``, so every
+    place that skips the policy names it, ``grep SYSTEM`` finds them all, and the type
+    checker narrows ``actor is SYSTEM`` (an enum, so it is a literal type)."""
+
+    SYSTEM = "system"
+
+    @property
+    def is_authenticated(self) -> bool:
+        return False
+
+    @property
+    def pk(self) -> None:
+        return None
+
+
+SYSTEM: Final = SystemActor.SYSTEM
+# Who a service acts for: a signed-in person, or the system.
+Actor: TypeAlias = "User | SystemActor"
+
+
+def person(actor: Actor) -> User | None:
+    """The user behind ``actor``, for a "recorded by" column: None for the system."""
+    return None if actor is SYSTEM else actor
+
 
 ADMIN, THERAPIST, MENTOR, PATIENT, ANALYST = (
     Role.ADMIN.value,

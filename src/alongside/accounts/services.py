@@ -20,6 +20,7 @@ from alongside.accounts.models import (
     User,
     hash_token,
 )
+from alongside.accounts.policy import SYSTEM, Actor
 from alongside.accounts.scopes import ALL_SCOPES, clean_scopes
 from alongside.audit.services import audit_record
 from alongside.core import person_details
@@ -29,7 +30,7 @@ TOKEN_PREFIX = "alg_"  # noqa: S105 - a visible prefix, not a secret
 
 
 def user_create(
-    *, email: str, password: str | None, full_name: str = "", actor: User | None = None
+    *, email: str, password: str | None, full_name: str = "", actor: Actor = SYSTEM
 ) -> User:
     try:
         full_name = person_details.person_name(full_name)
@@ -42,7 +43,7 @@ def user_create(
 
 
 def membership_grant(
-    *, user: User, service: Service, role: str, actor: User | None = None
+    *, user: User, service: Service, role: str, actor: Actor = SYSTEM
 ) -> Membership:
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.services import audit_record
 
 
@@ -44,7 +45,7 @@ def _sign_in_failed(
     # The typed e-mail is not stored when no such account exists: it may be a
     # password typed into the wrong box.
     audit_record(
-        actor=None,
+        actor=SYSTEM,
         action="auth.sign_in_failed",
         object_type="accounts.user" if account else "",
         object_id=account.pk if account else "",
@@ -55,7 +56,7 @@ def _sign_in_failed(
 def _locked_out(sender: Any, request: Any, username: str, ip_address: str, **kw: Any) -> None:
     account = _account_for({"username": username})
     audit_record(
-        actor=None,
+        actor=SYSTEM,
         action="auth.locked_out",
         object_type="accounts.user" if account else "",
         object_id=account.pk if account else "",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from alongside.accounts.policy import SYSTEM
+
 
 @task()
 def password_reset_send(*, email: str, domain: str, use_https: bool) -> int:
@@ -27,5 +29,5 @@ def password_reset_send(*, email: str, domain: str, use_https: bool) -> int:
         email_template_name="accounts/password_reset_email.txt",
     )
     for user in users:
-        audit_record(actor=None, action="auth.password_reset_sent", target=user)
+        audit_record(actor=SYSTEM, action="auth.password_reset_sent", target=user)
     return len(users)

@@ -56,7 +56,7 @@ def audit_record(
                 if object_type == "organisations.service"
                 else getattr(target, "service_id", None)
             )
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    authenticated = bool(getattr(actor, "is_authenticated", False))  # SYSTEM and None are not
     request = current.get()
     key = current_key()
     with transaction.atomic():

@@ -44,6 +44,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role, User
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.services import audit_record
 from alongside.contacts import demo as contacts_demo
 from alongside.contacts.models import DEFAULT_TOPICS, Contact
@@ -230,7 +231,7 @@ class _ServiceBuilder:
         self._staff()
         EligibilityRules.objects.get_or_create(service=self.service)
         eligibility_rules_apply_preset(
-            actor=None,
+            actor=SYSTEM,
             service=self.service,
             preset_id="rowtate" if self.spec["country"] == "GB" else "eivrs",
         )
@@ -240,7 +241,7 @@ class _ServiceBuilder:
         matches = self._matches(patients, mentors)
         self._contacts(matches)
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action="demo.national_load",
             target=self.service,
             fields=sorted(f"{k}={v}" for k, v in self.counts.items()),

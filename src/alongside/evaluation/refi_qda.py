@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from alongside.accounts.policy import SYSTEM, Actor
 from alongside.audit.services import audit_record
 from alongside.core.qda import (
     QdaCode,
@@ -111,11 +112,11 @@ def _sets(study: Study) -> tuple[QdaSet, ...]:
     )
 
 
-def study_project(actor: Any, study: Study) -> QdaProject:
+def study_project(actor: Actor, study: Study) -> QdaProject:
     """The study as a REFI-QDA project: every team member's coding, withdrawn excluded."""
     transcripts = list(
         selectors.transcripts_for(actor, study, analysed_only=True).order_by("name", "pk")
-        if actor is not None
+        if actor is not SYSTEM
         else Transcript.objects.filter(study=study).analysed().order_by("name", "pk")
     )
     spans = CodedSpan.objects.filter(transcript__in=transcripts).select_related("code")
@@ -181,13 +182,13 @@ def study_project(actor: Any, study: Study) -> QdaProject:
     )
 
 
-def study_qdpx(actor: Any, study: Study) -> bytes:
+def study_qdpx(actor: Actor, study: Study) -> bytes:
     data = write_qdpx(study_project(actor, study))
     audit_record(actor=actor, action="evaluation.export_qdpx", target=study, fields=["project"])
     return data
 
 
-def study_qdc(actor: Any, study: Study) -> bytes:
+def study_qdc(actor: Actor, study: Study) -> bytes:
     data = write_qdc(_codes(study), sets=_sets(study), origin=ORIGIN)
     audit_record(actor=actor, action="evaluation.export_qdc", target=study, fields=["codebook"])
     return data
@@ -213,7 +214,7 @@ def _unique_label(name: str, taken: set[str]) -> str:
 
 
 def study_import_qdpx(
-    *, actor: Any, data: bytes, slug: str | None = None, title: str | None = None
+    *, actor: Actor, data: bytes, slug: str | None = None, title: str | None = None
 ) -> tuple[Study, tuple[str, ...]]:
     """A new study from a .qdpx file, all or nothing. Returns it and what was skipped.
 
@@ -222,7 +223,7 @@ def study_import_qdpx(
     """
     from alongside.accounts import policy
 
-    if actor is not None and not policy.service_ids(actor, "evaluation.view"):
+    if actor is not SYSTEM and not policy.service_ids(actor, "evaluation.view"):
         from django.http import Http404
 
         raise Http404("Not found")
@@ -239,7 +240,7 @@ def study_import_qdpx(
             slug=slug or _unique_slug(project.name),
             title=(title or project.name or "Imported study")[:200],
         )
-        if actor is not None:
+        if actor is not SYSTEM:
             TeamMember.objects.create(study=study, user=actor, role=TeamRole.LEAD)
             study.services.set(
                 study.services.model.objects.filter(
@@ -317,7 +318,7 @@ def study_import_qdpx(
             )
             Memo.objects.create(
                 study=study,
-                author=actor,
+                author=policy.person(actor),
                 title=note.name[:200],
                 text=note.text,
                 guid=uuid.UUID(note.guid),

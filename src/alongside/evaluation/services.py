@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alongside.accounts import policy
+from alongside.accounts.policy import SYSTEM, Actor
 from alongside.audit.services import audit_record
 from alongside.core import NotFound
 from alongside.evaluation import selectors
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from alongside.accounts.models import User
 
 
-def _require_team(actor: Any, study: Study, *roles: str) -> None:
+def _require_team(actor: User, study: Study, *roles: str) -> None:
     """404 unless ``actor`` is an analyst on the study team with one of ``roles``."""
     if not policy.service_ids(actor, "evaluation.view"):
         raise NotFound()
@@ -49,15 +50,15 @@ def _require_team(actor: Any, study: Study, *roles: str) -> None:
         raise NotFound()
 
 
-def _lead(actor: Any, study: Study) -> None:
+def _lead(actor: User, study: Study) -> None:
     _require_team(actor, study, TeamRole.LEAD)
 
 
-def _coder(actor: Any, study: Study) -> None:
+def _coder(actor: User, study: Study) -> None:
     _require_team(actor, study, TeamRole.LEAD, TeamRole.CODER)
 
 
-def _audit(actor: Any, action: str, target: Any, **extra: Any) -> None:
+def _audit(actor: Actor, action: str, target: Any, **extra: Any) -> None:
     audit_record(actor=actor, action=f"evaluation.{action}", target=target, **extra)
 
 
@@ -66,7 +67,7 @@ def _audit(actor: Any, action: str, target: Any, **extra: Any) -> None:
 
 def study_create(
     *,
-    actor: User | None,
+    actor: Actor,
     slug: str,
     title: str,
     aims: str = "",
@@ -77,7 +78,7 @@ def study_create(
 ) -> Study:
     """A new study; the analyst who creates it leads it (``actor`` None: the command line)."""
     services = list(services)
-    if actor is not None:
+    if actor is not SYSTEM:
         allowed = set(policy.service_ids(actor, "evaluation.view"))
         if not allowed:
             raise NotFound()
@@ -97,14 +98,14 @@ def study_create(
             ends_on=ends_on,
         )
         study.services.set(services)
-        if actor is not None:
+        if actor is not SYSTEM:
             TeamMember.objects.create(study=study, user=actor, role=TeamRole.LEAD)
         _audit(actor, "study_create", study, fields=["title", "services"])
     return study
 
 
-def team_member_set(*, actor: User | None, study: Study, user: Any, role: str) -> TeamMember:
-    if actor is not None:
+def team_member_set(*, actor: Actor, study: Study, user: Any, role: str) -> TeamMember:
+    if actor is not SYSTEM:
         _lead(actor, study)
     if role not in TeamRole.values:
         raise ValidationError({"role": "Choose lead, coder or reader."})
@@ -146,7 +147,7 @@ def study_suggestions_set(*, actor: User, study: Study, enabled: bool) -> Study:
 
 def participant_add(
     *,
-    actor: User | None,
+    actor: Actor,
     study: Study,
     label: str,
     group: str,
@@ -154,7 +155,7 @@ def participant_add(
     patient: Any = None,
     mentor: Any = None,
 ) -> Participant:
-    if actor is not None:
+    if actor is not SYSTEM:
         _lead(actor, study)
     if group not in Group.values:
         raise ValidationError({"group": "Choose a participant group."})
@@ -312,9 +313,9 @@ def participant_withdraw(*, actor: User, participant: Participant, reason: str) 
 
 
 def guide_create(
-    *, actor: User | None, study: Study, group: str, title: str, questions: Sequence[dict[str, Any]]
+    *, actor: Actor, study: Study, group: str, title: str, questions: Sequence[dict[str, Any]]
 ) -> InterviewGuide:
-    if actor is not None:
+    if actor is not SYSTEM:
         _lead(actor, study)
     cleaned = []
     for number, item in enumerate(questions, start=1):
@@ -333,7 +334,7 @@ def guide_create(
 
 def interview_create(
     *,
-    actor: User | None,
+    actor: Actor,
     participant: Participant,
     held_on: dt.date | None = None,
     interviewer: str = "",
@@ -341,7 +342,7 @@ def interview_create(
     duration_minutes: int | None = None,
     guide: InterviewGuide | None = None,
 ) -> Interview:
-    if actor is not None:
+    if actor is not SYSTEM:
         _lead(actor, participant.study)
     if guide is not None and guide.study_id != participant.study_id:
         raise ValidationError({"guide": "Choose a guide from this study."})
@@ -402,7 +403,7 @@ def _turns_json(turns: Iterable[Any]) -> list[dict[str, Any]]:
 
 def transcript_import(
     *,
-    actor: User | None,
+    actor: Actor,
     interview: Interview,
     name: str,
     text: str | None = None,
@@ -414,7 +415,7 @@ def transcript_import(
     from alongside.core.qda.transcripts import transcript_from_bytes, transcript_from_text
 
     study = interview.participant.study
-    if actor is not None:
+    if actor is not SYSTEM:
         _coder(actor, study)
     try:
         if data is not None:
@@ -504,7 +505,7 @@ def _check_parent(study: Study, code: Code | None, parent: Code | None) -> None:
 
 def code_create(
     *,
-    actor: User | None,
+    actor: Actor,
     study: Study,
     name: str,
     description: str = "",
@@ -514,7 +515,7 @@ def code_create(
     parent: Code | None = None,
     guid: uuid.UUID | None = None,
 ) -> Code:
-    if actor is not None:
+    if actor is not SYSTEM:
         _coder(actor, study)
     if not name.strip():
         raise ValidationError({"name": "Enter a name for the code."})
@@ -732,7 +733,7 @@ def coding_undo(*, actor: User, transcript: Transcript) -> CodingAction | None:
 
 def memo_add(
     *,
-    actor: User | None,
+    actor: Actor,
     study: Study,
     text: str,
     title: str = "",
@@ -741,7 +742,7 @@ def memo_add(
     transcript: Transcript | None = None,
     guid: uuid.UUID | None = None,
 ) -> Memo:
-    if actor is not None:
+    if actor is not SYSTEM:
         _require_team(actor, study)
     if not text.strip():
         raise ValidationError({"text": "Write the memo."})
@@ -753,7 +754,7 @@ def memo_add(
     with transaction.atomic():
         memo = Memo.objects.create(
             study=study,
-            author=actor,
+            author=policy.person(actor),
             title=title,
             text=text,
             code=code,
@@ -770,7 +771,7 @@ def memo_add(
 
 def theme_create(
     *,
-    actor: User | None,
+    actor: Actor,
     study: Study,
     name: str,
     description: str = "",
@@ -778,7 +779,7 @@ def theme_create(
     codes: Iterable[Code] = (),
     guid: uuid.UUID | None = None,
 ) -> Theme:
-    if actor is not None:
+    if actor is not SYSTEM:
         _coder(actor, study)
     codes = list(codes)
     if not name.strip():

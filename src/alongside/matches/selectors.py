@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
+from alongside.accounts.policy import SYSTEM, Actor
 from alongside.audit.reads import record_read
 from alongside.core import NotFound
 from alongside.core.codes import INJURY_CATEGORIES, classification
@@ -505,7 +506,7 @@ def waiting_list_for_pages(user: User, service: Service) -> QuerySet[Patient]:
 
 def match_batch_plan(
     *,
-    actor: User | None,
+    actor: Actor,
     service: Service,
     today: dt.date | None = None,
     progress: Callable[[str], object] | None = None,
@@ -515,7 +516,7 @@ def match_batch_plan(
     the pairs named are audited as read by ``actor`` (``None``: the command line or the
     task worker, whose result page audits what it shows). ``progress`` hears each step."""
     tell = progress or (lambda step: None)
-    if actor is not None:
+    if actor is not SYSTEM:
         policy.require(actor, "match.manage", service)
     today = today or timezone.localdate()
     tell("Reading the waiting list")
@@ -554,7 +555,7 @@ def match_batch_plan(
             )
         )
     plan.pairs.sort(key=lambda pair: (-pair.score, pair.patient.pk))
-    if actor is not None:
+    if actor is not SYSTEM:
         # The pairs the plan names are shown to the person who asked for it.
         record_read(
             actor,

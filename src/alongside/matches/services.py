@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
+from alongside.accounts.policy import SYSTEM, Actor
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.core.matching import (
@@ -177,7 +178,7 @@ def _weights_snapshot(weights: Weights) -> dict[str, float]:
 
 def _propose_locked(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     mentor: Mentor,
     weights: Weights,
@@ -227,7 +228,7 @@ def _propose_locked(
         patient=patient,
         mentor=mentor,
         status=MatchStatus.PROPOSED,
-        proposed_by=actor,
+        proposed_by=policy.person(actor),
         proposed_at=timezone.now(),
         source=source,
         score=result.total,
@@ -530,7 +531,7 @@ def match_review_clear(*, actor: User, match: Match) -> Match:
 # --- Mentor unavailable, consent withdrawn --------------------------------------------------
 
 
-def matches_flag_for_mentor(*, mentor: Mentor, reason: str, actor: User | None = None) -> int:
+def matches_flag_for_mentor(*, mentor: Mentor, reason: str, actor: Actor = SYSTEM) -> int:
     """Flag the mentor's open proposals and matches for the therapist; returns how many.
 
     Called by ``mentors.services.mentor_pause`` (through its ON_PAUSE hook) and
@@ -564,7 +565,7 @@ def on_mentor_paused(mentor: Mentor, actor: User) -> None:
     matches_flag_for_mentor(mentor=mentor, reason=f"Mentor paused: {words}", actor=actor)
 
 
-def on_mentor_sharing_withdrawn(patient: Patient, actor: User | None) -> None:
+def on_mentor_sharing_withdrawn(patient: Patient, actor: Actor) -> None:
     """Hook for ``patients.services`` when the patient stops sharing with mentors.
 
     Proposals not yet started are declined (the mentor must not see the
@@ -668,7 +669,7 @@ def batch_plan_job_run(*, job_id: int) -> BatchPlanJob:
     policy.forget(actor)
     policy.require(actor, "match.manage", job.service)
     plan = match_batch_plan(
-        actor=None, service=job.service, progress=lambda step: rows.update(step=step)
+        actor=SYSTEM, service=job.service, progress=lambda step: rows.update(step=step)
     )
     rows.update(
         status=BatchPlanStatus.DONE,
@@ -690,7 +691,7 @@ def batch_plan_job_failed(*, job_id: int, message: str) -> None:
 
 def match_batch_publish(
     *,
-    actor: User | None,
+    actor: Actor,
     service: Service,
     pairs: Sequence[tuple[int, int]],
     today: dt.date | None = None,
@@ -700,7 +701,7 @@ def match_batch_publish(
     ``actor`` None is the command line (``alongside match batch``), run by an
     operator with shell access; proposals then have no proposing user.
     """
-    if actor is not None:
+    if actor is not SYSTEM:
         policy.require(actor, "match.manage", service)
     today = today or _today()
     patient_ids = [p for p, _ in pairs]

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from alongside.accounts import policy
+from alongside.accounts.policy import SYSTEM, Actor
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.organisations.models import Service
@@ -24,7 +25,7 @@ def service_update(*, actor: Any, service: Service, changes: dict[str, Any]) -> 
 
 def service_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     slug: str,
     time_zone: str,
@@ -59,7 +60,7 @@ def service_create(
     from alongside.organisations.models import Icd10Modification
     from alongside.patients.services import eligibility_rules_apply_preset
 
-    if actor is not None and not (actor.is_active and actor.is_superuser):
+    if actor is not SYSTEM and not (actor.is_active and actor.is_superuser):
         from alongside.core import NotFound
 
         raise NotFound
@@ -139,7 +140,7 @@ def service_create(
                 required=required,
                 order=order,
             )
-        eligibility_rules_apply_preset(actor=None, service=service, preset_id=preset_id)
+        eligibility_rules_apply_preset(actor=SYSTEM, service=service, preset_id=preset_id)
         manager = User.objects.filter(email__iexact=manager_email).first()
         created = manager is None
         if manager is None:

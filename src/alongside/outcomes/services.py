@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alongside.accounts import policy
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.services import audit_record
 from alongside.core.instruments import AnswerError, check_answers, instrument, score
 from alongside.outcomes import selectors
@@ -64,7 +65,7 @@ def time_points_ensure(*, service: Service) -> list[TimePoint]:
             ]
         )
         audit_record(
-            actor=None, action="outcome.schedule_default", target=service, fields=["time_points"]
+            actor=SYSTEM, action="outcome.schedule_default", target=service, fields=["time_points"]
         )
     return created
 
@@ -116,7 +117,7 @@ def questionnaires_schedule(*, patient: Patient) -> int:
         with transaction.atomic():
             QuestionnaireDue.objects.bulk_create(new, ignore_conflicts=True)
             audit_record(
-                actor=None,
+                actor=SYSTEM,
                 action="outcome.schedule",
                 target=patient,
                 fields=sorted({d.instrument_id for d in new}),
@@ -255,7 +256,7 @@ def response_draft_save(
     due: QuestionnaireDue,
     answers: Sequence[Any],
     mode: str,
-    actor: User | None = None,
+    actor: User | None = None,  # None: the holder of a questionnaire link, not signed in
     token: str | None = None,
 ) -> QuestionnaireDue:
     """Keep answers so far, to finish later; nothing is scored or shown until sent."""
@@ -286,7 +287,7 @@ def response_submit(
     due: QuestionnaireDue,
     answers: Sequence[Any],
     mode: str,
-    actor: User | None = None,
+    actor: User | None = None,  # None: the holder of a questionnaire link, not signed in
     token: str | None = None,
     completed_on: dt.date | None = None,
 ) -> QuestionnaireResponse:
@@ -398,7 +399,7 @@ def _work_status_from_answers(response: QuestionnaireResponse, patient: Patient)
         back = dt.date.fromisoformat(first_back)
         from_date = min(max(back, patient.date_of_injury), response.completed_on)
     work_status_add(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         from_date=from_date,
         status=status,

@@ -23,6 +23,7 @@ from typing import Any, TypeAlias
 
 from django.db import transaction
 
+from alongside.accounts.policy import SYSTEM
 from alongside.core.codes import AMPUTATION_SITES, SCI_LEVELS, classification
 from alongside.core.codes.injury import ISS_VALUES
 from alongside.core.injury_details import amputation_sites_for_code, sci_levels_for_code
@@ -205,7 +206,7 @@ def load(ctx: DemoContext) -> None:
             if created:
                 # The trial each demo service is modelled on: EIVRS in Victoria, ROWTATE in England.
                 preset = "rowtate" if service.country == "GB" else "eivrs"
-                eligibility_rules_apply_preset(actor=None, service=service, preset_id=preset)
+                eligibility_rules_apply_preset(actor=SYSTEM, service=service, preset_id=preset)
             if Patient.objects.filter(
                 service=service, hospital_number__startswith="DEMO-"
             ).exists():

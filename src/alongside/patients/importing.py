@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
+from alongside.accounts.policy import SYSTEM, Actor
 from alongside.audit.services import audit_record
 from alongside.core import person_details
 from alongside.core.vocabulary import AmputationLaterality
@@ -462,7 +463,7 @@ def referrals_check(
 
 
 def referrals_write(
-    *, actor: User | None, service: Service, report: ImportReport, valid_rows_only: bool = False
+    *, actor: Actor, service: Service, report: ImportReport, valid_rows_only: bool = False
 ) -> ImportReport:
     """Write a checked report's valid rows in one short transaction.
 
@@ -529,7 +530,7 @@ def referrals_write(
 
 def referrals_import(
     *,
-    actor: User | None,
+    actor: Actor,
     service: Service,
     content: bytes,
     valid_rows_only: bool = False,
@@ -537,7 +538,7 @@ def referrals_import(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Check outside any transaction, then write in one short one (not for a dry run)."""
-    if actor is not None:
+    if actor is not SYSTEM:
         policy.require(actor, "patient.manage", service)
     report = referrals_check(service=service, content=content, progress=progress)
     if dry_run:

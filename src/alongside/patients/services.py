@@ -2,8 +2,9 @@
 policy, validates (raising ``ValidationError`` keyed by field name), writes
 and records an audit event naming the fields it changed.
 
-``actor=None`` means a trusted system process (the `alongside import` command
-run by an operator, the demo loader); people always pass themselves.
+``actor=SYSTEM`` (``accounts.policy.SYSTEM``) is a trusted system process (the
+`alongside import` command run by an operator, the demo loader); people always pass
+themselves.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db import transaction
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
+from alongside.accounts.policy import SYSTEM, Actor
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.core import person_details, text_limits
@@ -119,7 +121,7 @@ UPDATABLE_FIELDS = frozenset(INJURY_FIELDS + WORK_FIELDS + CONTACT_FIELDS + PREF
 
 # Other apps (matching) register here to end proposals when a patient stops
 # sharing with mentors; called inside the withdrawing transaction.
-MENTOR_SHARING_WITHDRAWN: Hook[Callable[[Patient, User | None], None]] = Hook(
+MENTOR_SHARING_WITHDRAWN: Hook[Callable[[Patient, Actor], None]] = Hook(
     "mentor_sharing_withdrawn",
     "a patient stopped sharing with mentors (inside the withdrawal): (patient, actor)",
 )
@@ -141,8 +143,8 @@ class DuplicateReferral(Exception):
         self.existing = existing
 
 
-def _require(actor: User | None, action: str, target: Any) -> None:
-    if actor is not None:
+def _require(actor: Actor, action: str, target: Any) -> None:
+    if actor is not SYSTEM:
         policy.require(actor, action, target)
 
 
@@ -367,7 +369,7 @@ def referral_build(*, service: Service, data: dict[str, Any], today: date | None
     return patient
 
 
-def referral_create(*, actor: User | None, service: Service, data: dict[str, Any]) -> Patient:
+def referral_create(*, actor: Actor, service: Service, data: dict[str, Any]) -> Patient:
     """Record a new referral. A duplicate raises DuplicateReferral with the existing record."""
     _require(actor, "patient.manage", service)
     with transaction.atomic():
@@ -386,7 +388,7 @@ def _locked(patient: Patient) -> Patient:
     return Patient.objects.select_for_update().select_related("service").get(pk=patient.pk)
 
 
-def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, Any]) -> Patient:
+def patient_update(*, actor: Actor, patient: Patient, changes: dict[str, Any]) -> Patient:
     """Change profile fields (injury, work, contact details, preferences)."""
     _require(actor, "patient.manage", patient)
     unknown = set(changes) - UPDATABLE_FIELDS
@@ -415,7 +417,7 @@ def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, A
 
 
 def referral_accept(
-    *, actor: User | None, patient: Patient, on: date | None = None, override_reason: str = ""
+    *, actor: Actor, patient: Patient, on: date | None = None, override_reason: str = ""
 ) -> Patient:
     """Accept a referral. One the eligibility rules refuse is accepted only *anyway*:
     where the service allows clinical override, by a therapist, with a reason that is
@@ -435,7 +437,7 @@ def referral_accept(
             field, message = decision.refusal
             raise ValidationError({field: message})
         if decision.override:
-            if actor is None or not policy.can(actor, "patient.accept_anyway", fresh):
+            if actor is SYSTEM or not policy.can(actor, "patient.accept_anyway", fresh):
                 raise ValidationError(
                     {
                         "override_reason": "Only a therapist can accept a referral against "
@@ -455,7 +457,7 @@ def referral_accept(
         fresh.accepted_on = accepted_on
         fresh.decline_reason = ""
         fresh.eligibility_override_reason = decision.reason
-        fresh.eligibility_override_by = actor if decision.override else None
+        fresh.eligibility_override_by = policy.person(actor) if decision.override else None
         fresh.eligibility_override_on = accepted_on if decision.override else None
         fields = ["status", "accepted_on"]
         if decision.override:
@@ -482,7 +484,7 @@ def referral_accept(
     return fresh
 
 
-def referral_decline(*, actor: User | None, patient: Patient, reason: str) -> Patient:
+def referral_decline(*, actor: Actor, patient: Patient, reason: str) -> Patient:
     """Decline (not eligible, or the person does not want the service); the record stays."""
     _require(actor, "patient.manage", patient)
     reason = (reason or "").strip()
@@ -515,7 +517,7 @@ def referral_decline(*, actor: User | None, patient: Patient, reason: str) -> Pa
     return fresh
 
 
-def patient_allocate(*, actor: User | None, patient: Patient, therapist: User) -> Patient:
+def patient_allocate(*, actor: Actor, patient: Patient, therapist: User) -> Patient:
     _require(actor, "patient.manage", patient)
     with transaction.atomic():
         fresh = _locked(patient)
@@ -531,7 +533,7 @@ def patient_allocate(*, actor: User | None, patient: Patient, therapist: User) -
     return fresh
 
 
-def patient_record_first_contact(*, actor: User | None, patient: Patient, on: date) -> Patient:
+def patient_record_first_contact(*, actor: Actor, patient: Patient, on: date) -> Patient:
     _require(actor, "patient.manage", patient)
     with transaction.atomic():
         fresh = _locked(patient)
@@ -550,7 +552,7 @@ def patient_record_first_contact(*, actor: User | None, patient: Patient, on: da
     return fresh
 
 
-def patient_mentor_introduced(*, actor: User | None, patient: Patient, on: date) -> Patient:
+def patient_mentor_introduced(*, actor: Actor, patient: Patient, on: date) -> Patient:
     """For the matching work: the mentor was introduced (stops that target's clock)."""
     _require(actor, "match.manage", patient)
     with transaction.atomic():
@@ -570,7 +572,7 @@ def patient_mentor_introduced(*, actor: User | None, patient: Patient, on: date)
 
 def case_hold_start(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     reason: str,
     review_on: date,
@@ -604,7 +606,7 @@ def case_hold_start(
             note=note.strip()[:300],
             started_on=on,
             review_on=review_on,
-            started_by=actor,
+            started_by=policy.person(actor),
         )
         audit_record(
             actor=actor,
@@ -615,7 +617,7 @@ def case_hold_start(
     return hold
 
 
-def case_hold_release(*, actor: User | None, patient: Patient, on: date | None = None) -> CaseHold:
+def case_hold_release(*, actor: Actor, patient: Patient, on: date | None = None) -> CaseHold:
     """End the case's hold: from ``on`` its clocks run again and it can be matched."""
     _require(actor, "patient.manage", patient)
     with transaction.atomic():
@@ -629,7 +631,7 @@ def case_hold_release(*, actor: User | None, patient: Patient, on: date | None =
                 {"on": "The release date must be between the start of the hold and today."}
             )
         hold.ended_on = on
-        hold.ended_by = actor
+        hold.ended_by = policy.person(actor)
         hold.save(update_fields=["ended_on", "ended_by"])
         audit_record(actor=actor, action="patient.hold_release", target=fresh, fields=["ended_on"])
     return hold
@@ -652,7 +654,7 @@ FOLLOWS_TIMELINE = (
 
 
 def patient_status_change(
-    *, actor: User | None, patient: Patient, status: str, on: date | None = None
+    *, actor: Actor, patient: Patient, status: str, on: date | None = None
 ) -> Patient:
     _require(actor, "patient.manage", patient)
     with transaction.atomic():
@@ -692,7 +694,7 @@ def patient_status_change(
 
 def consent_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     kind: str,
     given_on: date,
@@ -714,7 +716,7 @@ def consent_record(
             given_on=given_on,
             how_given=how_given,
             note=note.strip(),
-            recorded_by=actor,
+            recorded_by=policy.person(actor),
         )
         consent.full_clean()
         consent.save()
@@ -728,14 +730,14 @@ def consent_record(
     return consent
 
 
-def consent_withdraw(*, actor: User | None, consent: Consent, on: date | None = None) -> Consent:
+def consent_withdraw(*, actor: Actor, consent: Consent, on: date | None = None) -> Consent:
     """Withdraw a consent, by the clinical team or by the patient themself.
 
     Mentor-sharing withdrawal takes effect at once: the patient drops out of
     ``Patient.objects.sharing_with_mentors()`` for the rest of the request.
     """
     patient = consent.patient
-    if actor is not None:
+    if actor is not SYSTEM:
         own = policy.is_own_patient_record(actor, patient)
         policy.require_own_or(actor, own, "patient.manage", patient)
     with transaction.atomic():
@@ -746,7 +748,7 @@ def consent_withdraw(*, actor: User | None, consent: Consent, on: date | None = 
         fresh.withdrawn_on = on or _today(fresh_patient.service)
         if fresh.withdrawn_on < fresh.given_on:
             fresh.withdrawn_on = fresh.given_on
-        fresh.withdrawn_by = actor
+        fresh.withdrawn_by = policy.person(actor)
         fresh.save(update_fields=["withdrawn_on", "withdrawn_by"])
         audit_record(
             actor=actor,
@@ -906,7 +908,7 @@ def _invite_mobile(patient: Patient) -> str:
 # --- Return-to-work plan -------------------------------------------------------------
 
 
-def _add(actor: User | None, patient: Patient, record: Any, action: str, fields: list[str]) -> Any:
+def _add(actor: Actor, patient: Patient, record: Any, action: str, fields: list[str]) -> Any:
     _require(actor, "patient.manage", patient)
     with transaction.atomic():
         record.patient = _locked(patient)
@@ -920,7 +922,7 @@ def _add(actor: User | None, patient: Patient, record: Any, action: str, fields:
 
 def goal_add(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     text: str,
     target_on: date | None = None,
@@ -930,7 +932,7 @@ def goal_add(
     return _add(actor, patient, goal, "goal.add", ["text", "target_on", "shared_with_patient"])
 
 
-def goal_update(*, actor: User | None, goal: Goal, changes: dict[str, Any]) -> Goal:
+def goal_update(*, actor: Actor, goal: Goal, changes: dict[str, Any]) -> Goal:
     _require(actor, "patient.manage", goal.patient)
     allowed = {"text", "target_on", "status", "shared_with_patient"}
     with transaction.atomic():
@@ -950,19 +952,23 @@ def goal_update(*, actor: User | None, goal: Goal, changes: dict[str, Any]) -> G
 
 
 def employer_contact_add(
-    *, actor: User | None, patient: Patient, on: date, who: str, summary: str, agreed: str = ""
+    *, actor: Actor, patient: Patient, on: date, who: str, summary: str, agreed: str = ""
 ) -> EmployerContact:
     if on > _today(patient.service):
         raise ValidationError({"on": "The contact date is in the future."})
     contact = EmployerContact(
-        on=on, who=who.strip(), summary=summary.strip(), agreed=agreed.strip(), recorded_by=actor
+        on=on,
+        who=who.strip(),
+        summary=summary.strip(),
+        agreed=agreed.strip(),
+        recorded_by=policy.person(actor),
     )
     return _add(actor, patient, contact, "employer_contact.add", ["on", "who", "summary", "agreed"])
 
 
 def certificate_add(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     from_date: date,
     to_date: date,
@@ -991,7 +997,7 @@ def certificate_add(
 
 
 def phased_step_add(
-    *, actor: User | None, patient: Patient, week_starting: date, hours: Any, duties: str = ""
+    *, actor: Actor, patient: Patient, week_starting: date, hours: Any, duties: str = ""
 ) -> PhasedReturnStep:
     step = PhasedReturnStep(week_starting=week_starting, hours=hours, duties=duties.strip())
     return _add(actor, patient, step, "phased_step.add", ["week_starting", "hours", "duties"])
@@ -999,7 +1005,7 @@ def phased_step_add(
 
 def work_status_add(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     from_date: date,
     status: str,
@@ -1015,7 +1021,7 @@ def work_status_add(
         status=status,
         hours_per_week=hours_per_week,
         note=note.strip(),
-        recorded_by=actor,
+        recorded_by=policy.person(actor),
     )
     with transaction.atomic():
         entry = _add(
@@ -1025,7 +1031,7 @@ def work_status_add(
     return entry
 
 
-def _status_from_timeline(actor: User | None, patient: Patient) -> None:
+def _status_from_timeline(actor: Actor, patient: Patient) -> None:
     """Move the case to "Returned to work" (or back to active) by its latest work status."""
     fresh = _locked(patient)
     if fresh.status not in FOLLOWS_TIMELINE:
@@ -1051,7 +1057,7 @@ def _status_from_timeline(actor: User | None, patient: Patient) -> None:
 
 
 def eligibility_rules_update(
-    *, actor: User | None, service: Service, changes: dict[str, Any]
+    *, actor: Actor, service: Service, changes: dict[str, Any]
 ) -> EligibilityRules:
     _require(actor, "patient.configure", service)
     with transaction.atomic():
@@ -1075,7 +1081,7 @@ def eligibility_rules_update(
 
 
 def eligibility_rules_apply_preset(
-    *, actor: User | None, service: Service, preset_id: str
+    *, actor: Actor, service: Service, preset_id: str
 ) -> EligibilityRules:
     """Set the service's rules to those of a trial (core.eligibility.PRESETS); editable after."""
     from alongside.core.eligibility import preset

@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from alongside.accounts import policy
+from alongside.accounts.policy import SYSTEM, Actor
 from alongside.audit.services import audit_events_redact, audit_record
 from alongside.privacy import erasure as engine
 from alongside.privacy.models import (
@@ -294,14 +295,14 @@ def mentors_past_retention(service: Any, today: dt.date) -> list[Any]:
     return found
 
 
-def subject_access_export(*, actor: User | None, subject: Any) -> bytes:
+def subject_access_export(*, actor: Actor, subject: Any) -> bytes:
     """The ZIP of everything held about ``subject``; who asked, for whom and when is audited.
 
     ``actor`` is None only on the command line (an operator of the installation).
     """
     from alongside.privacy.subject_access import subject_access_report, subject_access_zip
 
-    if actor is not None:
+    if actor is not SYSTEM:
         policy.require(actor, "privacy.manage", subject)
     report = subject_access_report(subject)
     audit_record(
@@ -360,7 +361,7 @@ def accounts_disable(*, actor: User, user_ids: list[int]) -> int:
     return len(users)
 
 
-def field_keys_rotate(*, actor: User | None = None, batch_size: int = 500) -> dict[str, int]:
+def field_keys_rotate(*, actor: Actor = SYSTEM, batch_size: int = 500) -> dict[str, int]:
     """Re-encrypt every encrypted value that is not yet under the newest field key.
 
     Column by column, in primary-key order, ``batch_size`` rows at a time: a batch is read

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.accounts import policy
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.services import audit_record
 from alongside.reports.models import DOWNLOAD_HOURS, ExportJob, ExportStatus, ResearchSettings
 
@@ -217,7 +218,7 @@ def research_export_write(*, service: Any, out: Any, free_text: bool = False) ->
     content = research.research_zip(service, free_text=free_text)
     out.write(content)
     audit_record(
-        actor=None,
+        actor=SYSTEM,
         action="research.export",
         object_type="organisations.service",
         object_id=service.pk,

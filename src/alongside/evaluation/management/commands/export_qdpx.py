@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from alongside.accounts.policy import SYSTEM
 from alongside.core.qda import QdaError
 from alongside.evaluation import refi_qda
 from alongside.evaluation.models import Study
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         if not out.parent.exists():
             raise CommandError(f"{out.parent}: no such folder")
         try:
-            data = refi_qda.study_qdpx(None, study)
+            data = refi_qda.study_qdpx(SYSTEM, study)
         except QdaError as error:
             raise CommandError(f"the study cannot be exported: {error}") from error
         out.write_bytes(data)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from alongside.accounts.models import User
+from alongside.accounts.policy import SYSTEM
 from alongside.evaluation import refi_qda, services
 from alongside.evaluation.forms import QDPX_MAX
 from alongside.evaluation.models import Study, TeamRole
@@ -41,10 +42,12 @@ class Command(BaseCommand):
             # One transaction: a lead who cannot lead leaves no study behind either.
             with transaction.atomic():
                 study, skipped = refi_qda.study_import_qdpx(
-                    actor=None, data=path.read_bytes(), slug=slug
+                    actor=SYSTEM, data=path.read_bytes(), slug=slug
                 )
                 if lead is not None:
-                    services.team_member_set(actor=None, study=study, user=lead, role=TeamRole.LEAD)
+                    services.team_member_set(
+                        actor=SYSTEM, study=study, user=lead, role=TeamRole.LEAD
+                    )
         except ValidationError as error:
             raise CommandError(f"{path}: {' '.join(error.messages)}") from error
         for note in skipped:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alongside.accounts.policy import SYSTEM
 from alongside.matches import selectors, services
 from alongside.organisations.models import Service
 
@@ -26,12 +27,12 @@ class Command(BaseCommand):
         service = Service.objects.filter(slug=slug).first()
         if service is None:
             raise CommandError(f"no service with the slug {slug!r}")
-        plan = selectors.match_batch_plan(actor=None, service=service)
+        plan = selectors.match_batch_plan(actor=SYSTEM, service=service)
         published = False
         if not options["dry_run"] and plan.pairs:
             try:
                 services.match_batch_publish(
-                    actor=None,
+                    actor=SYSTEM,
                     service=service,
                     pairs=[(p.patient.pk, p.mentor.pk) for p in plan.pairs],
                 )

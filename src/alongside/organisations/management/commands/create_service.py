@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alongside.accounts.policy import SYSTEM
 from alongside.core.codes import CLASSIFICATIONS
 from alongside.core.eligibility import PRESETS
 from alongside.organisations.services import service_create
@@ -63,7 +64,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             service = service_create(
-                actor=None,
+                actor=SYSTEM,
                 name=options["name"],
                 slug=options["slug"],
                 time_zone=options["time_zone"],

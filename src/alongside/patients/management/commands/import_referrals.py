@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alongside.accounts.policy import SYSTEM
 from alongside.organisations.models import Service
 from alongside.patients import importing
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot read the file ({error.strerror})") from None
         service = _service(options["service"])
         report = importing.referrals_import(
-            actor=None,
+            actor=SYSTEM,
             service=service,
             content=content,
             valid_rows_only=options["valid_rows_only"],

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alongside.accounts.policy import SYSTEM
 from alongside.privacy.selectors import SubjectNotFound, subject_for
 from alongside.privacy.services import subject_access_export
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         except SubjectNotFound as error:
             raise CommandError(str(error), returncode=1) from error
         out = Path(options["out"])
-        content = subject_access_export(actor=None, subject=subject)
+        content = subject_access_export(actor=SYSTEM, subject=subject)
         try:
             out.write_bytes(content)
         except OSError as error:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from alongside.accounts.policy import SYSTEM
 from alongside.audit.services import audit_record
 from alongside.patients.models import Patient
 from alongside.reports import fhir
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         chosen = list(fhir.patients_for_fhir(patients))
         text = fhir.bundle_json(fhir.bundle_for(chosen))
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action="fhir.export",
             object_type="patients.patient",
             object_id=options["patient"] or "",

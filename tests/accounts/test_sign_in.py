@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth.hashers import get_hasher
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
 from tests.factories import MembershipFactory, UserFactory
@@ -78,12 +82,35 @@ def test_sign_out_needs_post_and_is_audited(mentor) -> None:  # type: ignore[no-
 
 
 def test_idle_sessions_expire_after_thirty_minutes(settings, mentor) -> None:  # type: ignore[no-untyped-def]
+    """Activity pushes the expiry on (saving the session at most once a minute); thirty
+    minutes without a request and the next one is signed out."""
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.ALONGSIDE_SESSION_REFRESH_SECONDS == 60
+    home = reverse("accounts:home")
+    start = timezone.now()
+    client = Client()
+    with time_machine.travel(start, tick=False):
+        client.force_login(mentor)
+        assert client.get(home).status_code == 200
+    for minutes in (20, 40, 60):  # busy: each request more than a minute after the last save
+        with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+            assert client.get(home).status_code == 200
+            assert 29 * 60 < client.session.get_expiry_age() <= 30 * 60
+    with time_machine.travel(start + dt.timedelta(minutes=60 + 31), tick=False):
+        assert client.get(home).status_code == 302  # idle for 31 minutes: signed out
+
+
+def test_a_busy_session_is_not_written_on_every_request(mentor) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client = Client()
     client.force_login(mentor)
-    client.get(reverse("accounts:home"))
-    assert 0 < client.session.get_expiry_age() <= 30 * 60
+    client.get(reverse("accounts:home"))  # the first request after sign-in saves it
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("accounts:home"))
+    writes = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "session" in q["sql"]]
+    assert writes == []
 
 
 def test_probe_2_lockout_counts_every_spelling_of_the_e_mail(world) -> None:  # type: ignore[no-untyped-def]

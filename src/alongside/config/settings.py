@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alongside.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "alongside.config.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -236,7 +237,10 @@ CACHES = {
 }
 
 SESSION_COOKIE_AGE = env_int("ALONGSIDE_IDLE_TIMEOUT_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request pushes expiry on
+# Idle timeout: a request pushes the expiry on, saving the session at most once in this
+# many seconds (config.middleware.IdleSessionMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+ALONGSIDE_SESSION_REFRESH_SECONDS = env_int("ALONGSIDE_SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "alongside.accounts.views.csrf_failure"

@@ -5,6 +5,7 @@ themselves (their reads go through selectors, which scope and audit them)."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "alongside"
@@ -155,3 +156,21 @@ def test_the_system_check_can_fail(tmp_path: Path) -> None:
     sample = tmp_path / "command.py"
     sample.write_text("referral_create(actor=None, service=s, data={})\n")
     assert _actor_none(sample) == ["line 1"]
+
+
+MESSAGE_SEARCH = re.compile(r"""["'][^"']*["'] in str\(\w+\)|str\(\w+\)\.startswith\(""")
+
+
+def test_no_code_decides_a_field_by_searching_a_message() -> None:
+    """A core rule names its field (``alongside.core.FieldProblem``); searching the text of
+    an error for a word breaks the day someone rewords the message (issue 10 §5)."""
+    offenders = {
+        str(path.relative_to(SRC)): [
+            f"line {n}"
+            for n, line in enumerate(path.read_text().splitlines(), 1)
+            if MESSAGE_SEARCH.search(line)
+        ]
+        for path in SRC.rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+    assert MESSAGE_SEARCH.search('field = "expires_on" if "expiry" in str(exc) else "x"')

@@ -18,3 +18,18 @@ class NotFound(LookupError):
 
     def __init__(self, message: str = "Not found") -> None:
         super().__init__(message)
+
+
+class FieldProblem(ValueError):
+    """A value refused by a core rule, naming the field it belongs to.
+
+    Core validators that check more than one field raise it, so the service that turns
+    it into a ``ValidationError`` keyed by field reads ``field`` instead of searching the
+    message for a word. A ``ValueError``, so callers that only want the message still
+    catch it as one.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Re-exported (`X as X`): the rules' names for the slots and the kinds of check.
+from alongside.core import FieldProblem
 from alongside.core.vocabulary import AVAILABILITY_SLOTS as AVAILABILITY_SLOTS
 from alongside.core.vocabulary import CheckKind as CheckKind
 from alongside.core.vocabulary import ContactMode, InjuryCategory, MentorStatus, slot_words
@@ -139,10 +140,11 @@ def validate_returned_to_work_on(
 
 
 def validate_check_dates(issued_on: dt.date, expires_on: dt.date | None, today: dt.date) -> None:
+    """FieldProblem naming ``issued_on`` or ``expires_on``."""
     if issued_on > today:
-        raise ValueError("The issue date cannot be in the future.")
+        raise FieldProblem("issued_on", "The issue date cannot be in the future.")
     if expires_on is not None and expires_on < issued_on:
-        raise ValueError("The expiry date cannot be before the issue date.")
+        raise FieldProblem("expires_on", "The expiry date cannot be before the issue date.")
 
 
 def validate_choices(values: Iterable[str], allowed: Sequence[str], what: str) -> list[str]:

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 import holidays as holiday_calendars
 
+from alongside.core import FieldProblem
 from alongside.core.vocabulary import MentorClockStart
 
 # A hold from its first day (included) to its release day (excluded); None: still on hold.
@@ -71,16 +72,18 @@ class TargetStatus:
 
 def public_holidays(country: str, subdivision: str, years: Iterable[int]) -> frozenset[date]:
     """The public holidays of a country (ISO 3166-1, e.g. AU, GB) and optionally one
-    of its subdivisions (VIC, ENG), from the ``holidays`` package; ValueError naming
-    the country or subdivision it does not know."""
+    of its subdivisions (VIC, ENG), from the ``holidays`` package; FieldProblem naming
+    the ``country`` or ``subdivision`` it does not know."""
     country = country.strip().upper()
     subdivision = subdivision.strip().upper()
     supported = holiday_calendars.list_supported_countries()
     if country not in supported:
-        raise ValueError(f"{country} is not a country whose public holidays are known")
+        raise FieldProblem("country", f"{country} is not a country whose public holidays are known")
     if subdivision and subdivision not in supported[country]:
         known = ", ".join(supported[country]) or "none"
-        raise ValueError(f"{subdivision} is not a subdivision of {country} (known: {known})")
+        raise FieldProblem(
+            "subdivision", f"{subdivision} is not a subdivision of {country} (known: {known})"
+        )
     calendar = holiday_calendars.country_holidays(
         country, subdiv=subdivision or None, years=list(years)
     )
@@ -88,7 +91,7 @@ def public_holidays(country: str, subdivision: str, years: Iterable[int]) -> fro
 
 
 def validate_holiday_calendar(country: str, subdivision: str) -> tuple[str, str]:
-    """(country, subdivision) upper-cased, or ValueError naming what is unknown."""
+    """(country, subdivision) upper-cased, or FieldProblem naming what is unknown."""
     public_holidays(country, subdivision, [2000])
     return country.strip().upper(), subdivision.strip().upper()
 

@@ -10,8 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from alongside.core import FieldProblem, text_limits
 from alongside.core import mentor_programme as rules
-from alongside.core import text_limits
 from alongside.core.codes import AMPUTATION_SITES, ASIA_GRADES, SCI_LEVELS, TBI_SEVERITIES
 from alongside.core.vocabulary import AVAILABILITY_SLOTS, slot_words
 from alongside.mentors import services
@@ -229,8 +229,8 @@ class CheckForm(forms.Form):
                 rules.validate_check_dates(
                     data["issued_on"], data.get("expires_on"), timezone.localdate()
                 )
-            except ValueError as exc:
-                self.add_error("expires_on" if "expiry" in str(exc) else "issued_on", str(exc))
+            except FieldProblem as problem:
+                self.add_error(problem.field, problem.message)
         return data
 
 

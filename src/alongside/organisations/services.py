@@ -8,6 +8,7 @@ from alongside.accounts import policy
 from alongside.accounts.policy import SYSTEM, Actor
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
+from alongside.core import FieldProblem
 from alongside.organisations.models import Service
 
 
@@ -85,9 +86,8 @@ def service_create(
         errors["time_zone"] = f"{time_zone!r} is not a time zone name such as Europe/London."
     try:
         country, subdivision = targets.validate_holiday_calendar(country, subdivision)
-    except ValueError as error:
-        unknown_country = str(error).startswith(f"{country} is not a country")
-        errors["country" if unknown_country else "subdivision"] = str(error)
+    except FieldProblem as problem:
+        errors[problem.field] = problem.message
     if len(country) != 2 or not country.isalpha():
         errors["country"] = "Use the two-letter country code, such as AU or GB."
     if classification not in CLASSIFICATIONS:

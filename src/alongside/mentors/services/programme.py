@@ -14,6 +14,7 @@ from alongside.accounts import policy
 from alongside.accounts.models import User
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
+from alongside.core import FieldProblem
 from alongside.core import mentor_programme as rules
 from alongside.mentors.models import (
     Check,
@@ -77,9 +78,8 @@ def check_add(
     today = today or _today()
     try:
         rules.validate_check_dates(issued_on, expires_on, today)
-    except ValueError as exc:
-        field = "expires_on" if "expiry" in str(exc) else "issued_on"
-        raise ValidationError({field: str(exc)}) from None
+    except FieldProblem as problem:
+        raise ValidationError({problem.field: problem.message}) from None
     with transaction.atomic():
         locked = _locked(mentor)
         check = Check.objects.create(

@@ -1062,9 +1062,7 @@ def eligibility_rules_update(
     _require(actor, "patient.configure", service)
     with transaction.atomic():
         rules, _ = EligibilityRules.objects.select_for_update().get_or_create(service=service)
-        changed = [k for k, v in changes.items() if getattr(rules, k) != v]
-        for name in changed:
-            setattr(rules, name, changes[name])
+        changed = apply_changes(rules, changes)
         if rules.min_age > rules.max_age:
             raise ValidationError({"max_age": "The maximum age is below the minimum age."})
         rules.full_clean()

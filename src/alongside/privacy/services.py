@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.policy import SYSTEM, Actor
+from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_events_redact, audit_record
 from alongside.privacy import erasure as engine
 from alongside.privacy.models import (
@@ -60,11 +61,9 @@ def retention_settings_update(*, actor: User, service: Any, **values: int) -> Re
     with transaction.atomic():
         settings = retention_settings_for(service.pk)
         settings = RetentionSettings.objects.select_for_update().get(pk=settings.pk)
-        changed = [name for name, value in values.items() if getattr(settings, name) != value]
+        changed = apply_changes(settings, values)
         if not changed:
             return settings
-        for name in changed:
-            setattr(settings, name, values[name])
         settings.updated_by = actor
         settings.save()
         audit_record(actor=actor, action="retention.update", target=settings, fields=changed)

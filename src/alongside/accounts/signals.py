@@ -21,9 +21,10 @@ from alongside.audit.services import audit_record
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(actor=user, action="auth.sign_in", target=user)
     if request is not None and hasattr(request, "session"):
-        from alongside.config.middleware import remember_time_zone
+        from alongside.config.middleware import mark_session_fresh, remember_time_zone
 
         remember_time_zone(request.session, user)  # pages after sign-in spend no query on it
+        mark_session_fresh(request.session)  # sign-in saves it: no second write a moment later
 
 
 @receiver(user_logged_out)

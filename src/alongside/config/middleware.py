@@ -178,5 +178,11 @@ class IdleSessionMiddleware:
         if session.session_key is not None:  # a session the browser already holds
             now = int(time.time())
             if now - int(session.get(self.KEY, 0)) > settings.ALONGSIDE_SESSION_REFRESH_SECONDS:
-                session[self.KEY] = now  # modified, so the session middleware saves it
+                mark_session_fresh(session)  # modified, so the session middleware saves it
         return self.get_response(request)
+
+
+def mark_session_fresh(session: Any) -> None:
+    """Note that ``session`` is being saved now (at sign-in too, which saves it anyway), so
+    the requests of the next minute do not write it again."""
+    session[IdleSessionMiddleware.KEY] = int(time.time())

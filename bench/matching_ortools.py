@@ -31,8 +31,8 @@ reading the flows back), with the solve alone shown too.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
-import importlib
 import os
 import platform
 import re
@@ -49,9 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from alongside.core.matching import bench  # noqa: E402
-from alongside.core.matching.assign import assign  # noqa: E402
-
-assign_module = importlib.import_module("alongside.core.matching.assign")
+from alongside.core.matching.assign import assign_with_run  # noqa: E402
 
 try:
     import ortools
@@ -121,7 +119,7 @@ def compare(
     ours: list[dict[str, Any]] = []
     theirs: list[dict[str, Any]] = []
     for _ in range(repeats):
-        assignment, wall, cpu = _timed(lambda: assign(scores, capacities))
+        (assignment, run), wall, cpu = _timed(lambda: assign_with_run(scores, capacities))
         matched, total = bench.objective(scores, assignment)
         ours.append(
             {
@@ -129,7 +127,7 @@ def compare(
                 "cpu": cpu,
                 "matched": matched,
                 "total": total,
-                "run": dict(assign_module.last_run),
+                "run": dataclasses.asdict(run),
             }
         )
         out, wall, cpu = _timed(lambda: ortools_assign(scores, capacities, scale))

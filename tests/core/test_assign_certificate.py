@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alongside.core.matching import assign, bench
+from alongside.core.matching.assign import assign_with_run
 
 from .test_matching_assign import brute_force, instances, objective, oracle
 
@@ -28,14 +29,14 @@ TINY = {"_row_keep": 1, "_col_keep": 0}
 @given(instances(max_patients=7, max_mentors=5, max_capacity=3), st.sampled_from([0, 1, 2]))
 def test_a_tiny_pruned_set_still_gives_the_networkx_optimum(instance, col_keep):
     scores, capacities = instance
-    result = assign(scores, capacities, _row_keep=1, _col_keep=col_keep)
+    result, run = assign_with_run(scores, capacities, _row_keep=1, _col_keep=col_keep)
     used = np.bincount(result[result >= 0], minlength=capacities.size)
     assert np.all(used <= capacities)
     count, total = objective(scores, result)
     best_count, best_total = oracle(scores, capacities)
     assert count == best_count
     assert total == pytest.approx(best_total, abs=1e-9)
-    assert not assign_module.last_run["fallback"]
+    assert not run.fallback
 
 
 @settings(max_examples=300, deadline=None)
@@ -53,12 +54,11 @@ def test_the_loop_adds_the_pair_that_completes_the_matching():
     # mentor 1. Best pairs alone match one patient; the certificate must find
     # pair (1, 1).
     scores = np.array([[0.9, np.nan], [0.8, 0.1]])
-    result = assign(scores, np.array([1, 1]), **TINY)
+    result, run = assign_with_run(scores, np.array([1, 1]), **TINY)
     assert result.tolist() == [0, 1]
-    run = assign_module.last_run
-    assert run["rounds"] == 2
-    assert run["added"] == [1]
-    assert not run["fallback"]
+    assert run.rounds == 2
+    assert run.added == [1]
+    assert not run.fallback
 
 
 def test_the_loop_finds_a_better_total_through_a_chain():
@@ -66,22 +66,22 @@ def test_the_loop_finds_a_better_total_through_a_chain():
     # the pruned optimum is p0-m0 = 1.0 or p1-m0; the true optimum moves p0 to
     # m1 and gives m0 to p1: 0.9 + 0.95.
     scores = np.array([[1.0, 0.9], [0.95, np.nan]])
-    result = assign(scores, np.array([1, 1]), **TINY)
+    result, run = assign_with_run(scores, np.array([1, 1]), **TINY)
     assert result.tolist() == [1, 0]
-    assert assign_module.last_run["rounds"] >= 2
+    assert run.rounds >= 2
 
 
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("keep", [TINY, {"_row_keep": 2, "_col_keep": 1}, {}])
 def test_it_agrees_with_the_dense_reference_on_realistic_instances(seed, keep):
     scores, capacities = bench.random_instance(120, 30, capacity_max=4, seed=seed)
-    result = assign(scores, capacities, **keep)
+    result, run = assign_with_run(scores, capacities, **keep)
     reference = bench.reference_assign(scores, capacities)
     count, total = objective(scores, result)
     ref_count, ref_total = objective(scores, reference)
     assert count == ref_count
     assert total == pytest.approx(ref_total, abs=1e-6)
-    assert not assign_module.last_run["fallback"]
+    assert not run.fallback
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -104,8 +104,9 @@ def test_the_fallback_solves_on_every_pair_when_rounds_run_out(monkeypatch):
     scores = rng.random((40, 8))
     scores[rng.random(scores.shape) < 0.5] = np.nan
     capacities = rng.integers(1, 4, 8)
-    count, total = objective(scores, assign(scores, capacities, **TINY))
-    assert assign_module.last_run["fallback"]
+    result, run = assign_with_run(scores, capacities, **TINY)
+    count, total = objective(scores, result)
+    assert run.fallback
     ref_count, ref_total = objective(scores, bench.reference_assign(scores, capacities))
     assert count == ref_count
     assert total == pytest.approx(ref_total, abs=1e-9)
@@ -151,8 +152,9 @@ def test_tied_scores_certify_without_falling_back(seed, keep):
     scores = rng.choice([0.0, 0.5, 1.0], size=(400, 60))
     scores[rng.random(scores.shape) < 0.7] = np.nan
     capacities = rng.integers(1, 6, 60)
-    count, total = objective(scores, assign(scores, capacities, **keep))
-    assert not assign_module.last_run["fallback"]
+    result, run = assign_with_run(scores, capacities, **keep)
+    count, total = objective(scores, result)
+    assert not run.fallback
     ref_count, ref_total = objective(scores, bench.reference_assign(scores, capacities))
     assert count == ref_count
     assert total == pytest.approx(ref_total, abs=1e-9)
@@ -164,8 +166,9 @@ def test_a_large_bonus_scale_still_certifies():
     scores = rng.random((3000, 300))
     scores[rng.random(scores.shape) < 0.8] = np.nan
     capacities = rng.integers(1, 8, 300)
-    count, total = objective(scores, assign(scores, capacities, _row_keep=3, _col_keep=1))
-    assert not assign_module.last_run["fallback"]
+    result, run = assign_with_run(scores, capacities, _row_keep=3, _col_keep=1)
+    count, total = objective(scores, result)
+    assert not run.fallback
     ref_count, ref_total = objective(scores, bench.reference_assign(scores, capacities))
     assert count == ref_count
     assert total == pytest.approx(ref_total, abs=1e-6)

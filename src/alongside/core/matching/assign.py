@@ -4,76 +4,26 @@ The problem: each patient gets at most one mentor, mentor ``j`` takes at most
 ``capacities[j]`` patients, a NaN or -inf score forbids a pair. Among all
 assignments that match the largest possible number of patients, pick one with
 the largest total score. Exact, never a heuristic (up to floating-point
-rounding, see "Tolerance").
+rounding: a certified total is within (pairs matched) x ``EPS`` x (score
+range) of the optimum).
 
-How (chosen by measurement, see ``docs/performance.md``): solve on a small
-pruned set of pairs, then *prove* the answer optimal on the whole matrix.
+How: solve on a small pruned set of pairs (``_certificate.candidate_pairs``),
+then prove the answer optimal on the whole matrix with dual potentials
+(``_certificate``), adding the pairs that violate the proof until it holds;
+after ``MAX_ROUNDS`` rounds, or on floating-point trouble, solve on every
+allowed pair. That last path, ``_solve_pairs`` on all allowed pairs, is the
+plain method and the readable reference: the rest only makes it faster.
 
-1. One blocked pass over the matrix: row and column maxima, the score range,
-   +inf rejected. Mentors with capacity 0 are dropped first.
-2. Prune (``_certificate.candidate_pairs``): keep the pairs within one global
-   depth of their patient's best score, the depth set on a sample of 512 rows
-   so that a typical patient keeps ``ROW_KEEP`` (16) mentors; then every
-   mentor left with fewer than ``COL_KEEP * capacity`` candidates gets its
-   exact top ones added. On the 10,000 x 2,000 bench instance this keeps
-   ~170 k of the 3.9 M allowed pairs, and one round certifies.
-3. Solve the pruned problem exactly: each mentor expanded into
-   ``min(capacity, candidates)`` slots, slots on the rows of a sparse
-   biadjacency matrix with a private "stay unmatched" column per row, SciPy's
-   LAPJVsp (``min_weight_full_bipartite_matching``). Cardinality first by a
-   bonus: scores rescaled to [0, 1] and every real pair worth ``B`` more than
-   any possible total (``B`` = largest possible number of pairs + 1). When
-   Hopcroft-Karp finds that every slot can be filled at once (usual on the
-   bench and tight instances), the "stay unmatched" columns are left out:
-   every maximum matching then fills all slots, so the cheapest full matching
-   of the slot rows is the same optimum, ~20 % faster for LAPJVsp.
-4. Certificate (``_certificate``): the assignment LP with weights
-   ``w = B + unit`` has integral optima, so the assignment is optimal iff
-   dual potentials exist with ``u_i + v_j >= w_ij`` on *every* allowed pair
-   and complementary slackness. With ``u_i`` fixed by the patient's own pair,
-   the conditions are difference constraints on the mentor potentials only
-   (2,000 nodes). ``B`` is kept symbolic (``v = alpha * B + beta``, compared
-   lexicographically, i.e. the limit of a large bonus): ``alpha`` is a
-   reachability from unmatched patients, ``beta`` a longest path, both by a
-   Bellman-Ford vectorised over the pruned pairs. Every float stays at the
-   scale of the scores, so tied scores (zero-length cycles) cannot creep by
-   rounding - with ``B`` ~ 10^4 inside the floats they did, and the solver
-   fell back. Then every allowed pair of the full matrix is checked in row
-   blocks. No violation: done, optimal for the whole instance.
-5. Otherwise the pairs within ``MARGIN`` (0.05 of the score range) of
-   violating are added - the violations alone needed 3-4 rounds on tight
-   instances, the margin 2 - and steps 3-4 repeat. After ``MAX_ROUNDS``
-   rounds, or if floating-point trouble in the solver makes the potentials
-   infeasible, it falls back to all allowed pairs (the previous method:
-   exact, slower).
-
-Why this and not the alternatives (measured on the bench instance, 10,000
-patients x 2,000 mentors, capacities 1-5, 19 % of pairs allowed):
-
-* The previous method (all 3.9 M allowed pairs slot-expanded to ~11 M edges
-  for LAPJVsp) took 1.0-2.2 s: building and first-touching the expanded
-  arrays cost as much as the solve. The pruned problem (~0.5 M expanded
-  edges) solves in ~0.15 s and the certificate costs ~0.05 s.
-* Exact per-row top-k with ``np.partition`` costs ~0.3-0.5 s on the full
-  matrix (per-column more), more than the whole solve; a global depth set on
-  a sample is ~0.02 s, and the per-mentor top-up touches only the few short
-  columns. A depth proportional to each row's range (uniform model) kept far
-  too few pairs on the peaked real score distribution and needed 3-4 rounds.
-* OR-Tools ``SimpleMinCostFlow`` on the unexpanded problem: ~1.9-2.7 s.
-* Connected components: one giant component plus isolated patients.
-* Dense ``linear_sum_assignment`` on the slot-expanded matrix (the bench
-  reference): ~4.5 s.
-
-Tolerance: the certificate accepts ``u_i + v_j >= w_ij - EPS`` with ``EPS =
-1e-10`` in units of the score range, so a certified total is within
-(pairs matched) x 1e-10 x (score range) of the optimum - below 1e-6 for
-10,000 pairs on a range of 1. The solver itself works to about 1e-12.
+``docs/matching.md`` ("Whole-waitlist assignment: why it is optimal") holds the
+derivation; ``docs/performance.md`` ("Matching") the measurements that chose
+each step. ``assign_with_run`` also returns a ``Run``: rounds, pairs solved,
+fallback and seconds per stage, for tests and the benchmarks.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -98,8 +48,17 @@ MAX_ROUNDS = 6
 # added along with the violations.
 MARGIN = 0.05
 
-# Diagnostics of the last call (rounds, pairs solved, fallback), for tests and the bench.
-last_run: dict[str, Any] = {}
+
+@dataclass
+class Run:
+    """How one call went: certificate rounds, pairs in the last solve, pairs added
+    each round, whether it fell back to every allowed pair, and seconds per stage."""
+
+    rounds: int = 0
+    pairs: int = 0
+    added: list[int] = field(default_factory=list)
+    fallback: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def assign(
@@ -115,13 +74,33 @@ def assign(
     ``_row_keep`` and ``_col_keep`` (private) size the first pruned pair set;
     they change speed, never the result.
     """
+    return assign_with_run(scores, capacities, _row_keep=_row_keep, _col_keep=_col_keep)[0]
+
+
+def assign_with_run(
+    scores: npt.ArrayLike,
+    capacities: npt.ArrayLike,
+    *,
+    _row_keep: float = ROW_KEEP,
+    _col_keep: float = COL_KEEP,
+) -> tuple[IntArray, Run]:
+    """``assign``, with the ``Run`` that says how it went."""
+    run = Run()
+    return _assign(scores, capacities, run, _row_keep, _col_keep), run
+
+
+def _assign(
+    scores: npt.ArrayLike,
+    capacities: npt.ArrayLike,
+    run: Run,
+    _row_keep: float,
+    _col_keep: float,
+) -> IntArray:
     score_matrix = _validated_matrix(scores)
     capacity = _validated_capacities(capacities, score_matrix.shape[1])
     n_patients, _ = score_matrix.shape
     result = np.full(n_patients, -1, dtype=np.int64)
-    last_run.clear()
-    last_run.update(rounds=0, pairs=0, added=[], fallback=False, seconds={})
-    clock = _Clock(last_run["seconds"])
+    clock = _Clock(run.seconds)
 
     usable = np.flatnonzero(capacity > 0)
     if n_patients == 0 or usable.size == 0:
@@ -149,8 +128,8 @@ def assign(
     clock("prune")
     keys = np.sort(patients * m + mentors)  # for membership tests; pairs are distinct
     for _ in range(MAX_ROUNDS):
-        last_run["rounds"] += 1
-        last_run["pairs"] = int(patients.size)
+        run.rounds += 1
+        run.pairs = int(patients.size)
         pair_scores = matrix[patients, mentors]
         mentor_of_patient = _solve_pairs(mentors, patients, pair_scores, cap, n_patients)
         clock("solve")
@@ -181,16 +160,16 @@ def assign(
         new = keys[at] != bad_keys
         if not np.any(new & (slack < -EPS)):
             break  # only pairs already solved on "violate": rounding, not a better matching
-        last_run["added"].append(int(np.count_nonzero(new)))
+        run.added.append(int(np.count_nonzero(new)))
         patients = np.concatenate([patients, bad_patients[new]])
         mentors = np.concatenate([mentors, bad_mentors[new]])
         keys = np.sort(np.concatenate([keys, bad_keys[new]]))
 
     # Not certified within MAX_ROUNDS (or floating-point trouble): solve on
     # every allowed pair, which is exact by construction.
-    last_run["fallback"] = True
+    run.fallback = True
     patients, mentors = np.nonzero(np.isfinite(matrix))
-    last_run["pairs"] = int(patients.size)
+    run.pairs = int(patients.size)
     mentor_of_patient = _solve_pairs(mentors, patients, matrix[patients, mentors], cap, n_patients)
     matched = mentor_of_patient >= 0
     result[matched] = usable[mentor_of_patient[matched]]

@@ -45,7 +45,7 @@ def test_the_summary_names_everything_a_therapist_needs_first(world) -> None:
     assert f"Therapist {therapist}" in text if therapist else "Not allocated yet" in text
     mentor = concern.contact.match.mentor
     assert f"Peer mentor {mentor.full_name} (active)" in text
-    assert "Open concerns 1: change in health (open)" in text
+    assert "Open concerns 1 not closed: Change in health, open" in text
     assert "Next target due" in text
     # The contents links jump to sections that exist.
     body = response.content.decode()
@@ -86,7 +86,7 @@ def test_the_summary_reads_a_fixed_number_of_queries(world, django_assert_num_qu
         )
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
-    assert "Open concerns 5+:" in _summary_text(response.content.decode())
+    assert "Open concerns 5 or more not closed:" in _summary_text(response.content.decode())
 
 
 @pytest.mark.parametrize("persona", ["mentor", "patient", "analyst", "outsider"])

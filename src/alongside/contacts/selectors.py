@@ -454,15 +454,14 @@ def case_summary_concerns(user: User, patient: Patient) -> list[SummaryFact]:
     )
     if not concerns:
         return [SummaryFact(order=70, label="Open concerns", text="No open concerns")]
-    kinds = ", ".join(
-        f"{c.get_kind_display().lower()} ({c.get_status_display().lower()})" for c in concerns
-    )
+    # The kinds as their labels say them ("I am upset by this contact ..."), newest first.
+    kinds = "; ".join(f"{c.get_kind_display()}, {c.get_status_display().lower()}" for c in concerns)
     newest = concerns[0]
     return [
         SummaryFact(
             order=70,
             label="Open concerns",
-            text=f"{len(concerns)}{'+' if len(concerns) == 5 else ''}: {kinds}",
+            text=f"{len(concerns)}{' or more' if len(concerns) == 5 else ''} not closed: {kinds}",
             url=reverse("contacts:concern", kwargs={"concern_id": newest.pk}),
             link_text="The newest concern",
             alert=True,

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.helpers import assert_accessible, sign_in
+from tests.e2e.helpers import assert_accessible, open_menu, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -74,6 +74,7 @@ def test_admin_starts_the_roll_up_and_sees_its_progress(demo_site: str, page) ->
     """The roll-up page and its progress page (the worker's part: tests/reports/test_rollup.py)."""
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, demo_site, "admin@demo.example")
+    open_menu(page)  # at 390 px the navigation folds behind the Menu button
     page.get_by_role("link", name="Reports", exact=True).click()
     page.get_by_role("link", name="All my services side by side, with totals").click()
     expect(page.get_by_role("heading", name="All my services", level=1)).to_be_visible()

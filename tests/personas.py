@@ -74,6 +74,13 @@ def sign_in(client: Client, user: User) -> None:
         session.save()
 
 
+def _persona_user(persona: str) -> User:
+    # A name no record factory makes: the header shows the signed-in person's name,
+    # and a random one could equal a patient's, which the read-audit probe would take
+    # for that patient being shown (it happened once in CI: "Amanda Ross").
+    return UserFactory(email=f"{persona}@test.example", full_name=f"{persona.title()} Persona")
+
+
 def build_world() -> World:
     home = ServiceFactory(slug="home-service", name="Home Service")
     other = ServiceFactory(
@@ -92,9 +99,9 @@ def build_world() -> World:
         ("analyst", Role.ANALYST),
     ):
         people[persona] = MembershipFactory(
-            user=UserFactory(email=f"{persona}@test.example"), service=home, role=role
+            user=_persona_user(persona), service=home, role=role
         ).user
     people["outsider"] = MembershipFactory(
-        user=UserFactory(email="outsider@test.example"), service=other, role=Role.THERAPIST
+        user=_persona_user("outsider"), service=other, role=Role.THERAPIST
     ).user
     return World(home=home, other=other, people=people)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,10 @@ def _people() -> list[Person]:
                 (("first_name", m.first_name, "last_name", m.last_name),),
             )
         )
-    return found
+    # Random names can repeat; a page showing a shared name cannot tell the probe whom
+    # it shows, so only names that belong to one record count.
+    owners = Counter(t for person in found for t in set(person.texts))
+    return [p for p in found if owners[p.texts[0]] == 1]
 
 
 def _json_dicts(value: Any) -> list[dict[str, Any]]:

@@ -23,27 +23,11 @@ class MentorsConfig(AppConfig):
         NAVIGATION.register(
             NavLink(24, "Expenses", "mentors:expenses", policy.RULES["mentor.expense_decide"])
         )
+        for role, context in (
+            (policy.THERAPIST, home.staff_panel),
+            (policy.ADMIN, home.admin_panel),
+        ):
+            PANELS.register(HomePanel(role, "mentors/home/_staff.html", 20, context))
         PANELS.register(
-            HomePanel(
-                role=policy.THERAPIST,
-                template="mentors/home/_staff.html",
-                order=20,
-                context=home.staff_panel,
-            )
-        )
-        PANELS.register(
-            HomePanel(
-                role=policy.ADMIN,
-                template="mentors/home/_staff.html",
-                order=20,
-                context=home.admin_panel,
-            )
-        )
-        PANELS.register(
-            HomePanel(
-                role=policy.MENTOR,
-                template="mentors/home/_mentor.html",
-                order=20,
-                context=home.mentor_panel,
-            )
+            HomePanel(policy.MENTOR, "mentors/home/_mentor.html", 20, home.mentor_panel)
         )

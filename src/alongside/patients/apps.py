@@ -12,19 +12,8 @@ class PatientsConfig(AppConfig):
 
         NAVIGATION.register(NavLink(20, "Patients", "patients:list", policy.RULES["patient.view"]))
         NAVIGATION.register(NavLink(20, "My support", "patients:mine", policy.RULES["patient.own"]))
-        PANELS.register(
-            HomePanel(
-                role=policy.THERAPIST,
-                template="patients/home/_overdue.html",
-                order=10,
-                context=home.overdue_panel,
-            )
-        )
-        PANELS.register(
-            HomePanel(
-                role=policy.PATIENT,
-                template="patients/home/_mine.html",
-                order=10,
-                context=home.patient_panel,
-            )
-        )
+        for role, template, context in (
+            (policy.THERAPIST, "patients/home/_overdue.html", home.overdue_panel),
+            (policy.PATIENT, "patients/home/_mine.html", home.patient_panel),
+        ):
+            PANELS.register(HomePanel(role, template, 10, context))

@@ -100,3 +100,21 @@ def test_only_the_mentor_their_supervisor_and_the_manager_see_check_ins(world) -
 def test_check_in_score_must_be_1_to_5(world, score: str) -> None:  # type: ignore[no-untyped-def]
     assert _submit(world, score).status_code == 400
     assert not WellbeingCheckIn.objects.exists()
+
+
+def test_without_a_supervisor_the_active_managers_hear_and_a_deactivated_one_does_not(
+    world, django_capture_on_commit_callbacks, run_worker
+) -> None:  # type: ignore[no-untyped-def]
+    from alongside.accounts.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    mentor = home_mentor(world)
+    mentor.supervisor = None
+    mentor.save(update_fields=["supervisor"])
+    gone = UserFactory(email="gone@test.example", is_active=False)
+    MembershipFactory(user=gone, service=world.home, role=Role.ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(world, "1")
+    run_worker()
+    # The one rule for every alert: accounts.selectors.supervisor_or_managers.
+    assert sorted(to for message in mail.outbox for to in message.to) == ["admin@test.example"]

@@ -2,11 +2,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from alongside.accounts.models import ApiToken, Membership, User, hash_token
+from alongside.accounts import policy
+from alongside.accounts.models import ApiToken, Membership, Role, User, hash_token
+
+
+def managers_of(service_id: int) -> list[User]:
+    """A service's active managers: who hears what has nobody else to hear it."""
+    return list(
+        User.objects.filter(
+            memberships__service_id=service_id, memberships__role=Role.ADMIN, is_active=True
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def clinical_team_of(service_id: int) -> QuerySet[User]:
+    """A service's active therapists and managers (``policy.CLINICAL_TEAM``), by name."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__service_id=service_id,
+            memberships__role__in=policy.CLINICAL_TEAM,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def supervisor_or_managers(mentor: Any) -> list[User]:
+    """Who hears about a mentor (a well-being flag, a lapsed check, a missed debrief):
+    the supervising therapist, or while there is none the service's managers."""
+    if mentor.supervisor_id:
+        return [mentor.supervisor]
+    return managers_of(mentor.service_id)
 
 
 def memberships_of_service(service_id: int) -> QuerySet[Membership]:

@@ -12,18 +12,10 @@ import datetime as dt
 
 from django.urls import reverse
 
-from alongside.accounts.models import Role, User
+from alongside.accounts.selectors import managers_of
 from alongside.contacts.models import Concern, ConcernStatus
 from alongside.core.crisis import URGENT_CONCERN_KINDS
 from alongside.notifications.services import notify
-
-
-def _managers(service_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__service_id=service_id, memberships__role=Role.ADMIN, is_active=True
-        ).distinct()
-    )
 
 
 def crisis_escalation(now: dt.datetime) -> int:
@@ -44,7 +36,7 @@ def crisis_escalation(now: dt.datetime) -> int:
             continue
         mentor = concern.contact.match.mentor
         waited = int((now - concern.raised_at).total_seconds() // 60)
-        for manager in _managers(concern.service_id):
+        for manager in managers_of(concern.service_id):
             result = notify(
                 recipient=manager,
                 kind="concern_escalated",

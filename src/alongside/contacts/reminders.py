@@ -14,7 +14,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.accounts.models import Role, User
+from alongside.accounts.selectors import supervisor_or_managers
 from alongside.contacts.models import Contact, SurveyResponse
 from alongside.contacts.selectors import thresholds_for_services
 from alongside.core.engagement import Thresholds
@@ -121,18 +121,6 @@ def pair_quiet(now: dt.datetime) -> int:
     return sent
 
 
-def _managers(service_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__service_id=service_id, memberships__role=Role.ADMIN, is_active=True
-        ).distinct()
-    )
-
-
-def _supervisors(mentor: Mentor) -> list[User]:
-    return [mentor.supervisor] if mentor.supervisor is not None else _managers(mentor.service_id)
-
-
 CURRENT = (MentorStatus.ACTIVE, MentorStatus.PAUSED)
 
 
@@ -145,7 +133,7 @@ def supervision_due(now: dt.datetime) -> int:
     ).select_related("supervisor", "service")
     sent = 0
     for mentor in mentors:
-        for person in _supervisors(mentor):
+        for person in supervisor_or_managers(mentor):
             sent += _told(
                 notify(
                     recipient=person,
@@ -172,7 +160,7 @@ def checks_expiring(now: dt.datetime) -> int:
     for mentor in mentors:
         until = mentor.checks_valid_until
         verb = "expired" if until < today else "expires"
-        for person in [*_supervisors(mentor), mentor.user]:
+        for person in [*supervisor_or_managers(mentor), mentor.user]:
             sent += _told(
                 notify(
                     recipient=person,

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.accounts import policy
-from alongside.accounts.models import Role, User
+from alongside.accounts.models import User
+from alongside.accounts.selectors import managers_of
 from alongside.audit.changes import apply_changes
 from alongside.audit.services import audit_record
 from alongside.contacts.models import (
@@ -229,13 +230,7 @@ def supervisors_to_tell(match: Match) -> list[User]:
     therapist = match.patient.allocated_therapist if match.patient_id else None
     if therapist is not None and therapist.is_active:
         return [therapist]
-    return list(
-        User.objects.filter(
-            memberships__service_id=match.service_id,
-            memberships__role=Role.ADMIN,
-            is_active=True,
-        ).distinct()
-    )
+    return managers_of(match.service_id)
 
 
 def concern_raise(*, actor: User, contact: Contact, kind: str, description: str) -> Concern:

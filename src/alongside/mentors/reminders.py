@@ -15,23 +15,13 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.accounts.models import Role, User
+from alongside.accounts.selectors import supervisor_or_managers
 from alongside.core import mentor_programme as rules
 from alongside.mentors.models import Mentor, MentorStatus
 from alongside.mentors.services import training_statuses
 from alongside.notifications.services import notify
 
 CURRENT = (MentorStatus.ACTIVE, MentorStatus.PAUSED)
-
-
-def _supervisors(mentor: Mentor) -> list[User]:
-    if mentor.supervisor_id:
-        return [mentor.supervisor]  # type: ignore[list-item]
-    return list(
-        User.objects.filter(
-            memberships__service_id=mentor.service_id, memberships__role=Role.ADMIN, is_active=True
-        ).distinct()
-    )
 
 
 def training_recertification(now: dt.datetime) -> int:
@@ -54,7 +44,7 @@ def training_recertification(now: dt.datetime) -> int:
             else:
                 subject = f"Training due for re-certification by {until:%d %B %Y}: {title}"
                 body = "Re-certify before that date so that mentoring can carry on without a gap."
-            for person in [*_supervisors(mentor), mentor.user]:
+            for person in [*supervisor_or_managers(mentor), mentor.user]:
                 if person is None:
                     continue
                 own = person.pk == mentor.user_id

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from alongside.accounts import policy
 from alongside.accounts.models import User
+from alongside.accounts.selectors import clinical_team_of
 from alongside.contacts.models import Concern, ConcernKind, ConcernStatus
 from alongside.core import NotFound
 from alongside.core import mentor_programme as rules
@@ -237,11 +238,7 @@ def mentor_is_matchable(mentor: Mentor, today: dt.date) -> rules.Matchability:
 
 def supervisors_for(service_id: int) -> QuerySet[User]:
     """Who may supervise mentors in a service: its therapists and managers."""
-    return User.objects.filter(
-        memberships__service_id=service_id,
-        memberships__role__in=sorted(policy.RULES["mentor.manage"]),
-        is_active=True,
-    ).distinct()
+    return clinical_team_of(service_id)
 
 
 @dataclass

@@ -12,7 +12,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from alongside.accounts import policy
 from alongside.accounts.models import Membership, Role, User
+from alongside.accounts.selectors import clinical_team_of, managers_of
 from alongside.audit.reads import record_read
 from alongside.core import eligibility as core_eligibility
 from alongside.core import targets as core_targets
@@ -100,25 +102,7 @@ def shared_goals(patient: Patient) -> QuerySet[Goal]:
 
 
 def therapists_of(service: Service) -> QuerySet[User]:
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__service=service,
-            memberships__role__in=[Role.THERAPIST, Role.ADMIN],
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
-
-
-def service_managers(service: Service) -> QuerySet[User]:
-    return (
-        User.objects.filter(
-            is_active=True, memberships__service=service, memberships__role=Role.ADMIN
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return clinical_team_of(service.pk)
 
 
 def overdue_alert_recipients(patient: Patient) -> list[User]:
@@ -127,12 +111,12 @@ def overdue_alert_recipients(patient: Patient) -> list[User]:
     therapist = patient.allocated_therapist
     if therapist is not None and therapist.is_active:
         return [therapist]
-    return list(service_managers(patient.service))
+    return managers_of(patient.service_id)
 
 
 def is_therapist_of(user: User, service: Service) -> bool:
     return Membership.objects.filter(
-        user=user, service=service, role__in=[Role.THERAPIST, Role.ADMIN], user__is_active=True
+        user=user, service=service, role__in=policy.CLINICAL_TEAM, user__is_active=True
     ).exists()
 
 

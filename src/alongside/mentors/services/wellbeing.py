@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.accounts import policy
-from alongside.accounts.models import Role, User
+from alongside.accounts.models import User
+from alongside.accounts.selectors import supervisor_or_managers
 from alongside.audit.services import audit_record
 from alongside.core import mentor_programme as rules
 from alongside.mentors.models import (
@@ -158,17 +159,7 @@ def _alert_supervisor(mentor: Mentor, checkin: WellbeingCheckIn) -> None:
     someone's immediate safety, and it already shows on the supervisor's home page)."""
     from alongside.notifications.services import notify
 
-    if mentor.supervisor_id:
-        recipients = [mentor.supervisor]
-    else:
-        # No supervisor yet: the service's managers hear instead, so nobody is missed.
-        recipients = list(
-            User.objects.filter(
-                memberships__service_id=mentor.service_id, memberships__role=Role.ADMIN
-            )
-            .distinct()
-            .order_by("email")
-        )
+    recipients = supervisor_or_managers(mentor)
     why = []
     if checkin.score <= rules.LOW_WELLBEING_SCORE:
         why.append(f"rated mentoring {checkin.score} out of 5")

@@ -16,20 +16,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Header
 
 from alongside.accounts.http import AuthenticatedApiRequest
-from alongside.api.models import IdempotentRequest
+from alongside.api import services
 from alongside.api.problems import ApiProblem, FieldProblem
 
 HEADER = "Idempotency-Key"
-KEEP_FOR = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 
 T = TypeVar("T")
@@ -71,28 +68,19 @@ def once(
     user = request.auth
     wanted = fingerprint(request)
     with transaction.atomic():
-        IdempotentRequest.objects.filter(
-            user=user, created_at__lt=timezone.now() - KEEP_FOR
-        ).delete()
-        try:
-            with transaction.atomic():
-                record = IdempotentRequest.objects.create(user=user, key=key, fingerprint=wanted)
-        except IntegrityError:
-            # Another request with this key committed first (a concurrent one waits on
-            # the unique index until then): answer as it did.
-            record = IdempotentRequest.objects.get(user=user, key=key)
+        record, first = services.idempotency_key_claim(user=user, key=key, fingerprint=wanted)
+        if not first:
             if record.fingerprint != wanted:
                 raise ApiProblem(
                     422,
                     f"This {HEADER} was already used for a different request. "
                     "Use a new key for a new request.",
                     errors=[FieldProblem(field=HEADER, message="used for a different request")],
-                ) from None
+                )
             if record.object_id is None:  # pragma: no cover - only if a create stored no id
-                raise ApiProblem(409, "The first request with this key has not finished.") from None
+                raise ApiProblem(409, "The first request with this key has not finished.")
             response["Idempotent-Replayed"] = "true"
             return replay(record.object_id)
         object_id, answer = create()
-        record.object_id = object_id
-        record.save(update_fields=["object_id"])
+        services.idempotency_key_settle(record, object_id)
     return answer

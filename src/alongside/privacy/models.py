@@ -51,6 +51,14 @@ class SubjectType(models.TextChoices):
     MENTOR = "mentor", "Mentor"
 
 
+def subject_model(subject_type: str) -> type[models.Model]:
+    """The model of an erasure's subject (looked up by label: privacy sits below both)."""
+    from django.apps import apps
+
+    label = {SubjectType.PATIENT: "patients.Patient", SubjectType.MENTOR: "mentors.Mentor"}
+    return apps.get_model(label[SubjectType(subject_type)])
+
+
 class ErasureGround(models.TextChoices):
     RETENTION = "retention", "Past its retention period"
     REQUEST = "request", "The person asked"

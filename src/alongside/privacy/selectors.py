@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 
 from alongside.audit.reads import record_read
 from alongside.paging import page_of
-from alongside.privacy.models import Erasure, ErasureStatus
+from alongside.privacy.models import Erasure, ErasureStatus, subject_model
 
 SUBJECT_TYPES = {"patient": "patients.patient", "mentor": "mentors.mentor"}
 
@@ -55,7 +55,6 @@ def erasure_visible_or_404(user: Any, erasure_id: int) -> Erasure:
 def subject_visible_or_404(user: Any, subject_type: str, subject_id: int) -> Any:
     """A patient or mentor of a service the user manages (for erasure on request)."""
     from alongside.accounts import policy
-    from alongside.privacy.services import subject_model
 
     if subject_type not in SUBJECT_TYPES:
         raise Http404("No such record")
@@ -72,7 +71,6 @@ def subject_visible_or_404(user: Any, subject_type: str, subject_id: int) -> Any
 def erasure_preview(erasure: Erasure) -> dict[str, int]:
     """How many rows of each kind the erasure would anonymise (counts only)."""
     from alongside.privacy import erasure as engine
-    from alongside.privacy.services import subject_model
 
     subject = (
         subject_model(erasure.subject_type)._base_manager.filter(pk=erasure.subject_id).first()
@@ -96,8 +94,6 @@ class SubjectNotFound(LookupError):
 def subject_for(identifier: str, *, service_ids: list[int] | None = None) -> Any:
     """A patient or mentor by account e-mail, record e-mail, or ``patient:ID`` / ``mentor:ID``."""
     from django.db.models import Q
-
-    from alongside.privacy.services import subject_model
 
     identifier = identifier.strip()
     candidates: list[Any] = []

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alongside.accounts import policy
@@ -23,6 +23,7 @@ from alongside.privacy.models import (
     ErasureStatus,
     RetentionSettings,
     SubjectType,
+    subject_model,
 )
 from alongside.privacy.registry import ERASURE_STEPS, RETENTION_SOURCES
 
@@ -68,13 +69,6 @@ def retention_settings_update(*, actor: User, service: Any, **values: int) -> Re
         settings.save()
         audit_record(actor=actor, action="retention.update", target=settings, fields=changed)
     return settings
-
-
-def subject_model(subject_type: str) -> type[models.Model]:
-    from django.apps import apps
-
-    label = {SubjectType.PATIENT: "patients.Patient", SubjectType.MENTOR: "mentors.Mentor"}
-    return apps.get_model(label[SubjectType(subject_type)])
 
 
 def _label(subject: Any) -> str:

@@ -65,7 +65,13 @@ from alongside.mentors.models import (
 from alongside.mentors.services import bulk_compliance_refresh
 from alongside.organisations.models import OccupationClassification, Service
 from alongside.outcomes import demo as outcomes_demo
-from alongside.outcomes.models import DueStatus, EntryMode, QuestionnaireDue, QuestionnaireResponse
+from alongside.outcomes.models import (
+    DueStatus,
+    EntryMode,
+    QuestionnaireDue,
+    QuestionnaireResponse,
+    score_fields,
+)
 from alongside.outcomes.services import _anchor_date, time_points_ensure
 from alongside.patients import demo as patients_demo
 from alongside.patients.models import (
@@ -629,16 +635,9 @@ class _ServiceBuilder:
                     patient_id=patient.pk,
                     due=due,
                     instrument_id=due.instrument_id,
-                    instrument_version=result.version,
                     answers=answers,
-                    total=result.total,
-                    band=result.band or "",
-                    valid=result.valid,
-                    missing=result.missing,
-                    prorated=result.prorated,
-                    subscales={k: v.as_dict() for k, v in result.subscales.items()},
-                    alerts=list(result.alerts),
                     completed_on=on,
+                    **score_fields(result),
                     mode=EntryMode.LINK if rng.random() < 0.7 else EntryMode.STAFF,
                 )
             )

@@ -12,7 +12,13 @@ from django.db import transaction
 
 from alongside.core.instruments import instrument, score
 from alongside.outcomes import services
-from alongside.outcomes.models import DueStatus, EntryMode, QuestionnaireDue, QuestionnaireResponse
+from alongside.outcomes.models import (
+    DueStatus,
+    EntryMode,
+    QuestionnaireDue,
+    QuestionnaireResponse,
+    score_fields,
+)
 from alongside.patients.models import AT_WORK, Patient
 from alongside.patients.selectors import service_today
 
@@ -107,16 +113,9 @@ def _answer_past(rng: random.Random, service: Any, patients: list[Patient]) -> i
                 patient=patient,
                 due=due,
                 instrument_id=due.instrument_id,
-                instrument_version=result.version,
                 answers=answers,
-                total=result.total,
-                band=result.band or "",
-                valid=result.valid,
-                missing=result.missing,
-                prorated=result.prorated,
-                subscales={k: s.as_dict() for k, s in result.subscales.items()},
-                alerts=list(result.alerts),
                 completed_on=on,
+                **score_fields(result),
                 mode=EntryMode.LINK if rng.random() < 0.7 else EntryMode.STAFF,
             )
         )

@@ -9,6 +9,8 @@ answers are recorded, and stored beside them with the instrument's version.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +20,9 @@ from alongside.audit.reads import AuditedQuerySet
 from alongside.core import text_limits
 from alongside.organisations.models import ServiceScopedQuerySet
 from alongside.patients.models import Patient
+
+if TYPE_CHECKING:
+    from alongside.core.instruments.scoring import Score
 
 
 class Anchor(models.TextChoices):
@@ -200,6 +205,20 @@ class EntryMode(models.TextChoices):
 class ResponseQuerySet(_OfPatientQuerySet):  # type: ignore[override]
     def current(self) -> ResponseQuerySet:
         return self.filter(is_current=True)
+
+
+def score_fields(result: Score) -> dict[str, Any]:
+    """A score as a response row stores it (the service and both demo generators)."""
+    return {
+        "instrument_version": result.version,
+        "total": result.total,
+        "band": result.band or "",
+        "valid": result.valid,
+        "missing": result.missing,
+        "prorated": result.prorated,
+        "subscales": {key: sub.as_dict() for key, sub in result.subscales.items()},
+        "alerts": list(result.alerts),
+    }
 
 
 class QuestionnaireResponse(models.Model):

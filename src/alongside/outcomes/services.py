@@ -26,6 +26,7 @@ from alongside.outcomes.models import (
     QuestionnaireLink,
     QuestionnaireResponse,
     TimePoint,
+    score_fields,
 )
 from alongside.patients.models import AT_WORK, Patient, WorkStatusKind
 
@@ -214,16 +215,7 @@ def _scored(instrument_id: str, answers: Sequence[Any]) -> dict[str, Any]:
     except AnswerError as error:
         field = f"item_{error.item}" if error.item else "answers"
         raise ValidationError({field: error.message}) from error
-    return {
-        "instrument_version": result.version,
-        "total": result.total,
-        "band": result.band or "",
-        "valid": result.valid,
-        "missing": result.missing,
-        "prorated": result.prorated,
-        "subscales": {key: sub.as_dict() for key, sub in result.subscales.items()},
-        "alerts": list(result.alerts),
-    }
+    return score_fields(result)
 
 
 def _require_may_answer(

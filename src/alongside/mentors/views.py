@@ -4,6 +4,7 @@ import copy
 import csv
 import mimetypes
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -420,64 +421,74 @@ def modules(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _config_edit(
-    request: AuthenticatedHttpRequest,
-    item: Any,
-    form_class: Any,
-    save: Any,
-    back: str,
-    title: str,
-    kind: str,
-) -> HttpResponse:
+@dataclass(frozen=True)
+class _Setting:
+    """A kind of programme setting changed on its own page, previewed first."""
+
+    form_class: Any
+    save: Any  # the service; takes the row as the keyword ``kind``
+    kind: str
+    back: str
+    title: str
+
+
+_CRITERION = _Setting(
+    SelectionCriterionForm,
+    services.selection_criterion_save,
+    "criterion",
+    "mentors:criteria",
+    "Change selection criterion",
+)
+_MODULE = _Setting(
+    TrainingModuleForm,
+    services.training_module_save,
+    "module",
+    "mentors:modules",
+    "Change training module",
+)
+
+
+def _config_edit(request: AuthenticatedHttpRequest, item: Any, setting: _Setting) -> HttpResponse:
     # The form writes into the instance it is bound to; the service compares the
     # values against the row as it stands, so it gets an untouched copy.
     unchanged = copy.copy(item)
-    form = form_class(request.POST or None, instance=item)
+    form = setting.form_class(request.POST or None, instance=item)
     return _previewed(
         request,
         form,
-        lambda d: save(unchanged, {name: d[name] for name in form.Meta.fields}),
-        lambda d: _impact(unchanged.service, kind, d, unchanged),
+        lambda d: setting.save(
+            actor=request.user,
+            service=unchanged.service,
+            values={name: d[name] for name in form.Meta.fields},
+            **{setting.kind: unchanged},
+        ),
+        lambda d: _impact(unchanged.service, setting.kind, d, unchanged),
         lambda form, impact: render(
             request,
             "mentors/config_edit.html",
-            {"form": form, "item": item, "title": title, "back": back, "impact": impact},
+            {
+                "form": form,
+                "item": item,
+                "title": setting.title,
+                "back": setting.back,
+                "impact": impact,
+            },
             status=400 if form.errors else 200,
         ),
-        reverse(back, kwargs={"slug": item.service.slug}),
+        reverse(setting.back, kwargs={"slug": item.service.slug}),
     )
 
 
 @login_required
 def criterion_edit(request: AuthenticatedHttpRequest, criterion_id: int) -> HttpResponse:
     item = selectors.criterion_visible_or_404(request.user, criterion_id)
-    return _config_edit(
-        request,
-        item,
-        SelectionCriterionForm,
-        lambda c, d: services.selection_criterion_save(
-            actor=request.user, service=c.service, values=d, criterion=c
-        ),
-        "mentors:criteria",
-        "Change selection criterion",
-        "criterion",
-    )
+    return _config_edit(request, item, _CRITERION)
 
 
 @login_required
 def module_edit(request: AuthenticatedHttpRequest, module_id: int) -> HttpResponse:
     item = selectors.module_visible_or_404(request.user, module_id)
-    return _config_edit(
-        request,
-        item,
-        TrainingModuleForm,
-        lambda m, d: services.training_module_save(
-            actor=request.user, service=m.service, values=d, module=m
-        ),
-        "mentors:modules",
-        "Change training module",
-        "module",
-    )
+    return _config_edit(request, item, _MODULE)
 
 
 @login_required

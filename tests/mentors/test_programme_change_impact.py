@@ -110,3 +110,33 @@ def test_the_find_page_names_the_missing_module(world) -> None:
     row = body.content.decode()
     assert "Not suggested: Training" in row and mentor.first_name in row
     assert "Required training not done: Boundaries and safety." in row
+
+
+def test_an_existing_criterion_and_module_are_changed_on_their_own_pages(world) -> None:
+    criterion = SelectionCriterion.objects.create(
+        service=world.home, name="Interview", kind="recorded", required=False, order=3
+    )
+    module = TrainingModule.objects.create(
+        service=world.home, title="Listening", required=False, order=4
+    )
+    client = world.client_for("admin")
+    pages = [
+        (
+            reverse("mentors:criterion_edit", args=[criterion.pk]),
+            {"name": "Interview with two staff", "kind": "recorded", "order": "3"},
+            "mentor.criterion_configure",
+        ),
+        (
+            reverse("mentors:module_edit", args=[module.pk]),
+            {"title": "Active listening", "order": "4"},
+            "mentor.training_configure",
+        ),
+    ]
+    for url, values, action in pages:
+        assert client.post(url, values).status_code == 200  # the preview writes nothing
+        assert not AuditEvent.objects.filter(action=action).exists()
+        assert client.post(url, {**values, "confirm": "1"}).status_code == 302
+        assert AuditEvent.objects.filter(action=action).exists()
+    criterion.refresh_from_db()
+    module.refresh_from_db()
+    assert (criterion.name, module.title) == ("Interview with two staff", "Active listening")

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -216,11 +217,7 @@ def participant_edit(
     form = forms.ParticipantEditForm(
         request.POST or None,
         linked=participant.patient_id is not None or participant.mentor_id is not None,
-        initial={
-            "label": participant.label,
-            "group": participant.group,
-            "consented_on": participant.consented_on,
-        },
+        initial=model_to_dict(participant, ["label", "group", "consented_on"]),
     )
     return _lead_edit(
         request,
@@ -241,13 +238,9 @@ def interview_edit(request: AuthenticatedHttpRequest, slug: str, interview_id: i
     form = forms.InterviewEditForm(
         request.POST or None,
         guides=selectors.guides_of(study),
-        initial={
-            "held_on": interview.held_on,
-            "interviewer": interview.interviewer,
-            "mode": interview.mode,
-            "duration_minutes": interview.duration_minutes,
-            "guide": interview.guide_id,
-        },
+        initial=model_to_dict(
+            interview, ["held_on", "interviewer", "mode", "duration_minutes", "guide"]
+        ),
     )
     return _lead_edit(
         request,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 
 from alongside.audit import chain
 from alongside.audit.chain import GENESIS, HMAC_SHA256, LEGACY_SHA256, audit_key_from
@@ -43,11 +44,22 @@ def _events(world, n: int = 4) -> list[AuditEvent]:  # type: ignore[no-untyped-d
     ]
 
 
+def _head(chain_id: int) -> QuerySet[AuditChainHead]:
+    return AuditChainHead.objects.filter(chain=chain_id)
+
+
+def _chain_events(chain_id: int) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(chain=chain_id)
+
+
 def test_each_event_chains_to_the_one_before(world) -> None:  # type: ignore[no-untyped-def]
     events = _events(world)
     for before, after in zip(events, events[1:], strict=False):
         assert after.prev_hash == before.hash
     assert events[0].role == "therapist" and events[0].service_id == world.home.pk
+    # A service's events form that service's chain, starting afresh.
+    assert {event.chain for event in events} == {world.home.pk}
+    assert events[0].prev_hash == GENESIS
     assert audit_chain_verify().intact
 
 
@@ -104,10 +116,12 @@ def test_postgresql_refuses_update_and_delete(world) -> None:  # type: ignore[no
 # tests run on SQLite and on PostgreSQL alike.
 
 
-def _attacker_rewrites_every_row(digest: Callable[[AuditEvent], str], scheme: int) -> None:
-    """Change one event, then recompute every hash and link, as a database writer would."""
+def _attacker_rewrites_every_row(
+    digest: Callable[[AuditEvent], str], scheme: int, chain_id: int
+) -> None:
+    """Change one event, then recompute every hash and link of its chain, as a writer would."""
     prev = GENESIS
-    for event in AuditEvent.objects.order_by("id"):
+    for event in _chain_events(chain_id).order_by("id"):
         if event.action == "patient.view" and event.object_id == "1":
             event.action = "patient.export"
         event.prev_hash, event.scheme = prev, scheme
@@ -120,16 +134,22 @@ def _attacker_rewrites_every_row(digest: Callable[[AuditEvent], str], scheme: in
         prev = event.hash
 
 
-def _attacker_rewrites_the_head(*, count: int, last_hash: str, legacy_count: int) -> None:
+def _attacker_rewrites_the_head(
+    *, count: int, last_hash: str, legacy_count: int, chain_id: int
+) -> None:
     """Make the head agree with a rewritten chain; without the key the seal can only be guessed."""
     wrong_key = audit_key_from("an attacker's guess at the audit key, 32+ chars")
-    AuditChainHead.objects.filter(pk=1).update(
+    _head(chain_id).update(
         count=count,
         last_hash=last_hash,
         legacy_count=legacy_count,
         key_id=chain.current_key().key_id,
         seal=chain.head_seal(
-            count=count, last_hash=last_hash, legacy_count=legacy_count, key=wrong_key
+            count=count,
+            last_hash=last_hash,
+            legacy_count=legacy_count,
+            key=wrong_key,
+            chain=chain_id,
         ),
     )
 
@@ -155,11 +175,15 @@ def test_probe_5_verify_exits_0_on_an_intact_chain_with_checkpoints(  # type: ig
     _events(world, 1)
     assert main(["audit", "verify"]) == 0
     out = capsys.readouterr().out
-    assert "intact" in out and "2 checkpoints" in out
+    # One line per chain per checkpoint: the general chain (which opened the home chain) and
+    # the home service's chain.
+    assert "intact" in out and "4 checkpoints" in out and "2 chains" in out, out
     lines = [json.loads(line) for line in checkpoint_file.read_text().splitlines()]
-    total = AuditEvent.objects.count()
-    assert [line["count"] for line in lines] == [total - 3, total - 1]
-    newest_checkpointed = AuditEvent.objects.order_by("id")[total - 2]
+    assert [line["chain"] for line in lines] == [0, world.home.pk, 0, world.home.pk]
+    lines = [line for line in lines if line["chain"] == world.home.pk]
+    total = _chain_events(world.home.pk).count()
+    assert [line["count"] for line in lines] == [total - 3, total - 1] == [3, 5]
+    newest_checkpointed = _chain_events(world.home.pk).order_by("id")[total - 2]
     assert lines[1]["hash"] == newest_checkpointed.hash
     assert newest_checkpointed.scheme == HMAC_SHA256
 
@@ -174,13 +198,14 @@ def test_probe_5_events_are_chained_with_an_hmac_of_the_audit_key(world, setting
 
 def test_probe_5_deleting_the_newest_event_is_named_by_verify(world, capsys) -> None:  # type: ignore[no-untyped-def]
     _events(world, 4)
-    total = AuditEvent.objects.count()
+    total = _chain_events(world.home.pk).count()
     newest = AuditEvent.objects.order_by("-id").first()
-    assert newest is not None
+    assert newest is not None and newest.chain == world.home.pk
     _tamper("DELETE FROM audit_auditevent WHERE id = %s", [newest.pk])
     assert main(["audit", "verify"]) == 1
     err = capsys.readouterr().err
-    assert f"event number {total} is missing" in err and "stored head" in err, err
+    assert f"in the chain of service {world.home.pk}: event number {total} is missing" in err
+    assert "stored head" in err, err
 
 
 @pytest.mark.parametrize(
@@ -194,27 +219,31 @@ def test_probe_5_forged_recomputation_of_every_hash_is_caught(  # type: ignore[n
     world, capsys, digest, scheme
 ) -> None:
     _events(world, 4)
-    first = AuditEvent.objects.order_by("id").first()
+    home = world.home.pk
+    first = _chain_events(home).order_by("id").first()
     assert first is not None
-    _attacker_rewrites_every_row(digest, scheme)
-    newest = AuditEvent.objects.order_by("-id").first()
+    _attacker_rewrites_every_row(digest, scheme, home)
+    newest = _chain_events(home).order_by("-id").first()
     assert newest is not None
     _attacker_rewrites_the_head(
-        count=AuditEvent.objects.count(), last_hash=newest.hash, legacy_count=0
+        count=_chain_events(home).count(), last_hash=newest.hash, legacy_count=0, chain_id=home
     )
     assert main(["audit", "verify"]) == 1
     err = capsys.readouterr().err
-    assert f"event {first.pk}: its content does not match its hash" in err, err
+    assert f"event {first.pk}: in the chain of service {home}: its content does not match" in err
 
 
 def test_probe_5_passing_every_event_off_as_legacy_sha256_is_caught(world, capsys) -> None:  # type: ignore[no-untyped-def]
     # The downgrade: rewrite the whole chain as if it predated the key, and say so in the head.
     _events(world, 4)
-    _attacker_rewrites_every_row(chain.event_digest, LEGACY_SHA256)
-    newest = AuditEvent.objects.order_by("-id").first()
+    home = world.home.pk
+    _attacker_rewrites_every_row(chain.event_digest, LEGACY_SHA256, home)
+    newest = _chain_events(home).order_by("-id").first()
     assert newest is not None
-    total = AuditEvent.objects.count()
-    _attacker_rewrites_the_head(count=total, last_hash=newest.hash, legacy_count=total)
+    total = _chain_events(home).count()
+    _attacker_rewrites_the_head(
+        count=total, last_hash=newest.hash, legacy_count=total, chain_id=home
+    )
     # The application carries on writing; its next event must not bless the forged head.
     _events(world, 1)
     assert main(["audit", "verify"]) == 1
@@ -225,14 +254,15 @@ def test_probe_5_truncation_with_an_old_head_put_back_is_caught_by_a_checkpoint(
     world, capsys
 ) -> None:
     _events(world, 2)
-    old_head = AuditChainHead.objects.values().get(pk=1)  # a genuine, sealed head
+    home = world.home.pk
+    old_head = _head(home).values().get()  # a genuine, sealed head
     _events(world, 3)
-    total = AuditEvent.objects.count()
+    total = _chain_events(home).count()
     assert main(["audit", "checkpoint"]) == 0
-    newest_three = list(AuditEvent.objects.order_by("-id").values_list("id", flat=True)[:3])
+    newest_three = list(_chain_events(home).order_by("-id").values_list("id", flat=True)[:3])
     for event_id in newest_three:
         _tamper("DELETE FROM audit_auditevent WHERE id = %s", [event_id])
-    AuditChainHead.objects.filter(pk=1).update(**old_head)
+    _head(home).update(**old_head)
     # Head and chain agree again, and the head's seal is genuine: only the checkpoint knows.
     assert audit_chain_verify().intact
     capsys.readouterr()
@@ -245,10 +275,11 @@ def test_probe_5_head_rewritten_after_truncation_without_the_key_is_caught(  # t
     world, capsys
 ) -> None:
     _events(world, 4)
-    newest, second = AuditEvent.objects.order_by("-id")[:2]
+    home = world.home.pk
+    newest, second = _chain_events(home).order_by("-id")[:2]
     _tamper("DELETE FROM audit_auditevent WHERE id = %s", [newest.pk])
     _attacker_rewrites_the_head(
-        count=AuditEvent.objects.count(), last_hash=second.hash, legacy_count=0
+        count=_chain_events(home).count(), last_hash=second.hash, legacy_count=0, chain_id=home
     )
     _events(world, 1)  # the next genuine event must not re-seal the rewritten head
     assert main(["audit", "verify"]) == 1
@@ -259,7 +290,9 @@ def test_probe_5_checkpoint_refuses_a_head_it_cannot_vouch_for(  # type: ignore[
     world, capsys, checkpoint_file
 ) -> None:
     _events(world, 2)
-    AuditChainHead.objects.filter(pk=1).update(seal="0" * 64)
+    # Only the service chain's head is bad; the general chain's is fine: still nothing is written.
+    _head(world.home.pk).update(seal="0" * 64)
+    assert chain.head_seal_holds(_head(0).get())
     assert main(["audit", "checkpoint", str(checkpoint_file)]) == 1
     assert "no checkpoint written" in capsys.readouterr().err
     assert not checkpoint_file.exists()
@@ -274,7 +307,7 @@ def test_probe_5_a_rotated_key_still_verifies_while_it_is_listed_as_retired(  # 
     settings.ALONGSIDE_AUDIT_RETIRED_KEYS = [old_key]
     _events(world, 2)
     assert main(["audit", "verify"]) == 0
-    assert AuditChainHead.objects.get(pk=1).key_id == chain.current_key().key_id
+    assert _head(world.home.pk).get().key_id == chain.current_key().key_id
     settings.ALONGSIDE_AUDIT_RETIRED_KEYS = []
     assert main(["audit", "verify"]) == 1
     assert "ALONGSIDE_AUDIT_RETIRED_KEYS" in capsys.readouterr().err
@@ -323,7 +356,9 @@ def test_probe_5_legacy_sha256_events_still_verify_after_the_upgrade(capsys) -> 
     finally:
         call_command("migrate", "audit", verbosity=0)
     assert list(AuditEvent.objects.values_list("scheme", flat=True)) == [LEGACY_SHA256] * 3
-    assert AuditChainHead.objects.get(pk=1).legacy_count == 3
+    legacy_head = AuditChainHead.objects.get(pk=1)
+    assert legacy_head.chain == 0 and legacy_head.legacy_count == 3
+    assert set(AuditEvent.objects.values_list("chain", flat=True)) == {0}
     audit_record(actor=None, action="sign_in.failed")
     assert main(["audit", "verify"]) == 0
     assert "4 events checked" in capsys.readouterr().out

@@ -399,3 +399,245 @@ def test_probe_5_a_production_run_without_the_audit_key_stops_in_one_line(tmp_pa
     subprocess.run(migrate, env=env, check=True, capture_output=True, timeout=300)
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+# --- One chain per service: writers of different services do not queue on one lock. -------
+
+
+def _service_events(service_id: int, n: int) -> list[AuditEvent]:
+    return [
+        audit_record(actor=None, action="patient.view", object_id=i, service_id=service_id)
+        for i in range(n)
+    ]
+
+
+def test_events_of_two_services_go_to_two_chains_and_both_verify(world, capsys) -> None:  # type: ignore[no-untyped-def]
+    home, other = world.home.pk, world.other.pk
+    mine = _events(world, 2) + _service_events(other, 3) + _events(world, 1)
+    general = audit_record(actor=None, action="sign_in.failed")
+    for chain_id, n in ((home, 3), (other, 3)):
+        events = list(_chain_events(chain_id).order_by("id"))
+        assert len(events) == n and events[0].prev_hash == GENESIS
+        assert all(
+            after.prev_hash == before.hash
+            for before, after in zip(events, events[1:], strict=False)
+        )
+        assert _head(chain_id).get().count == n
+    assert mine[-1].prev_hash == mine[1].hash  # across the other service's events
+    # The general chain opened each service chain once, then carries on with its own events.
+    opened = list(_chain_events(0).order_by("id").values_list("action", "object_id"))
+    assert opened == [(chain.CHAIN_OPEN, str(home)), (chain.CHAIN_OPEN, str(other))] + [
+        ("sign_in.failed", "")
+    ]
+    assert general.chain == 0 and general.prev_hash == _chain_events(0).order_by("id")[1].hash
+    report = audit_chain_verify()
+    assert report.intact and report.checked == 9 and report.chains_checked == 3
+    assert report.head_count == 9
+    assert main(["audit", "verify"]) == 0
+    assert "9 events checked in 3 chains" in capsys.readouterr().out
+
+
+def test_deleting_the_newest_event_of_one_service_is_named_while_others_carry_on(  # type: ignore[no-untyped-def]
+    world, capsys
+) -> None:
+    other = world.other.pk
+    _service_events(other, 3)
+    newest_of_other = _chain_events(other).order_by("-id").first()
+    assert newest_of_other is not None
+    _events(world, 3)  # the home service writes on: the deleted event is not the newest overall
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [newest_of_other.pk])
+    assert main(["audit", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert f"in the chain of service {other}: event number 3 is missing" in err, err
+    assert "stored head" in err
+
+
+def test_deleting_a_whole_service_chain_is_caught_by_its_chain_open_event(world, capsys) -> None:  # type: ignore[no-untyped-def]
+    home, other = world.home.pk, world.other.pk
+    _events(world, 2)
+    _service_events(other, 3)
+    # Every trace of the other service's chain goes: its events and its head.
+    _tamper("DELETE FROM audit_auditevent WHERE chain = %s", [other])
+    _head(other).delete()
+    assert _head(home).exists()
+    assert main(["audit", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert f"in the chain of service {other}: the general chain says it was opened" in err, err
+    assert "head row is missing" in err
+    # The application writes on and opens that chain afresh: a second opening still shows.
+    _service_events(other, 1)
+    assert _chain_events(0).filter(action=chain.CHAIN_OPEN, object_id=str(other)).count() == 2
+    assert main(["audit", "verify"]) == 1
+    assert "opened it 2 times" in capsys.readouterr().err
+
+
+def test_a_head_copied_onto_another_chain_breaks_its_seal(world, capsys) -> None:  # type: ignore[no-untyped-def]
+    home, other = world.home.pk, world.other.pk
+    _events(world, 2)
+    _service_events(other, 2)
+    values = _head(home).values("count", "last_hash", "legacy_count", "seal", "key_id").get()
+    swapped = AuditChainHead(chain=other, **values)
+    assert chain.head_seal_holds(_head(home).get())
+    assert not chain.head_seal_holds(swapped)  # the seal binds the chain id
+    _head(other).update(**values)
+    assert main(["audit", "verify"]) == 1
+    assert f"in the chain of service {other}" in capsys.readouterr().err
+    assert main(["audit", "checkpoint"]) == 1
+    assert "no checkpoint written" in capsys.readouterr().err
+
+
+def test_the_general_chain_head_seal_is_unchanged_so_old_heads_still_hold(world) -> None:  # type: ignore[no-untyped-def]
+    audit_record(actor=None, action="sign_in.failed")
+    head = _head(0).get()
+    key = chain.current_key()
+    # Exactly the message sealed before per-service chains (no "chain" in it).
+    before = chain._mac(
+        key,
+        chain._encode(
+            {
+                "head": True,
+                "count": head.count,
+                "last_hash": head.last_hash,
+                "legacy_count": head.legacy_count,
+            }
+        ),
+    )
+    assert head.seal == before and chain.head_seal_holds(head)
+
+
+def test_moving_an_event_to_another_chain_is_caught(world, capsys) -> None:  # type: ignore[no-untyped-def]
+    _service_events(world.other.pk, 2)
+    moved = _events(world, 3)[1]
+    _tamper("UPDATE audit_auditevent SET chain = %s WHERE id = %s", [world.other.pk, moved.pk])
+    report = audit_chain_verify()
+    assert not report.intact
+    assert report.problem.startswith(f"in the chain of service {world.home.pk}: ")
+
+
+def test_an_old_checkpoint_line_without_a_chain_is_the_general_chain(  # type: ignore[no-untyped-def]
+    world, capsys, checkpoint_file
+) -> None:
+    from alongside.audit.selectors import audit_checkpoints_read
+
+    _events(world, 2)
+    audit_record(actor=None, action="sign_in.failed")
+    head = _head(0).get()
+    # As `audit checkpoint` wrote lines before per-service chains: no "chain" key.
+    old = {"count": head.count, "hash": head.last_hash, "at": "2026-12-01T00:00:00+00:00"}
+    checkpoint_file.write_text(json.dumps(old) + "\n")
+    [read] = audit_checkpoints_read(checkpoint_file)
+    assert read.chain == 0 and read.count == 2
+    assert main(["audit", "verify"]) == 0
+    assert "1 checkpoints" in capsys.readouterr().out
+    # Held against the general chain: a wrong hash there is named without a service.
+    checkpoint_file.write_text(json.dumps(old | {"hash": "f" * 64}) + "\n")
+    report = audit_chain_verify(checkpoints=audit_checkpoints_read(checkpoint_file))
+    assert "remembers as ffffffff" in report.problem
+    assert not report.problem.startswith("in the chain of service")
+    # New lines name their chain, and a deleted service chain is also missed by them.
+    checkpoint_file.write_text("")
+    assert main(["audit", "checkpoint"]) == 0
+    lines = [json.loads(line) for line in checkpoint_file.read_text().splitlines()]
+    assert [line["chain"] for line in lines] == [0, world.home.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_appends_to_different_services_do_not_wait_for_each_other() -> None:
+    import threading
+
+    from django.db import OperationalError
+    from django.db import connection as thread_connection
+
+    first, second = 9001, 9002
+    _service_events(first, 1)
+    _service_events(second, 1)  # both chains are open: no general-chain append below
+    holding, done = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def hold_first_chain() -> None:
+        try:
+            with transaction.atomic():
+                audit_record(actor=None, action="patient.view", service_id=first)
+                holding.set()  # the first chain's head stays locked until this commits
+                outcome["other service finished meanwhile"] = done.wait(timeout=10)
+        finally:
+            thread_connection.close()
+
+    def write(service_id: int, key: str) -> None:
+        try:
+            holding.wait(timeout=10)
+            with transaction.atomic():
+                with thread_connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                audit_record(actor=None, action="patient.view", service_id=service_id)
+            outcome[key] = "written"
+        except OperationalError as error:
+            outcome[key] = f"waited: {error}"
+        finally:
+            done.set()
+            thread_connection.close()
+
+    holder = threading.Thread(target=hold_first_chain)
+    writer = threading.Thread(target=write, args=(second, "second"))
+    holder.start()
+    writer.start()
+    writer.join(timeout=20)
+    holder.join(timeout=20)
+    assert outcome == {"second": "written", "other service finished meanwhile": True}
+
+    # The same service does wait: that is the lock the test above proves is not shared.
+    done.clear()
+    holding.clear()
+    holder = threading.Thread(target=hold_first_chain)
+    writer = threading.Thread(target=write, args=(first, "first"))
+    holder.start()
+    writer.start()
+    writer.join(timeout=20)
+    holder.join(timeout=20)
+    assert str(outcome["first"]).startswith("waited")
+    assert audit_chain_verify().intact
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_two_first_events_of_a_new_service_at_once_open_its_chain_once() -> None:
+    import threading
+    import time
+
+    from django.db import connection as thread_connection
+
+    service = 9003
+    audit_record(actor=None, action="sign_in.failed")
+    opened = threading.Event()
+    errors: list[Exception] = []
+
+    def first_writer() -> None:
+        try:
+            with transaction.atomic():
+                audit_record(actor=None, action="patient.view", service_id=service)
+                opened.set()
+                time.sleep(1)  # the second writer's insert of the head waits on ours
+        except Exception as error:  # reported by the assert below
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    def second_writer() -> None:
+        try:
+            opened.wait(timeout=10)
+            audit_record(actor=None, action="patient.view", service_id=service)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=first_writer), threading.Thread(target=second_writer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert errors == []
+    assert _head(service).get().count == 2
+    assert _chain_events(0).filter(action=chain.CHAIN_OPEN, object_id=str(service)).count() == 1
+    assert audit_chain_verify().intact

@@ -168,7 +168,11 @@ def _walk_chain(
             if problem:
                 raise _ChainBroken(position - 1, event.pk, problem)
             if opened is not None and event.action == CHAIN_OPEN:
-                # The event verified, so its object id is what was written.
+                # The event verified, so its object id is what the application wrote.
+                if not event.object_id.isdigit():
+                    raise _ChainBroken(
+                        position - 1, event.pk, f"it opens a chain named {event.object_id!r}"
+                    )
                 opened.append(int(event.object_id))
             expected_prev = event.hash
         last_id = batch[-1].pk

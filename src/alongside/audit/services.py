@@ -134,6 +134,7 @@ def _append(head: AuditChainHead, created: bool, event: AuditEvent, key: AuditKe
     # Re-seal only a head that was sealed: otherwise a head rewritten in the database
     # without the key would be blessed by the next event. Left unsealed, verify shows it.
     seal_holds = created or head_seal_holds(head)
+    event.created_at = timezone.now()  # under the lock, so time follows each chain's order
     event.chain = head.chain
     event.prev_hash = head.last_hash
     event.key_id = key.key_id

@@ -118,7 +118,8 @@ def test_events_chained_before_the_personal_digest_are_sealed_when_redacted(worl
     _events(world, "admin", 1)
     _events(world, "therapist", 2)
     prev = chain.GENESIS
-    for event in AuditEvent.objects.order_by("id"):
+    home = world.home.pk  # the events sit in the home service's chain
+    for event in AuditEvent.objects.filter(chain=home).order_by("id"):
         event.personal_digest, event.personal_salt, event.prev_hash = "", "", prev
         event.hash = chain.event_digest(event)
         _tamper(
@@ -127,12 +128,12 @@ def test_events_chained_before_the_personal_digest_are_sealed_when_redacted(worl
             [event.prev_hash, event.hash, event.pk],
         )
         prev = event.hash
-    head = AuditChainHead.objects.get(pk=1)
+    head = AuditChainHead.objects.get(chain=home)
     key = chain.current_key()
-    AuditChainHead.objects.filter(pk=1).update(
+    AuditChainHead.objects.filter(chain=home).update(
         last_hash=prev,
         seal=chain.head_seal(
-            count=head.count, last_hash=prev, legacy_count=head.legacy_count, key=key
+            count=head.count, last_hash=prev, legacy_count=head.legacy_count, key=key, chain=home
         ),
     )
     assert audit_chain_verify().intact

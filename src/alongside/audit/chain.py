@@ -21,6 +21,13 @@ from django.conf import settings
 GENESIS = "0" * 64
 LEGACY_SHA256 = 1
 HMAC_SHA256 = 2
+# Each service's events form their own chain (chain id = service id), so writers of
+# different services never wait for one another. Chain 0, the general chain, holds the
+# events of no service, every event written before per-service chains, and one
+# ``audit.chain_open`` event per service chain: the anchor that shows a whole service
+# chain (events and head) was deleted.
+GENERAL_CHAIN = 0
+CHAIN_OPEN = "audit.chain_open"
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,11 @@ def _impersonal_content(event: Any) -> dict[str, Any]:
     # Added after the first events were chained: only present when used, so those still verify.
     if event.object_ids:
         content["object_ids"] = list(event.object_ids)
+    # Likewise the chain: events of the general chain (all events before per-service
+    # chains) hash as they always did; a service chain's events are bound to it.
+    chain = getattr(event, "chain", GENERAL_CHAIN)
+    if chain != GENERAL_CHAIN:
+        content["chain"] = chain
     return content
 
 
@@ -148,12 +160,24 @@ def event_digest(event: Any, key: AuditKey | None = None) -> str:
     return _mac(key, _encode(content))
 
 
-def head_seal(*, count: int, last_hash: str, legacy_count: int, key: AuditKey) -> str:
-    """A MAC over the head, so the count of events (and of legacy ones) cannot be rewritten."""
-    message = _encode(
-        {"head": True, "count": count, "last_hash": last_hash, "legacy_count": legacy_count}
-    )
-    return _mac(key, message)
+def head_seal(
+    *, count: int, last_hash: str, legacy_count: int, key: AuditKey, chain: int = GENERAL_CHAIN
+) -> str:
+    """A MAC over the head, so the count of events (and of legacy ones) cannot be rewritten.
+
+    A service chain's head also seals its chain id, so one chain's head cannot be copied
+    onto another's; the general chain's does not, so heads sealed before per-service
+    chains still hold.
+    """
+    content: dict[str, Any] = {
+        "head": True,
+        "count": count,
+        "last_hash": last_hash,
+        "legacy_count": legacy_count,
+    }
+    if chain != GENERAL_CHAIN:
+        content["chain"] = chain
+    return _mac(key, _encode(content))
 
 
 def head_seal_holds(head: Any) -> bool:
@@ -161,6 +185,10 @@ def head_seal_holds(head: Any) -> bool:
     if key is None or not head.seal:
         return False
     expected = head_seal(
-        count=head.count, last_hash=head.last_hash, legacy_count=head.legacy_count, key=key
+        count=head.count,
+        last_hash=head.last_hash,
+        legacy_count=head.legacy_count,
+        key=key,
+        chain=getattr(head, "chain", GENERAL_CHAIN),
     )
     return hmac.compare_digest(expected, head.seal)

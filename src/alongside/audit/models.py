@@ -15,6 +15,9 @@ class AuditEvent(models.Model):
     actor_email = models.CharField(max_length=254, blank=True)
     role = models.CharField(max_length=60, blank=True)
     service_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # Which chain the event is linked into: 0 (the general chain) for events of no service
+    # and for every event written before per-service chains, else the service's id.
+    chain = models.BigIntegerField(default=0)
     action = models.CharField(max_length=60, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -44,19 +47,26 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # verify walks each chain oldest first, in batches.
+            models.Index(fields=["chain", "id"], name="audit_event_chain_id"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
 
 class AuditChainHead(models.Model):
-    """One row that writers lock, so events are chained one at a time.
+    """One row per chain that writers lock, so each chain's events are chained one at a time.
 
-    It is sealed with the audit key: without the key nobody can shorten the count
-    (hiding deleted newest events) or claim more events are legacy than were.
+    Chain 0 is the general chain (its row is the single head of before per-service chains);
+    every other chain is one service's, its id the service's id. Each head is sealed with
+    the audit key: without the key nobody can shorten the count (hiding deleted newest
+    events), claim more events are legacy than were, or copy one chain's head onto another.
     """
 
+    chain = models.BigIntegerField(unique=True, default=0)
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)
     # How many of the oldest events predate the audit key and carry plain SHA-256.
@@ -65,4 +75,4 @@ class AuditChainHead(models.Model):
     key_id = models.CharField(max_length=16, blank=True)
 
     def __str__(self) -> str:
-        return f"audit chain head after {self.count} events"
+        return f"audit chain {self.chain} head after {self.count} events"

@@ -13,6 +13,8 @@ from django.db.models import QuerySet
 
 from alongside.accounts import policy
 from alongside.audit.chain import (
+    CHAIN_OPEN,
+    GENERAL_CHAIN,
     GENESIS,
     LEGACY_SHA256,
     UnknownAuditKey,
@@ -33,6 +35,8 @@ class Checkpoint:
     hash: str
     at: str
     line: int
+    # Lines written before per-service chains have no "chain": they are the general chain's.
+    chain: int = GENERAL_CHAIN
 
 
 class CheckpointFileError(ValueError):
@@ -51,7 +55,13 @@ def audit_checkpoints_read(path: Path) -> list[Checkpoint]:
             try:
                 entry = json.loads(line)
                 checkpoints.append(
-                    Checkpoint(int(entry["count"]), str(entry["hash"]), str(entry["at"]), number)
+                    Checkpoint(
+                        int(entry["count"]),
+                        str(entry["hash"]),
+                        str(entry["at"]),
+                        number,
+                        int(entry.get("chain", GENERAL_CHAIN)),
+                    )
                 )
             except (ValueError, KeyError, TypeError) as error:
                 raise CheckpointFileError(
@@ -67,6 +77,7 @@ class ChainReport:
     problem: str = ""
     head_count: int = 0
     checkpoints_checked: int = 0
+    chains_checked: int = 0
 
     @property
     def intact(self) -> bool:
@@ -107,16 +118,25 @@ def _event_problem(event: AuditEvent, position: int, expected_prev: str, legacy:
     return ""
 
 
-def audit_chain_verify(
-    *, checkpoints: Sequence[Checkpoint] = (), batch_size: int = 5000
-) -> ChainReport:
-    """Walk the chain oldest first, then hold its end against the head and the checkpoints.
+class _ChainBroken(Exception):
+    def __init__(self, checked: int, event_id: int | None, problem: str) -> None:
+        super().__init__(problem)
+        self.checked, self.event_id, self.problem = checked, event_id, problem
 
-    The head is read before the walk, so events appended meanwhile simply come after
-    it; each batch is its own short query, so no lock or snapshot is held for long.
+
+def _walk_chain(
+    chain_id: int,
+    head: AuditChainHead | None,
+    checkpoints: Sequence[Checkpoint],
+    batch_size: int,
+    opened: list[int] | None = None,
+) -> int:
+    """Walk one chain oldest first, then hold its end against its head and checkpoints.
+
+    Returns how many events it has; raises ``_ChainBroken`` (``checked`` counting the
+    intact events of this chain before the problem). When ``opened`` is given (the
+    general chain), the ids of the chains its ``audit.chain_open`` events open go in it.
     """
-    head = AuditChainHead.objects.filter(pk=1).first()
-    head_count = head.count if head else 0
     # Positions (1 = oldest event) whose hash something outside the chain remembers.
     expected: dict[int, list[tuple[str, str]]] = {}
     if head is not None and head.count:
@@ -125,16 +145,20 @@ def audit_chain_verify(
         expected.setdefault(checkpoint.count, []).append(
             (checkpoint.hash, f"the checkpoint of {checkpoint.at} (line {checkpoint.line})")
         )
-    legacy = head.legacy_count if head else 0
+    # Events from before the audit key can only be the oldest of the general chain.
+    legacy = head.legacy_count if head is not None and chain_id == GENERAL_CHAIN else 0
 
     expected_prev, position, last_id = GENESIS, 0, 0
+    events = AuditEvent.objects.filter(chain=chain_id).order_by("id")
     while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        batch = list(events.filter(id__gt=last_id)[:batch_size])
         if not batch:
             break
         for event in batch:
             position += 1
             problem = _event_problem(event, position, expected_prev, legacy)
+            if not problem and chain_id != GENERAL_CHAIN and event.service_id != chain_id:
+                problem = f"it names service {event.service_id} but sits in this chain"
             for remembered, source in expected.get(position, ()):
                 if not problem and not hmac.compare_digest(remembered, event.hash):
                     problem = (
@@ -142,7 +166,14 @@ def audit_chain_verify(
                         f"{remembered[:16]}…: the chain was rewritten here or before"
                     )
             if problem:
-                return ChainReport(position - 1, event.pk, problem, head_count)
+                raise _ChainBroken(position - 1, event.pk, problem)
+            if opened is not None and event.action == CHAIN_OPEN:
+                # The event verified, so its object id is what the application wrote.
+                if not event.object_id.isdigit():
+                    raise _ChainBroken(
+                        position - 1, event.pk, f"it opens a chain named {event.object_id!r}"
+                    )
+                opened.append(int(event.object_id))
             expected_prev = event.hash
         last_id = batch[-1].pk
 
@@ -155,25 +186,97 @@ def audit_chain_verify(
             if longest == first_missing
             else f"events number {first_missing} to {longest} are missing"
         )
-        return ChainReport(
+        raise _ChainBroken(
             position,
             None,
             f"{missing}: {source} counts {longest} events, the chain ends after {position} "
             f"(last event id {last_id or 'none'}); the newest events were deleted",
-            head_count,
         )
     if head is None:
         if position:
-            return ChainReport(position, None, "the chain head row is missing", 0)
+            raise _ChainBroken(position, None, "the chain head row is missing")
     elif not head_seal_holds(head):
-        return ChainReport(
+        raise _ChainBroken(
             position,
             None,
             f"the stored head ({head.count} events, {head.legacy_count} before the audit key) "
             "is not sealed by any configured audit key: it was rewritten without the key",
-            head_count,
         )
-    return ChainReport(position, None, "", head_count, len(checkpoints))
+    return position
+
+
+def audit_chain_verify(
+    *, checkpoints: Sequence[Checkpoint] = (), batch_size: int = 5000
+) -> ChainReport:
+    """Walk every chain oldest first, holding each one's end against its head and checkpoints.
+
+    The general chain (0) comes first; its ``audit.chain_open`` events say which service
+    chains must exist, so a service chain deleted whole (events and head) shows. Each
+    chain's head is read just before its walk, so events appended meanwhile simply come
+    after it; each batch is its own short query, so no lock or snapshot is held for long.
+    The report's counts are totals over all chains.
+    """
+    heads_total, checked, chains = 0, 0, 0
+
+    def broken(chain_id: int, error: _ChainBroken) -> ChainReport:
+        where = "" if chain_id == GENERAL_CHAIN else f"in the chain of service {chain_id}: "
+        return ChainReport(
+            checked + error.checked, error.event_id, where + error.problem, heads_total
+        )
+
+    def checkpoints_of(chain_id: int) -> list[Checkpoint]:
+        return [checkpoint for checkpoint in checkpoints if checkpoint.chain == chain_id]
+
+    opened: list[int] = []
+    head = AuditChainHead.objects.filter(chain=GENERAL_CHAIN).first()
+    heads_total += head.count if head else 0
+    try:
+        checked += _walk_chain(
+            GENERAL_CHAIN, head, checkpoints_of(GENERAL_CHAIN), batch_size, opened
+        )
+    except _ChainBroken as error:
+        return broken(GENERAL_CHAIN, error)
+    chains += 1
+
+    # Every chain anything knows of: opened by the general chain, with a head, with
+    # events, or remembered by a checkpoint. Read after the general chain's walk, so a
+    # chain opened meanwhile has its head (both were committed together).
+    known = set(opened)
+    known.update(AuditChainHead.objects.values_list("chain", flat=True))
+    known.update(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
+    known.update(checkpoint.chain for checkpoint in checkpoints)
+    known.discard(GENERAL_CHAIN)
+    for chain_id in sorted(known):
+        head = AuditChainHead.objects.filter(chain=chain_id).first()
+        heads_total += head.count if head else 0
+        try:
+            times = opened.count(chain_id)
+            if times == 0:
+                raise _ChainBroken(
+                    0,
+                    None,
+                    f"the general chain has no {CHAIN_OPEN} event for it: it was not "
+                    "opened by the application",
+                )
+            if times > 1:
+                raise _ChainBroken(
+                    0,
+                    None,
+                    f"the general chain opened it {times} times: its head was deleted "
+                    "and the chain started over",
+                )
+            if head is None:
+                raise _ChainBroken(
+                    0,
+                    None,
+                    "the general chain says it was opened, but its head row is missing: "
+                    "the chain was deleted",
+                )
+            checked += _walk_chain(chain_id, head, checkpoints_of(chain_id), batch_size)
+        except _ChainBroken as error:
+            return broken(chain_id, error)
+        chains += 1
+    return ChainReport(checked, None, "", heads_total, len(checkpoints), chains)
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:  # type: ignore[no-untyped-def]

@@ -12,8 +12,8 @@ from alongside.audit.services import CheckpointRefused, audit_checkpoint_write
 
 class Command(BaseCommand):
     help = (
-        "Append the audit chain's head (count, keyed hash, time) to a file outside the "
-        "database, for `audit verify` to check the chain against later."
+        "Append every audit chain's head (chain, count, keyed hash, time) to a file outside "
+        "the database, one line per chain, for `audit verify` to check the chains against later."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,12 +26,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["out"] or settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE)
         try:
-            entry = audit_checkpoint_write(path=path)
+            entries = audit_checkpoint_write(path=path)
         except (CheckpointRefused, UnknownAuditKey) as error:
             raise CommandError(f"no checkpoint written: {error}", returncode=1) from error
         except OSError as error:
             raise CommandError(f"cannot write {path}: {error.strerror}", returncode=1) from error
-        self.stdout.write(
-            f"audit checkpoint: {entry['count']} events, hash {entry['hash'][:16]}…, "
-            f"appended to {path}"
-        )
+        events = sum(entry["count"] for entry in entries)
+        chains = "1 chain" if len(entries) == 1 else f"{len(entries)} chains"
+        self.stdout.write(f"audit checkpoint: {chains}, {events} events, appended to {path}")

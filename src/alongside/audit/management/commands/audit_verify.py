@@ -15,7 +15,8 @@ from alongside.audit.selectors import (
 
 class Command(BaseCommand):
     help = (
-        "Check the audit chain, its stored head and every checkpoint; "
+        "Check every audit chain (the general one and each service's), its stored head and "
+        "every checkpoint; "
         "exit 1 naming the first broken or missing event."
     )
 
@@ -45,7 +46,8 @@ class Command(BaseCommand):
             if report.checkpoints_checked
             else f"no checkpoints yet in {path} (run `alongside audit checkpoint` daily)"
         )
+        chains = "1 chain" if report.chains_checked == 1 else f"{report.chains_checked} chains"
         self.stdout.write(
-            f"audit chain intact: {report.checked} events checked, "
-            f"head at {report.head_count}, {checkpoints_said}"
+            f"audit chain intact: {report.checked} events checked in {chains}, "
+            f"heads at {report.head_count}, {checkpoints_said}"
         )

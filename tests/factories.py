@@ -5,7 +5,13 @@ from __future__ import annotations
 import factory
 
 from alongside.accounts.models import Membership, Role, User
+from alongside.accounts.policy import SYSTEM
+from alongside.audit.models import AuditChainHead
+from alongside.audit.services import audit_record
 from alongside.organisations.models import Service
+
+# tests/audit turns this off: its tests watch chains being opened by their own events.
+OPEN_AUDIT_CHAINS = True
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):
@@ -18,6 +24,14 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     country = "AU"
     occupation_classification = "anzsco"
     time_zone = "Australia/Melbourne"
+
+    @factory.post_generation
+    def audit_chain(self, create: bool, extracted: object, **kwargs: object) -> None:
+        # As ``service_create`` does: the service's first audit event opens its chain, so
+        # a test's first audited request costs what every later one does.
+        opened = AuditChainHead.objects.filter(chain=self.pk).exists()
+        if create and OPEN_AUDIT_CHAINS and not opened:
+            audit_record(actor=SYSTEM, action="service.create", target=self)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

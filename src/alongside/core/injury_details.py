@@ -88,6 +88,19 @@ _AMPUTATION_REGIONS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
 }
 _SEVERAL_LIMBS: Final = "T05"
 
+# The injury as a mentor describes theirs (their profile, and the matching pool that
+# reads it); a patient's record adds the acute measures (GCS, PTA, ISS) and dates.
+MENTOR_INJURY_FIELDS: Final = (
+    "injury_category",
+    "icd10_codes",
+    "sci_level",
+    "asia_grade",
+    "tbi_severity",
+    "amputation_site",
+    "amputation_laterality",
+    "mechanism",
+)
+
 
 @dataclass(frozen=True)
 class InjuryDetails:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 
+from alongside.core.injury_details import MENTOR_INJURY_FIELDS
 from alongside.core.matching import MentorPool, MentorProfile, PatientProfile, Weights
 from alongside.core.mentor_programme import matchability_conditions
 from alongside.core.vocabulary import Gender, employment_kind
@@ -192,14 +193,7 @@ POOL_COLUMNS = (
     "training_valid_until",
     "supervision_due_on",
     "wellbeing_hold_since",
-    "injury_category",
-    "icd10_codes",
-    "sci_level",
-    "asia_grade",
-    "tbi_severity",
-    "amputation_site",
-    "amputation_laterality",
-    "mechanism",
+    *MENTOR_INJURY_FIELDS,
     "occupation_code",
     "industry",
     "job_demands",

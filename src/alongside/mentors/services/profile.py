@@ -26,6 +26,7 @@ from alongside.core.codes import (
     validate_sci_level,
     validate_tbi_severity,
 )
+from alongside.core.injury_details import MENTOR_INJURY_FIELDS
 from alongside.mentors.models import (
     Mentor,
     MentorProfileChange,
@@ -41,14 +42,7 @@ PROFILE_FIELDS = (
     "last_name",
     "email",
     "phone",
-    "injury_category",
-    "icd10_codes",
-    "sci_level",
-    "asia_grade",
-    "tbi_severity",
-    "amputation_site",
-    "amputation_laterality",
-    "mechanism",
+    *MENTOR_INJURY_FIELDS,
     "date_of_injury",
     "occupation_code",
     "industry",

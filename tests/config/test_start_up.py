@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -47,3 +48,25 @@ def test_missing_field_keys_stop_start_up_in_one_line(tmp_path: Path) -> None:
         "alongside: ALONGSIDE_FIELD_KEYS (or ALONGSIDE_FIELD_KEYS_FILE) is not set; clinical "
         "notes, reflections and transcripts are encrypted with it (see docs/deployment.md)"
     ]
+
+
+def test_a_sqlite_file_named_by_database_url_gets_the_same_safety_options(
+    tmp_path: Path,
+) -> None:
+    # Without them, five people signing in at once met "database is locked" (a 503).
+    code = (
+        "from django.conf import settings; import json; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    result = _alongside(
+        {"ALONGSIDE_DEMO_MODE": "1", "DATABASE_URL": f"sqlite:///{tmp_path}/named.sqlite3"},
+        tmp_path,
+        "manage",
+        "shell",
+        "-c",
+        code,
+    )
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] == 20
+    assert "journal_mode=WAL" in options["init_command"]

@@ -163,6 +163,14 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite in ./var by default, PostgreSQL when DATABASE_URL is set.
+# A SQLite file named by DATABASE_URL gets the same options as the default one.
+SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock at BEGIN, so two writers queue
+    # instead of failing with "database is locked" half-way.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -171,15 +179,11 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "alongside.sqlite3",  # type: ignore[typeddict-item]  # a Path works
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so two writers queue
-                # instead of failing with "database is locked" half-way.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, passwords, lockout, sessions.

@@ -18,6 +18,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Service
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Service {n}")
     slug = factory.Sequence(lambda n: f"service-{n}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from alongside.patients.models import PatientStatus, WorkStatus
@@ -80,3 +81,37 @@ def test_a_return_before_the_injury_is_refused_beside_the_date(world, case) -> N
     assert response.status_code == 400
     assert 'href="#id_returned_on"' in body and "before the date of injury" in body
     assert not WorkStatus.objects.exists()
+
+
+def _offered(world, case) -> list[str]:  # type: ignore[no-untyped-def]
+    html = world.client_for("therapist").get(reverse("patients:detail", args=[case.pk]))
+    page = html.content.decode()
+    if '<select name="status"' not in page:
+        return []
+    select = page[page.index('<select name="status"') :].split("</select>")[0]
+    return [o.split('value="')[1].split('"')[0] for o in select.split("<option")[1:]]
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        (
+            PatientStatus.ACTIVE,
+            ["", "returned_phased", "returned_full", "returned_new_job", "discharged"],
+        ),
+        (PatientStatus.DISCHARGED, ["", "active"]),
+    ],
+)
+def test_the_control_offers_only_the_moves_the_service_allows(world, status, offered) -> None:  # type: ignore[no-untyped-def]
+    # An active case was offered "Re-open as active", which the service then refused.
+    case = PatientFactory(
+        service=world.home, status=status, allocated_therapist=world.people["therapist"]
+    )
+    assert _offered(world, case) == offered
+    client = world.client_for("therapist")
+    for move in offered[1:]:
+        if move == "active" or move == "discharged":
+            with transaction.atomic():
+                response = client.post(reverse("patients:status", args=[case.pk]), {"status": move})
+                assert response.status_code == 302, move
+                transaction.set_rollback(True)

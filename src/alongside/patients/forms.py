@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, cast
 
 from django import forms
@@ -36,6 +37,7 @@ from alongside.patients.services import (
     PERSON_FIELDS,
     PREFERENCE_FIELDS,
     REFERRER_FIELDS,
+    RETURN_TO_WORK,
     WORK_FIELDS,
 )
 
@@ -258,6 +260,23 @@ class StatusForm(forms.Form):
         help_text="Only for returned to work",
         error_messages={"invalid": "Enter the hours a week as a number, for example 16."},
     )
+
+    def __init__(self, *args: Any, moves: Collection[str] | None = None, **kwargs: Any) -> None:
+        """``moves`` (from ``services.status_moves``): offer only those; None offers all."""
+        super().__init__(*args, **kwargs)
+        if moves is not None:
+            field = cast(forms.ChoiceField, self.fields["status"])
+            field.choices = [
+                (value, label)
+                for value, label in field.choices
+                if not value
+                or value in moves
+                or (value in self.RETURNED and RETURN_TO_WORK in moves)
+            ]
+
+    @property
+    def offers_a_move(self) -> bool:
+        return len(cast(forms.ChoiceField, self.fields["status"]).choices) > 1
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

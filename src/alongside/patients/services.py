@@ -651,6 +651,15 @@ FOLLOWS_TIMELINE = (
     PatientStatus.MATCHED,
     PatientStatus.RETURNED_TO_WORK,
 )
+RETURN_TO_WORK = "returned"  # a move made by adding a return to the work-status timeline
+
+
+def status_moves(current: str) -> list[str]:
+    """What the case-status control may offer a case now, so it offers nothing that
+    ``patient_status_change`` would refuse: ``RETURN_TO_WORK`` where the timeline moves
+    the case, and each status the case may be moved to by hand."""
+    by_hand = [str(status) for status, froms in STATUS_MOVES.items() if current in froms]
+    return ([RETURN_TO_WORK] if current in FOLLOWS_TIMELINE else []) + by_hand
 
 
 def patient_status_change(

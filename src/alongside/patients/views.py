@@ -148,7 +148,7 @@ def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
         "first_contact_form": forms.DateForm(
             initial={"on": selectors.service_today(patient.service)}
         ),
-        "status_form": forms.StatusForm(),
+        "status_form": forms.StatusForm(moves=services.status_moves(patient.status)),
         "hold_form": forms.HoldForm(),
         "consent_form": forms.ConsentForm(
             initial={"given_on": selectors.service_today(patient.service)}

@@ -93,3 +93,15 @@ def test_daily_task_sends_one_email_per_newly_overdue_case(
     assert mail.outbox[0].to == [world.people["therapist"].email]
     assert "First therapist contact" in mail.outbox[0].body
     assert TargetAlert.objects.filter(patient=patient).count() == 1
+
+
+def test_the_home_page_says_when_it_shows_only_some_overdue_cases(world) -> None:
+    from alongside.patients.home import HOME_LIMIT
+
+    for _ in range(HOME_LIMIT + 3):
+        _case(world)
+    with time_machine.travel(dt.datetime(2025, 2, 1, tzinfo=dt.UTC), tick=False):
+        home = world.client_for("therapist").get("/").content.decode()
+    # It once stopped at 20 without a word while the overdue list showed 23.
+    assert f"{HOME_LIMIT} of {HOME_LIMIT + 3} overdue cases shown here." in home
+    assert home.count("first therapist contact was due") == HOME_LIMIT

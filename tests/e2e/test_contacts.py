@@ -85,7 +85,7 @@ def test_contacts_and_notification_pages_are_accessible(
     phone = phone_context.new_page()
     sign_in(phone, demo_site, "mentor@demo.example")
     phone.goto(demo_site + "/contacts/")
-    expect(phone.get_by_role("heading", level=1)).to_have_text("My mentees")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("My contacts")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(phone)
     phone_context.close()

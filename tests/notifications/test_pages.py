@@ -94,3 +94,17 @@ def test_bad_preferences_are_explained_and_not_saved(world, data, field_message)
     assert response.status_code == 400
     assert field_message in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+def test_times_are_the_services_own_and_say_their_zone(world) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    import re
+
+    (note,) = _make(world.people["mentor"], 1)
+    Notification.objects.filter(pk=note.pk).update(
+        created_at=dt.datetime(2026, 12, 4, 1, 56, tzinfo=dt.UTC)
+    )
+    body = world.client_for("mentor").get(reverse("notifications:list")).content.decode()
+    # The home service is in Melbourne: 01:56 UTC is 12:56 there, in summer time.
+    assert "4 Dec 2026, 12:56 AEDT" in body
+    assert not re.search(r"\d{2}:\d{2}</time>", body)  # no unlabelled time

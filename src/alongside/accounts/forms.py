@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -84,3 +87,11 @@ class ApiTokenForm(forms.Form):
         help_text="Tick only what your script needs. It can never do more than you can.",
         error_messages={"required": "Tick at least one thing the token may do."},
     )
+
+    def __init__(self, *args: Any, usable: Iterable[str] | None = None, **kwargs: Any) -> None:
+        """``usable`` (``scopes.usable_scopes``): offer only those; None offers every scope."""
+        super().__init__(*args, **kwargs)
+        if usable is not None:
+            field = cast(forms.MultipleChoiceField, self.fields["scopes"])
+            keep = set(usable)
+            field.choices = [(name, label) for name, label in field.choices if name in keep]

@@ -31,6 +31,36 @@ SCOPES: dict[str, str] = {
 }
 ALL_SCOPES: tuple[str, ...] = tuple(SCOPES)
 
+# Scope -> the policy actions of the operations behind it. The tokens page offers a
+# person only the scopes some role of theirs can use: a patient is not offered
+# "Send referrals", which every request would then refuse.
+SCOPE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "services:read": ("service.view",),
+    "referrals:read": ("patient.view",),
+    "referrals:write": ("patient.manage",),
+    "patients:read": ("patient.view",),
+    "mentors:read": ("mentor.view", "mentor.view_own"),
+    "mentors:write": ("mentor.manage", "mentor.edit_own"),
+    "matches:read": ("match.manage", "mentor.view_own", "patient.own"),
+    "matches:write": ("match.manage", "mentor.view_own", "patient.own"),
+    "contacts:read": ("contact.view", "contact.own"),
+    "contacts:write": ("contact.log", "contact.own"),
+    "notifications:read": ("service.view",),
+    "reports:read": ("report.view",),
+    "questionnaires:read": ("outcome.view",),
+    "questionnaires:write": ("outcome.enter",),
+    "exports:read": ("report.view", "research.view", "patient.view", "mentor.view"),
+    "exports:write": ("report.view", "research.view", "patient.view", "mentor.view"),
+}
+
+
+def usable_scopes(roles: Iterable[str]) -> list[str]:
+    """The scopes a person with these roles (in any service) can use, in canonical order."""
+    from alongside.accounts.policy import RULES
+
+    held = set(roles)
+    return [s for s in ALL_SCOPES if any(RULES[a] & held for a in SCOPE_ACTIONS[s])]
+
 
 def clean_scopes(scopes: Iterable[str]) -> list[str]:
     """The scopes in their canonical order; ValueError naming any unknown one."""

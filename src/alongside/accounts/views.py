@@ -26,6 +26,7 @@ from alongside.accounts.forms import (
     TokenCodeForm,
 )
 from alongside.accounts.http import AuthenticatedHttpRequest
+from alongside.accounts.scopes import usable_scopes
 from alongside.config.client_ip import client_ip
 from alongside.organisations.selectors import service_for_or_404
 
@@ -164,7 +165,8 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ApiTokenForm(request.POST or None)
+    usable = usable_scopes(policy.roles(request.user))
+    form = ApiTokenForm(request.POST or None, usable=usable)
     new_token, new_secret = None, None
     if request.method == "POST" and form.is_valid():
         new_token, new_secret = services.api_token_issue(
@@ -173,7 +175,7 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
             days=form.cleaned_data["days"],
             scopes=form.cleaned_data["scopes"],
         )
-        form = ApiTokenForm()
+        form = ApiTokenForm(usable=usable)
     return render(
         request,
         "accounts/tokens.html",

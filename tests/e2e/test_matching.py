@@ -19,10 +19,13 @@ def _free_the_demo_patient() -> None:
 
     from alongside.matches.models import Match
     from alongside.mentors.models import Mentor
+    from alongside.patients.models import Patient
 
     match = Match.objects.get(patient__user__email="patient@demo.example", status="active")
     match.delete()
     Mentor.objects.filter(pk=match.mentor_id).update(mentee_count=F("mentee_count") - 1)
+    # And the case as it stood before the introduction: waiting for a mentor.
+    Patient.objects.filter(pk=match.patient_id).update(status="active", mentor_introduced_on=None)
 
 
 def test_therapist_proposes_patient_agrees_mentor_accepts(  # type: ignore[no-untyped-def]

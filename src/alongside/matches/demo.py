@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zoneinfo
 from typing import Any, cast
 
 import numpy as np
@@ -49,7 +50,9 @@ def load(ctx: DemoContext) -> None:
     for slug, service in sorted(ctx.services.items()):
         if Match.objects.filter(service=service).exists():
             continue
-        with transaction.atomic():
+        # Hours of the day in the service's own zone: "14:00" is the afternoon in Melbourne,
+        # not 01:00 the next day, so the match page and the case's targets agree on the day.
+        with transaction.atomic(), timezone.override(zoneinfo.ZoneInfo(service.time_zone)):
             _load_service(ctx, service, random.Random(f"{ctx.rng.random()}-{slug}"))
     matches_flag_unavailable()
 
@@ -148,9 +151,12 @@ def _load_service(ctx: DemoContext, service: Service, rng: random.Random) -> Non
         )
         # Keep the demo mentor's other places free: they stay matchable for a walk-through.
         builder.spare[builder.ids.index(demo_mentor.pk)] = 0
-        if demo_patient.mentor_introduced_on is None:
-            demo_patient.mentor_introduced_on = started
-            demo_patient.save(update_fields=["mentor_introduced_on"])
+        # The match is what introduced them, so the case says so as the service would
+        # (patients.services.patient_mentor_introduced): its date, and "matched".
+        demo_patient.mentor_introduced_on = started
+        if demo_patient.status in (PatientStatus.ELIGIBLE, PatientStatus.ACTIVE):
+            demo_patient.status = PatientStatus.MATCHED
+        demo_patient.save(update_fields=["mentor_introduced_on", "status"])
     taken = {demo_patient.pk} if demo_patient else set()
 
     # Introduced patients: active matches by the exact assignment.

@@ -21,11 +21,12 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import sys
 import threading
 import time
 from pathlib import Path
+
+from perf_doc import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -86,19 +87,6 @@ def _run(events: int, threads: int, services: list[int], hold_ms: float) -> floa
     return per_thread * threads / elapsed
 
 
-def write_section(text: str) -> Path:
-    path = ROOT / "docs" / "performance.md"
-    old = path.read_text() if path.exists() else "# Performance\n\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = (
-        pattern.sub(lambda _: text, old)
-        if pattern.search(old)
-        else old.rstrip("\n") + "\n\n" + text
-    )
-    path.write_text(new)
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=4000, help="events per run, in all")
@@ -152,7 +140,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n\n"
     print(text)
     if not args.no_write:
-        print(write_section(text))
+        print(write_section(text, HEADING))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from perf_doc import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
+HEADING = "## Find a mentor at scale"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
@@ -228,21 +231,6 @@ def section(r: dict, args: argparse.Namespace) -> str:  # type: ignore[type-arg]
     return "\n".join(lines)
 
 
-def write_section(text: str, heading: str = "## Find a mentor at scale") -> Path:
-    import re
-
-    path = ROOT / "docs" / "performance.md"
-    old = path.read_text()
-    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old)
-    else:
-        anchor = "## Matching: analysis"
-        new = old.replace(anchor, text + "\n" + anchor, 1) if anchor in old else old + "\n" + text
-    path.write_text(new)
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mentors", type=int, default=10_000)
@@ -260,7 +248,8 @@ def main() -> None:
         text = section(measure(args), args)
     print(text)
     if not args.no_write:
-        print(f"wrote {write_section(text)}")
+        path = write_section(text + "\n", HEADING, before="## Matching: analysis")
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

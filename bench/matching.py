@@ -18,7 +18,6 @@ import dataclasses
 import datetime as dt
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -27,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import scipy
+from perf_doc import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -188,19 +188,6 @@ def section(
     return "\n".join(lines)
 
 
-def write_section(text: str) -> Path:
-    path = ROOT / "docs" / "performance.md"
-    old = path.read_text() if path.exists() else "# Performance\n\n"
-    pattern = re.compile(r"^## Matching\n.*?(?=^## |\Z)", re.S | re.M)
-    new = (
-        pattern.sub(lambda _: text, old)
-        if pattern.search(old)
-        else old.rstrip("\n") + "\n\n" + text
-    )
-    path.write_text(new)
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
@@ -222,7 +209,7 @@ def main() -> None:
         )
         print(name, batches[name], flush=True)
     text = section(rank, batches, args)
-    print(write_section(text))
+    print(write_section(text, "## Matching"))
 
 
 if __name__ == "__main__":

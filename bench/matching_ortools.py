@@ -35,7 +35,6 @@ import dataclasses
 import datetime as dt
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -44,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import scipy
+from perf_doc import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -227,21 +227,6 @@ def section(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> Path:
-    """Replace this section (up to the next heading); new, it goes before "## Reports"."""
-    path = ROOT / "docs" / "performance.md"
-    old = path.read_text() if path.exists() else "# Performance\n\n"
-    pattern = re.compile(r"^" + re.escape(HEADING) + r"\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text, old)
-    elif "\n## Reports\n" in old:
-        new = old.replace("\n## Reports\n", "\n" + text + "## Reports\n", 1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new)
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
@@ -273,7 +258,7 @@ def main() -> None:
     text = section(rows, args)
     print(text)
     if not args.no_write:
-        print(write_section(text))
+        print(write_section(text, HEADING, before="## Reports"))
 
 
 if __name__ == "__main__":

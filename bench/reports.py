@@ -17,12 +17,13 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from perf_doc import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -115,19 +116,6 @@ def _table(title: str, r: dict[str, object]) -> list[str]:
     return lines
 
 
-def write_section(text: str, heading: str = "## Reports") -> Path:
-    path = ROOT / "docs" / "performance.md"
-    old = path.read_text() if path.exists() else "# Performance\n\n"
-    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = (
-        pattern.sub(lambda _: text, old)
-        if pattern.search(old)
-        else old.rstrip("\n") + "\n\n" + text
-    )
-    path.write_text(new)
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--synthetic", type=int, default=2000)
@@ -171,7 +159,7 @@ def main() -> None:
         *_table("Synthetic service (test factories, seed 3)", synthetic),
         "",
     ]
-    print(write_section("\n".join(lines) + "\n"))
+    print(write_section("\n".join(lines) + "\n", "## Reports"))
 
 
 def national(repeats: int) -> None:

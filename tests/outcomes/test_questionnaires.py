@@ -371,3 +371,59 @@ def test_the_service_sets_what_a_sustained_return_is(world: World, case) -> None
     assert selectors.rtw_outcome_of(case).sustained_rtw_on == case.date_of_injury + dt.timedelta(
         days=60
     )
+
+
+def _nothing_recorded(case, instrument_id: str = "phq9") -> bool:  # type: ignore[no-untyped-def]
+    due = factories.due(case, instrument_id)
+    return due.status == DueStatus.DUE and not QuestionnaireResponse.objects.filter(due=due)
+
+
+def test_an_empty_questionnaire_from_the_link_is_refused_and_the_link_still_works(
+    world: World, case, client
+) -> None:  # type: ignore[no-untyped-def]
+    url = _link(world, case)
+    page = client.post(url, {})
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "There is a problem" in body and "Answer at least one question" in body
+    assert "Your answers have been sent" not in body
+    assert _nothing_recorded(case)
+    assert client.post(url, PHQ9_POST).status_code == 302  # the link was not used up
+
+
+def test_an_empty_questionnaire_signed_in_is_refused(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    client = world.client_for("patient")
+    due = factories.due(case, "hope")
+    page = client.post(reverse("outcomes:own_answer", args=[due.pk]), {"item_1": ""})
+    assert page.status_code == 400
+    assert "Answer at least one question" in page.content.decode()
+    assert _nothing_recorded(case, "hope")
+
+
+def test_staff_cannot_record_an_empty_questionnaire(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    client = world.client_for("therapist")
+    due = factories.due(case, "gad7")
+    page = client.post(reverse("outcomes:enter", args=[due.pk]), {})
+    assert page.status_code == 400
+    assert "Enter at least one answer" in page.content.decode()
+    assert _nothing_recorded(case, "gad7")
+
+
+def test_the_service_refuses_no_answers_but_keeps_partial_answers(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    therapist = world.people["therapist"]
+    with pytest.raises(ValidationError, match="at least one answer"):
+        services.response_submit(
+            due=factories.due(case, "phq9"),
+            answers=[None] * 9,
+            mode=EntryMode.STAFF,
+            actor=therapist,
+        )
+    assert _nothing_recorded(case)
+    # One item left out: the PHQ-9's own missing-item rule scores it, as before.
+    partial = services.response_submit(
+        due=factories.due(case, "phq9"),
+        answers=[1] * 8 + [None],
+        mode=EntryMode.STAFF,
+        actor=therapist,
+    )
+    assert partial.missing == 1 and partial.total is not None

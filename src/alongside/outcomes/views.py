@@ -60,7 +60,10 @@ def _answer(
     definition = selectors.instrument_for(due.patient.service_id, due.instrument_id)
     draft = due.draft_answers or []
     initial = {f"item_{item.id}": a for item, a in zip(definition.items, draft, strict=False)}
-    form = AnswersForm(definition, request.POST or None, initial=initial)
+    # Bound on any POST, even one with no fields: "nothing ticked" must reach the service.
+    form = AnswersForm(
+        definition, request.POST if request.method == "POST" else None, initial=initial
+    )
     actor = request.user if request.user.is_authenticated else None
     saved = False
     if request.method == "POST" and form.is_valid():

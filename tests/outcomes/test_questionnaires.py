@@ -427,3 +427,24 @@ def test_the_service_refuses_no_answers_but_keeps_partial_answers(world: World, 
         actor=therapist,
     )
     assert partial.missing == 1 and partial.total is not None
+
+
+def test_a_questionnaire_past_its_date_says_it_can_still_be_answered(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    closes = factories.due(case, "phq9").window_closes
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=20)):
+        client = world.client_for("patient")  # signed in then: sessions do not last 20 days
+        home = client.get(reverse("accounts:home")).content.decode()
+        mine = client.get(reverse("outcomes:mine")).content.decode()
+    stale = f"please answer by {closes:%-d %B}".lower()
+    for page in (home, mine):
+        assert "past the date we asked for" in page and "you can still answer it" in page
+        assert stale not in page.lower()
+    on_time = world.client_for("patient").get(reverse("outcomes:mine")).content.decode()
+    assert stale in on_time.lower() and "past the date" not in on_time  # today: on time
+
+
+def test_patients_read_a_plain_time_point_and_staff_keep_baseline(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    mine = world.client_for("patient").get(reverse("outcomes:mine")).content.decode()
+    assert "At the start" in mine and "Baseline" not in mine
+    staff = world.client_for("therapist").get(reverse("outcomes:patient", args=[case.pk]))
+    assert "Baseline" in staff.content.decode()

@@ -124,9 +124,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
-    dues = list(selectors.own_dues(request.user))
-    rows = [(due, instrument(due.instrument_id)) for due in dues]
-    return render(request, "outcomes/mine.html", {"rows": rows})
+    return render(request, "outcomes/mine.html", {"rows": selectors.own_due_rows(request.user)})
 
 
 @login_required

@@ -448,3 +448,15 @@ def test_patients_read_a_plain_time_point_and_staff_keep_baseline(world: World, 
     assert "At the start" in mine and "Baseline" not in mine
     staff = world.client_for("therapist").get(reverse("outcomes:patient", args=[case.pk]))
     assert "Baseline" in staff.content.decode()
+
+
+def test_patients_see_a_plain_credit_not_a_software_licence(world: World, case, client) -> None:  # type: ignore[no-untyped-def]
+    patient = world.client_for("patient")
+    hope = patient.get(reverse("outcomes:own_answer", args=[factories.due(case, "hope").pk]))
+    assert "AGPL" not in hope.content.decode() and "licence" not in hope.content.decode()
+    phq9 = client.get(_link(world, case)).content.decode()
+    assert "Pfizer Inc." in phq9 and "No permission required" not in phq9
+    staff = world.client_for("therapist").get(
+        reverse("outcomes:enter", args=[factories.due(case, "hope").pk])
+    )
+    assert "AGPL-3.0-or-later" in staff.content.decode()  # staff keep the full licence

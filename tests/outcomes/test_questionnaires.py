@@ -460,3 +460,29 @@ def test_patients_see_a_plain_credit_not_a_software_licence(world: World, case, 
         reverse("outcomes:enter", args=[factories.due(case, "hope").pk])
     )
     assert "AGPL-3.0-or-later" in staff.content.decode()  # staff keep the full licence
+
+
+def test_the_thank_you_page_gives_the_services_own_emergency_number(
+    world: World, case, client
+) -> None:  # type: ignore[no-untyped-def]
+    done = client.post(_link(world, case), PHQ9_POST)
+    assert done["Location"] == reverse("outcomes_link:thanks")  # the address names nobody
+    melbourne = client.get(done["Location"]).content.decode()
+    assert 'call <a href="tel:000"><strong>000</strong></a>' in melbourne
+    assert "tel:999" not in melbourne
+    assert "in the UK" not in melbourne and "Lifeline 13 11 14" in melbourne
+
+    world.home.country = "GB"
+    world.home.save(update_fields=["country"])
+    patient = world.client_for("patient")
+    sent = patient.post(
+        reverse("outcomes:own_answer", args=[factories.due(case, "hope").pk]), {"item_1": "6"}
+    )
+    england = patient.get(sent["Location"]).content.decode()
+    assert 'href="tel:999"' in england and "Samaritans 116 123" in england
+    assert "tel:000" not in england and "in Australia" not in england
+
+
+def test_the_thank_you_page_opened_on_its_own_gives_both_numbers(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(reverse("outcomes_link:thanks")).content.decode()
+    assert "000 in Australia or 999 in the UK" in page

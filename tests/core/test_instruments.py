@@ -232,3 +232,10 @@ def test_a_file_that_is_not_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text("id = [unclosed", encoding="utf-8")
     with pytest.raises(InstrumentFileError, match=r"^broken\.toml: not valid TOML"):
         load_file(path)
+
+
+def test_every_instrument_but_alongsides_own_credits_its_owner_in_plain_words() -> None:
+    for definition in instruments().values():
+        own = definition.licence.startswith("Alongside's own")
+        assert bool(definition.attribution) != own, definition.id
+        assert "AGPL" not in definition.attribution

@@ -64,3 +64,32 @@ def test_patient_answers_the_phq9_from_a_link_on_a_phone_by_keyboard(
     expect(phq9).to_contain_text("Patient, from a link")
     expect(phq9).to_contain_text("Item 9 needs attention")
     assert_accessible(page)
+
+
+def test_a_patients_outcome_tables_read_as_cards_on_a_phone(
+    demo_site: str, phone_page: Page
+) -> None:
+    from django.db.models import Count
+
+    from alongside.outcomes.models import QuestionnaireResponse
+
+    busiest = (
+        QuestionnaireResponse.objects.values("patient_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    assert busiest is not None, "the demo answers some questionnaires"
+    sign_in(phone_page, demo_site, "therapist@demo.example")
+    phone_page.goto(f"{demo_site}/outcomes/patients/{busiest['patient_id']}/")
+    expect(phone_page.get_by_role("heading", name="Scores over time")).to_be_visible()
+    tables = phone_page.locator("table")
+    assert tables.count() >= 2  # at least one score table and the schedule
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    clipped = phone_page.evaluate(
+        """[...document.querySelectorAll('table, .table-wrap')]
+             .filter(t => t.scrollWidth > t.clientWidth)
+             .map(t => (t.querySelector('caption') || t).textContent.trim().slice(0, 60))"""
+    )
+    assert clipped == [], f"tables clipped at 390 px: {clipped}"
+    assert_accessible(phone_page)

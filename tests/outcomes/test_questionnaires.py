@@ -371,3 +371,118 @@ def test_the_service_sets_what_a_sustained_return_is(world: World, case) -> None
     assert selectors.rtw_outcome_of(case).sustained_rtw_on == case.date_of_injury + dt.timedelta(
         days=60
     )
+
+
+def _nothing_recorded(case, instrument_id: str = "phq9") -> bool:  # type: ignore[no-untyped-def]
+    due = factories.due(case, instrument_id)
+    return due.status == DueStatus.DUE and not QuestionnaireResponse.objects.filter(due=due)
+
+
+def test_an_empty_questionnaire_from_the_link_is_refused_and_the_link_still_works(
+    world: World, case, client
+) -> None:  # type: ignore[no-untyped-def]
+    url = _link(world, case)
+    page = client.post(url, {})
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "There is a problem" in body and "Answer at least one question" in body
+    assert "Your answers have been sent" not in body
+    assert _nothing_recorded(case)
+    assert client.post(url, PHQ9_POST).status_code == 302  # the link was not used up
+
+
+def test_an_empty_questionnaire_signed_in_is_refused(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    client = world.client_for("patient")
+    due = factories.due(case, "hope")
+    page = client.post(reverse("outcomes:own_answer", args=[due.pk]), {"item_1": ""})
+    assert page.status_code == 400
+    assert "Answer at least one question" in page.content.decode()
+    assert _nothing_recorded(case, "hope")
+
+
+def test_staff_cannot_record_an_empty_questionnaire(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    client = world.client_for("therapist")
+    due = factories.due(case, "gad7")
+    page = client.post(reverse("outcomes:enter", args=[due.pk]), {})
+    assert page.status_code == 400
+    assert "Enter at least one answer" in page.content.decode()
+    assert _nothing_recorded(case, "gad7")
+
+
+def test_the_service_refuses_no_answers_but_keeps_partial_answers(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    therapist = world.people["therapist"]
+    with pytest.raises(ValidationError, match="at least one answer"):
+        services.response_submit(
+            due=factories.due(case, "phq9"),
+            answers=[None] * 9,
+            mode=EntryMode.STAFF,
+            actor=therapist,
+        )
+    assert _nothing_recorded(case)
+    # One item left out: the PHQ-9's own missing-item rule scores it, as before.
+    partial = services.response_submit(
+        due=factories.due(case, "phq9"),
+        answers=[1] * 8 + [None],
+        mode=EntryMode.STAFF,
+        actor=therapist,
+    )
+    assert partial.missing == 1 and partial.total is not None
+
+
+def test_a_questionnaire_past_its_date_says_it_can_still_be_answered(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    closes = factories.due(case, "phq9").window_closes
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=20)):
+        client = world.client_for("patient")  # signed in then: sessions do not last 20 days
+        home = client.get(reverse("accounts:home")).content.decode()
+        mine = client.get(reverse("outcomes:mine")).content.decode()
+    stale = f"please answer by {closes:%-d %B}".lower()
+    for page in (home, mine):
+        assert "past the date we asked for" in page and "you can still answer it" in page
+        assert stale not in page.lower()
+    on_time = world.client_for("patient").get(reverse("outcomes:mine")).content.decode()
+    assert stale in on_time.lower() and "past the date" not in on_time  # today: on time
+
+
+def test_patients_read_a_plain_time_point_and_staff_keep_baseline(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    mine = world.client_for("patient").get(reverse("outcomes:mine")).content.decode()
+    assert "At the start" in mine and "Baseline" not in mine
+    staff = world.client_for("therapist").get(reverse("outcomes:patient", args=[case.pk]))
+    assert "Baseline" in staff.content.decode()
+
+
+def test_patients_see_a_plain_credit_not_a_software_licence(world: World, case, client) -> None:  # type: ignore[no-untyped-def]
+    patient = world.client_for("patient")
+    hope = patient.get(reverse("outcomes:own_answer", args=[factories.due(case, "hope").pk]))
+    assert "AGPL" not in hope.content.decode() and "licence" not in hope.content.decode()
+    phq9 = client.get(_link(world, case)).content.decode()
+    assert "Pfizer Inc." in phq9 and "No permission required" not in phq9
+    staff = world.client_for("therapist").get(
+        reverse("outcomes:enter", args=[factories.due(case, "hope").pk])
+    )
+    assert "AGPL-3.0-or-later" in staff.content.decode()  # staff keep the full licence
+
+
+def test_the_thank_you_page_gives_the_services_own_emergency_number(
+    world: World, case, client
+) -> None:  # type: ignore[no-untyped-def]
+    done = client.post(_link(world, case), PHQ9_POST)
+    assert done["Location"] == reverse("outcomes_link:thanks")  # the address names nobody
+    melbourne = client.get(done["Location"]).content.decode()
+    assert 'call <a href="tel:000"><strong>000</strong></a>' in melbourne
+    assert "tel:999" not in melbourne
+    assert "in the UK" not in melbourne and "Lifeline 13 11 14" in melbourne
+
+    world.home.country = "GB"
+    world.home.save(update_fields=["country"])
+    patient = world.client_for("patient")
+    sent = patient.post(
+        reverse("outcomes:own_answer", args=[factories.due(case, "hope").pk]), {"item_1": "6"}
+    )
+    england = patient.get(sent["Location"]).content.decode()
+    assert 'href="tel:999"' in england and "Samaritans 116 123" in england
+    assert "tel:000" not in england and "in Australia" not in england
+
+
+def test_the_thank_you_page_opened_on_its_own_gives_both_numbers(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(reverse("outcomes_link:thanks")).content.decode()
+    assert "000 in Australia or 999 in the UK" in page

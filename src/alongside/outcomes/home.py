@@ -6,10 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from alongside.core.instruments import instrument
 from alongside.outcomes import selectors
 
 
 def patient_panel(request: HttpRequest) -> dict[str, Any]:
-    dues = list(selectors.own_dues(request.user))  # type: ignore[arg-type]
-    return {"dues": [(due, instrument(due.instrument_id)) for due in dues]}
+    return {"rows": selectors.own_due_rows(request.user)}  # type: ignore[arg-type]

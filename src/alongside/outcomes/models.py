@@ -30,6 +30,10 @@ class Anchor(models.TextChoices):
     INJURY = "injury", "Date of injury"
 
 
+# A time point's label is the staff's word (the trial's); patients see a plain one.
+PATIENT_TIME_POINT_LABELS = {"Baseline": "At the start"}
+
+
 class TimePoint(models.Model):
     """When a service asks its patients which questionnaires (e.g. 3 months after injury)."""
 
@@ -55,6 +59,11 @@ class TimePoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.service})"
+
+    @property
+    def patient_label(self) -> str:
+        """The label as a patient reads it: "At the start", not "Baseline"."""
+        return PATIENT_TIME_POINT_LABELS.get(self.label, self.label)
 
 
 class OutcomeSettings(models.Model):

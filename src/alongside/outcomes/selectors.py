@@ -174,6 +174,16 @@ def due_rows(
     return rows
 
 
+def own_due_rows(user: User) -> list[DueRow]:
+    """The signed-in patient's open questionnaires, each "open" or "overdue" (past the date
+    asked for, and still to be answered) by the date where its service is."""
+    return [
+        row
+        for due in own_dues(user)
+        for row in due_rows([due], [], service_today(due.patient.service))
+    ]
+
+
 @dataclass(frozen=True)
 class ScorePoint:
     completed_on: dt.date

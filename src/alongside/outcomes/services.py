@@ -45,6 +45,10 @@ DEFAULT_TIME_POINTS = [
     ("24 months", Anchor.INJURY, 730),
 ]
 LINK_DAYS = 14
+NOTHING_ANSWERED = (
+    "Answer at least one question before you send, or choose “Save and finish later”."
+)
+NOTHING_ANSWERED_STAFF = "Enter at least one answer before you record the questionnaire."
 
 
 def time_points_ensure(*, service: Service) -> list[TimePoint]:
@@ -287,7 +291,8 @@ def response_submit(
 
     ``mode`` says who answered: the patient from a one-time link (``token``), the
     patient signed in (``actor`` is the patient), or staff on the patient's behalf.
-    A second submit, a used or an expired link records nothing.
+    A second submit, a used or an expired link records nothing; nor does a submit with
+    no item answered at all (some items left out is the instrument's missing-item rule).
     """
     if mode == EntryMode.LINK:
         if token is None:
@@ -295,6 +300,12 @@ def response_submit(
         # The link itself is checked, and used up, under the lock below.
     else:
         _require_may_answer(due, mode, actor, token)
+    if all(answer is None or answer == "" for answer in answers):
+        # Leaving out some items is the instrument's missing-item rule to judge; leaving out
+        # every item is not an answer, and would mark the questionnaire done with no score.
+        raise ValidationError(
+            NOTHING_ANSWERED_STAFF if mode == EntryMode.STAFF else NOTHING_ANSWERED
+        )
     scored = _scored(due.instrument_id, answers)
     now = timezone.now()
     try:

@@ -60,7 +60,10 @@ def _answer(
     definition = selectors.instrument_for(due.patient.service_id, due.instrument_id)
     draft = due.draft_answers or []
     initial = {f"item_{item.id}": a for item, a in zip(definition.items, draft, strict=False)}
-    form = AnswersForm(definition, request.POST or None, initial=initial)
+    # Bound on any POST, even one with no fields: "nothing ticked" must reach the service.
+    form = AnswersForm(
+        definition, request.POST if request.method == "POST" else None, initial=initial
+    )
     actor = request.user if request.user.is_authenticated else None
     saved = False
     if request.method == "POST" and form.is_valid():
@@ -111,25 +114,41 @@ def link_answer(request: HttpRequest, token: str) -> HttpResponse:
         state.link.due,  # type: ignore[union-attr]
         EntryMode.LINK,
         token=token,
-        done=lambda: redirect("outcomes_link:thanks"),
+        done=lambda: _to_thanks(request, state.link.due),  # type: ignore[union-attr]
     )
 
 
+THANKS_CRISIS = "outcomes_thanks_crisis"
+
+
+def _to_thanks(request: HttpRequest, due) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """To the thank-you page, carrying the service's crisis numbers in the session.
+
+    The page is reached by redirect and knows no patient; the numbers (the same for every
+    patient of the service) ride along in the session, so the address names nobody.
+    """
+    numbers = due.patient.service.crisis_numbers
+    request.session[THANKS_CRISIS] = {
+        "emergency": numbers.emergency,
+        "crisis_line": numbers.crisis_line,
+    }
+    return redirect("outcomes_link:thanks")
+
+
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "outcomes/thanks.html")
+    # No numbers (the page opened on its own): both countries' emergency numbers.
+    return render(request, "outcomes/thanks.html", {"crisis": request.session.get(THANKS_CRISIS)})
 
 
 @login_required
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
-    dues = list(selectors.own_dues(request.user))
-    rows = [(due, instrument(due.instrument_id)) for due in dues]
-    return render(request, "outcomes/mine.html", {"rows": rows})
+    return render(request, "outcomes/mine.html", {"rows": selectors.own_due_rows(request.user)})
 
 
 @login_required
 def own_answer(request: AuthenticatedHttpRequest, due_id: int) -> HttpResponse:
     due = selectors.own_due_or_404(request.user, due_id)
-    return _answer(request, due, EntryMode.SIGNED_IN, done=lambda: redirect("outcomes_link:thanks"))
+    return _answer(request, due, EntryMode.SIGNED_IN, done=lambda: _to_thanks(request, due))
 
 
 @login_required

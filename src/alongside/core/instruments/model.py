@@ -115,6 +115,9 @@ class Instrument:
     items: tuple[Item, ...]
     total: ScoreRule | None  # None when the instrument is not scored as a whole
     subscales: tuple[ScoreRule, ...] = field(default=())
+    # What a patient is shown of ``licence``: the credit its owner asks for, in plain words;
+    # empty when nothing need be shown (Alongside's own items).
+    attribution: str = ""
 
     def item(self, item_id: str) -> Item:
         for item in self.items:

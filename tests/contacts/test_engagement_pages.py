@@ -130,3 +130,18 @@ def test_home_panel_says_how_many_more_pairs_need_attention(world) -> None:
     assert listed.context["page"].paginator.count == total
     assert all(r.engagement and r.engagement.needs_attention for r in listed.context["rows"])
     assert len(page_ids) == min(total, 50)
+
+
+def test_a_monthly_rate_is_only_given_once_a_match_is_a_month_old(world) -> None:  # type: ignore[no-untyped-def]
+    from alongside.matches.models import Match
+
+    match = home_active_match(world)
+    ContactFactory(match=match)
+    client = world.client_for("mentor")
+    url = reverse("contacts:match", args=[match.pk])
+    assert "a month)" in client.get(url).content.decode()  # started 30 days ago
+
+    # Six days in, "2 contacts (2.0 a month)" said more than two contacts can.
+    Match.objects.filter(pk=match.pk).update(started_at=timezone.now() - dt.timedelta(days=6))
+    body = client.get(url).content.decode()
+    assert "<dt>Contacts</dt><dd>1</dd>" in body and "a month)" not in body

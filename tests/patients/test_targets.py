@@ -105,3 +105,21 @@ def test_the_home_page_says_when_it_shows_only_some_overdue_cases(world) -> None
     # It once stopped at 20 without a word while the overdue list showed 23.
     assert f"{HOME_LIMIT} of {HOME_LIMIT + 3} overdue cases shown here." in home
     assert home.count("first therapist contact was due") == HOME_LIMIT
+
+
+def test_the_home_page_names_the_longest_overdue_cases_first(world) -> None:
+    later = PatientFactory(
+        service=world.home,
+        family_name="Aaronson",
+        date_of_injury=dt.date(2025, 1, 20),
+        date_of_admission=dt.date(2025, 1, 20),
+        date_of_referral=dt.date(2025, 1, 20),
+        allocated_therapist=world.people["therapist"],
+    )
+    earlier = _case(world)
+    earlier.family_name = "Zeller"
+    earlier.save(update_fields=["family_name"])
+    with time_machine.travel(dt.datetime(2025, 2, 10, tzinfo=dt.UTC), tick=False):
+        home = world.client_for("therapist").get("/").content.decode()
+    # By name "Aaronson" would come first; by lateness "Zeller" (due 17 January) does.
+    assert home.index(earlier.full_name) < home.index(later.full_name)

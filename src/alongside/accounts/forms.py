@@ -94,4 +94,5 @@ class ApiTokenForm(forms.Form):
         if usable is not None:
             field = cast(forms.MultipleChoiceField, self.fields["scopes"])
             keep = set(usable)
-            field.choices = [(name, label) for name, label in field.choices if name in keep]
+            offered = cast(list[tuple[str, str]], field.choices)
+            field.choices = [(name, label) for name, label in offered if name in keep]

@@ -268,7 +268,7 @@ class StatusForm(forms.Form):
             field = cast(forms.ChoiceField, self.fields["status"])
             field.choices = [
                 (value, label)
-                for value, label in field.choices
+                for value, label in cast(list[tuple[str, str]], field.choices)
                 if not value
                 or value in moves
                 or (value in self.RETURNED and RETURN_TO_WORK in moves)
@@ -276,7 +276,8 @@ class StatusForm(forms.Form):
 
     @property
     def offers_a_move(self) -> bool:
-        return len(cast(forms.ChoiceField, self.fields["status"]).choices) > 1
+        choices = cast(forms.ChoiceField, self.fields["status"]).choices
+        return len(cast(list[tuple[str, str]], choices)) > 1
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -641,3 +641,27 @@ def test_two_first_events_of_a_new_service_at_once_open_its_chain_once() -> None
     assert _head(service).get().count == 2
     assert _chain_events(0).filter(action=chain.CHAIN_OPEN, object_id=str(service)).count() == 1
     assert audit_chain_verify().intact
+
+
+def test_a_chain_opened_while_verify_runs_is_not_taken_for_a_forged_one(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from alongside.audit import selectors
+    from tests.factories import ServiceFactory
+
+    _events(world, 2)
+    walk = selectors._walk_chain
+
+    def walk_then_a_new_service_writes(chain_id, *args, **kwargs):  # type: ignore[no-untyped-def]
+        walked = walk(chain_id, *args, **kwargs)
+        if chain_id == 0 and not AuditEvent.objects.filter(action="test.newcomer").exists():
+            # Just after the general chain was read: a new service's first event opens
+            # its chain, with an opening the walk did not see.
+            newcomer = ServiceFactory(slug="newcomer")
+            audit_record(actor=None, action="test.newcomer", service_id=newcomer.pk)
+        return walked
+
+    monkeypatch.setattr(selectors, "_walk_chain", walk_then_a_new_service_writes)
+    report = audit_chain_verify()
+    assert report.intact, report.problem
+    # The next verification sees the new chain and its opening.
+    monkeypatch.setattr(selectors, "_walk_chain", walk)
+    assert audit_chain_verify().intact

@@ -227,6 +227,12 @@ def audit_chain_verify(
     def checkpoints_of(chain_id: int) -> list[Checkpoint]:
         return [checkpoint for checkpoint in checkpoints if checkpoint.chain == chain_id]
 
+    # Every chain something in the database knows of, read before the general chain's
+    # walk: a chain opened after this read is either opened within the walk (and then
+    # checked) or newer than this verification (and left for the next one). Read after
+    # the walk, a chain opened meanwhile would look as if nobody had opened it.
+    known = set(AuditChainHead.objects.values_list("chain", flat=True))
+    known.update(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
     opened: list[int] = []
     head = AuditChainHead.objects.filter(chain=GENERAL_CHAIN).first()
     heads_total += head.count if head else 0
@@ -238,12 +244,8 @@ def audit_chain_verify(
         return broken(GENERAL_CHAIN, error)
     chains += 1
 
-    # Every chain anything knows of: opened by the general chain, with a head, with
-    # events, or remembered by a checkpoint. Read after the general chain's walk, so a
-    # chain opened meanwhile has its head (both were committed together).
-    known = set(opened)
-    known.update(AuditChainHead.objects.values_list("chain", flat=True))
-    known.update(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
+    # ... and every chain the general chain opened or a checkpoint remembers.
+    known.update(opened)
     known.update(checkpoint.chain for checkpoint in checkpoints)
     known.discard(GENERAL_CHAIN)
     for chain_id in sorted(known):

@@ -165,11 +165,9 @@ def _match_out(m: Match) -> dict[str, object]:
 def match_list(
     request: AuthenticatedApiRequest, response: HttpResponse, filters: Query[MatchFilterIn]
 ) -> dict[str, object]:
-    if not policy.can(request.auth, "match.manage"):
-        raise Http404("Not found")
+    policy.require(request.auth, "match.manage")
     found = selectors.matches_for_list(
-        request.auth,
-        selectors.StaffFilters(status=filters.status, needs_review=filters.needs_review),
+        request.auth, selectors.StaffFilters(**pagination.list_parameters(filters))
     )
     return pagination.paginate(
         request,
@@ -177,7 +175,6 @@ def match_list(
         found,
         filters,
         op="matches",
-        filters=filters.dict(include={"status", "needs_review"}),
         keyset=pagination.Keyset(("proposed_at", "pk")),
         out=_match_out,
     )

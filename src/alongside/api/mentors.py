@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
@@ -150,17 +150,10 @@ def _full(m: Mentor, today: dt.date) -> dict[str, object]:
 def mentor_list(
     request: AuthenticatedApiRequest, response: HttpResponse, filters: Query[MentorFilterIn]
 ) -> dict[str, object]:
-    if not policy.can(request.auth, "mentor.view"):
-        raise Http404("Not found")
+    policy.require(request.auth, "mentor.view")
     found = selectors.mentors_for_list(
         request.auth,
-        selectors.MentorFilters(
-            status=filters.status,
-            injury_category=filters.injury_category,
-            capacity_left=filters.capacity_left,
-            supervision=filters.supervision,
-            checks=filters.checks,
-        ),
+        selectors.MentorFilters(**pagination.list_parameters(filters)),
         timezone.localdate(),
     )
     return pagination.paginate(
@@ -169,9 +162,6 @@ def mentor_list(
         found,
         filters,
         op="mentors",
-        filters=filters.dict(
-            include={"status", "injury_category", "capacity_left", "supervision", "checks"}
-        ),
         keyset=pagination.Keyset(("created_at", "pk")),
         out=_summary,
     )

@@ -160,6 +160,11 @@ def _link(request: HttpRequest, cursor: str) -> str:
     return f'<{url}>; rel="next"'
 
 
+def list_parameters(page: PageIn) -> dict[str, Any]:
+    """A list's own parameters (its filters): what it takes beside the paging ones."""
+    return page.dict(exclude=set(OffsetPageIn.model_fields))
+
+
 def paginate(
     request: HttpRequest,
     response: HttpResponse,
@@ -175,9 +180,10 @@ def paginate(
 
     ``rows`` is a queryset (filtered and sliced in the database, so an audited queryset
     notes only the rows sent) or an already computed list (ordered and cut here).
-    ``filters`` are the list's own parameters: a cursor only works with the same ones.
+    ``filters`` are the list's own parameters (by default all that ``page`` takes beside
+    the paging ones): a cursor only works with the same ones.
     """
-    filters = dict(filters or {})
+    filters = dict(list_parameters(page) if filters is None else filters)
     limit = max(1, min(page.limit, MAX_LIMIT))
     offset = max(0, getattr(page, "offset", 0)) if not page.cursor else 0
     after = _read_cursor(page.cursor, op, filters)

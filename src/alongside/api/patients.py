@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, cast
 
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from alongside.accounts import policy
@@ -198,8 +198,7 @@ def _full(p: Patient) -> dict[str, Any]:
 def patient_list(
     request: AuthenticatedApiRequest, response: HttpResponse, filters: Query[PatientFilterIn]
 ) -> dict[str, Any]:
-    if not policy.can(request.auth, "patient.view"):
-        raise Http404("Not found")
+    policy.require(request.auth, "patient.view")
     found = selectors.caseload(
         request.auth,
         selectors.CaseloadFilters(
@@ -214,7 +213,6 @@ def patient_list(
         found,
         filters,
         op="patients",
-        filters=filters.dict(include={"status", "therapist", "overdue"}),
         keyset=pagination.Keyset(("created_at", "pk")),
         out=_summary,
     )

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from alongside.accounts import policy
 from alongside.audit.selectors import audit_action_filter, audit_events_for_list
 from alongside.paging import page_of
 from alongside.reports import lists
@@ -12,8 +11,7 @@ from alongside.reports import lists
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, "audit.view")
-    if file := lists.file_if_asked(request, "audit"):
+    if file := lists.require_or_file(request, "audit"):
         return file
     action = audit_action_filter(request.GET)
     page = page_of(request, audit_events_for_list(request.user, action))

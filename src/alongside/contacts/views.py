@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,8 +40,7 @@ FIELD_ALIASES = {"contact_at": "contact_date", "duration_minutes": "duration_oth
 @login_required
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The mentor's pairs with their engagement badge and a big "Log a contact" button."""
-    if not policy.can(request.user, "contact.own"):
-        raise Http404("Not found")
+    policy.require(request.user, "contact.own")
     return render(request, "contacts/mine.html", {"pairs": selectors.mentor_pairs(request.user)})
 
 
@@ -201,9 +200,7 @@ def match_contacts(request: AuthenticatedHttpRequest, match_id: int) -> HttpResp
 @login_required
 def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: every active pair with its engagement badge, those needing attention first."""
-    if not policy.can(request.user, "contact.view"):
-        raise Http404("Not found")
-    if file := lists.file_if_asked(request, "pairs"):
+    if file := lists.require_or_file(request, "pairs"):
         return file
     filters = pair_filters(request.GET)
     state, mine_only, needs_attention = filters.state, filters.mine_only, filters.needs_attention
@@ -235,9 +232,7 @@ def pairs(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def concerns(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not policy.can(request.user, "concern.manage"):
-        raise Http404("Not found")
-    if file := lists.file_if_asked(request, "concerns"):
+    if file := lists.require_or_file(request, "concerns"):
         return file
     status = concern_status_filter(request.GET)
     page = page_of(request, selectors.concerns_for_staff(request.user, status))

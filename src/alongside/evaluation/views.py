@@ -54,8 +54,7 @@ def _page(
 
 @login_required
 def studies(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not policy.can(request.user, "evaluation.view"):
-        raise Http404("Not found")
+    policy.require(request.user, "evaluation.view")
     services_qs = selectors.analyst_services(request.user)
     form = forms.StudyForm(request.POST or None, services=services_qs)
     if request.method == "POST" and form.is_valid():
@@ -78,8 +77,7 @@ def studies(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def study_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not policy.can(request.user, "evaluation.view"):
-        raise Http404("Not found")
+    policy.require(request.user, "evaluation.view")
     form = forms.QdpxImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,18 +15,7 @@ from alongside.accounts.http import AuthenticatedHttpRequest
 from alongside.config.middleware import page_on_get
 from alongside.core.matching import CRITERIA, Weights
 from alongside.forms import service_errors_to_form
-from alongside.matches import engagement, selectors, services
-from alongside.matches.forms import (
-    ActivateForm,
-    BatchPublishForm,
-    EndForm,
-    OptionalReasonForm,
-    PreviewPatientForm,
-    ProposeForm,
-    ReasonForm,
-    WeightsForm,
-    match_filters,
-)
+from alongside.matches import engagement, forms, selectors, services
 from alongside.matches.models import BatchPlanStatus
 from alongside.pages import error_words, form_post, messages_error, render_page
 from alongside.paging import page_of
@@ -38,10 +27,9 @@ from alongside.reports import lists
 
 @login_required
 def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    policy.require(request.user, "match.manage")
-    if file := lists.file_if_asked(request, "matches"):
+    if file := lists.require_or_file(request, "matches"):
         return file
-    form, filters = match_filters(request.GET)
+    form, filters = forms.match_filters(request.GET)
     page = page_of(request, selectors.matches_for_list(request.user, filters))
     context = {
         "form": form,
@@ -54,15 +42,15 @@ def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: AuthenticatedHttpRequest, match: Any, status: int = 200, **forms: Any
+    request: AuthenticatedHttpRequest, match: Any, status: int = 200, **bound: Any
 ) -> HttpResponse:
     context = {
         "match": match,
         "criteria": _criteria_rows(match.criterion_scores),
-        "end_form": forms.get("end_form") or EndForm(),
-        "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
-        "activate_form": forms.get("activate_form")
-        or ActivateForm(initial={"on": service_today(match.service)}),
+        "end_form": bound.get("end_form") or forms.EndForm(),
+        "withdraw_form": bound.get("withdraw_form") or forms.ReasonForm(),
+        "activate_form": bound.get("activate_form")
+        or forms.ActivateForm(initial={"on": service_today(match.service)}),
         "history": selectors.matches_of_patient(request.user, match.patient),
     }
     return render(request, "matches/detail.html", context, status=status)
@@ -115,7 +103,7 @@ def match_activate(request: AuthenticatedHttpRequest, match_id: int) -> HttpResp
         request,
         match_id,
         "activate_form",
-        ActivateForm(request.POST),
+        forms.ActivateForm(request.POST),
         lambda m, d: services.match_activate(actor=request.user, match=m, on=d["on"]),
         "The match is active.",
     )
@@ -128,7 +116,7 @@ def match_withdraw(request: AuthenticatedHttpRequest, match_id: int) -> HttpResp
         request,
         match_id,
         "withdraw_form",
-        ReasonForm(request.POST),
+        forms.ReasonForm(request.POST),
         lambda m, d: services.match_withdraw(actor=request.user, match=m, reason=d["reason"]),
         "The proposal was withdrawn.",
     )
@@ -141,7 +129,7 @@ def match_end(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
         request,
         match_id,
         "end_form",
-        EndForm(request.POST),
+        forms.EndForm(request.POST),
         lambda m, d: services.match_end(
             actor=request.user, match=m, reason=d["reason"], note=d["note"]
         ),
@@ -208,7 +196,7 @@ def find_mentor(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRespo
 @require_POST
 def propose(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_or_404(request.user, patient_id, "match.manage")
-    form = ProposeForm(request.POST)
+    form = forms.ProposeForm(request.POST)
     error = ""
     match = None
     if form.is_valid():
@@ -253,7 +241,7 @@ def _waiting_context(
 @login_required
 def waiting(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug)
-    if file := lists.file_if_asked(request, "waiting", path={"service": service.slug}):
+    if file := lists.require_or_file(request, "waiting", path={"service": service.slug}):
         return file
     return render(request, "matches/waiting.html", _waiting_context(request, service))
 
@@ -287,7 +275,7 @@ def batch_job(request: AuthenticatedHttpRequest, slug: str, job_id: int) -> Http
 def batch_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug)
     choices = [(value, value) for value in request.POST.getlist("pair")]
-    form = BatchPublishForm(request.POST, choices=choices)
+    form = forms.BatchPublishForm(request.POST, choices=choices)
     if form.is_valid():
         try:
             created = services.match_batch_publish(
@@ -344,7 +332,7 @@ def weights(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
     saved = weights_for(service)
     initial = dict(zip(CRITERIA, saved.as_tuple(), strict=True))
-    form = WeightsForm(request.POST or None, initial=initial)
+    form = forms.WeightsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.matching_weights_save(
@@ -356,7 +344,7 @@ def weights(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Matching weights saved.")
             return redirect("matches:weights", slug=service.slug)
     preview = _preview(request.user, service, None, None)
-    chooser = PreviewPatientForm(patients=preview["samples"])
+    chooser = forms.PreviewPatientForm(patients=preview["samples"])
     return render(
         request,
         "matches/weights.html",
@@ -368,14 +356,14 @@ def weights(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def weights_preview(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_for_matching_or_404(request.user, slug, "matching.configure")
-    form = WeightsForm(request.GET)
+    form = forms.WeightsForm(request.GET)
     weights = None
     problem = ""
     if form.is_valid():
         weights = Weights(**form.values())
     elif request.GET:
         problem = "Fix the weights above to see a preview."
-    chooser = PreviewPatientForm(
+    chooser = forms.PreviewPatientForm(
         request.GET, patients=selectors.waiting_list(request.user, service)[:50]
     )
     patient_id = chooser.cleaned_data.get("patient") if chooser.is_valid() else None
@@ -413,7 +401,7 @@ def mentees(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _mentee_page(
-    request: AuthenticatedHttpRequest, match_id: int, status: int = 200, **forms: Any
+    request: AuthenticatedHttpRequest, match_id: int, status: int = 200, **bound: Any
 ) -> HttpResponse:
     card = selectors.mentee_or_404(request.user, match_id)
     return render(
@@ -421,8 +409,8 @@ def _mentee_page(
         "matches/mentee.html",
         {
             "mentee": card,
-            "decline_form": forms.get("decline_form") or ReasonForm(),
-            "error": forms.get("error", ""),
+            "decline_form": bound.get("decline_form") or forms.ReasonForm(),
+            "error": bound.get("error", ""),
         },
         status=status,
     )
@@ -449,7 +437,7 @@ def mentee_accept(request: AuthenticatedHttpRequest, match_id: int) -> HttpRespo
 @require_POST
 def mentee_decline(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match = selectors.mentee_match_or_404(request.user, match_id)
-    form = ReasonForm(request.POST)
+    form = forms.ReasonForm(request.POST)
     if form.is_valid():
         try:
             services.match_mentor_decline(
@@ -468,11 +456,10 @@ def mentee_decline(request: AuthenticatedHttpRequest, match_id: int) -> HttpResp
 
 @login_required
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not policy.can(request.user, "patient.own"):
-        raise Http404("Not found")
+    policy.require(request.user, "patient.own")
     cards = selectors.my_mentor_cards(request.user)
     return render(
-        request, "matches/mine.html", {"cards": cards, "decline_form": OptionalReasonForm()}
+        request, "matches/mine.html", {"cards": cards, "decline_form": forms.OptionalReasonForm()}
     )
 
 
@@ -493,7 +480,7 @@ def mine_agree(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse
 @require_POST
 def mine_decline(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match = selectors.own_match_or_404(request.user, match_id)
-    form = OptionalReasonForm(request.POST)
+    form = forms.OptionalReasonForm(request.POST)
     form.is_valid()
     try:
         services.match_patient_decline(

@@ -56,8 +56,7 @@ from alongside.reports import lists
 
 @login_required
 def mentor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    policy.require(request.user, "mentor.view")
-    if file := lists.file_if_asked(request, "mentors"):
+    if file := lists.require_or_file(request, "mentors"):
         return file
     form, filters = mentor_filters(request.GET)
     today = timezone.localdate()
@@ -642,8 +641,7 @@ def expense_claim(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def expenses(request: AuthenticatedHttpRequest) -> HttpResponse:
-    policy.require(request.user, "mentor.expense_decide")
-    if file := lists.file_if_asked(request, "expenses"):
+    if file := lists.require_or_file(request, "expenses"):
         return file
     status = expense_status_filter(request.GET)
     claims = selectors.expenses_for_staff(request.user, status)

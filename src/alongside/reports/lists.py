@@ -513,11 +513,14 @@ def list_file(
     )
 
 
-def file_if_asked(
+def require_or_file(
     request: HttpRequest, name: str, *, path: Mapping[str, str] | None = None
 ) -> HttpResponse | None:
-    """The list as a file when the page was asked for one (``?format=csv|xlsx``): what the
-    page's filters show, made now when short, else a background job. None: show the page."""
+    """The first step of a list page: 404 for whoever the list's policy action refuses (so
+    the page and its file ask the same, stated once in ``LISTS``); then the list as a file
+    when one was asked for (``?format=csv|xlsx``), of what the page's filters show, made
+    now when short, else a background job. None: show the page."""
+    policy.require(request.user, LISTS[name].action)
     fmt = wanted_format(request)
     return list_file(request, name, fmt, path=path) if fmt else None
 
@@ -526,7 +529,7 @@ __all__ = [
     "FORMATS",
     "LISTS",
     "ListKind",
-    "file_if_asked",
+    "require_or_file",
     "list_bytes",
     "list_file",
     "list_kind_for",

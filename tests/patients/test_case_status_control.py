@@ -115,3 +115,20 @@ def test_the_control_offers_only_the_moves_the_service_allows(world, status, off
                 response = client.post(reverse("patients:status", args=[case.pk]), {"status": move})
                 assert response.status_code == 302, move
                 transaction.set_rollback(True)
+
+
+def test_a_move_gone_since_the_page_was_opened_is_refused_and_the_control_shows_again_narrowed(
+    world, case
+) -> None:  # type: ignore[no-untyped-def]
+    # The page was opened while the case was discharged; a colleague re-opened it since.
+    response = world.client_for("therapist").post(
+        reverse("patients:status", args=[case.pk]), {"status": "active"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "That move is no longer open to this case" in body
+    select = body[body.index('<select name="status"') :].split("</select>")[0]
+    offered = [o.split('value="')[1].split('"')[0] for o in select.split("<option")[1:]]
+    assert offered == ["", "returned_phased", "returned_full", "returned_new_job", "discharged"]
+    case.refresh_from_db()
+    assert case.status == PatientStatus.ACTIVE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.urls import reverse
@@ -242,7 +242,11 @@ class StatusForm(forms.Form):
             (PatientStatus.ACTIVE.value, "Re-open as active"),
         ],
         label="Move the case to",
-        error_messages={"required": "Choose the case's new status."},
+        error_messages={
+            "required": "Choose the case's new status.",
+            # A page open while someone else moved the case offers a move gone since.
+            "invalid_choice": "That move is no longer open to this case: choose one offered.",
+        },
     )
     returned_on = forms.DateField(
         label="Back at work from",
@@ -408,7 +412,20 @@ class DetailsForm(_ProfileForm):
         fields = [*PERSON_FIELDS, *REFERRER_FIELDS, "date_of_referral", *PREFERENCE_FIELDS]
 
 
-class GoalForm(forms.ModelForm):
+class PlanRowForm(forms.ModelForm):
+    """A form on the case page that adds one row to the return-to-work plan. Its fields
+    carry its ``prefix`` on the page and in the POST; ``added`` is what the therapist is
+    told after, and ``section`` the part of the case page they are taken back to."""
+
+    added: ClassVar[str]
+    section: ClassVar[str]
+
+
+class GoalForm(PlanRowForm):
+    prefix = "goal"
+    added = "Goal added."
+    section = "#goals"
+
     class Meta:
         model = Goal
         fields = ["text", "target_on", "shared_with_patient"]
@@ -424,7 +441,11 @@ class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(choices=GoalStatus.choices, label="Goal status")
 
 
-class EmployerContactForm(forms.ModelForm):
+class EmployerContactForm(PlanRowForm):
+    prefix = "employer"
+    added = "Employer contact logged."
+    section = "#employer"
+
     class Meta:
         model = EmployerContact
         fields = ["on", "who", "summary", "agreed"]
@@ -436,7 +457,11 @@ class EmployerContactForm(forms.ModelForm):
         }
 
 
-class CertificateForm(forms.ModelForm):
+class CertificateForm(PlanRowForm):
+    prefix = "certificate"
+    added = "Certificate recorded."
+    section = "#certificates"
+
     capacity = forms.ChoiceField(choices=Capacity.choices)
 
     class Meta:
@@ -447,7 +472,11 @@ class CertificateForm(forms.ModelForm):
         widgets = {"from_date": DATE, "to_date": DATE, "notes": forms.TextInput()}
 
 
-class PhasedStepForm(forms.ModelForm):
+class PhasedStepForm(PlanRowForm):
+    prefix = "phased"
+    added = "Phased-return week added."
+    section = "#phased"
+
     class Meta:
         model = PhasedReturnStep
         fields = ["week_starting", "hours", "duties"]
@@ -455,7 +484,11 @@ class PhasedStepForm(forms.ModelForm):
         widgets = {"week_starting": DATE}
 
 
-class WorkStatusForm(forms.ModelForm):
+class WorkStatusForm(PlanRowForm):
+    prefix = "work"
+    added = "Work status added."
+    section = "#work-status"
+
     class Meta:
         model = WorkStatus
         fields = ["from_date", "status", "hours_per_week", "note"]

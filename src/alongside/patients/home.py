@@ -10,19 +10,13 @@ from alongside.patients import selectors
 HOME_LIMIT = 20
 
 
-def _most_late(case: tuple[Any, list[Any]]) -> Any:
-    _, targets = case
-    return min(t.due_on for t in targets)
-
-
 def overdue_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     mine = selectors.patients_visible_to(request.user).filter(allocated_therapist=request.user)
     unallocated = selectors.patients_visible_to(request.user).filter(
         allocated_therapist__isnull=True
     )
-    # Longest overdue first, so the cases the page leaves out are the least late.
-    overdue_mine = sorted(selectors.overdue_cases(mine), key=_most_late)
-    overdue_unallocated = sorted(selectors.overdue_cases(unallocated), key=_most_late)
+    overdue_mine = selectors.longest_overdue_first(selectors.overdue_cases(mine))
+    overdue_unallocated = selectors.longest_overdue_first(selectors.overdue_cases(unallocated))
     return {
         # The home page names the first few; the total says when there are more.
         "overdue_mine": overdue_mine[:HOME_LIMIT],

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from alongside.accounts import policy
 from alongside.accounts.models import Membership, Role, User
-from alongside.accounts.selectors import clinical_team_of, managers_of
+from alongside.accounts.selectors import managers_of
 from alongside.audit.reads import record_read
 from alongside.core import eligibility as core_eligibility
 from alongside.core import targets as core_targets
@@ -99,10 +99,6 @@ def goal_for_or_404(patient: Patient, goal_id: int) -> Goal:
 
 def shared_goals(patient: Patient) -> QuerySet[Goal]:
     return patient.goals.filter(shared_with_patient=True)
-
-
-def therapists_of(service: Service) -> QuerySet[User]:
-    return clinical_team_of(service.pk)
 
 
 def overdue_alert_recipients(patient: Patient) -> list[User]:
@@ -256,6 +252,14 @@ def overdue_cases(
         if overdue:
             cases.append((patient, overdue))
     return cases
+
+
+def longest_overdue_first(
+    cases: list[tuple[Patient, list[core_targets.TargetStatus]]],
+) -> list[tuple[Patient, list[core_targets.TargetStatus]]]:
+    """``overdue_cases`` with the case whose earliest target fell due longest ago first
+    (ties keep their order), so a list cut short leaves out the least late."""
+    return sorted(cases, key=lambda case: min(t.due_on or date.max for t in case[1]))
 
 
 # --- Caseload ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alongside.accounts import policy
 from alongside.accounts.http import AuthenticatedHttpRequest
+from alongside.accounts.selectors import clinical_team_of
 from alongside.core import text_limits
 from alongside.core.codes import classification
 from alongside.core.codes.icd10 import search_icd10
@@ -40,8 +41,7 @@ def _manage_services(user: Any) -> Any:
 
 @login_required
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    policy.require(request.user, "patient.view")
-    if file := lists.file_if_asked(request, "caseload"):
+    if file := lists.require_or_file(request, "caseload"):
         return file
     filters = forms.caseload_filters(request.GET)
     page = page_of(request, selectors.caseload(request.user, filters))
@@ -142,7 +142,7 @@ def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
         "accept_anyway_form": forms.AcceptAnywayForm(),
         "may_accept_anyway": policy.can(request.user, "patient.accept_anyway", patient),
         "allocate_form": forms.AllocateForm(
-            therapists=[(u.pk, str(u)) for u in selectors.therapists_of(patient.service)],
+            therapists=[(u.pk, str(u)) for u in clinical_team_of(patient.service.pk)],
             initial={"therapist": patient.allocated_therapist_id or request.user.pk},
         ),
         "first_contact_form": forms.DateForm(
@@ -153,11 +153,11 @@ def _detail_forms(patient: Patient, request: HttpRequest) -> dict[str, Any]:
         "consent_form": forms.ConsentForm(
             initial={"given_on": selectors.service_today(patient.service)}
         ),
-        "goal_form": forms.GoalForm(prefix="goal"),
-        "employer_contact_form": forms.EmployerContactForm(prefix="employer"),
-        "certificate_form": forms.CertificateForm(prefix="certificate"),
-        "phased_step_form": forms.PhasedStepForm(prefix="phased"),
-        "work_status_form": forms.WorkStatusForm(prefix="work"),
+        "goal_form": forms.GoalForm(),
+        "employer_contact_form": forms.EmployerContactForm(),
+        "certificate_form": forms.CertificateForm(),
+        "phased_step_form": forms.PhasedStepForm(),
+        "work_status_form": forms.WorkStatusForm(),
         "goal_statuses": cast(ChoiceField, forms.GoalStatusForm().fields["status"]).choices,
         "invite_form": forms.InviteForm(initial={"email": patient.email}, phone=patient.phone),
     }
@@ -190,7 +190,7 @@ def _manage(request: AuthenticatedHttpRequest, patient_id: int) -> Patient:
 
 def _case_form_post(
     request: AuthenticatedHttpRequest,
-    patient_id: int,
+    patient: Patient,
     form_name: str,
     form: Any,
     act: Callable[[Patient, dict[str, Any]], Any],
@@ -198,7 +198,6 @@ def _case_form_post(
     anchor: str = "",
 ) -> HttpResponse:
     """A small form on the case page: the service runs, or the page shows again with it."""
-    patient = _manage(request, patient_id)
     return form_post(
         request,
         form,
@@ -211,23 +210,24 @@ def _case_form_post(
 
 def _case_action(
     form_name: str,
-    make_form: Callable[[AuthenticatedHttpRequest], Any],
+    make_form: Callable[[AuthenticatedHttpRequest, Patient], Any],
     act: Callable[[AuthenticatedHttpRequest, Patient, dict[str, Any]], Any],
     done: str,
     anchor: str = "",
 ) -> Callable[..., HttpResponse]:
     """The view behind one small form on the case page (POST only, staff who manage the
     case): the service runs and the page jumps to ``anchor``, or the page shows again with
-    the form's errors in place."""
+    the form's errors in place. ``make_form`` binds the POST, for this case."""
 
     @login_required
     @require_POST
     def view(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+        patient = _manage(request, patient_id)
         return _case_form_post(
             request,
-            patient_id,
+            patient,
             form_name,
-            make_form(request),
+            make_form(request, patient),
             lambda patient, data: act(request, patient, data),
             done,
             anchor,
@@ -259,7 +259,7 @@ def referral_accept(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
 # "Accept anyway": a referral the rules refuse, on the therapist's recorded reason.
 referral_accept_anyway = _case_action(
     "accept_anyway_form",
-    lambda request: forms.AcceptAnywayForm(request.POST),
+    lambda request, _case: forms.AcceptAnywayForm(request.POST),
     lambda request, patient, data: services.referral_accept(
         actor=request.user, patient=patient, override_reason=data["override_reason"]
     ),
@@ -270,7 +270,7 @@ referral_accept_anyway = _case_action(
 
 referral_decline = _case_action(
     "decline_form",
-    lambda request: forms.DeclineForm(request.POST),
+    lambda request, _case: forms.DeclineForm(request.POST),
     lambda request, patient, data: services.referral_decline(
         actor=request.user, patient=patient, reason=data["reason"]
     ),
@@ -282,13 +282,13 @@ referral_decline = _case_action(
 @require_POST
 def patient_allocate(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = _manage(request, patient_id)
-    therapists = {u.pk: u for u in selectors.therapists_of(patient.service)}
+    therapists = {u.pk: u for u in clinical_team_of(patient.service.pk)}
     form = forms.AllocateForm(
         request.POST, therapists=[(pk, str(u)) for pk, u in therapists.items()]
     )
     return _case_form_post(
         request,
-        patient_id,
+        patient,
         "allocate_form",
         form,
         lambda p, data: services.patient_allocate(
@@ -301,7 +301,7 @@ def patient_allocate(request: AuthenticatedHttpRequest, patient_id: int) -> Http
 
 first_contact = _case_action(
     "first_contact_form",
-    lambda request: forms.DateForm(request.POST),
+    lambda request, _case: forms.DateForm(request.POST),
     lambda request, patient, data: services.patient_record_first_contact(
         actor=request.user, patient=patient, on=data["on"]
     ),
@@ -312,7 +312,7 @@ first_contact = _case_action(
 
 hold_start = _case_action(
     "hold_form",
-    lambda request: forms.HoldForm(request.POST),
+    lambda request, _case: forms.HoldForm(request.POST),
     lambda request, patient, data: services.case_hold_start(
         actor=request.user,
         patient=patient,
@@ -340,7 +340,7 @@ def hold_release(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResp
 
 status_change = _case_action(
     "status_form",
-    lambda request: forms.StatusForm(request.POST),
+    lambda request, case: forms.StatusForm(request.POST, moves=services.status_moves(case.status)),
     lambda request, patient, data: _status_write(request.user, patient, data),
     "Case status changed.",
 )
@@ -366,7 +366,7 @@ def _status_write(actor: Any, patient: Patient, data: dict[str, Any]) -> Any:
 
 consent_record = _case_action(
     "consent_form",
-    lambda request: forms.ConsentForm(request.POST),
+    lambda request, _case: forms.ConsentForm(request.POST),
     _adds(services.consent_record),
     "Consent recorded.",
     "#consent",
@@ -376,7 +376,7 @@ consent_record = _case_action(
 # The "Invite to Alongside" button: an account linked to this record, a one-time link.
 patient_invite = _case_action(
     "invite_form",
-    lambda request: forms.InviteForm(request.POST),
+    lambda request, _case: forms.InviteForm(request.POST),
     lambda request, patient, data: services.patient_invite(
         actor=request.user,
         patient=patient,
@@ -455,13 +455,25 @@ def details_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResp
 # --- Return-to-work plan --------------------------------------------------------------
 
 
-goal_add = _case_action(
-    "goal_form",
-    lambda request: forms.GoalForm(request.POST, prefix="goal"),
-    _adds(services.goal_add),
-    "Goal added.",
-    "#goals",
-)
+def _plan_add(
+    form: type[forms.PlanRowForm], write: Callable[..., Any]
+) -> Callable[..., HttpResponse]:
+    """The view of a form that adds a row to the plan, from its fields as they are; the
+    case page knows the form as ``<row>_form`` (``goal_form`` for ``services.goal_add``)."""
+    return _case_action(
+        write.__name__.removesuffix("_add") + "_form",
+        lambda request, _case: form(request.POST),
+        _adds(write),
+        form.added,
+        form.section,
+    )
+
+
+goal_add = _plan_add(forms.GoalForm, services.goal_add)
+employer_contact_add = _plan_add(forms.EmployerContactForm, services.employer_contact_add)
+certificate_add = _plan_add(forms.CertificateForm, services.certificate_add)
+phased_step_add = _plan_add(forms.PhasedStepForm, services.phased_step_add)
+work_status_add = _plan_add(forms.WorkStatusForm, services.work_status_add)
 
 
 @login_required
@@ -476,42 +488,6 @@ def goal_update(request: AuthenticatedHttpRequest, patient_id: int, goal_id: int
     else:
         messages.error(request, "Choose a goal status.")
     return redirect(reverse("patients:detail", kwargs={"patient_id": patient.pk}) + "#goals")
-
-
-employer_contact_add = _case_action(
-    "employer_contact_form",
-    lambda request: forms.EmployerContactForm(request.POST, prefix="employer"),
-    _adds(services.employer_contact_add),
-    "Employer contact logged.",
-    "#employer",
-)
-
-
-certificate_add = _case_action(
-    "certificate_form",
-    lambda request: forms.CertificateForm(request.POST, prefix="certificate"),
-    _adds(services.certificate_add),
-    "Certificate recorded.",
-    "#certificates",
-)
-
-
-phased_step_add = _case_action(
-    "phased_step_form",
-    lambda request: forms.PhasedStepForm(request.POST, prefix="phased"),
-    _adds(services.phased_step_add),
-    "Phased-return week added.",
-    "#phased",
-)
-
-
-work_status_add = _case_action(
-    "work_status_form",
-    lambda request: forms.WorkStatusForm(request.POST, prefix="work"),
-    _adds(services.work_status_add),
-    "Work status added.",
-    "#work-status",
-)
 
 
 # --- CSV import (upload, then progress, preview and confirm on the job page) ---------------

@@ -199,6 +199,18 @@ def test_a_correction_is_a_new_version_with_a_reason(world: World, case) -> None
     )
 
 
+def test_answers_cannot_be_corrected_to_nothing(world: World, case) -> None:  # type: ignore[no-untyped-def]
+    # A correction to all blanks would keep the questionnaire "answered" with no score.
+    old = factories.answered(case, "gad7", [1] * 7, world.people["therapist"])
+    response = world.client_for("therapist").post(
+        reverse("outcomes:correct", args=[old.pk]), {"reason": "Entered for the wrong patient"}
+    )
+    assert response.status_code == 400
+    assert "Enter at least one answer" in response.content.decode()
+    old.refresh_from_db()
+    assert old.is_current and QuestionnaireResponse.objects.count() == 1
+
+
 def test_phq9_item_9_tells_the_therapist_the_same_day(world: World, case) -> None:  # type: ignore[no-untyped-def]
     factories.answered(case, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2], world.people["admin"])
     alert = Notification.objects.get(recipient=world.people["therapist"], kind="outcome_alert")

@@ -239,6 +239,13 @@ def _require_may_answer(
         raise ValueError(f"unknown entry mode {mode!r}")
 
 
+def _require_an_answer(answers: Sequence[Any], message: str) -> None:
+    """Leaving out some items is the instrument's missing-item rule to judge; leaving out
+    every item is not an answer, and would count the questionnaire as done with no score."""
+    if all(answer is None or answer == "" for answer in answers):
+        raise ValidationError(message)
+
+
 def _locked_open(due: QuestionnaireDue) -> QuestionnaireDue:
     """The questionnaire, locked for this transaction, if it is still to be answered."""
     locked = QuestionnaireDue.objects.select_for_update().get(pk=due.pk)
@@ -300,12 +307,9 @@ def response_submit(
         # The link itself is checked, and used up, under the lock below.
     else:
         _require_may_answer(due, mode, actor, token)
-    if all(answer is None or answer == "" for answer in answers):
-        # Leaving out some items is the instrument's missing-item rule to judge; leaving out
-        # every item is not an answer, and would mark the questionnaire done with no score.
-        raise ValidationError(
-            NOTHING_ANSWERED_STAFF if mode == EntryMode.STAFF else NOTHING_ANSWERED
-        )
+    _require_an_answer(
+        answers, NOTHING_ANSWERED_STAFF if mode == EntryMode.STAFF else NOTHING_ANSWERED
+    )
     scored = _scored(due.instrument_id, answers)
     now = timezone.now()
     try:
@@ -418,6 +422,7 @@ def response_correct(
     policy.require(actor, "outcome.enter", response)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the answers are being corrected."})
+    _require_an_answer(answers, NOTHING_ANSWERED_STAFF)
     scored = _scored(response.instrument_id, answers)
     with transaction.atomic():
         old = QuestionnaireResponse.objects.select_for_update().get(pk=response.pk)

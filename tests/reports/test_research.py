@@ -41,6 +41,10 @@ def filled(world: World) -> World:
         patient.postcode, patient.hospital_number = f"3{i:03d}", f"URQZ{i:05d}"
         patient.employer = f"Employerqz{i}"
         patient.save()
+    # Names no export word can contain (a random "Foster" is also an occupation's word).
+    for i, mentor in enumerate(Mentor.objects.filter(service=world.home)):
+        mentor.first_name, mentor.last_name = f"Mentorqz{i}", f"Lastqz{i}"
+        mentor.save(update_fields=["first_name", "last_name"])
     Goal.objects.filter(patient__service=world.home).update(text="Secret goal qzqz")
     return world
 

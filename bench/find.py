@@ -57,7 +57,7 @@ def _setup(folder: str, keep_url: bool) -> None:
     settings.CSRF_COOKIE_SECURE = False
 
 
-def _ms(action) -> float:  # type: ignore[no-untyped-def]
+def _ms(action) -> float:
     start = time.perf_counter()
     action()
     return 1000 * (time.perf_counter() - start)
@@ -68,7 +68,7 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def _load(mentors: int, patients: int):  # type: ignore[no-untyped-def]
+def _load(mentors: int, patients: int):
     from django.utils import timezone
     from tests.matches.factories import waiting_patient
     from tests.personas import build_world
@@ -187,7 +187,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
-def section(r: dict, args: argparse.Namespace) -> str:  # type: ignore[type-arg]
+def section(r: dict, args: argparse.Namespace) -> str:
     med = statistics.median
     page_p95 = _p95(r["pages"])
     selector_p95 = _p95(r["selector"])

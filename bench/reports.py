@@ -43,7 +43,7 @@ def _setup(folder: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def _median_ms(action, repeats: int) -> float:  # type: ignore[no-untyped-def]
+def _median_ms(action, repeats: int) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -52,7 +52,7 @@ def _median_ms(action, repeats: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def _measure(service, repeats: int, period=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _measure(service, repeats: int, period=None) -> dict[str, object]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -91,7 +91,7 @@ def _measure(service, repeats: int, period=None) -> dict[str, object]:  # type: 
             board = selectors.dashboard(service, period, pseudonymised=False)
             return figures.chart_svg(name, [figures.Column("x", board)]) or ""
 
-        result["charts"][name] = (_median_ms(draw, repeats), len(draw().encode()))  # type: ignore[index]
+        result["charts"][name] = (_median_ms(draw, repeats), len(draw().encode()))
     result["fidelity_ms"] = _median_ms(
         lambda: fidelity.summary(selectors.accepted_in(service, period)), repeats
     )
@@ -100,7 +100,7 @@ def _measure(service, repeats: int, period=None) -> dict[str, object]:  # type: 
 
 
 def _table(title: str, r: dict[str, object]) -> list[str]:
-    charts = r["charts"]  # type: ignore[assignment]
+    charts = r["charts"]
     lines = [
         f"**{title}** ({r['patients']:,} patients)",
         "",
@@ -109,7 +109,7 @@ def _table(title: str, r: dict[str, object]) -> list[str]:
         f"| all dashboard figures, cold ({r['figures_queries']} queries) | {r['figures_ms']:.0f} | |",
         f"| all dashboard figures, cached ({r['cached_queries']} query) | {r['cached_ms']:.1f} | |",
     ]
-    for name, (ms, size) in charts.items():  # type: ignore[attr-defined]
+    for name, (ms, size) in charts.items():
         lines.append(f"| chart `{name}` (its figures, cold, + SVG) | {ms:.0f} | {size:,} |")
     lines.append(f"| fidelity totals | {r['fidelity_ms']:.0f} | |")
     lines.append(f"| research export (zip, one run) | {r['research_ms']:.0f} | |")

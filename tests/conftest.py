@@ -11,7 +11,7 @@ def world(db: None) -> World:
 
 
 @pytest.fixture(autouse=True)
-def _test_transport(settings) -> None:  # type: ignore[no-untyped-def]
+def _test_transport(settings) -> None:
     # The test client speaks plain HTTP; production settings are otherwise unchanged.
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
@@ -39,7 +39,7 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture
-def run_worker(monkeypatch):  # type: ignore[no-untyped-def]
+def run_worker(monkeypatch):
     """Run every queued background task the way `alongside worker` does, then return.
 
     The worker closes "old" database connections between tasks; inside a test's

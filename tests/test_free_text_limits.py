@@ -38,7 +38,7 @@ FORMS = sorted(_form_classes(), key=lambda cls: f"{cls.__module__}.{cls.__name__
 
 
 def _text_fields(form: type[forms.BaseForm]) -> Iterator[tuple[str, forms.CharField]]:
-    for name, field in form.base_fields.items():  # type: ignore[attr-defined]
+    for name, field in form.base_fields.items():
         if not isinstance(field, forms.CharField):
             continue  # choices, dates, numbers and files are bounded by their type
         if isinstance(field.widget, forms.PasswordInput):
@@ -64,14 +64,14 @@ def test_probe_9_every_free_text_field_has_a_limit(form: type[forms.BaseForm]) -
     if model is None:
         return
     # Every model CharField/TextField a ModelForm accepts has a limit of its own.
-    for name in form.base_fields:  # type: ignore[attr-defined]
+    for name in form.base_fields:
         try:
             model_field = model._meta.get_field(name)
         except Exception:  # noqa: S112 - a form-only field
             continue
         if isinstance(model_field, models.CharField | models.TextField):
             assert model_field.max_length, f"{model.__name__}.{name} has no max_length"
-            formfield = form.base_fields[name]  # type: ignore[attr-defined]
+            formfield = form.base_fields[name]
             if isinstance(formfield, forms.CharField):  # not a ChoiceField over it
                 assert formfield.max_length <= model_field.max_length, name
 

@@ -2,13 +2,13 @@ from alongside.accounts.services import api_token_issue
 from tests.access import LOGIN, Row, expect
 
 
-def _therapist_token(world):  # type: ignore[no-untyped-def]
+def _therapist_token(world):
     if "token" not in world.objects:
         world.objects["token"], _ = api_token_issue(user=world.people["therapist"], name="matrix")
     return {"token_id": world.objects["token"].pk}
 
 
-def _therapist_membership(world):  # type: ignore[no-untyped-def]
+def _therapist_membership(world):
     membership = world.people["therapist"].memberships.get(service=world.home)
     return {"slug": world.home.slug, "membership_id": membership.pk}
 

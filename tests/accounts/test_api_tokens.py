@@ -18,7 +18,7 @@ from tests.personas import sign_in
 pytestmark = pytest.mark.django_db
 
 
-def test_token_issued_in_the_ui_works_once_shown_and_stops_when_revoked(world) -> None:  # type: ignore[no-untyped-def]
+def test_token_issued_in_the_ui_works_once_shown_and_stops_when_revoked(world) -> None:
     client = Client()
     sign_in(client, world.people["therapist"])
     page = client.post(
@@ -40,14 +40,14 @@ def test_token_issued_in_the_ui_works_once_shown_and_stops_when_revoked(world) -
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
-def test_issue_token_command_prints_a_working_token(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_issue_token_command_prints_a_working_token(world, capsys) -> None:
     call_command("issue_token", "analyst@test.example")
     secret = capsys.readouterr().out.strip()
     response = Client().get("/api/v1/services", headers={"Authorization": f"Bearer {secret}"})
     assert [s["slug"] for s in response.json()["items"]] == ["home-service"]
 
 
-def test_api_hides_other_services(world) -> None:  # type: ignore[no-untyped-def]
+def test_api_hides_other_services(world) -> None:
     secret = world.token_for("outsider")
     response = Client().get(
         "/api/v1/services/home-service", headers={"Authorization": f"Bearer {secret}"}
@@ -55,7 +55,7 @@ def test_api_hides_other_services(world) -> None:  # type: ignore[no-untyped-def
     assert response.status_code == 404
 
 
-def test_probe_13_tokens_expire_after_the_days_chosen_at_creation(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_13_tokens_expire_after_the_days_chosen_at_creation(world) -> None:
     client = Client()
     sign_in(client, world.people["therapist"])
     page = client.post(
@@ -78,14 +78,14 @@ def test_probe_13_tokens_expire_after_the_days_chosen_at_creation(world) -> None
     assert "expired" in client.get(reverse("accounts:tokens")).content.decode()
 
 
-def test_probe_13_tokens_last_90_days_unless_told_otherwise(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_13_tokens_last_90_days_unless_told_otherwise(world) -> None:
     token, _ = api_token_issue(user=world.people["analyst"], name="default")
     assert abs((token.expires_at - timezone.now()) - timedelta(days=90)) < timedelta(minutes=1)
     with pytest.raises(ValueError):
         api_token_issue(user=world.people["analyst"], name="forever", days=10_000)
 
 
-def test_probe_13_issue_token_takes_days(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_probe_13_issue_token_takes_days(world, capsys) -> None:
     call_command("issue_token", "analyst@test.example", "--days", "2")
     printed = capsys.readouterr()
     token = ApiToken.objects.get(user=world.people["analyst"], name="command line")

@@ -21,7 +21,7 @@ from tests.mentors.factories import home_mentor
 pytestmark = pytest.mark.django_db
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 

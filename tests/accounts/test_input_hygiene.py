@@ -12,7 +12,7 @@ from alongside.accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_probe_9_invitation_name_refuses_bidi_override(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_invitation_name_refuses_bidi_override(world) -> None:
     response = world.client_for("admin").post(
         reverse("accounts:people", args=[world.home.slug]),
         {"email": "nia@test.example", "full_name": "Nia \u202eweN", "role": "therapist"},
@@ -22,7 +22,7 @@ def test_probe_9_invitation_name_refuses_bidi_override(world) -> None:  # type: 
     assert not User.objects.filter(email="nia@test.example").exists()
 
 
-def test_probe_9_user_full_name_refuses_zero_width(db) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_user_full_name_refuses_zero_width(db) -> None:
     with pytest.raises(ValidationError) as refused:
         services.user_create(email="z@test.example", password=None, full_name="Zed\ufeff")
     assert "U+FEFF" in refused.value.message_dict["full_name"][0]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_reset_e_mail_is_sent_by_the_task_worker(
     django_capture_on_commit_callbacks, run_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     UserFactory(email="forgot@test.example", password="an old password 123")
     # Tasks are queued when the request's transaction commits.
     with django_capture_on_commit_callbacks(execute=True):
@@ -28,20 +28,20 @@ def test_reset_e_mail_is_sent_by_the_task_worker(
     assert "/accounts/password/reset/" in message.body
 
 
-def test_unknown_address_gets_the_same_answer_and_no_mail(run_worker) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_address_gets_the_same_answer_and_no_mail(run_worker) -> None:
     response = Client().post(reverse("accounts:password_reset"), {"email": "nobody@test.example"})
     assert response.status_code == 302
     run_worker()
     assert mail.outbox == []
 
 
-def _reset(email: str, ip: str = "198.51.100.1"):  # type: ignore[no-untyped-def]
+def _reset(email: str, ip: str = "198.51.100.1"):
     return Client(REMOTE_ADDR=ip).post(reverse("accounts:password_reset"), {"email": email})
 
 
 def test_probe_11_known_and_unknown_addresses_do_the_same_work(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django_tasks_db.models import DBTaskResult
@@ -68,7 +68,7 @@ def test_probe_11_known_and_unknown_addresses_do_the_same_work(
     ]
 
 
-def test_probe_11_rate_limited_per_address(settings) -> None:  # type: ignore[no-untyped-def]
+def test_probe_11_rate_limited_per_address(settings) -> None:
     settings.ALONGSIDE_RESET_LIMIT_PER_ADDRESS = 3
     for number in range(3):
         assert _reset("forgot@test.example", ip=f"198.51.100.{number}").status_code == 302
@@ -78,7 +78,7 @@ def test_probe_11_rate_limited_per_address(settings) -> None:  # type: ignore[no
     assert _reset("someone.else@test.example", ip="198.51.100.9").status_code == 302
 
 
-def test_probe_11_rate_limited_per_client(settings) -> None:  # type: ignore[no-untyped-def]
+def test_probe_11_rate_limited_per_client(settings) -> None:
     settings.ALONGSIDE_RESET_LIMIT_PER_CLIENT = 5
     for number in range(5):
         assert _reset(f"guess{number}@test.example").status_code == 302

@@ -11,7 +11,7 @@ from alongside.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_adds_a_new_person_who_gets_a_set_password_link(  # type: ignore[no-untyped-def]
+def test_admin_adds_a_new_person_who_gets_a_set_password_link(
     world, django_capture_on_commit_callbacks, run_worker
 ) -> None:
     client = world.client_for("admin")
@@ -29,7 +29,7 @@ def test_admin_adds_a_new_person_who_gets_a_set_password_link(  # type: ignore[n
     assert AuditEvent.objects.filter(action="membership.grant", service_id=world.home.pk).exists()
 
 
-def test_existing_person_gets_the_role_without_an_e_mail(  # type: ignore[no-untyped-def]
+def test_existing_person_gets_the_role_without_an_e_mail(
     world, django_capture_on_commit_callbacks, run_worker
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -42,7 +42,7 @@ def test_existing_person_gets_the_role_without_an_e_mail(  # type: ignore[no-unt
     assert policy.roles(world.people["outsider"], world.home.pk) == {"analyst"}
 
 
-def test_bad_input_names_the_field_and_saves_nothing(world) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_names_the_field_and_saves_nothing(world) -> None:
     before = Membership.objects.count()
     response = world.client_for("admin").post(
         reverse("accounts:people", args=[world.home.slug]),
@@ -54,7 +54,7 @@ def test_bad_input_names_the_field_and_saves_nothing(world) -> None:  # type: ig
     assert Membership.objects.count() == before
 
 
-def test_admin_cannot_remove_their_own_admin_role(world) -> None:  # type: ignore[no-untyped-def]
+def test_admin_cannot_remove_their_own_admin_role(world) -> None:
     own = world.people["admin"].memberships.get(service=world.home)
     client = world.client_for("admin")
     response = client.post(
@@ -64,9 +64,7 @@ def test_admin_cannot_remove_their_own_admin_role(world) -> None:  # type: ignor
     assert Membership.objects.filter(pk=own.pk).exists()
 
 
-def test_people_page_lists_members_without_n_plus_one(  # type: ignore[no-untyped-def]
-    world, django_assert_max_num_queries
-) -> None:
+def test_people_page_lists_members_without_n_plus_one(world, django_assert_max_num_queries) -> None:
     client = world.client_for("admin")
     with django_assert_max_num_queries(10):
         page = client.get(reverse("accounts:people", args=[world.home.slug]))

@@ -15,7 +15,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
-def _require_2fa(settings) -> None:  # type: ignore[no-untyped-def]
+def _require_2fa(settings) -> None:
     settings.REQUIRE_2FA = True
 
 
@@ -24,7 +24,7 @@ def _code(device: TOTPDevice) -> str:
 
 
 @pytest.mark.parametrize("persona", ["admin", "therapist", "analyst"])
-def test_staff_must_enrol_before_seeing_anything(world, persona: str) -> None:  # type: ignore[no-untyped-def]
+def test_staff_must_enrol_before_seeing_anything(world, persona: str) -> None:
     client = Client()
     client.force_login(world.people[persona])
     response = client.get(reverse("accounts:home"))
@@ -32,19 +32,19 @@ def test_staff_must_enrol_before_seeing_anything(world, persona: str) -> None:  
 
 
 @pytest.mark.parametrize("persona", ["mentor", "patient"])
-def test_mentors_and_patients_need_no_second_factor(world, persona: str) -> None:  # type: ignore[no-untyped-def]
+def test_mentors_and_patients_need_no_second_factor(world, persona: str) -> None:
     client = Client()
     client.force_login(world.people[persona])
     assert client.get(reverse("accounts:home")).status_code == 200
 
 
-def _with_password(user):  # type: ignore[no-untyped-def]
+def _with_password(user):
     user.set_password(PASSWORD)
     user.save()
     return user
 
 
-def test_enrolment_then_verification_on_next_sign_in(world) -> None:  # type: ignore[no-untyped-def]
+def test_enrolment_then_verification_on_next_sign_in(world) -> None:
     therapist = _with_password(world.people["therapist"])
     client = Client()
     client.force_login(therapist)
@@ -78,11 +78,11 @@ def test_enrolment_then_verification_on_next_sign_in(world) -> None:  # type: ig
     assert again.get(reverse("accounts:home")).status_code == 200
 
 
-def _confirmed_device(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+def _confirmed_device(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 
 
-def test_probe_1_setup_needs_verified_session(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_1_setup_needs_verified_session(world) -> None:
     therapist = _with_password(world.people["therapist"])
     device = _confirmed_device(therapist)
     client = Client()
@@ -105,14 +105,14 @@ def test_probe_1_setup_needs_verified_session(world) -> None:  # type: ignore[no
     assert not AuditEvent.objects.filter(action="auth.second_factor_enrolled").exists()
 
 
-def test_probe_1_services_refuse_a_second_device_without_the_first(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_1_services_refuse_a_second_device_without_the_first(world) -> None:
     therapist = world.people["therapist"]
     _confirmed_device(therapist)
     with pytest.raises(services.SecondFactorError):
         services.totp_device_start(user=therapist, session_verified=False, password_rechecked=True)
 
 
-def test_probe_1_first_device_needs_the_password_again(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_1_first_device_needs_the_password_again(world) -> None:
     therapist = _with_password(world.people["therapist"])
     client = Client()
     client.force_login(therapist)  # a session someone else might have borrowed
@@ -124,7 +124,7 @@ def test_probe_1_first_device_needs_the_password_again(world) -> None:  # type: 
 
 def test_probe_1_enrolment_is_e_mailed_and_a_verified_session_replaces_the_old_device(
     world, django_capture_on_commit_callbacks, run_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = world.people["therapist"]
     client = world.client_for("therapist")  # verified with the persona's device
     old = TOTPDevice.objects.get(user=therapist, confirmed=True)
@@ -143,7 +143,7 @@ def test_probe_1_enrolment_is_e_mailed_and_a_verified_session_replaces_the_old_d
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
-def test_probe_1_verify_ignores_a_next_on_another_site(world, target: str) -> None:  # type: ignore[no-untyped-def]
+def test_probe_1_verify_ignores_a_next_on_another_site(world, target: str) -> None:
     therapist = world.people["therapist"]
     device = _confirmed_device(therapist)
     client = Client()
@@ -154,7 +154,7 @@ def test_probe_1_verify_ignores_a_next_on_another_site(world, target: str) -> No
     assert response.status_code == 302 and response.url == reverse("accounts:home")
 
 
-def test_verify_follows_a_next_on_this_site(world) -> None:  # type: ignore[no-untyped-def]
+def test_verify_follows_a_next_on_this_site(world) -> None:
     therapist = world.people["therapist"]
     device = _confirmed_device(therapist)
     client = Client()

@@ -17,29 +17,29 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def mentor():  # type: ignore[no-untyped-def]
+def mentor():
     return MembershipFactory(
         user=UserFactory(email="m@test.example", password=PASSWORD), role="mentor"
     ).user
 
 
-def _attempt(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]
+def _attempt(client: Client, email: str, password: str):
     return client.post(reverse("accounts:login"), {"username": email, "password": password})
 
 
-def test_passwords_are_hashed_with_argon2(mentor) -> None:  # type: ignore[no-untyped-def]
+def test_passwords_are_hashed_with_argon2(mentor) -> None:
     assert get_hasher().algorithm == "argon2"
     assert mentor.password.startswith("argon2$argon2id$")
 
 
-def test_sign_in_goes_home_and_is_audited(mentor) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_goes_home_and_is_audited(mentor) -> None:
     client = Client()
     response = _attempt(client, "M@test.example", PASSWORD)
     assert response.status_code == 302 and response.url == reverse("accounts:home")
     assert AuditEvent.objects.filter(action="auth.sign_in", actor_id=mentor.pk).count() == 1
 
 
-def test_wrong_password_is_explained_and_audited(mentor) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_explained_and_audited(mentor) -> None:
     response = _attempt(Client(), mentor.email, "wrong")
     assert response.status_code == 200
     assert "do not match an account" in response.content.decode()
@@ -47,7 +47,7 @@ def test_wrong_password_is_explained_and_audited(mentor) -> None:  # type: ignor
     assert event.object_id == str(mentor.pk) and event.actor_id is None
 
 
-def test_sixth_attempt_after_five_wrong_passwords_is_locked_out(mentor) -> None:  # type: ignore[no-untyped-def]
+def test_sixth_attempt_after_five_wrong_passwords_is_locked_out(mentor) -> None:
     client = Client()
     for _ in range(4):
         assert _attempt(client, mentor.email, "wrong").status_code == 200
@@ -60,7 +60,7 @@ def test_sixth_attempt_after_five_wrong_passwords_is_locked_out(mentor) -> None:
     assert AuditEvent.objects.filter(action="auth.locked_out", object_id=str(mentor.pk)).exists()
 
 
-def test_lockout_is_per_account_and_address(mentor) -> None:  # type: ignore[no-untyped-def]
+def test_lockout_is_per_account_and_address(mentor) -> None:
     other = UserFactory(email="other@test.example", password=PASSWORD)
     client = Client()
     for _ in range(5):
@@ -70,7 +70,7 @@ def test_lockout_is_per_account_and_address(mentor) -> None:  # type: ignore[no-
     assert _attempt(from_elsewhere, mentor.email, PASSWORD).status_code == 302
 
 
-def test_sign_out_needs_post_and_is_audited(mentor) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_needs_post_and_is_audited(mentor) -> None:
     client = Client()
     client.force_login(mentor)
     # A GET (a reload, a link) never signs out: it goes to a page instead of a bare 405.
@@ -81,7 +81,7 @@ def test_sign_out_needs_post_and_is_audited(mentor) -> None:  # type: ignore[no-
     assert client.get(reverse("accounts:home")).status_code == 302
 
 
-def test_idle_sessions_expire_after_thirty_minutes(settings, mentor) -> None:  # type: ignore[no-untyped-def]
+def test_idle_sessions_expire_after_thirty_minutes(settings, mentor) -> None:
     """Activity pushes the expiry on (saving the session at most once a minute); thirty
     minutes without a request and the next one is signed out."""
     assert settings.SESSION_COOKIE_AGE == 30 * 60
@@ -100,7 +100,7 @@ def test_idle_sessions_expire_after_thirty_minutes(settings, mentor) -> None:  #
         assert client.get(home).status_code == 302  # idle for 31 minutes: signed out
 
 
-def test_a_busy_session_is_not_written_on_every_request(mentor) -> None:  # type: ignore[no-untyped-def]
+def test_a_busy_session_is_not_written_on_every_request(mentor) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -113,7 +113,7 @@ def test_a_busy_session_is_not_written_on_every_request(mentor) -> None:  # type
     assert writes == []
 
 
-def test_probe_2_lockout_counts_every_spelling_of_the_e_mail(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_2_lockout_counts_every_spelling_of_the_e_mail(world) -> None:
     therapist = world.people["therapist"]
     therapist.set_password(PASSWORD)
     therapist.save()

@@ -34,7 +34,7 @@ def test_what_each_role_is_offered() -> None:
 
 
 @pytest.mark.django_db
-def test_the_patient_is_not_offered_what_they_could_never_use(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_patient_is_not_offered_what_they_could_never_use(world) -> None:
     page = world.client_for("patient").get(reverse("accounts:tokens")).content.decode()
     assert 'value="matches:read"' in page
     assert 'value="referrals:write"' not in page and 'value="exports:write"' not in page

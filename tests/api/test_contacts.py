@@ -11,7 +11,7 @@ from tests.contacts.factories import ContactFactory, active_match, home_active_m
 pytestmark = pytest.mark.django_db
 
 
-def _post(world, persona, match, body):  # type: ignore[no-untyped-def]
+def _post(world, persona, match, body):
     client = world.client_for("anonymous")
     return client.post(
         reverse("api:contacts_log", kwargs={"match_id": match.pk}),
@@ -76,7 +76,7 @@ def test_list_shows_reflections_only_to_mentor_and_supervisor(world) -> None:
     client = world.client_for("anonymous")
     url = reverse("api:contacts_list")
 
-    def get(persona):  # type: ignore[no-untyped-def]
+    def get(persona):
         return client.get(
             url, headers={"Authorization": f"Bearer {world.token_for(persona)}"}
         ).json()["items"]

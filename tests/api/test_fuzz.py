@@ -33,13 +33,13 @@ pytestmark = pytest.mark.django_db
 EXAMPLES_PER_OPERATION = int(os.environ.get("ALONGSIDE_FUZZ_EXAMPLES", "100"))
 
 
-def _served_schema() -> dict:  # type: ignore[type-arg]
+def _served_schema() -> dict:
     """The schema as /api/v1/openapi.json serves it (built without a request or database)."""
     from ninja.responses import NinjaJSONEncoder
 
     from alongside.api.urls import api
 
-    return json.loads(json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder))
 
 
 schema = schemathesis.openapi.from_dict(_served_schema())
@@ -57,15 +57,15 @@ class _PersonaToken:
     """The personas' tokens in turn, applied by schemathesis itself, so that its negative
     cases (a request without a valid Authorization) really go without one."""
 
-    def get(self, case, ctx):  # type: ignore[no-untyped-def]
+    def get(self, case, ctx):
         return next(_current[-1])
 
-    def set(self, case, data, ctx) -> None:  # type: ignore[no-untyped-def]
+    def set(self, case, data, ctx) -> None:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
 @pytest.fixture
-def app(settings):  # type: ignore[no-untyped-def]
+def app(settings):
     # Plain HTTP to "localhost" inside the test process: no HTTPS redirect there. The
     # handler is built after the override, so its middleware reads the test settings.
     settings.SECURE_SSL_REDIRECT = False
@@ -82,7 +82,7 @@ def app(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def persona_tokens(world) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def persona_tokens(world) -> Iterator[None]:
     """Every signed-in persona's token in turn, for the whole operation (function-scoped
     fixtures are made once per test, not once per hypothesis example, and schemathesis
     asks for the token before the test's body runs)."""
@@ -91,7 +91,7 @@ def persona_tokens(world) -> Iterator[None]:  # type: ignore[no-untyped-def]
     _current.clear()
 
 
-def _unstorable(value):  # type: ignore[no-untyped-def]
+def _unstorable(value):
     """Whether generated data holds text the API's parser refuses (api/parser.py)."""
     from alongside.api.parser import unstorable as places
 
@@ -121,7 +121,7 @@ def _records(world: World) -> dict[str, list[int]]:
             "match_id": [proposal.pk, active.pk],
             "mentor_id": [home_mentor(world).pk],
         }
-    return world.objects["fuzz"]  # type: ignore[no-any-return]
+    return world.objects["fuzz"]
 
 
 # Operation -> the fields of its body a refusal may name (a mentor's decline without a
@@ -135,13 +135,13 @@ _ON_RECORDS = {
 }
 
 
-def _on_a_record(case, world: World) -> bool:  # type: ignore[no-untyped-def]
+def _on_a_record(case, world: World) -> bool:
     """Point every positive request of an acting operation at a real record (negative
     ones keep what was generated: an invalid id must still be refused)."""
     records = _records(world)
     if not (case.meta and case.meta.generation.mode.is_positive):
         return False
-    turn = _on_a_record.turn = getattr(_on_a_record, "turn", 0) + 1  # type: ignore[attr-defined]
+    turn = _on_a_record.turn = getattr(_on_a_record, "turn", 0) + 1
     params = dict(case.path_parameters or {})
     for name in params:
         if name in records:
@@ -159,7 +159,7 @@ def _on_a_record(case, world: World) -> bool:  # type: ignore[no-untyped-def]
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_answers_as_its_schema_says(case, persona_tokens, app, world) -> None:  # type: ignore[no-untyped-def]
+def test_every_operation_answers_as_its_schema_says(case, persona_tokens, app, world) -> None:
     case.operation.schema.app = app  # what schemathesis.openapi.from_wsgi sets
     refusable = _ON_RECORDS.get(case.operation.path)
     if refusable is not None and _on_a_record(case, world) and not _unstorable(case.body):

@@ -20,7 +20,7 @@ from tests.contacts.factories import home_active_match
 pytestmark = pytest.mark.django_db
 
 
-def _referral(world, **changes: str) -> dict:  # type: ignore[no-untyped-def]
+def _referral(world, **changes: str) -> dict:
     return {
         "service": world.home.slug,
         "given_name": "Jo",
@@ -33,14 +33,14 @@ def _referral(world, **changes: str) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def _post(url: str, body: dict, token: str, key: str | None = None):  # type: ignore[no-untyped-def]
+def _post(url: str, body: dict, token: str, key: str | None = None):
     headers = {"Authorization": f"Bearer {token}"}
     if key is not None:
         headers["Idempotency-Key"] = key
     return Client().post(url, json.dumps(body), content_type="application/json", headers=headers)
 
 
-def test_the_same_referral_posted_twice_with_one_key_creates_one(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_referral_posted_twice_with_one_key_creates_one(world) -> None:
     token = world.token_for("therapist")
     url = reverse("api:referral_create")
     first = _post(url, _referral(world), token, key="feed-2026-10-10-0001")
@@ -55,7 +55,7 @@ def test_the_same_referral_posted_twice_with_one_key_creates_one(world) -> None:
     assert _post(url, _referral(world), token).status_code == 409
 
 
-def test_the_same_key_with_another_body_is_422_and_creates_nothing(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_key_with_another_body_is_422_and_creates_nothing(world) -> None:
     token = world.token_for("therapist")
     url = reverse("api:referral_create")
     assert _post(url, _referral(world), token, key="k1").status_code == 201
@@ -69,7 +69,7 @@ def test_the_same_key_with_another_body_is_422_and_creates_nothing(world) -> Non
     assert not Patient.objects.filter(family_name="Someone").exists()
 
 
-def test_a_refused_create_leaves_no_key_behind(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_create_leaves_no_key_behind(world) -> None:
     token = world.token_for("therapist")
     url = reverse("api:referral_create")
     bad = _post(url, _referral(world, date_of_referral="2026-09-01"), token, key="fix-me")
@@ -77,7 +77,7 @@ def test_a_refused_create_leaves_no_key_behind(world) -> None:  # type: ignore[n
     assert _post(url, _referral(world), token, key="fix-me").status_code == 201
 
 
-def test_keys_belong_to_their_user_and_last_a_day(world) -> None:  # type: ignore[no-untyped-def]
+def test_keys_belong_to_their_user_and_last_a_day(world) -> None:
     url = reverse("api:referral_create")
     assert (
         _post(url, _referral(world), world.token_for("therapist"), key="shared").status_code == 201
@@ -89,7 +89,7 @@ def test_keys_belong_to_their_user_and_last_a_day(world) -> None:  # type: ignor
     assert late.status_code == 409  # the old key expired: treated as a new request
 
 
-def test_a_retried_contact_is_logged_once(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_retried_contact_is_logged_once(world) -> None:
     match = home_active_match(world)
     token = world.token_for("mentor")
     url = reverse("api:contacts_log", kwargs={"match_id": match.pk})
@@ -104,7 +104,7 @@ def test_a_retried_contact_is_logged_once(world) -> None:  # type: ignore[no-unt
     assert Contact.objects.filter(match=match).count() == 2
 
 
-def test_the_schema_documents_the_header(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_schema_documents_the_header(world) -> None:
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     for path in ("/api/v1/patients/referrals", "/api/v1/contacts/match/{match_id}"):
         names = [p["name"] for p in paths[path]["post"]["parameters"] if p["in"] == "header"]

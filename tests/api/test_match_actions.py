@@ -56,7 +56,7 @@ def _actions(match: Match) -> list[str]:
 # --- Answering a proposal --------------------------------------------------------------
 
 
-def test_the_patient_agrees_then_the_mentor_accepts(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_patient_agrees_then_the_mentor_accepts(world) -> None:
     match = home_match(world, MatchStatus.PROPOSED)
     agreed = _respond(world, "patient", match, answer="agree")
     assert agreed.status_code == 200, agreed.content
@@ -74,7 +74,7 @@ def test_the_patient_agrees_then_the_mentor_accepts(world) -> None:  # type: ign
     assert _actions(match) == ["match.patient_agree", "match.mentor_accept"]
 
 
-def test_the_patient_declines_with_an_optional_reason(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_patient_declines_with_an_optional_reason(world) -> None:
     match = home_match(world, MatchStatus.PROPOSED)
     declined = _respond(world, "patient", match, answer="decline")
     assert declined.status_code == 200 and declined.json()["status"] == "declined"
@@ -82,7 +82,7 @@ def test_the_patient_declines_with_an_optional_reason(world) -> None:  # type: i
     assert match.declined_by == "patient" and match.decline_reason == "Patient declined"
 
 
-def test_the_mentor_declines_with_a_reason_and_must_give_one(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_mentor_declines_with_a_reason_and_must_give_one(world) -> None:
     match = home_match(world, MatchStatus.PATIENT_AGREED)
     missing = _respond(world, "mentor", match, answer="decline")
     assert missing.status_code == 422 and missing["Content-Type"] == PROBLEM
@@ -98,7 +98,7 @@ def test_the_mentor_declines_with_a_reason_and_must_give_one(world) -> None:  # 
     assert _actions(match) == ["match.mentor_decline"]
 
 
-def test_the_therapist_records_that_the_patient_agreed_and_nothing_else(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_therapist_records_that_the_patient_agreed_and_nothing_else(world) -> None:
     match = home_match(world, MatchStatus.PROPOSED)
     refused = _respond(world, "therapist", match, answer="decline")
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "answer"
@@ -108,7 +108,7 @@ def test_the_therapist_records_that_the_patient_agreed_and_nothing_else(world) -
     assert recorded.json()["status"] == "patient_agreed"
 
 
-def test_the_wrong_word_for_who_is_answering_is_422_naming_answer(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_wrong_word_for_who_is_answering_is_422_naming_answer(world) -> None:
     match = home_match(world, MatchStatus.PATIENT_AGREED)
     wrong = _respond(world, "mentor", match, answer="agree")
     assert wrong.status_code == 422
@@ -121,7 +121,7 @@ def test_the_wrong_word_for_who_is_answering_is_422_naming_answer(world) -> None
     assert match.status == MatchStatus.PATIENT_AGREED and _actions(match) == []
 
 
-def test_an_answer_out_of_turn_is_409_with_the_services_words_and_writes_nothing(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_out_of_turn_is_409_with_the_services_words_and_writes_nothing(world) -> None:
     match = home_match(world, MatchStatus.PATIENT_AGREED)
     again = _respond(world, "patient", match, answer="agree")
     assert again.status_code == 409 and again["Content-Type"] == PROBLEM
@@ -133,7 +133,7 @@ def test_an_answer_out_of_turn_is_409_with_the_services_words_and_writes_nothing
     assert _actions(match) == []
 
 
-def test_a_mentor_cannot_answer_another_mentors_match_nor_a_proposal_not_yet_agreed(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_mentor_cannot_answer_another_mentors_match_nor_a_proposal_not_yet_agreed(world) -> None:
     home_mentor(world)
     theirs = MatchFactory(
         service=world.home, mentor=ready_mentor(world.home), status=MatchStatus.PATIENT_AGREED
@@ -146,7 +146,7 @@ def test_a_mentor_cannot_answer_another_mentors_match_nor_a_proposal_not_yet_agr
     assert theirs.status == MatchStatus.PATIENT_AGREED and _actions(theirs) == []
 
 
-def test_outsiders_and_the_analyst_see_nothing(world) -> None:  # type: ignore[no-untyped-def]
+def test_outsiders_and_the_analyst_see_nothing(world) -> None:
     match = home_match(world, MatchStatus.PROPOSED)
     for persona in ("outsider", "analyst"):
         for answer in ("agree", "decline"):
@@ -158,7 +158,7 @@ def test_outsiders_and_the_analyst_see_nothing(world) -> None:  # type: ignore[n
     assert _actions(match) == [] and _actions(other) == []
 
 
-def test_answering_needs_matches_write(world) -> None:  # type: ignore[no-untyped-def]
+def test_answering_needs_matches_write(world) -> None:
     match = home_match(world, MatchStatus.PROPOSED)
     refused = _call(
         world,
@@ -175,7 +175,7 @@ def test_answering_needs_matches_write(world) -> None:  # type: ignore[no-untype
 # --- Ending a match ---------------------------------------------------------------------
 
 
-def test_the_therapist_ends_an_active_match_with_its_reason(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_therapist_ends_an_active_match_with_its_reason(world) -> None:
     match = home_match(world, MatchStatus.ACTIVE)
     ended = _end(world, "therapist", match, reason="goals_met")
     assert ended.status_code == 200, ended.content
@@ -188,7 +188,7 @@ def test_the_therapist_ends_an_active_match_with_its_reason(world) -> None:  # t
     assert _actions(match) == ["match.end"]
 
 
-def test_other_needs_a_note_and_an_unknown_reason_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+def test_other_needs_a_note_and_an_unknown_reason_is_refused(world) -> None:
     match = home_match(world, MatchStatus.ACTIVE)
     bare = _end(world, "admin", match, reason="other")
     assert bare.status_code == 422
@@ -205,7 +205,7 @@ def test_other_needs_a_note_and_an_unknown_reason_is_refused(world) -> None:  # 
     assert match.end_note == "Moved interstate"
 
 
-def test_only_the_clinical_team_ends_matches(world) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_clinical_team_ends_matches(world) -> None:
     match = home_match(world, MatchStatus.ACTIVE)
     for persona in ("mentor", "patient", "analyst", "outsider"):
         assert _end(world, persona, match, reason="goals_met").status_code == 404, persona
@@ -228,7 +228,7 @@ def _put(world: Any, persona: str, path: str, body: dict[str, Any], **token: Any
     return _call(world, persona, path, body, method="put", **token)
 
 
-def test_a_mentor_sets_their_own_weekly_times(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_mentor_sets_their_own_weekly_times(world) -> None:
     mentor = home_mentor(world)
     saved = _put(
         world, "mentor", "/api/v1/mentors/me/availability", {"availability": ["tue-pm", "mon-am"]}
@@ -242,7 +242,7 @@ def test_a_mentor_sets_their_own_weekly_times(world) -> None:  # type: ignore[no
     assert AuditEvent.objects.filter(action="mentor.update_own", object_id=str(mentor.pk)).exists()
 
 
-def test_a_mentor_cannot_set_their_capacity_nor_an_unknown_time(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_mentor_cannot_set_their_capacity_nor_an_unknown_time(world) -> None:
     mentor = home_mentor(world)
     before = list(mentor.availability)
     capacity = _put(
@@ -259,14 +259,14 @@ def test_a_mentor_cannot_set_their_capacity_nor_an_unknown_time(world) -> None: 
     assert not MentorProfileChange.objects.filter(mentor=mentor).exists()
 
 
-def test_someone_without_a_mentor_record_has_no_availability_to_set(world) -> None:  # type: ignore[no-untyped-def]
+def test_someone_without_a_mentor_record_has_no_availability_to_set(world) -> None:
     home_mentor(world)
     for persona in ("therapist", "patient", "analyst", "outsider"):
         put = _put(world, persona, "/api/v1/mentors/me/availability", {"availability": []})
         assert put.status_code == 404, persona
 
 
-def test_the_clinical_team_sets_a_mentors_times_and_capacity(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_clinical_team_sets_a_mentors_times_and_capacity(world) -> None:
     mentor = home_mentor(world)
     path = f"/api/v1/mentors/{mentor.pk}/availability"
     saved = _put(world, "therapist", path, {"availability": ["wed-eve"], "capacity": 3})
@@ -281,7 +281,7 @@ def test_the_clinical_team_sets_a_mentors_times_and_capacity(world) -> None:  # 
     assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "capacity"
 
 
-def test_a_mentor_and_outsiders_cannot_set_a_mentor_record_by_id(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_mentor_and_outsiders_cannot_set_a_mentor_record_by_id(world) -> None:
     mentor = home_mentor(world)
     other = ready_mentor(world.other)
     for persona in ("mentor", "patient", "analyst", "outsider"):
@@ -293,7 +293,7 @@ def test_a_mentor_and_outsiders_cannot_set_a_mentor_record_by_id(world) -> None:
     assert Mentor.objects.get(pk=mentor.pk).availability == mentor.availability
 
 
-def test_setting_availability_needs_mentors_write(world) -> None:  # type: ignore[no-untyped-def]
+def test_setting_availability_needs_mentors_write(world) -> None:
     mentor = home_mentor(world)
     refused = _put(
         world,
@@ -307,7 +307,7 @@ def test_setting_availability_needs_mentors_write(world) -> None:  # type: ignor
     assert "mon-am" not in mentor.availability
 
 
-def test_a_mentor_cannot_answer_once_the_patient_stops_sharing(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_mentor_cannot_answer_once_the_patient_stops_sharing(world) -> None:
     # The mentor answers only while the patient shares with mentors (as the pages): once
     # consent is gone the match is out of the mentor's reach.
     patient = waiting_patient(world.home, consent=False)
@@ -328,7 +328,7 @@ def _get(world: Any, persona: str, path: str) -> Any:
     return Client().get(path, headers={"Authorization": f"Bearer {secret}"})
 
 
-def test_the_mentor_reads_their_mentee_and_no_more(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_mentor_reads_their_mentee_and_no_more(world) -> None:
     match = home_match(world, MatchStatus.ACTIVE)
     found = _get(world, "mentor", "/api/v1/matches/mentees")
     assert found.status_code == 200, found.content
@@ -346,7 +346,7 @@ def test_the_mentor_reads_their_mentee_and_no_more(world) -> None:  # type: igno
     }
 
 
-def test_the_patient_reads_their_own_proposal(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_patient_reads_their_own_proposal(world) -> None:
     match = home_match(world, MatchStatus.PROPOSED)
     found = _get(world, "patient", "/api/v1/matches/mine")
     assert found.status_code == 200, found.content

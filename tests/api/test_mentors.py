@@ -5,12 +5,12 @@ from __future__ import annotations
 from tests.mentors.factories import MentorFactory, home_mentor
 
 
-def _get(world, persona: str, path: str):  # type: ignore[no-untyped-def]
+def _get(world, persona: str, path: str):
     token = world.token_for(persona)
     return world.client_for("anonymous").get(path, headers={"Authorization": f"Bearer {token}"})
 
 
-def test_list_is_scoped_to_the_callers_services(world) -> None:  # type: ignore[no-untyped-def]
+def test_list_is_scoped_to_the_callers_services(world) -> None:
     home_mentor(world)
     MentorFactory(service=world.other, first_name="Elsewhere")
     names = [m["first_name"] for m in _get(world, "therapist", "/api/v1/mentors").json()["items"]]
@@ -20,7 +20,7 @@ def test_list_is_scoped_to_the_callers_services(world) -> None:  # type: ignore[
     assert _get(world, "mentor", "/api/v1/mentors").status_code == 404
 
 
-def test_detail_explains_matchability_and_hides_from_outsiders(world) -> None:  # type: ignore[no-untyped-def]
+def test_detail_explains_matchability_and_hides_from_outsiders(world) -> None:
     mentor = home_mentor(world)
     body = _get(world, "therapist", f"/api/v1/mentors/{mentor.pk}").json()
     assert body["matchable"] is False
@@ -28,7 +28,7 @@ def test_detail_explains_matchability_and_hides_from_outsiders(world) -> None:  
     assert _get(world, "outsider", f"/api/v1/mentors/{mentor.pk}").status_code == 404
 
 
-def test_me_returns_only_my_record(world) -> None:  # type: ignore[no-untyped-def]
+def test_me_returns_only_my_record(world) -> None:
     home_mentor(world)
     MentorFactory(service=world.home, first_name="Someone")
     mine = _get(world, "mentor", "/api/v1/mentors/me").json()["items"]

@@ -23,7 +23,7 @@ from tests.patients.factories import PatientFactory
 pytestmark = pytest.mark.django_db
 
 
-def _walk(world, persona: str, url: str, limit: int) -> tuple[list[dict[str, Any]], int]:  # type: ignore[no-untyped-def]
+def _walk(world, persona: str, url: str, limit: int) -> tuple[list[dict[str, Any]], int]:
     """Every item of every page, following `next`, checking the Link header agrees."""
     client = Client()
     headers = {"Authorization": f"Bearer {world.token_for(persona)}"}
@@ -48,7 +48,7 @@ def _walk(world, persona: str, url: str, limit: int) -> tuple[list[dict[str, Any
         response = client.get(f"{parts.path}?{parts.query}", headers=headers)
 
 
-def test_walking_the_patients_pages_returns_every_row_once(world) -> None:  # type: ignore[no-untyped-def]
+def test_walking_the_patients_pages_returns_every_row_once(world) -> None:
     made = PatientFactory.create_batch(11, service=world.home, status="referred")
     PatientFactory.create_batch(3, service=world.home, status="active")
     # Rows created in the same instant: the pk breaks the tie.
@@ -61,7 +61,7 @@ def test_walking_the_patients_pages_returns_every_row_once(world) -> None:  # ty
     assert ids == list(rows.order_by("created_at", "pk").values_list("pk", flat=True))
 
 
-def test_a_row_added_while_walking_is_neither_repeated_nor_skips_another(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_added_while_walking_is_neither_repeated_nor_skips_another(world) -> None:
     PatientFactory.create_batch(4, service=world.home)
     headers = {"Authorization": f"Bearer {world.token_for('therapist')}"}
     first = Client().get("/api/v1/patients?limit=2", headers=headers).json()
@@ -72,7 +72,7 @@ def test_a_row_added_while_walking_is_neither_repeated_nor_skips_another(world) 
     assert ids[-1] == late.pk
 
 
-def test_walking_other_lists(world) -> None:  # type: ignore[no-untyped-def]
+def test_walking_other_lists(world) -> None:
     for i in range(5):
         MentorFactory(service=world.home, first_name=f"M{i}")
     mentors, _ = _walk(world, "therapist", "/api/v1/mentors", 2)
@@ -99,7 +99,7 @@ def test_walking_other_lists(world) -> None:  # type: ignore[no-untyped-def]
     assert len({n["id"] for n in notes}) == len(notes) == 3
 
 
-def _problem(response) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _problem(response) -> dict[str, Any]:
     assert response.status_code == 422, response.content
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
@@ -107,7 +107,7 @@ def _problem(response) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return body
 
 
-def test_a_tampered_or_foreign_cursor_is_a_422_problem(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_tampered_or_foreign_cursor_is_a_422_problem(world) -> None:
     PatientFactory.create_batch(3, service=world.home)
     MentorFactory.create_batch(3, service=world.home)
     headers = {"Authorization": f"Bearer {world.token_for('therapist')}"}
@@ -134,7 +134,7 @@ def test_a_tampered_or_foreign_cursor_is_a_422_problem(world) -> None:  # type: 
     _problem(client.get(f"/api/v1/patients?cursor={odd}", headers=headers))
 
 
-def test_offset_still_works_for_a_first_page(world) -> None:  # type: ignore[no-untyped-def]
+def test_offset_still_works_for_a_first_page(world) -> None:
     PatientFactory.create_batch(5, service=world.home)
     headers = {"Authorization": f"Bearer {world.token_for('therapist')}"}
     everything = Client().get("/api/v1/patients", headers=headers).json()["items"]

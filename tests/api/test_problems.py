@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"
 
 
-def _is_problem(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+def _is_problem(response, status: int) -> dict:
     assert response.status_code == status
     assert response["Content-Type"] == PROBLEM
     body = response.json()
@@ -26,7 +26,7 @@ def _is_problem(response, status: int) -> dict:  # type: ignore[no-untyped-def]
     return body
 
 
-def test_probe_10_oversized_body_answers_json_413(world, settings, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_probe_10_oversized_body_answers_json_413(world, settings, caplog) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     match = home_active_match(world)
     body = json.dumps({"mode": "phone", "duration_minutes": 15, "reflection": "x" * 5000})
@@ -50,14 +50,14 @@ def test_missing_token_is_a_401_problem() -> None:
     assert response["WWW-Authenticate"] == "Bearer"
 
 
-def test_out_of_scope_is_a_404_problem(world) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_scope_is_a_404_problem(world) -> None:
     response = Client().get(
         "/api/v1/patients/999999", headers={"Authorization": f"Bearer {world.token_for('admin')}"}
     )
     _is_problem(response, 404)
 
 
-def test_malformed_body_is_a_422_problem_naming_the_field(world) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_body_is_a_422_problem_naming_the_field(world) -> None:
     response = Client().post(
         reverse("api:contacts_log", kwargs={"match_id": home_active_match(world).pk}),
         data=json.dumps({"mode": "phone", "duration_minutes": "long"}),
@@ -68,7 +68,7 @@ def test_malformed_body_is_a_422_problem_naming_the_field(world) -> None:  # typ
     assert [e["field"] for e in problem["errors"]] == ["duration_minutes"]
 
 
-def test_a_broken_rule_is_a_422_problem_naming_the_field(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_rule_is_a_422_problem_naming_the_field(world) -> None:
     response = Client().post(
         reverse("api:contacts_log", kwargs={"match_id": home_active_match(world).pk}),
         data=json.dumps({"mode": "phone", "duration_minutes": 0}),
@@ -118,7 +118,7 @@ def test_pages_keep_their_html_error_pages() -> None:
 
 
 @pytest.mark.parametrize("bad", ["TR\x00123", "TR\udbcd123"])
-def test_text_no_database_can_store_is_refused_not_a_500(world, bad) -> None:  # type: ignore[no-untyped-def]
+def test_text_no_database_can_store_is_refused_not_a_500(world, bad) -> None:
     """PostgreSQL refuses NUL and UTF-8 cannot hold a lone surrogate: both were 500s."""
     import json as json_module
 

@@ -22,12 +22,12 @@ READERS = {"admin", "therapist"}
 PERSONAS = ("admin", "therapist", "mentor", "patient", "analyst", "outsider")
 
 
-def _bearer(world, persona: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _bearer(world, persona: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {world.token_for(persona)}"}
 
 
 @pytest.fixture
-def answered(world) -> Any:  # type: ignore[no-untyped-def]
+def answered(world) -> Any:
     """The patient persona's record, with a GAD-7 answered, and the mentor persona as
     their active mentor."""
     patient = factories.accepted_patient(world.home, user=world.people["patient"])
@@ -37,7 +37,7 @@ def answered(world) -> Any:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_reading_answers_and_scores_is_the_clinical_team_s(world, answered, persona) -> None:  # type: ignore[no-untyped-def]
+def test_reading_answers_and_scores_is_the_clinical_team_s(world, answered, persona) -> None:
     patient, response = answered
     client = Client()
     urls = [
@@ -69,7 +69,7 @@ def test_reading_answers_and_scores_is_the_clinical_team_s(world, answered, pers
     assert {"outcome.view", "outcome.list"} <= set(event.fields)
 
 
-def _schedule(world, persona: str, patient, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _schedule(world, persona: str, patient, body: dict[str, Any]):
     return Client().post(
         reverse("api:questionnaire_schedule", kwargs={"patient_id": patient.pk}),
         json.dumps(body),
@@ -79,7 +79,7 @@ def _schedule(world, persona: str, patient, body: dict[str, Any]):  # type: igno
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_scheduling_is_the_clinical_team_s(world, answered, persona) -> None:  # type: ignore[no-untyped-def]
+def test_scheduling_is_the_clinical_team_s(world, answered, persona) -> None:
     patient, _ = answered
     six_months = TimePoint.objects.get(service=world.home, label="6 months")
     QuestionnaireDue.objects.filter(
@@ -112,7 +112,7 @@ def test_scheduling_is_the_clinical_team_s(world, answered, persona) -> None:  #
         ({"instrument_id": "gad7", "time_point_id": 0}, "instrument_id"),  # already scheduled
     ],
 )
-def test_bad_schedule_names_the_field_and_saves_nothing(world, answered, body, field) -> None:  # type: ignore[no-untyped-def]
+def test_bad_schedule_names_the_field_and_saves_nothing(world, answered, body, field) -> None:
     patient, _ = answered
     if body.get("time_point_id") == 0:
         body = {
@@ -126,7 +126,7 @@ def test_bad_schedule_names_the_field_and_saves_nothing(world, answered, body, f
     assert QuestionnaireDue.objects.count() == before
 
 
-def test_a_time_point_of_another_service_is_refused(world, answered) -> None:  # type: ignore[no-untyped-def]
+def test_a_time_point_of_another_service_is_refused(world, answered) -> None:
     from alongside.outcomes.services import time_points_ensure
 
     patient, _ = answered
@@ -137,7 +137,7 @@ def test_a_time_point_of_another_service_is_refused(world, answered) -> None:  #
     assert got.status_code == 422 and got.json()["errors"][0]["field"] == "time_point_id"
 
 
-def test_the_scopes_are_questionnaires_read_and_write(world, answered) -> None:  # type: ignore[no-untyped-def]
+def test_the_scopes_are_questionnaires_read_and_write(world, answered) -> None:
     from alongside.accounts.services import api_token_issue
 
     patient, _ = answered

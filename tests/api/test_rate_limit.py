@@ -12,7 +12,7 @@ from django.utils import timezone
 pytestmark = pytest.mark.django_db
 
 
-def test_a_token_past_its_limit_gets_429_with_retry_after(world, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_past_its_limit_gets_429_with_retry_after(world, settings) -> None:
     settings.ALONGSIDE_API_RATE_LIMIT = 3
     settings.ALONGSIDE_API_RATE_WINDOW = 60
     caches["rate_limits"].clear()
@@ -37,7 +37,7 @@ def test_a_token_past_its_limit_gets_429_with_retry_after(world, settings) -> No
         assert Client().get("/api/v1/me", headers=busy).status_code == 200
 
 
-def test_the_count_lives_in_the_database_cache(world, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_count_lives_in_the_database_cache(world, settings) -> None:
     from django.db import connection
 
     settings.ALONGSIDE_API_RATE_LIMIT = 100
@@ -49,6 +49,6 @@ def test_the_count_lives_in_the_database_cache(world, settings) -> None:  # type
     assert [k for k in keys if "api-token:" in k]
 
 
-def test_the_schema_declares_429_with_retry_after(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_schema_declares_429_with_retry_after(world) -> None:
     operation = Client().get("/api/v1/openapi.json").json()["paths"]["/api/v1/me"]["get"]
     assert "Retry-After" in operation["responses"]["429"]["headers"]

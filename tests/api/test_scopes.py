@@ -26,7 +26,7 @@ def _bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def _referral(world) -> dict:  # type: ignore[no-untyped-def]
+def _referral(world) -> dict:
     return {
         "service": world.home.slug,
         "given_name": "Jo",
@@ -37,7 +37,7 @@ def _referral(world) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def test_a_referral_feed_token_sends_referrals_and_reads_nothing(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_referral_feed_token_sends_referrals_and_reads_nothing(world) -> None:
     _, secret = api_token_issue(
         user=world.people["therapist"], name="trauma registry", scopes=["referrals:write"]
     )
@@ -61,7 +61,7 @@ def test_a_referral_feed_token_sends_referrals_and_reads_nothing(world) -> None:
     assert client.get("/api/v1/me", headers=_bearer(secret)).status_code == 200
 
 
-def test_a_read_only_token_cannot_write(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_only_token_cannot_write(world) -> None:
     _, secret = api_token_issue(
         user=world.people["therapist"], name="dashboard", scopes=["patients:read"]
     )
@@ -76,7 +76,7 @@ def test_a_read_only_token_cannot_write(world) -> None:  # type: ignore[no-untyp
     assert Client().get("/api/v1/patients", headers=_bearer(secret)).status_code == 200
 
 
-def test_a_scope_never_grants_more_than_the_user_may(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_scope_never_grants_more_than_the_user_may(world) -> None:
     # The mentor holds every scope, yet may not create referrals (policy: 404 for
     # the service), and the outsider's patients:read sees nothing of the home service.
     mentor = world.token_for("mentor")
@@ -99,13 +99,13 @@ def test_a_scope_never_grants_more_than_the_user_may(world) -> None:  # type: ig
     )
 
 
-def test_out_of_scope_object_stays_404_before_any_scope_talk(world) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_scope_object_stays_404_before_any_scope_talk(world) -> None:
     _, secret = api_token_issue(user=world.people["admin"], name="x", scopes=["patients:read"])
     response = Client().get("/api/v1/patients/999999", headers=_bearer(secret))
     assert response.status_code == 404
 
 
-def test_every_operation_needs_a_known_scope_declared_in_the_schema(world) -> None:  # type: ignore[no-untyped-def]
+def test_every_operation_needs_a_known_scope_declared_in_the_schema(world) -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     seen = set()
     for path, methods in schema["paths"].items():
@@ -128,7 +128,7 @@ def test_every_operation_needs_a_known_scope_declared_in_the_schema(world) -> No
     assert required_scope("GET", "/api/v1/unmapped/1") not in SCOPES
 
 
-def test_the_tokens_page_issues_only_the_ticked_scopes(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_tokens_page_issues_only_the_ticked_scopes(world) -> None:
     client = Client()
     sign_in(client, world.people["therapist"])
     missing = client.post(reverse("accounts:tokens"), {"name": "x", "days": "7"})
@@ -149,7 +149,7 @@ def test_the_tokens_page_issues_only_the_ticked_scopes(world) -> None:  # type: 
     assert bogus.status_code == 400 and ApiToken.objects.count() == 1
 
 
-def test_issue_token_takes_scopes(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_issue_token_takes_scopes(world, capsys) -> None:
     call_command("issue_token", "analyst@test.example", "--scopes", "reports:read,services:read")
     token = ApiToken.objects.get(user=world.people["analyst"])
     assert token.scopes == ["services:read", "reports:read"]

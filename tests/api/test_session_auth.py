@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"
 
 
-def _session(world, persona: str) -> Client:  # type: ignore[no-untyped-def]
+def _session(world, persona: str) -> Client:
     client = Client(enforce_csrf_checks=True)
     sign_in(client, world.people[persona])
     return client
@@ -34,7 +34,7 @@ def _csrf(client: Client) -> str:
     return client.cookies["csrftoken"].value
 
 
-def test_a_session_get_works_and_is_scoped_like_the_pages(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_get_works_and_is_scoped_like_the_pages(world) -> None:
     mine = PatientFactory(service=world.home)
     PatientFactory(service=world.other)
     therapist = _session(world, "therapist")
@@ -51,7 +51,7 @@ def test_a_session_get_works_and_is_scoped_like_the_pages(world) -> None:  # typ
     assert _session(world, "outsider").get(f"/api/v1/patients/{mine.pk}").status_code == 404
 
 
-def test_no_session_and_no_token_is_401(world) -> None:  # type: ignore[no-untyped-def]
+def test_no_session_and_no_token_is_401(world) -> None:
     for client in (Client(), Client(enforce_csrf_checks=True)):
         response = client.get("/api/v1/me")
         assert response.status_code == 401 and response["Content-Type"] == PROBLEM
@@ -62,7 +62,7 @@ def test_no_session_and_no_token_is_401(world) -> None:  # type: ignore[no-untyp
     assert response.status_code == 401
 
 
-def _log(client: Client, match, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+def _log(client: Client, match, headers: dict[str, str]):
     return client.post(
         reverse("api:contacts_log", kwargs={"match_id": match.pk}),
         json.dumps({"mode": "phone", "duration_minutes": 20}),
@@ -71,7 +71,7 @@ def _log(client: Client, match, headers: dict[str, str]):  # type: ignore[no-unt
     )
 
 
-def test_a_session_post_needs_the_csrf_token(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_post_needs_the_csrf_token(world) -> None:
     match = home_active_match(world)
     mentor = _session(world, "mentor")
     refused = _log(mentor, match, {})
@@ -85,7 +85,7 @@ def test_a_session_post_needs_the_csrf_token(world) -> None:  # type: ignore[no-
     assert Contact.objects.get().logged_by == world.people["mentor"]
 
 
-def test_a_session_never_gets_more_than_its_user(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_never_gets_more_than_its_user(world) -> None:
     mentor = _session(world, "mentor")
     response = mentor.post(
         reverse("api:referral_create"),
@@ -106,7 +106,7 @@ def test_a_session_never_gets_more_than_its_user(world) -> None:  # type: ignore
     assert not Patient.objects.filter(family_name="Session").exists()
 
 
-def test_a_session_short_of_its_second_factor_is_not_signed_in(world, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_short_of_its_second_factor_is_not_signed_in(world, settings) -> None:
     settings.REQUIRE_2FA = True
     client = Client()
     client.force_login(world.people["therapist"])  # password only
@@ -115,7 +115,7 @@ def test_a_session_short_of_its_second_factor_is_not_signed_in(world, settings) 
     assert client.get("/api/v1/me").status_code == 200
 
 
-def test_a_bad_token_does_not_fall_back_to_the_session(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_token_does_not_fall_back_to_the_session(world) -> None:
     therapist = _session(world, "therapist")
     response = therapist.get("/api/v1/me", headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401

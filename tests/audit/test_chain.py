@@ -24,13 +24,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def checkpoint_file(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def checkpoint_file(settings, tmp_path: Path) -> Path:
     # Never the real ./var file: a developer's checkpoints would not match the test database.
     settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
     return settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE
 
 
-def _events(world, n: int = 4) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+def _events(world, n: int = 4) -> list[AuditEvent]:
     return [
         audit_record(
             actor=world.people["therapist"],
@@ -52,7 +52,7 @@ def _chain_events(chain_id: int) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(chain=chain_id)
 
 
-def test_each_event_chains_to_the_one_before(world) -> None:  # type: ignore[no-untyped-def]
+def test_each_event_chains_to_the_one_before(world) -> None:
     events = _events(world)
     for before, after in zip(events, events[1:], strict=False):
         assert after.prev_hash == before.hash
@@ -63,7 +63,7 @@ def test_each_event_chains_to_the_one_before(world) -> None:  # type: ignore[no-
     assert audit_chain_verify().intact
 
 
-def test_verify_exits_0_on_an_intact_chain(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_verify_exits_0_on_an_intact_chain(world, capsys) -> None:
     _events(world)
     assert main(["audit", "verify"]) == 0
     assert "intact" in capsys.readouterr().out
@@ -80,7 +80,7 @@ def _tamper(sql: str, params: list[object]) -> None:
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
 
 
-def test_editing_one_row_by_hand_is_named_by_verify(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_editing_one_row_by_hand_is_named_by_verify(world, capsys) -> None:
     events = _events(world)
     victim = events[2]
     _tamper("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["patient.export", victim.pk])
@@ -89,7 +89,7 @@ def test_editing_one_row_by_hand_is_named_by_verify(world, capsys) -> None:  # t
     assert f"event {victim.pk}" in err and "does not match its hash" in err
 
 
-def test_deleting_a_row_breaks_the_link_of_the_next(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_a_row_breaks_the_link_of_the_next(world, capsys) -> None:
     events = _events(world)
     _tamper("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
     report = audit_chain_verify()
@@ -99,7 +99,7 @@ def test_deleting_a_row_breaks_the_link_of_the_next(world, capsys) -> None:  # t
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
 )
-def test_postgresql_refuses_update_and_delete(world) -> None:  # type: ignore[no-untyped-def]
+def test_postgresql_refuses_update_and_delete(world) -> None:
     event = _events(world, 1)[0]
     for statement in (
         "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
@@ -165,7 +165,7 @@ def _hmac_with_a_wrong_key(event: AuditEvent) -> str:
     return chain.event_digest(event, chain.AuditKey(event.key_id, wrong.secret))
 
 
-def test_probe_5_verify_exits_0_on_an_intact_chain_with_checkpoints(  # type: ignore[no-untyped-def]
+def test_probe_5_verify_exits_0_on_an_intact_chain_with_checkpoints(
     world, capsys, checkpoint_file
 ) -> None:
     _events(world, 3)
@@ -188,7 +188,7 @@ def test_probe_5_verify_exits_0_on_an_intact_chain_with_checkpoints(  # type: ig
     assert newest_checkpointed.scheme == HMAC_SHA256
 
 
-def test_probe_5_events_are_chained_with_an_hmac_of_the_audit_key(world, settings) -> None:  # type: ignore[no-untyped-def]
+def test_probe_5_events_are_chained_with_an_hmac_of_the_audit_key(world, settings) -> None:
     event = _events(world, 1)[0]
     assert event.scheme == HMAC_SHA256 and event.key_id == chain.current_key().key_id
     assert event.hash != _sha256_keeping_scheme_2(event)
@@ -196,7 +196,7 @@ def test_probe_5_events_are_chained_with_an_hmac_of_the_audit_key(world, setting
     assert not audit_chain_verify().intact
 
 
-def test_probe_5_deleting_the_newest_event_is_named_by_verify(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_probe_5_deleting_the_newest_event_is_named_by_verify(world, capsys) -> None:
     _events(world, 4)
     total = _chain_events(world.home.pk).count()
     newest = AuditEvent.objects.order_by("-id").first()
@@ -215,7 +215,7 @@ def test_probe_5_deleting_the_newest_event_is_named_by_verify(world, capsys) -> 
         pytest.param(_hmac_with_a_wrong_key, HMAC_SHA256, id="wrong-key"),
     ],
 )
-def test_probe_5_forged_recomputation_of_every_hash_is_caught(  # type: ignore[no-untyped-def]
+def test_probe_5_forged_recomputation_of_every_hash_is_caught(
     world, capsys, digest, scheme
 ) -> None:
     _events(world, 4)
@@ -233,7 +233,7 @@ def test_probe_5_forged_recomputation_of_every_hash_is_caught(  # type: ignore[n
     assert f"event {first.pk}: in the chain of service {home}: its content does not match" in err
 
 
-def test_probe_5_passing_every_event_off_as_legacy_sha256_is_caught(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_probe_5_passing_every_event_off_as_legacy_sha256_is_caught(world, capsys) -> None:
     # The downgrade: rewrite the whole chain as if it predated the key, and say so in the head.
     _events(world, 4)
     home = world.home.pk
@@ -250,7 +250,7 @@ def test_probe_5_passing_every_event_off_as_legacy_sha256_is_caught(world, capsy
     assert "not sealed by any configured audit key" in capsys.readouterr().err
 
 
-def test_probe_5_truncation_with_an_old_head_put_back_is_caught_by_a_checkpoint(  # type: ignore[no-untyped-def]
+def test_probe_5_truncation_with_an_old_head_put_back_is_caught_by_a_checkpoint(
     world, capsys
 ) -> None:
     _events(world, 2)
@@ -271,9 +271,7 @@ def test_probe_5_truncation_with_an_old_head_put_back_is_caught_by_a_checkpoint(
     assert f"events number {total - 2} to {total} are missing" in err and "checkpoint" in err, err
 
 
-def test_probe_5_head_rewritten_after_truncation_without_the_key_is_caught(  # type: ignore[no-untyped-def]
-    world, capsys
-) -> None:
+def test_probe_5_head_rewritten_after_truncation_without_the_key_is_caught(world, capsys) -> None:
     _events(world, 4)
     home = world.home.pk
     newest, second = _chain_events(home).order_by("-id")[:2]
@@ -286,7 +284,7 @@ def test_probe_5_head_rewritten_after_truncation_without_the_key_is_caught(  # t
     assert "not sealed by any configured audit key" in capsys.readouterr().err
 
 
-def test_probe_5_checkpoint_refuses_a_head_it_cannot_vouch_for(  # type: ignore[no-untyped-def]
+def test_probe_5_checkpoint_refuses_a_head_it_cannot_vouch_for(
     world, capsys, checkpoint_file
 ) -> None:
     _events(world, 2)
@@ -298,7 +296,7 @@ def test_probe_5_checkpoint_refuses_a_head_it_cannot_vouch_for(  # type: ignore[
     assert not checkpoint_file.exists()
 
 
-def test_probe_5_a_rotated_key_still_verifies_while_it_is_listed_as_retired(  # type: ignore[no-untyped-def]
+def test_probe_5_a_rotated_key_still_verifies_while_it_is_listed_as_retired(
     world, settings, capsys
 ) -> None:
     old_key = settings.ALONGSIDE_AUDIT_KEY
@@ -314,7 +312,7 @@ def test_probe_5_a_rotated_key_still_verifies_while_it_is_listed_as_retired(  # 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_probe_5_legacy_sha256_events_still_verify_after_the_upgrade(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_probe_5_legacy_sha256_events_still_verify_after_the_upgrade(capsys) -> None:
     """Events chained before migration 0004 keep their plain SHA-256 and still verify."""
     from django.core.management import call_command
     from django.utils import timezone
@@ -411,7 +409,7 @@ def _service_events(service_id: int, n: int) -> list[AuditEvent]:
     ]
 
 
-def test_events_of_two_services_go_to_two_chains_and_both_verify(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_events_of_two_services_go_to_two_chains_and_both_verify(world, capsys) -> None:
     home, other = world.home.pk, world.other.pk
     mine = _events(world, 2) + _service_events(other, 3) + _events(world, 1)
     general = audit_record(actor=None, action="sign_in.failed")
@@ -437,7 +435,7 @@ def test_events_of_two_services_go_to_two_chains_and_both_verify(world, capsys) 
     assert "9 events checked in 3 chains" in capsys.readouterr().out
 
 
-def test_deleting_the_newest_event_of_one_service_is_named_while_others_carry_on(  # type: ignore[no-untyped-def]
+def test_deleting_the_newest_event_of_one_service_is_named_while_others_carry_on(
     world, capsys
 ) -> None:
     other = world.other.pk
@@ -452,7 +450,7 @@ def test_deleting_the_newest_event_of_one_service_is_named_while_others_carry_on
     assert "stored head" in err
 
 
-def test_deleting_a_whole_service_chain_is_caught_by_its_chain_open_event(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_a_whole_service_chain_is_caught_by_its_chain_open_event(world, capsys) -> None:
     home, other = world.home.pk, world.other.pk
     _events(world, 2)
     _service_events(other, 3)
@@ -471,7 +469,7 @@ def test_deleting_a_whole_service_chain_is_caught_by_its_chain_open_event(world,
     assert "opened it 2 times" in capsys.readouterr().err
 
 
-def test_a_head_copied_onto_another_chain_breaks_its_seal(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_head_copied_onto_another_chain_breaks_its_seal(world, capsys) -> None:
     home, other = world.home.pk, world.other.pk
     _events(world, 2)
     _service_events(other, 2)
@@ -486,7 +484,7 @@ def test_a_head_copied_onto_another_chain_breaks_its_seal(world, capsys) -> None
     assert "no checkpoint written" in capsys.readouterr().err
 
 
-def test_the_general_chain_head_seal_is_unchanged_so_old_heads_still_hold(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_general_chain_head_seal_is_unchanged_so_old_heads_still_hold(world) -> None:
     audit_record(actor=None, action="sign_in.failed")
     head = _head(0).get()
     key = chain.current_key()
@@ -505,7 +503,7 @@ def test_the_general_chain_head_seal_is_unchanged_so_old_heads_still_hold(world)
     assert head.seal == before and chain.head_seal_holds(head)
 
 
-def test_moving_an_event_to_another_chain_is_caught(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_moving_an_event_to_another_chain_is_caught(world, capsys) -> None:
     _service_events(world.other.pk, 2)
     moved = _events(world, 3)[1]
     _tamper("UPDATE audit_auditevent SET chain = %s WHERE id = %s", [world.other.pk, moved.pk])
@@ -514,7 +512,7 @@ def test_moving_an_event_to_another_chain_is_caught(world, capsys) -> None:  # t
     assert report.problem.startswith(f"in the chain of service {world.home.pk}: ")
 
 
-def test_an_old_checkpoint_line_without_a_chain_is_the_general_chain(  # type: ignore[no-untyped-def]
+def test_an_old_checkpoint_line_without_a_chain_is_the_general_chain(
     world, capsys, checkpoint_file
 ) -> None:
     from alongside.audit.selectors import audit_checkpoints_read
@@ -643,14 +641,14 @@ def test_two_first_events_of_a_new_service_at_once_open_its_chain_once() -> None
     assert audit_chain_verify().intact
 
 
-def test_a_chain_opened_while_verify_runs_is_not_taken_for_a_forged_one(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_chain_opened_while_verify_runs_is_not_taken_for_a_forged_one(world, monkeypatch) -> None:
     from alongside.audit import selectors
     from tests.factories import ServiceFactory
 
     _events(world, 2)
     walk = selectors._walk_chain
 
-    def walk_then_a_new_service_writes(chain_id, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def walk_then_a_new_service_writes(chain_id, *args, **kwargs):
         walked = walk(chain_id, *args, **kwargs)
         if chain_id == 0 and not AuditEvent.objects.filter(action="test.newcomer").exists():
             # Just after the general chain was read: a new service's first event opens

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def checkpoint_file(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def checkpoint_file(settings, tmp_path: Path) -> Path:
     settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
     return settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE
 
@@ -35,7 +35,7 @@ def _tamper(sql: str, params: list[object]) -> None:
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
 
 
-def _events(world, who: str = "therapist", n: int = 3) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+def _events(world, who: str = "therapist", n: int = 3) -> list[AuditEvent]:
     return [
         audit_record(
             actor=world.people[who],
@@ -48,7 +48,7 @@ def _events(world, who: str = "therapist", n: int = 3) -> list[AuditEvent]:  # t
     ]
 
 
-def test_verify_passes_after_redaction_and_the_values_are_gone(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_verify_passes_after_redaction_and_the_values_are_gone(world, capsys) -> None:
     _events(world, "admin", 2)
     mine = _events(world, "therapist", 3)
     _events(world, "admin", 1)
@@ -77,7 +77,7 @@ def test_verify_passes_after_redaction_and_the_values_are_gone(world, capsys) ->
         ("service_id", 0),
     ],
 )
-def test_verify_still_fails_when_a_field_that_was_not_redacted_is_changed(  # type: ignore[no-untyped-def]
+def test_verify_still_fails_when_a_field_that_was_not_redacted_is_changed(
     world, capsys, column, value
 ) -> None:
     mine = _events(world, "therapist", 3)
@@ -91,7 +91,7 @@ def test_verify_still_fails_when_a_field_that_was_not_redacted_is_changed(  # ty
     assert f"event {mine[1].pk}" in err, err
 
 
-def test_changing_the_personal_details_of_an_unredacted_event_is_caught(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_changing_the_personal_details_of_an_unredacted_event_is_caught(world, capsys) -> None:
     mine = _events(world, "therapist", 2)
     _tamper(
         "UPDATE audit_auditevent SET actor_email = %s WHERE id = %s",
@@ -102,7 +102,7 @@ def test_changing_the_personal_details_of_an_unredacted_event_is_caught(world, c
     assert f"event {mine[0].pk}" in err and "personal details" in err, err
 
 
-def test_putting_an_e_mail_back_on_a_redacted_event_is_caught(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_putting_an_e_mail_back_on_a_redacted_event_is_caught(world, capsys) -> None:
     mine = _events(world, "therapist", 2)
     audit_events_redact(actor_id=world.people["therapist"].pk, reason="erasure #3")
     _tamper(
@@ -113,7 +113,7 @@ def test_putting_an_e_mail_back_on_a_redacted_event_is_caught(world, capsys) -> 
     assert report.broken_event_id == mine[0].pk and "redacted" in report.problem
 
 
-def test_events_chained_before_the_personal_digest_are_sealed_when_redacted(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_events_chained_before_the_personal_digest_are_sealed_when_redacted(world, capsys) -> None:
     # Rebuild the chain as the code before the personal digest wrote it.
     _events(world, "admin", 1)
     _events(world, "therapist", 2)
@@ -149,7 +149,7 @@ def test_events_chained_before_the_personal_digest_are_sealed_when_redacted(worl
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
 )
-def test_postgresql_allows_redaction_and_nothing_else(world) -> None:  # type: ignore[no-untyped-def]
+def test_postgresql_allows_redaction_and_nothing_else(world) -> None:
     event = _events(world, "therapist", 1)[0]
     refused = [
         # Redacting while changing something else.

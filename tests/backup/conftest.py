@@ -18,7 +18,7 @@ from django.core.management import call_command
 
 
 @pytest.fixture
-def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def media(settings, tmp_path: Path) -> Path:
     root = tmp_path / "media"
     root.mkdir()
     settings.STORAGES = {
@@ -32,7 +32,7 @@ def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def emptied(media: Path):  # type: ignore[no-untyped-def]
+def emptied(media: Path):
     """Empty the database and the uploads, as a newly migrated installation."""
 
     def empty() -> None:

@@ -43,7 +43,7 @@ def _dashboards() -> dict[str, list]:
 
 def test_demo_round_trip_gives_identical_manifests_and_the_same_dashboard(
     tmp_path: Path, media: Path, emptied, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.REQUIRE_2FA = False  # as in demo mode: demo staff have no second factor
     call_command("demo", stdout=io.StringIO())
     default_storage.save("receipts/2026/bus-ticket.txt", ContentFile(b"Bus ticket, 4.20"))
@@ -87,7 +87,7 @@ def _world_backup(tmp_path: Path) -> Path:
     return out
 
 
-def _rewrite(archive: Path, out: Path, change) -> Path:  # type: ignore[no-untyped-def]
+def _rewrite(archive: Path, out: Path, change) -> Path:
     """Copy the archive, passing each member's bytes through ``change(name, data)``."""
     with tarfile.open(archive, "r:gz") as source, tarfile.open(out, "w:gz") as target:
         for member in source:
@@ -107,7 +107,7 @@ def _database_is_empty() -> bool:
 
 def test_a_corrupted_archive_is_refused_and_nothing_is_written(
     tmp_path: Path, media: Path, emptied
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     good = _world_backup(tmp_path)
     emptied()
 
@@ -136,7 +136,7 @@ def test_a_corrupted_archive_is_refused_and_nothing_is_written(
     assert _database_is_empty()
 
 
-def test_a_backup_from_a_newer_schema_is_refused(tmp_path: Path, media: Path, emptied) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_from_a_newer_schema_is_refused(tmp_path: Path, media: Path, emptied) -> None:
     good = _world_backup(tmp_path)
     emptied()
 
@@ -153,7 +153,7 @@ def test_a_backup_from_a_newer_schema_is_refused(tmp_path: Path, media: Path, em
     assert _database_is_empty()
 
 
-def test_a_database_with_data_is_refused_unless_forced(tmp_path: Path, media: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_database_with_data_is_refused_unless_forced(tmp_path: Path, media: Path) -> None:
     archive = _world_backup(tmp_path)
     with pytest.raises(
         BackupError, match=r"database is not empty \(table accounts\.\w+ has rows\)"
@@ -169,7 +169,7 @@ def test_a_database_with_data_is_refused_unless_forced(tmp_path: Path, media: Pa
     call_command("audit_verify", stdout=io.StringIO())
 
 
-def test_cli_errors_are_one_line(tmp_path: Path, media: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_errors_are_one_line(tmp_path: Path, media: Path, capsys) -> None:
     archive = _world_backup(tmp_path)
     assert main(["restore", str(archive)]) == 1
     assert main(["restore", str(tmp_path / "missing.tar.gz")]) == 1
@@ -186,7 +186,7 @@ def test_cli_errors_are_one_line(tmp_path: Path, media: Path, capsys) -> None:  
 
 def test_encrypted_text_is_backed_up_as_ciphertext_and_restored_readable(
     tmp_path: Path, media: Path, emptied, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from cryptography.fernet import Fernet
 
     from alongside.contacts.models import Contact

@@ -14,33 +14,33 @@ PASSWORD = "correct horse battery staple"
 PROXY = "10.0.0.2"  # the reverse proxy nearest the app: the socket address
 
 
-def _request(forwarded: str | None = None, remote: str = PROXY):  # type: ignore[no-untyped-def]
+def _request(forwarded: str | None = None, remote: str = PROXY):
     extra = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **extra)
 
 
-def test_without_proxies_the_socket_address_is_the_client(settings) -> None:  # type: ignore[no-untyped-def]
+def test_without_proxies_the_socket_address_is_the_client(settings) -> None:
     settings.ALONGSIDE_PROXY_COUNT = 0
     assert client_ip(_request("203.0.113.9", remote="198.51.100.7")) == "198.51.100.7"
 
 
-def test_probe_8_one_proxy_takes_the_address_it_appended(settings) -> None:  # type: ignore[no-untyped-def]
+def test_probe_8_one_proxy_takes_the_address_it_appended(settings) -> None:
     settings.ALONGSIDE_PROXY_COUNT = 1
     assert client_ip(_request("203.0.113.9")) == "203.0.113.9"
     # The client sent its own X-Forwarded-For; the proxy appended the real address.
     assert client_ip(_request("1.2.3.4, 203.0.113.9")) == "203.0.113.9"
 
 
-def test_probe_8_two_proxies_take_the_second_from_the_right(settings) -> None:  # type: ignore[no-untyped-def]
+def test_probe_8_two_proxies_take_the_second_from_the_right(settings) -> None:
     settings.ALONGSIDE_PROXY_COUNT = 2
     # client -> outer proxy (appends client) -> inner proxy (appends outer) -> app
     assert client_ip(_request("203.0.113.9, 10.0.0.1")) == "203.0.113.9"
     assert client_ip(_request("1.2.3.4, 5.6.7.8, 203.0.113.9, 10.0.0.1")) == "203.0.113.9"
 
 
-def test_probe_8_too_few_or_garbled_entries_fall_back_to_the_socket(settings) -> None:  # type: ignore[no-untyped-def]
+def test_probe_8_too_few_or_garbled_entries_fall_back_to_the_socket(settings) -> None:
     settings.ALONGSIDE_PROXY_COUNT = 2
     assert client_ip(_request("203.0.113.9")) == PROXY  # reached past the outer proxy
     assert client_ip(_request()) == PROXY
@@ -48,7 +48,7 @@ def test_probe_8_too_few_or_garbled_entries_fall_back_to_the_socket(settings) ->
 
 
 @pytest.mark.django_db
-def test_probe_8_lockout_and_audit_see_the_client_behind_the_proxy(settings) -> None:  # type: ignore[no-untyped-def]
+def test_probe_8_lockout_and_audit_see_the_client_behind_the_proxy(settings) -> None:
     settings.ALONGSIDE_PROXY_COUNT = 1
     UserFactory(email="m@test.example", password=PASSWORD)
     attacker = Client(REMOTE_ADDR=PROXY)

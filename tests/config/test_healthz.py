@@ -12,10 +12,10 @@ def test_healthz_answers_ok_when_the_database_answers() -> None:
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
-def test_healthz_answers_503_when_the_database_does_not(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_answers_503_when_the_database_does_not(monkeypatch) -> None:
     from django.db import connection
 
-    def broken_cursor(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken_cursor(*args, **kwargs):
         raise DatabaseError("connection refused")
 
     monkeypatch.setattr(connection, "cursor", broken_cursor)

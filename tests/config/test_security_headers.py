@@ -21,7 +21,7 @@ def assert_strict_csp(header: str) -> None:
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "admin", "therapist", "mentor", "patient"])
-def test_every_html_page_has_the_strict_csp(world, persona: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_html_page_has_the_strict_csp(world, persona: str) -> None:
     client = world.client_for(persona)
     checked = 0
     for name, row in ROWS.items():
@@ -34,14 +34,14 @@ def test_every_html_page_has_the_strict_csp(world, persona: str) -> None:  # typ
     assert checked >= 5
 
 
-def test_error_pages_are_plain_words_with_the_csp(world) -> None:  # type: ignore[no-untyped-def]
+def test_error_pages_are_plain_words_with_the_csp(world) -> None:
     response = Client().get("/no/such/page/")
     assert response.status_code == 404
     assert "could not find that page" in response.content.decode()
     assert_strict_csp(response["Content-Security-Policy"])
 
 
-def test_a_stale_form_gets_a_plain_403_and_writes_nothing(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_form_gets_a_plain_403_and_writes_nothing(world) -> None:
     from alongside.accounts.models import ApiToken
     from tests.personas import sign_in
 
@@ -53,7 +53,7 @@ def test_a_stale_form_gets_a_plain_403_and_writes_nothing(world) -> None:  # typ
     assert not ApiToken.objects.exists()
 
 
-def test_security_headers(world) -> None:  # type: ignore[no-untyped-def]
+def test_security_headers(world) -> None:
     response = world.client_for("therapist").get(reverse("accounts:home"))
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -61,7 +61,7 @@ def test_security_headers(world) -> None:  # type: ignore[no-untyped-def]
     assert response["X-Request-ID"]
 
 
-def assert_common_headers(response) -> None:  # type: ignore[no-untyped-def]
+def assert_common_headers(response) -> None:
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
@@ -71,13 +71,13 @@ def assert_common_headers(response) -> None:  # type: ignore[no-untyped-def]
     assert_strict_csp(response["Content-Security-Policy"])
 
 
-def test_probe_12_static_files_carry_the_same_security_headers(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_12_static_files_carry_the_same_security_headers(world) -> None:
     response = Client().get("/static/alongside/site.css")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
     assert_common_headers(response)
 
 
-def test_probe_12_permissions_policy_on_pages_errors_and_the_api(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_12_permissions_policy_on_pages_errors_and_the_api(world) -> None:
     therapist = world.client_for("therapist")
     assert_common_headers(therapist.get(reverse("accounts:home")))
     assert_common_headers(Client().get("/no/such/page/"))

@@ -45,14 +45,14 @@ def _worker_options() -> dict[str, object]:
 
 
 @pytest.fixture
-def lock_timeout_once(monkeypatch):  # type: ignore[no-untyped-def]
+def lock_timeout_once(monkeypatch):
     """The worker's first exclusive transaction times out, as SQLite does under a long
     write ("database is locked" raised by BEGIN, outside db_worker's own guard)."""
     real = db_worker.exclusive_transaction
     calls = {"n": 0}
 
     @contextlib.contextmanager
-    def flaky(using=None):  # type: ignore[no-untyped-def]
+    def flaky(using=None):
         calls["n"] += 1
         if calls["n"] == 1:
             raise OperationalError("database is locked")
@@ -64,7 +64,7 @@ def lock_timeout_once(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_probe_4_worker_survives_lock_timeout(lock_timeout_once) -> None:  # type: ignore[no-untyped-def]
+def test_probe_4_worker_survives_lock_timeout(lock_timeout_once) -> None:
     RAN.clear()
     result = remember.enqueue(word="concern alert")
     slept: list[float] = []
@@ -78,7 +78,7 @@ def test_probe_4_worker_survives_lock_timeout(lock_timeout_once) -> None:  # typ
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_stock_worker_dies_on_the_same_error(lock_timeout_once) -> None:  # type: ignore[no-untyped-def]
+def test_the_stock_worker_dies_on_the_same_error(lock_timeout_once) -> None:
     """Why the wrapper exists: django-tasks-db's own loop lets the error escape."""
     remember.enqueue(word="lost")
     with pytest.raises(OperationalError):
@@ -93,7 +93,7 @@ def _pids(path: Path) -> list[int]:
     return [int(line) for line in path.read_text().split()] if path.exists() else []
 
 
-def _wait_for(condition, seconds: float = 20) -> bool:  # type: ignore[no-untyped-def]
+def _wait_for(condition, seconds: float = 20) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -151,7 +151,7 @@ def test_supervisor_stops_a_running_worker_when_told(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_healthz_reports_a_stalled_queue(settings) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_reports_a_stalled_queue(settings) -> None:
     settings.ALONGSIDE_QUEUE_STALL_MINUTES = 10
     start = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
@@ -182,7 +182,7 @@ def test_healthz_ignores_tasks_scheduled_for_later_and_tasks_taken() -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_alongside_worker_passes_its_options_to_the_worker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_alongside_worker_passes_its_options_to_the_worker(monkeypatch) -> None:
     from alongside.config import cli
 
     seen: list[list[str]] = []

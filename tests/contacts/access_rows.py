@@ -10,19 +10,19 @@ from tests.contacts.factories import (
 )
 
 
-def _match(world):  # type: ignore[no-untyped-def]
+def _match(world):
     return {"match_id": home_active_match(world).pk}
 
 
-def _contact(world):  # type: ignore[no-untyped-def]
+def _contact(world):
     return {"contact_id": home_contact(world).pk}
 
 
-def _concern(world):  # type: ignore[no-untyped-def]
+def _concern(world):
     return {"concern_id": home_concern(world).pk}
 
 
-def _ended(world):  # type: ignore[no-untyped-def]
+def _ended(world):
     return {"match_id": home_ended_match(world).pk}
 
 

@@ -18,7 +18,7 @@ from tests.contacts.factories import ContactFactory, home_active_match, home_con
 pytestmark = pytest.mark.django_db
 
 
-def _post_contact_with_concern(world, kind="risk_to_self"):  # type: ignore[no-untyped-def]
+def _post_contact_with_concern(world, kind="risk_to_self"):
     match = home_active_match(world)
     return world.client_for("mentor").post(
         reverse("contacts:log", args=[match.pk]),
@@ -139,7 +139,7 @@ def test_acknowledging_with_a_date_books_the_debrief_in_supervision(world) -> No
 def test_a_failed_debrief_leaves_no_concern_half_saved(world, monkeypatch) -> None:
     from alongside.contacts import services as contact_services
 
-    def broken(**kwargs):  # type: ignore[no-untyped-def]
+    def broken(**kwargs):
         raise RuntimeError("mentors app down")
 
     monkeypatch.setattr(contact_services, "debrief_request_open", broken)

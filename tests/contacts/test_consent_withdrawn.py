@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 BODY = {"mode": "phone", "duration_minutes": 15}
 
 
-def _api_log(world, persona, match):  # type: ignore[no-untyped-def]
+def _api_log(world, persona, match):
     return world.client_for("anonymous").post(
         reverse("api:contacts_log", kwargs={"match_id": match.pk}),
         data=json.dumps(BODY),
@@ -27,7 +27,7 @@ def _api_log(world, persona, match):  # type: ignore[no-untyped-def]
     )
 
 
-def _withdraw(world, match) -> None:  # type: ignore[no-untyped-def]
+def _withdraw(world, match) -> None:
     consent = match.patient.consents.get(kind=ConsentKind.MENTOR_SHARING)
     consent_withdraw(actor=world.people["therapist"], consent=consent)
 

@@ -17,7 +17,7 @@ from tests.contacts.factories import ContactFactory, active_match, home_active_m
 pytestmark = pytest.mark.django_db
 
 
-def _log(world, actor="mentor", **overrides):  # type: ignore[no-untyped-def]
+def _log(world, actor="mentor", **overrides):
     values = {
         "actor": world.people[actor],
         "match": home_active_match(world),
@@ -92,7 +92,7 @@ def test_bad_input_is_named_and_nothing_saved(world, overrides, field, words) ->
 
 
 def test_a_failing_concern_rolls_back_the_contact(world, monkeypatch) -> None:
-    def broken(**kwargs):  # type: ignore[no-untyped-def]
+    def broken(**kwargs):
         raise RuntimeError("notification store down")
 
     monkeypatch.setattr(services, "notify", broken)

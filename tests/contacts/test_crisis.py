@@ -17,7 +17,7 @@ from tests.mentors.factories import home_mentor
 pytestmark = pytest.mark.django_db
 
 
-def _log_with_concern(world, kind: str):  # type: ignore[no-untyped-def]
+def _log_with_concern(world, kind: str):
     match = home_active_match(world)
     return world.client_for("mentor").post(
         reverse("contacts:log", args=[match.pk]),

@@ -132,7 +132,7 @@ def test_home_panel_says_how_many_more_pairs_need_attention(world) -> None:
     assert len(page_ids) == min(total, 50)
 
 
-def test_a_monthly_rate_is_only_given_once_a_match_is_a_month_old(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_monthly_rate_is_only_given_once_a_match_is_a_month_old(world) -> None:
     from alongside.matches.models import Match
 
     match = home_active_match(world)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 START = dt.datetime(2025, 3, 3, 1, 0, tzinfo=dt.UTC)  # 12:00 in Melbourne
 
 
-def _quiet_pair(world):  # type: ignore[no-untyped-def]
+def _quiet_pair(world):
     match = home_active_match(world)
     match.started_at = START
     match.save()

@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 12, 3)
         (TODAY, TODAY - dt.timedelta(days=1), "expires_on"),
     ],
 )
-def test_check_dates_name_their_field(issued, expires, field) -> None:  # type: ignore[no-untyped-def]
+def test_check_dates_name_their_field(issued, expires, field) -> None:
     with pytest.raises(FieldProblem) as refused:
         validate_check_dates(issued, expires, TODAY)
     assert refused.value.field == field
@@ -31,7 +31,7 @@ def test_check_dates_name_their_field(issued, expires, field) -> None:  # type: 
 @pytest.mark.parametrize(
     ("country", "subdivision", "field"), [("ZZ", "", "country"), ("AU", "XX", "subdivision")]
 )
-def test_holiday_calendars_name_their_field(country, subdivision, field) -> None:  # type: ignore[no-untyped-def]
+def test_holiday_calendars_name_their_field(country, subdivision, field) -> None:
     with pytest.raises(FieldProblem) as refused:
         validate_holiday_calendar(country, subdivision)
     assert refused.value.field == field

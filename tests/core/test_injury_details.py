@@ -17,7 +17,7 @@ from alongside.core.injury_details import (
 
 
 def problems(**values: object) -> list[tuple[str, str]]:
-    return [(p.field, p.message) for p in injury_detail_problems(InjuryDetails(**values))]  # type: ignore[arg-type]
+    return [(p.field, p.message) for p in injury_detail_problems(InjuryDetails(**values))]
 
 
 def test_each_kind_has_its_own_details():

@@ -33,7 +33,7 @@ def _facts(**extra: object) -> ReferralFacts:
         "iss": 9,
     }
     values.update(extra)
-    return ReferralFacts(**values)  # type: ignore[arg-type]
+    return ReferralFacts(**values)
 
 
 def test_rowtate_preset_is_iss_above_8_and_admission_within_12_weeks() -> None:

@@ -19,7 +19,7 @@ P = PatientProfile
 FACTS = dict(age=40, region="Geelong", occupation_code="7112", occupation_classification="isco08")
 
 
-def _sci(mentor_id: str, level: str | None, grade: str | None = "A", **extra: object):  # type: ignore[no-untyped-def]
+def _sci(mentor_id: str, level: str | None, grade: str | None = "A", **extra: object):
     return ready_mentor(
         mentor_id, injury_category="sci", sci_level=level, asia_grade=grade, **FACTS, **extra
     )
@@ -59,7 +59,7 @@ def test_ais_groups_complete_and_d_e_together() -> None:
     d_e = injury_similarity(patient, _sci("e", "C6", "E")).score
     c = injury_similarity(patient, _sci("c", "C6", "C")).score
     a = injury_similarity(patient, _sci("a", "C6", "A")).score
-    assert d_e == 1.0 and d_e > c > a  # type: ignore[operator]
+    assert d_e == 1.0 and d_e > c > a
 
 
 def test_partial_foot_is_not_close_to_transtibial_and_laterality_counts() -> None:
@@ -174,7 +174,7 @@ def test_cause_of_injury_counts_where_both_are_known() -> None:
     same = injury_similarity(patient, _sci("a", "T10", "A", mechanism="fall_height"))
     other = injury_similarity(patient, _sci("b", "T10", "A", mechanism="road_motorcycle"))
     unknown = injury_similarity(patient, _sci("c", "T10", "A"))
-    assert same.score == 1.0 and other.score == unknown.score < 1.0  # type: ignore[operator]
+    assert same.score == 1.0 and other.score == unknown.score < 1.0
     assert same.reason.endswith("both injured in a fall from height")
 
 
@@ -205,4 +205,4 @@ def test_every_level_pair_is_scored_symmetrically_in_zero_to_one() -> None:
         pb = P("p", injury_category="sci", sci_level=b)
         ab = injury_similarity(pa, _sci("m", b, None)).score
         ba = injury_similarity(pb, _sci("m", a, None)).score
-        assert ab == ba and 0 <= ab <= 1  # type: ignore[operator]
+        assert ab == ba and 0 <= ab <= 1

@@ -162,7 +162,7 @@ def test_checkin_alert_rule(score: int, talk: bool, flag: bool) -> None:
 @pytest.mark.parametrize("capacity", [-1, 21, 2.5, True])
 def test_capacity_out_of_range(capacity: object) -> None:
     with pytest.raises(ValueError, match="0 to 20"):
-        rules.validate_capacity(capacity)  # type: ignore[arg-type]
+        rules.validate_capacity(capacity)
 
 
 def test_date_rules() -> None:

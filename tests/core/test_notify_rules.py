@@ -67,7 +67,7 @@ def test_backoff_doubles_then_caps() -> None:
     st.times(),
     st.times(),
 )
-def test_resume_time_is_in_the_future_and_outside_the_window(now, start, end) -> None:  # type: ignore[no-untyped-def]
+def test_resume_time_is_in_the_future_and_outside_the_window(now, start, end) -> None:
     resume = rules.quiet_hours_end(now, start, end, "UTC")
     if resume is None:
         assert not rules.in_quiet_hours(now.time(), start, end)

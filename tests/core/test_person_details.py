@@ -44,7 +44,7 @@ HIDDEN = [
         ("", "AU", ""),
     ],
 )
-def test_probe_9_phone_validated_for_service_country(typed, country, stored) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_phone_validated_for_service_country(typed, country, stored) -> None:
     assert person_details.phone_e164(typed, country) == stored
 
 
@@ -59,7 +59,7 @@ def test_probe_9_phone_validated_for_service_country(typed, country, stored) -> 
         ("0400 000 000", ""),  # no known country: only international format
     ],
 )
-def test_probe_9_phone_refused_outside_service_country(typed, country) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_phone_refused_outside_service_country(typed, country) -> None:
     with pytest.raises(ValueError, match="phone number|international format"):
         person_details.phone_e164(typed, country)
 
@@ -96,7 +96,7 @@ def test_probe_9_sms_number_must_be_a_mobile() -> None:
         ("", "GB", ""),
     ],
 )
-def test_probe_9_postcode_validated_for_service_country(typed, country, stored) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_postcode_validated_for_service_country(typed, country, stored) -> None:
     assert person_details.postcode(typed, country) == stored
 
 
@@ -114,7 +114,7 @@ def test_probe_9_postcode_validated_for_service_country(typed, country, stored) 
         ("10115\u202e", "DE", "letters, digits"),
     ],
 )
-def test_probe_9_postcode_refused_with_the_country_rule(typed, country, words) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_postcode_refused_with_the_country_rule(typed, country, words) -> None:
     with pytest.raises(ValueError, match=words):
         person_details.postcode(typed, country)
 

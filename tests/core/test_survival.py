@@ -46,7 +46,7 @@ def _step_at(times: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarra
     return values[np.searchsorted(times, at, side="right") - 1]
 
 
-def _lifelines_fit(durations: list[int], observed: list[bool]):  # type: ignore[no-untyped-def]
+def _lifelines_fit(durations: list[int], observed: list[bool]):
     fitter = lifelines.KaplanMeierFitter(alpha=0.05)
     fitter.fit(durations, event_observed=observed)
     return fitter

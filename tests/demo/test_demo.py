@@ -12,7 +12,7 @@ from alongside.demo.builder import ACCOUNTS
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_creates_the_six_sign_ins_idempotently(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_demo_creates_the_six_sign_ins_idempotently(capsys) -> None:
     call_command("demo")
     call_command("demo")
     emails = {email for email, _, _ in ACCOUNTS}

@@ -88,7 +88,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                 body = []
                 while (part := self.rfile.readline()) not in (b".\r\n", b""):
                     body.append(part.decode(errors="replace"))
-                self.server.messages.append("".join(body))  # type: ignore[attr-defined]
+                self.server.messages.append("".join(body))
                 self.wfile.write(b"250 kept\r\n")
             elif verb == b"QUIT":
                 self.wfile.write(b"221 bye\r\n")

@@ -80,7 +80,7 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def _new_page(browser, width: int, height: int, console_errors: list[str]):  # type: ignore[no-untyped-def]
+def _new_page(browser, width: int, height: int, console_errors: list[str]):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -89,7 +89,7 @@ def _new_page(browser, width: int, height: int, console_errors: list[str]):  # t
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser):
     errors: list[str] = []
     context, page = _new_page(browser, 1280, 900, errors)
     yield page
@@ -99,7 +99,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def phone_page(browser):  # type: ignore[no-untyped-def]
+def phone_page(browser):
     errors: list[str] = []
     context, page = _new_page(browser, 390, 844, errors)
     yield page
@@ -109,7 +109,7 @@ def phone_page(browser):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo_site(live_server) -> str:  # type: ignore[no-untyped-def]
+def demo_site(live_server) -> str:
     """A live server with the demo data loaded, in demo mode (no second factor)."""
     from alongside.demo.builder import demo_load
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_api_docs_list_the_operations_with_our_own_assets(live_server, page) -> None:  # type: ignore[no-untyped-def]
+def test_api_docs_list_the_operations_with_our_own_assets(live_server, page) -> None:
     foreign: list[str] = []
     base = str(live_server.url)
     page.on(

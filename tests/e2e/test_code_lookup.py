@@ -13,7 +13,7 @@ from tests.e2e.helpers import assert_accessible, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_occupation_and_icd10_chosen_by_keyboard(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_occupation_and_icd10_chosen_by_keyboard(demo_site: str, page) -> None:
     injured = dt.date.today() - dt.timedelta(days=20)
     sign_in(page, demo_site, "therapist@demo.example")
     page.goto(f"{demo_site}/patients/refer/")
@@ -75,7 +75,7 @@ def test_occupation_and_icd10_chosen_by_keyboard(demo_site: str, page) -> None: 
     assert_accessible(page)
 
 
-def test_an_impossible_combination_is_named_once(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_an_impossible_combination_is_named_once(demo_site: str, page) -> None:
     sign_in(page, demo_site, "therapist@demo.example")
     page.goto(f"{demo_site}/patients/")
     page.get_by_role("table").get_by_role("link").first.click()

@@ -17,7 +17,7 @@ DESCRIPTION = "Much more tired than last week and has stopped physio."
 
 def test_mentor_logs_a_contact_with_a_concern_on_a_phone(
     demo_site: str, phone_page: Page, browser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     page = phone_page
     sign_in(page, demo_site, "mentor@demo.example")
     steps = 0
@@ -67,7 +67,7 @@ def test_mentor_logs_a_contact_with_a_concern_on_a_phone(
 
 def test_contacts_and_notification_pages_are_accessible(
     demo_site: str, page: Page, browser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sign_in(page, demo_site, "therapist@demo.example")
     for path in (
         "/contacts/pairs/",

@@ -20,14 +20,14 @@ ROLE_HEADINGS = {
 }
 
 
-def test_sign_in_page_is_accessible(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_page_is_accessible(demo_site: str, page) -> None:
     page.goto(f"{demo_site}/accounts/login/")
     expect(page.get_by_text("Demo data — not for real patients")).to_be_visible()
     assert_accessible(page)
 
 
 @pytest.mark.parametrize("email", sorted(ROLE_HEADINGS))
-def test_each_demo_role_signs_in_to_its_home(demo_site: str, page, email: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_demo_role_signs_in_to_its_home(demo_site: str, page, email: str) -> None:
     sign_in(page, demo_site, email)
     expect(page.get_by_role("heading", name=ROLE_HEADINGS[email], exact=True)).to_be_visible()
     assert_accessible(page)
@@ -36,7 +36,7 @@ def test_each_demo_role_signs_in_to_its_home(demo_site: str, page, email: str) -
         page.screenshot(path=str(SCREENSHOTS / "therapist-home.png"), full_page=True)
 
 
-def test_home_works_at_320px_and_sign_out(demo_site: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_home_works_at_320px_and_sign_out(demo_site: str, browser) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     sign_in(page, demo_site, "mentor@demo.example")
@@ -48,7 +48,7 @@ def test_home_works_at_320px_and_sign_out(demo_site: str, browser) -> None:  # t
     context.close()
 
 
-def test_wrong_password_is_explained(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_explained(demo_site: str, page) -> None:
     page.goto(f"{demo_site}/accounts/login/")
     page.get_by_label("E-mail").fill("therapist@demo.example")
     page.get_by_label("Password").fill("not-the-password")

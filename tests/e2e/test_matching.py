@@ -28,9 +28,7 @@ def _free_the_demo_patient() -> None:
     Patient.objects.filter(pk=match.patient_id).update(status="active", mentor_introduced_on=None)
 
 
-def test_therapist_proposes_patient_agrees_mentor_accepts(  # type: ignore[no-untyped-def]
-    demo_site: str, page, phone_page
-) -> None:
+def test_therapist_proposes_patient_agrees_mentor_accepts(demo_site: str, page, phone_page) -> None:
     _free_the_demo_patient()
 
     # The therapist: waiting list → find a mentor → read the reasons → propose.

@@ -12,7 +12,7 @@ from tests.e2e.helpers import assert_accessible, open_menu, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_therapist_moves_an_applicant_through_to_active(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_a_therapist_moves_an_applicant_through_to_active(demo_site: str, page) -> None:
     today = dt.date.today()
     sign_in(page, demo_site, "therapist@demo.example")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentors").click()
@@ -79,7 +79,7 @@ def test_a_therapist_moves_an_applicant_through_to_active(demo_site: str, page) 
     assert_accessible(page)
 
 
-def test_a_mentor_checks_in_from_a_phone(demo_site: str, phone_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_mentor_checks_in_from_a_phone(demo_site: str, phone_page) -> None:
     page = phone_page
     sign_in(page, demo_site, "mentor@demo.example")
     open_menu(page)
@@ -107,7 +107,7 @@ def test_a_mentor_checks_in_from_a_phone(demo_site: str, phone_page) -> None:  #
     assert_accessible(page)
 
 
-def test_a_mentor_asks_to_talk_and_the_supervisor_books_the_debrief(  # type: ignore[no-untyped-def]
+def test_a_mentor_asks_to_talk_and_the_supervisor_books_the_debrief(
     demo_site: str, phone_page, browser
 ) -> None:
     page = phone_page
@@ -142,7 +142,7 @@ def test_a_mentor_asks_to_talk_and_the_supervisor_books_the_debrief(  # type: ig
     expect(page.locator("#debrief-note")).to_contain_text("has booked a time to talk it through")
 
 
-def test_a_mentor_keeps_their_own_profile_current_on_a_phone(demo_site: str, phone_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_mentor_keeps_their_own_profile_current_on_a_phone(demo_site: str, phone_page) -> None:
     from tests.e2e.conftest import SCREENSHOTS
 
     page = phone_page

@@ -66,7 +66,7 @@ def _open_notification(page: Page, base: str, subject: str) -> None:
     expect(page.locator("main")).to_contain_text(subject)
 
 
-def test_invite_consent_propose_agree_accept_start_and_a_crisis(  # type: ignore[no-untyped-def]
+def test_invite_consent_propose_agree_accept_start_and_a_crisis(
     demo_site: str, page, phone_page
 ) -> None:
     patient_id, given, full_name, email = _waiting_patient_for_mina()

@@ -12,7 +12,7 @@ from tests.e2e.helpers import assert_accessible, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_therapist_takes_a_referral_to_a_first_goal(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_therapist_takes_a_referral_to_a_first_goal(demo_site: str, page) -> None:
     today = dt.date.today()
     injured = today - dt.timedelta(days=20)
     sign_in(page, demo_site, "therapist@demo.example")
@@ -76,7 +76,7 @@ def test_therapist_takes_a_referral_to_a_first_goal(demo_site: str, page) -> Non
     assert_accessible(page)
 
 
-def test_patient_sees_their_own_page_on_a_phone(demo_site: str, phone_page) -> None:  # type: ignore[no-untyped-def]
+def test_patient_sees_their_own_page_on_a_phone(demo_site: str, phone_page) -> None:
     page = phone_page
     sign_in(page, demo_site, "patient@demo.example")
     page.goto(f"{demo_site}/patients/me/")

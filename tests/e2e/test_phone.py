@@ -177,7 +177,7 @@ def test_the_staff_expenses_and_concerns_lists_read_as_cards(
         assert not problems, problems
 
 
-def test_without_javascript_the_navigation_stays_visible(browser, demo_site: str) -> None:  # type: ignore[no-untyped-def]
+def test_without_javascript_the_navigation_stays_visible(browser, demo_site: str) -> None:
     context = browser.new_context(
         viewport={"width": PHONE, "height": 844}, locale="en-GB", java_script_enabled=False
     )

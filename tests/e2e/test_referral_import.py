@@ -18,7 +18,7 @@ def _run_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay")
 
 
-def test_upload_progress_preview_and_import(demo_site: str, page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_upload_progress_preview_and_import(demo_site: str, page, tmp_path) -> None:
     from alongside.patients import importing
 
     injured = dt.date.today() - dt.timedelta(days=30)

@@ -26,7 +26,7 @@ pytestmark = [
 ]
 
 
-def test_admin_reads_the_dashboard_switches_period_and_downloads_xlsx(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_admin_reads_the_dashboard_switches_period_and_downloads_xlsx(demo_site: str, page) -> None:
     sign_in(page, demo_site, "admin@demo.example")
     page.get_by_role("link", name="Reports", exact=True).click()
     expect(page.get_by_role("heading", name="Reports", level=1)).to_be_visible()
@@ -70,7 +70,7 @@ def test_admin_reads_the_dashboard_switches_period_and_downloads_xlsx(demo_site:
     assert_accessible(page)
 
 
-def test_admin_starts_the_roll_up_and_sees_its_progress(demo_site: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_admin_starts_the_roll_up_and_sees_its_progress(demo_site: str, page) -> None:
     """The roll-up page and its progress page (the worker's part: tests/reports/test_rollup.py)."""
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, demo_site, "admin@demo.example")

@@ -17,9 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 HOLD = "On hold until their supervisor has talked with them after a hard week."
 
 
-def test_a_hard_week_holds_the_mentor_until_the_debrief(  # type: ignore[no-untyped-def]
-    demo_site: str, page, phone_page
-) -> None:
+def test_a_hard_week_holds_the_mentor_until_the_debrief(demo_site: str, page, phone_page) -> None:
     from alongside.mentors.models import Mentor
 
     _free_the_demo_patient()

@@ -14,7 +14,7 @@ from alongside.evaluation.models import CodedSpan, Study, Theme
 pytestmark = pytest.mark.django_db
 
 
-def _context():  # type: ignore[no-untyped-def]
+def _context():
     from alongside.demo.builder import ACCOUNTS, SERVICES, DemoContext, _account, _service
 
     services = {spec["slug"]: _service(spec) for spec in SERVICES}

@@ -10,7 +10,7 @@ from tests.evaluation.factories import world_study
 pytestmark = pytest.mark.django_db
 
 
-def test_participant_and_interview_edit_pages_show_the_current_values(world) -> None:  # type: ignore[no-untyped-def]
+def test_participant_and_interview_edit_pages_show_the_current_values(world) -> None:
     made = world_study(world)
     study, participant = made["study"], made["participant"]
     interview = made["transcript"].interview

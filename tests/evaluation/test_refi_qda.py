@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coded(world):  # type: ignore[no-untyped-def]
+def coded(world):
     lead = world.people["analyst"]
     study = factories.study(world.home, lead)
     transcript = factories.transcript(study, lead)
@@ -54,7 +54,7 @@ def _project_xml(data: bytes) -> bytes:
         return archive.read("project.qde")
 
 
-def test_export_validates_and_round_trips(coded) -> None:  # type: ignore[no-untyped-def]
+def test_export_validates_and_round_trips(coded) -> None:
     lead, study = coded
     first = refi_qda.study_qdpx(lead, study)
     validate_project_xml(_project_xml(first))
@@ -80,14 +80,14 @@ def test_export_validates_and_round_trips(coded) -> None:  # type: ignore[no-unt
     assert CodedSpan.objects.filter(transcript__study=again).count() == 3
 
 
-def test_withdrawn_participants_are_not_exported(coded) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawn_participants_are_not_exported(coded) -> None:
     lead, study = coded
     participant = Transcript.objects.get(study=study).interview.participant
     services.participant_withdraw(actor=lead, participant=participant, reason="Withdrew")
     assert read_qdpx(refi_qda.study_qdpx(lead, study)).sources == ()
 
 
-def _rewrite(data: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
+def _rewrite(data: bytes, change) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for name in src.namelist():
@@ -124,7 +124,7 @@ def _bad_files(good: bytes) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("kind", ["not a zip", "no project.qde", "schema", "missing code"])
-def test_a_bad_project_is_refused_and_nothing_is_imported(coded, kind) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_project_is_refused_and_nothing_is_imported(coded, kind) -> None:
     lead, study = coded
     bad = _bad_files(refi_qda.study_qdpx(lead, study))[kind]
     before = (Study.objects.count(), Code.objects.count(), Transcript.objects.count())
@@ -134,7 +134,7 @@ def test_a_bad_project_is_refused_and_nothing_is_imported(coded, kind) -> None: 
     assert (Study.objects.count(), Code.objects.count(), Transcript.objects.count()) == before
 
 
-def test_the_commands_export_and_import(coded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_commands_export_and_import(coded, tmp_path: Path) -> None:
     lead, study = coded
     out = tmp_path / "study.qdpx"
     call_command("export_qdpx", study.slug, str(out))

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(world):  # type: ignore[no-untyped-def]
+def setup(world):
     lead = world.people["analyst"]
     study = factories.study(world.home, lead)
     transcript = factories.transcript(study, lead)
@@ -27,13 +27,13 @@ def setup(world):  # type: ignore[no-untyped-def]
     return world, lead, study, transcript, value, barrier
 
 
-def _analyst(world, email: str):  # type: ignore[no-untyped-def]
+def _analyst(world, email: str):
     return MembershipFactory(
         user=UserFactory(email=email), service=world.home, role=Role.ANALYST
     ).user
 
 
-def test_only_the_study_team_sees_the_study(setup) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_study_team_sees_the_study(setup) -> None:
     world, lead, study, *_ = setup
     assert list(selectors.studies_visible_to(lead)) == [study]
     stranger = _analyst(world, "other-analyst@test.example")
@@ -44,7 +44,7 @@ def test_only_the_study_team_sees_the_study(setup) -> None:  # type: ignore[no-u
         selectors.study_for_or_404(stranger, study.slug)
 
 
-def test_a_team_member_who_is_no_longer_an_analyst_loses_the_study(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_team_member_who_is_no_longer_an_analyst_loses_the_study(setup) -> None:
     world, lead, study, *_ = setup
     therapist = world.people["therapist"]
     from alongside.evaluation.models import TeamMember
@@ -59,7 +59,7 @@ def test_a_team_member_who_is_no_longer_an_analyst_loses_the_study(setup) -> Non
     ("start", "end", "field"),
     [(10, 10, "end"), (20, 5, "end"), (0, 10_000, "end")],
 )
-def test_a_span_must_lie_inside_the_text_and_end_after_it_starts(setup, start, end, field) -> None:  # type: ignore[no-untyped-def]
+def test_a_span_must_lie_inside_the_text_and_end_after_it_starts(setup, start, end, field) -> None:
     _, lead, _, transcript, value, _ = setup
     with pytest.raises(ValidationError) as error:
         services.span_code(actor=lead, transcript=transcript, start=start, end=end, codes=[value])
@@ -67,7 +67,7 @@ def test_a_span_must_lie_inside_the_text_and_end_after_it_starts(setup, start, e
     assert not CodedSpan.objects.exists() or CodedSpan.objects.count() == 0
 
 
-def test_the_database_refuses_a_span_that_ends_before_it_starts(setup) -> None:  # type: ignore[no-untyped-def]
+def test_the_database_refuses_a_span_that_ends_before_it_starts(setup) -> None:
     _, lead, _, transcript, value, _ = setup
     with pytest.raises(IntegrityError), transaction.atomic():
         CodedSpan.objects.create(
@@ -81,7 +81,7 @@ def test_the_database_refuses_a_span_that_ends_before_it_starts(setup) -> None: 
         )
 
 
-def test_a_code_from_another_study_is_refused(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_code_from_another_study_is_refused(setup) -> None:
     world, lead, _, transcript, value, _ = setup
     other = factories.study(world.home, lead, slug="other-study")
     foreign = services.code_create(actor=lead, study=other, name="Elsewhere")
@@ -93,7 +93,7 @@ def test_a_code_from_another_study_is_refused(setup) -> None:  # type: ignore[no
     assert CodedSpan.objects.count() == 0
 
 
-def test_several_codes_at_once_and_undo_takes_back_the_whole_action(setup) -> None:  # type: ignore[no-untyped-def]
+def test_several_codes_at_once_and_undo_takes_back_the_whole_action(setup) -> None:
     _, lead, _, transcript, value, barrier = setup
     made = services.span_code(
         actor=lead, transcript=transcript, start=0, end=20, codes=[value, barrier]
@@ -108,7 +108,7 @@ def test_several_codes_at_once_and_undo_takes_back_the_whole_action(setup) -> No
     assert services.coding_undo(actor=lead, transcript=transcript) is None
 
 
-def test_merge_split_and_move_keep_every_span(setup) -> None:  # type: ignore[no-untyped-def]
+def test_merge_split_and_move_keep_every_span(setup) -> None:
     _, lead, study, transcript, value, barrier = setup
     services.span_code(actor=lead, transcript=transcript, start=0, end=20, codes=[value])
     services.span_code(actor=lead, transcript=transcript, start=30, end=50, codes=[barrier])
@@ -130,7 +130,7 @@ def test_merge_split_and_move_keep_every_span(setup) -> None:  # type: ignore[no
     assert CodedSpan.objects.count() == 3
 
 
-def test_blinded_coders_see_only_their_own_spans_until_unblinded(setup) -> None:  # type: ignore[no-untyped-def]
+def test_blinded_coders_see_only_their_own_spans_until_unblinded(setup) -> None:
     world, lead, study, transcript, value, _ = setup
     coder = _analyst(world, "coder@test.example")
     services.team_member_set(actor=lead, study=study, user=coder, role=TeamRole.CODER)
@@ -145,7 +145,7 @@ def test_blinded_coders_see_only_their_own_spans_until_unblinded(setup) -> None:
     assert selectors.visible_spans(coder, study).count() == 2
 
 
-def test_agreement_is_computed_per_code_and_overall(setup) -> None:  # type: ignore[no-untyped-def]
+def test_agreement_is_computed_per_code_and_overall(setup) -> None:
     world, lead, study, transcript, value, barrier = setup
     coder = _analyst(world, "coder2@test.example")
     services.team_member_set(actor=lead, study=study, user=coder, role=TeamRole.CODER)
@@ -162,7 +162,7 @@ def test_agreement_is_computed_per_code_and_overall(setup) -> None:  # type: ign
     assert any(not row["agree"] for row in side["rows"])
 
 
-def test_withdrawn_participants_leave_analysis_but_are_not_deleted(setup) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawn_participants_leave_analysis_but_are_not_deleted(setup) -> None:
     _, lead, study, transcript, value, _ = setup
     services.span_code(actor=lead, transcript=transcript, start=56, end=90, codes=[value])
     services.theme_create(actor=lead, study=study, name="Value", codes=[value])
@@ -179,7 +179,7 @@ def test_withdrawn_participants_leave_analysis_but_are_not_deleted(setup) -> Non
         services.span_code(actor=lead, transcript=transcript, start=0, end=5, codes=[value])
 
 
-def test_counts_by_group_come_from_the_records(setup) -> None:  # type: ignore[no-untyped-def]
+def test_counts_by_group_come_from_the_records(setup) -> None:
     _, lead, study, *_ = setup
     for n in range(4):
         services.participant_add(actor=lead, study=study, label=f"PM-{n}", group=Group.PEER_MENTOR)
@@ -187,7 +187,7 @@ def test_counts_by_group_come_from_the_records(setup) -> None:  # type: ignore[n
     assert counts == {"Peer mentor": 4, "Therapist": 0, "Patient": 1, "Other": 0}
 
 
-def test_every_transcript_read_is_audited(setup, client) -> None:  # type: ignore[no-untyped-def]
+def test_every_transcript_read_is_audited(setup, client) -> None:
     from tests.personas import sign_in
 
     world, lead, study, transcript, *_ = setup
@@ -199,7 +199,7 @@ def test_every_transcript_read_is_audited(setup, client) -> None:  # type: ignor
     assert selectors.READ in read.fields
 
 
-def test_an_unknown_encoding_is_refused_with_a_message(setup) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_encoding_is_refused_with_a_message(setup) -> None:
     _, lead, _, transcript, *_ = setup
     with pytest.raises(ValidationError) as error:
         services.transcript_import(
@@ -214,7 +214,7 @@ def test_an_unknown_encoding_is_refused_with_a_message(setup) -> None:  # type: 
     assert Transcript.objects.count() == 1
 
 
-def test_a_vtt_file_keeps_its_speaker_turns(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_vtt_file_keeps_its_speaker_turns(setup) -> None:
     _, lead, _, transcript, *_ = setup
     vtt = (
         b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>How was it?\n\n"
@@ -228,7 +228,7 @@ def test_a_vtt_file_keeps_its_speaker_turns(setup) -> None:  # type: ignore[no-u
     assert "It helped a lot." in made.text[first["start"] : first["end"]]
 
 
-def test_deidentification_replaces_before_coding_only(setup) -> None:  # type: ignore[no-untyped-def]
+def test_deidentification_replaces_before_coding_only(setup) -> None:
     _, lead, _, transcript, value, _ = setup
     at = transcript.text.index("hospital")
     done = services.transcript_deidentify(
@@ -240,7 +240,7 @@ def test_deidentification_replaces_before_coding_only(setup) -> None:  # type: i
         services.transcript_deidentify(actor=lead, transcript=done, replacements=[(0, 3, "[x]")])
 
 
-def test_an_assigned_coder_who_coded_nothing_disagrees_rather_than_is_missing(setup) -> None:  # type: ignore[no-untyped-def]
+def test_an_assigned_coder_who_coded_nothing_disagrees_rather_than_is_missing(setup) -> None:
     world, lead, study, transcript, value, _ = setup
     coder = _analyst(world, "silent@test.example")
     services.team_member_set(actor=lead, study=study, user=coder, role=TeamRole.CODER)
@@ -255,7 +255,7 @@ def test_an_assigned_coder_who_coded_nothing_disagrees_rather_than_is_missing(se
 # Suggestions ---------------------------------------------------------------------------
 
 
-def _suggestion_setup(setup):  # type: ignore[no-untyped-def]
+def _suggestion_setup(setup):
     world, lead, study, transcript, value, barrier = setup
     # transcript: "...He had been through it. He knew what going back to work was like..."
     # and "...Finding a time to meet was hard, with the hospital schedule."
@@ -270,7 +270,7 @@ def _suggestion_setup(setup):  # type: ignore[no-untyped-def]
     return world, lead, study, other, value, barrier
 
 
-def test_suggestions_are_off_by_default_and_the_lead_switches_them_on(setup) -> None:  # type: ignore[no-untyped-def]
+def test_suggestions_are_off_by_default_and_the_lead_switches_them_on(setup) -> None:
     world, lead, study, other, value, barrier = _suggestion_setup(setup)
     assert study.suggestions_enabled is False
     assert selectors.code_suggestions(lead, study, other, 13, len(other.text) - 1) == []
@@ -287,7 +287,7 @@ def test_suggestions_are_off_by_default_and_the_lead_switches_them_on(setup) -> 
     assert not CodedSpan.objects.filter(transcript=other).exists()
 
 
-def test_blinded_coder_gets_suggestions_only_from_their_own_spans(setup) -> None:  # type: ignore[no-untyped-def]
+def test_blinded_coder_gets_suggestions_only_from_their_own_spans(setup) -> None:
     world, lead, study, other, value, barrier = _suggestion_setup(setup)
     study = services.study_suggestions_set(actor=lead, study=study, enabled=True)
     coder = _analyst(world, "coder-b@test.example")
@@ -307,7 +307,7 @@ def test_blinded_coder_gets_suggestions_only_from_their_own_spans(setup) -> None
     }
 
 
-def test_suggestion_excerpts_are_audited_reads(setup, client) -> None:  # type: ignore[no-untyped-def]
+def test_suggestion_excerpts_are_audited_reads(setup, client) -> None:
     from tests.personas import sign_in
 
     world, lead, study, other, value, barrier = _suggestion_setup(setup)

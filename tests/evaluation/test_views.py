@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lead_client(world, client):  # type: ignore[no-untyped-def]
+def lead_client(world, client):
     lead = world.people["analyst"]
     study = factories.study(world.home, lead)
     transcript = factories.transcript(study, lead)
@@ -29,11 +29,11 @@ def lead_client(world, client):  # type: ignore[no-untyped-def]
     return client, lead, study, transcript, value, barrier
 
 
-def _url(study, *parts) -> str:  # type: ignore[no-untyped-def]
+def _url(study, *parts) -> str:
     return "/evaluation/" + "/".join([study.slug, *map(str, parts)]) + "/"
 
 
-def test_coding_without_script_by_offsets(lead_client) -> None:  # type: ignore[no-untyped-def]
+def test_coding_without_script_by_offsets(lead_client) -> None:
     client, _, study, transcript, value, barrier = lead_client
     url = _url(study, "transcripts", transcript.pk)
     response = client.post(url, {"start": 56, "end": 76, "codes": [value.pk, barrier.pk]})
@@ -52,7 +52,7 @@ def test_coding_without_script_by_offsets(lead_client) -> None:  # type: ignore[
         ({"start": 0, "end": 10, "codes": []}, "Choose at least one code"),
     ],
 )
-def test_bad_spans_are_shown_on_the_form(lead_client, data, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_spans_are_shown_on_the_form(lead_client, data, message) -> None:
     client, _, study, transcript, value, _ = lead_client
     data = {"codes": [value.pk], **data}
     response = client.post(_url(study, "transcripts", transcript.pk), data)
@@ -62,7 +62,7 @@ def test_bad_spans_are_shown_on_the_form(lead_client, data, message) -> None:  #
     assert CodedSpan.objects.count() == 0
 
 
-def test_a_code_of_another_study_cannot_be_posted(lead_client, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_code_of_another_study_cannot_be_posted(lead_client, world) -> None:
     client, lead, study, transcript, _, _ = lead_client
     other = factories.study(world.home, lead, slug="other")
     foreign = services.code_create(actor=lead, study=other, name="Elsewhere")
@@ -73,7 +73,7 @@ def test_a_code_of_another_study_cannot_be_posted(lead_client, world) -> None:  
     assert CodedSpan.objects.count() == 0
 
 
-def test_upload_in_an_unknown_encoding_is_refused(lead_client) -> None:  # type: ignore[no-untyped-def]
+def test_upload_in_an_unknown_encoding_is_refused(lead_client) -> None:
     client, _, study, transcript, _, _ = lead_client
     upload = SimpleUploadedFile("old.txt", "Interviewer: café".encode("cp1252"))
     response = client.post(
@@ -85,7 +85,7 @@ def test_upload_in_an_unknown_encoding_is_refused(lead_client) -> None:  # type:
     assert Transcript.objects.count() == 1
 
 
-def test_docx_upload_then_deidentify(lead_client) -> None:  # type: ignore[no-untyped-def]
+def test_docx_upload_then_deidentify(lead_client) -> None:
     client, _, study, transcript, _, _ = lead_client
     document = Document()
     document.add_paragraph("Interviewer: Where did you meet?")
@@ -110,7 +110,7 @@ def test_docx_upload_then_deidentify(lead_client) -> None:  # type: ignore[no-un
     assert made.deidentified and "3 March 2026" not in made.text
 
 
-def test_a_bad_qdpx_upload_says_why_and_imports_nothing(lead_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_qdpx_upload_says_why_and_imports_nothing(lead_client) -> None:
     client, *_ = lead_client
     before = Study.objects.count()
     response = client.post(
@@ -121,7 +121,7 @@ def test_a_bad_qdpx_upload_says_why_and_imports_nothing(lead_client) -> None:  #
     assert Study.objects.count() == before
 
 
-def test_themes_export_as_markdown_and_word(lead_client) -> None:  # type: ignore[no-untyped-def]
+def test_themes_export_as_markdown_and_word(lead_client) -> None:
     client, lead, study, transcript, value, _ = lead_client
     services.span_code(actor=lead, transcript=transcript, start=56, end=90, codes=[value])
     services.theme_create(actor=lead, study=study, name="Value of peers", codes=[value])
@@ -133,7 +133,7 @@ def test_themes_export_as_markdown_and_word(lead_client) -> None:  # type: ignor
     assert "Value of peers" in paragraphs and any(excerpt in p for p in paragraphs)
 
 
-def test_every_page_of_the_demo_study_renders_for_its_lead(client) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_of_the_demo_study_renders_for_its_lead(client) -> None:
     from alongside.demo.builder import ACCOUNTS, SERVICES, DemoContext, _account, _service
     from alongside.evaluation.demo import SLUG, load
 
@@ -168,7 +168,7 @@ def test_every_page_of_the_demo_study_renders_for_its_lead(client) -> None:  # t
     assert "/evaluation/" in home and "Peer mentoring in vocational rehabilitation" in home
 
 
-def test_suggestions_on_the_coding_page_only_when_switched_on(lead_client) -> None:  # type: ignore[no-untyped-def]
+def test_suggestions_on_the_coding_page_only_when_switched_on(lead_client) -> None:
     client, lead, study, transcript, value, barrier = lead_client
     services.span_code(actor=lead, transcript=transcript, start=167, end=227, codes=[barrier])
     other = factories.transcript(
@@ -190,7 +190,7 @@ def test_suggestions_on_the_coding_page_only_when_switched_on(lead_client) -> No
     assert not CodedSpan.objects.filter(transcript=other).exists()
 
 
-def test_the_lead_edits_a_participant_and_links_a_patient_record(lead_client, world) -> None:  # type: ignore[no-untyped-def]
+def test_the_lead_edits_a_participant_and_links_a_patient_record(lead_client, world) -> None:
     from alongside.audit.models import AuditEvent
     from tests.patients.factories import PatientFactory
 
@@ -214,7 +214,7 @@ def test_the_lead_edits_a_participant_and_links_a_patient_record(lead_client, wo
     assert "Zebedee" not in page and "Quill" not in page and "H-4242" not in page
 
 
-def test_the_lead_edits_an_interview_and_a_coder_cannot(lead_client, world) -> None:  # type: ignore[no-untyped-def]
+def test_the_lead_edits_an_interview_and_a_coder_cannot(lead_client, world) -> None:
     from alongside.evaluation.models import TeamRole
     from tests.evaluation.test_services import _analyst
 
@@ -236,7 +236,7 @@ def test_the_lead_edits_an_interview_and_a_coder_cannot(lead_client, world) -> N
     assert client.post(url, {"interviewer": "X"}).status_code == 404
 
 
-def test_the_lead_links_a_peer_mentor_record_by_e_mail_and_can_remove_the_link(  # type: ignore[no-untyped-def]
+def test_the_lead_links_a_peer_mentor_record_by_e_mail_and_can_remove_the_link(
     lead_client, world
 ) -> None:
     from tests.mentors.factories import MentorFactory
@@ -291,7 +291,7 @@ def test_the_lead_links_a_peer_mentor_record_by_e_mail_and_can_remove_the_link( 
     assert participant.mentor_id is None and participant.patient_id is None
 
 
-def test_one_service_record_is_one_participant_of_a_study(lead_client, world) -> None:  # type: ignore[no-untyped-def]
+def test_one_service_record_is_one_participant_of_a_study(lead_client, world) -> None:
     from alongside.evaluation import services
     from tests.patients.factories import PatientFactory
 

@@ -7,34 +7,34 @@ from tests.access import LOGIN, Row, expect
 from tests.matches.factories import home_match, home_patient, ready_mentor, waiting_patient
 
 
-def _match(world):  # type: ignore[no-untyped-def]
+def _match(world):
     return {"match_id": home_match(world).pk}
 
 
-def _proposed(world):  # type: ignore[no-untyped-def]
+def _proposed(world):
     return {"match_id": home_match(world, MatchStatus.PROPOSED).pk}
 
 
-def _active(world):  # type: ignore[no-untyped-def]
+def _active(world):
     return {"match_id": home_match(world, MatchStatus.ACTIVE).pk}
 
 
-def _patient(world):  # type: ignore[no-untyped-def]
+def _patient(world):
     return {"patient_id": home_patient(world).pk}
 
 
-def _home(world):  # type: ignore[no-untyped-def]
+def _home(world):
     return {"slug": world.home.slug}
 
 
-def _batch_job(world):  # type: ignore[no-untyped-def]
+def _batch_job(world):
     from alongside.matches.models import BatchPlanJob
 
     job = BatchPlanJob.objects.create(service=world.home, requested_by=world.people["therapist"])
     return {"slug": world.home.slug, "job_id": job.pk}
 
 
-def _empty(world):  # type: ignore[no-untyped-def]
+def _empty(world):
     return {}
 
 

@@ -39,7 +39,7 @@ def main() -> int:
     outcomes: list[str] = []
     lock = threading.Lock()
 
-    def propose(patient) -> None:  # type: ignore[no-untyped-def]
+    def propose(patient) -> None:
         try:
             barrier.wait()
             services.match_propose(actor=therapist, patient=patient, mentor=mentor)

@@ -14,7 +14,7 @@ from tests.matches.factories import ready_mentor, waiting_patient
 pytestmark = pytest.mark.django_db
 
 
-def _start(world, client, capture):  # type: ignore[no-untyped-def]
+def _start(world, client, capture):
     with capture(execute=True):
         response = client.post(reverse("matches:batch_plan", args=[world.home.slug]))
     assert response.status_code == 302
@@ -23,7 +23,7 @@ def _start(world, client, capture):  # type: ignore[no-untyped-def]
 
 def test_the_plan_is_made_by_the_worker_and_shown_only_to_who_asked(
     world, run_worker, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mentor = ready_mentor(world.home, capacity=1)
     first, second = waiting_patient(world.home), waiting_patient(world.home)
     therapist = world.client_for("therapist")
@@ -47,7 +47,7 @@ def test_the_plan_is_made_by_the_worker_and_shown_only_to_who_asked(
     assert world.client_for("admin").get(url).status_code == 404  # another person's plan
 
 
-def test_htmx_start_shows_the_progress_in_place(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_htmx_start_shows_the_progress_in_place(world, django_capture_on_commit_callbacks) -> None:
     waiting_patient(world.home)
     therapist = world.client_for("therapist")
     with django_capture_on_commit_callbacks(execute=True):
@@ -61,7 +61,7 @@ def test_htmx_start_shows_the_progress_in_place(world, django_capture_on_commit_
 
 def test_a_plan_leaves_out_who_was_matched_since_and_publish_checks_again(
     world, run_worker, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mentor = ready_mentor(world.home, capacity=3)
     patient = waiting_patient(world.home)
     therapist = world.client_for("therapist")
@@ -80,7 +80,7 @@ def test_a_plan_leaves_out_who_was_matched_since_and_publish_checks_again(
 
 def test_a_run_for_someone_who_lost_their_role_fails_and_plans_nothing(
     world, run_worker, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     ready_mentor(world.home, capacity=1)
     waiting_patient(world.home)
     therapist = world.client_for("therapist")

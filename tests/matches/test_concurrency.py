@@ -40,7 +40,7 @@ def test_32_concurrent_proposals_take_the_last_place_once(world) -> None:
     outcomes: list[str] = []
     lock = threading.Lock()
 
-    def propose(patient) -> None:  # type: ignore[no-untyped-def]
+    def propose(patient) -> None:
         try:
             barrier.wait()
             services.match_propose(actor=therapist, patient=patient, mentor=mentor)
@@ -65,7 +65,7 @@ def test_32_concurrent_proposals_take_the_last_place_once(world) -> None:
     assert Mentor.objects.get(pk=mentor.pk).mentee_count == 2
 
 
-def test_sqlite_file_database_serialises_proposals(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_file_database_serialises_proposals(tmp_path) -> None:
     """The same race on SQLite as deployed: a file database, WAL, IMMEDIATE transactions."""
     import json
     import os

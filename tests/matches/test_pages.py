@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def therapist(world):  # type: ignore[no-untyped-def]
+def therapist(world):
     return world.client_for("therapist")
 
 
@@ -109,7 +109,7 @@ def test_match_list_query_count(world, therapist, django_assert_max_num_queries)
 
 def test_waiting_plan_and_publish_selected(
     world, therapist, run_worker, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mentor = ready_mentor(world.home, capacity=3)
     kept, dropped = waiting_patient(world.home), waiting_patient(world.home)
     url = reverse("matches:waiting", args=[world.home.slug])

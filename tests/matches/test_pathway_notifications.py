@@ -16,7 +16,7 @@ from tests.mentors.factories import home_mentor
 pytestmark = pytest.mark.django_db
 
 
-def _told(user, kind: str) -> list[Notification]:  # type: ignore[no-untyped-def]
+def _told(user, kind: str) -> list[Notification]:
     return list(Notification.objects.filter(recipient=user, kind=kind))
 
 
@@ -104,7 +104,7 @@ def test_find_page_offers_no_propose_for_a_case_that_cannot_be_matched(world) ->
     assert "<html" not in response.content.decode()
 
 
-def test_htmx_swaps_validation_refusals_in_place(client) -> None:  # type: ignore[no-untyped-def]
+def test_htmx_swaps_validation_refusals_in_place(client) -> None:
     """One mechanism for every htmx form: 400, 409 and 422 answers are swapped in."""
     import json
     import re
@@ -132,7 +132,7 @@ def test_htmx_swaps_validation_refusals_in_place(client) -> None:  # type: ignor
         ),
     ],
 )
-def test_a_get_on_a_post_only_url_goes_to_its_page(world, name, kwargs, page) -> None:  # type: ignore[no-untyped-def]
+def test_a_get_on_a_post_only_url_goes_to_its_page(world, name, kwargs, page) -> None:
     response = world.client_for("therapist").get(reverse(name, kwargs=kwargs))
     assert response.status_code == 302
     assert response["Location"] == reverse(page[0], kwargs=page[1])

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def _varied_mentors(service, rng: random.Random, n: int) -> None:  # type: ignore[no-untyped-def]
+def _varied_mentors(service, rng: random.Random, n: int) -> None:
     for i in range(n):
         fields = {
             "first_name": f"M{i}",
@@ -47,7 +47,7 @@ def _varied_mentors(service, rng: random.Random, n: int) -> None:  # type: ignor
             )
 
 
-def _instance_profiles(service):  # type: ignore[no-untyped-def]
+def _instance_profiles(service):
     """The old way: every mentor as a model instance through ``mentor_profile``."""
     rows = profiles.with_open_match_count(
         Mentor.objects.filter(service=service, status__in=profiles.POOL_STATUSES)

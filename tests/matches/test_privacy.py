@@ -31,7 +31,7 @@ CLINICAL = (
 
 
 @pytest.fixture
-def pair(world):  # type: ignore[no-untyped-def]
+def pair(world):
     mentor = ready_mentor(world.home, user=world.people["mentor"])
     patient = waiting_patient(
         world.home,
@@ -81,7 +81,7 @@ def test_mentor_sees_minimal_profile_only(world, pair) -> None:
     }
 
 
-def _token(world) -> str:  # type: ignore[no-untyped-def]
+def _token(world) -> str:
     return f"Bearer {world.token_for('mentor')}"
 
 

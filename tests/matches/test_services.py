@@ -21,7 +21,7 @@ from tests.matches.factories import MatchFactory, ready_mentor, waiting_patient
 pytestmark = pytest.mark.django_db
 
 
-def _propose(world, patient, mentor, **kwargs):  # type: ignore[no-untyped-def]
+def _propose(world, patient, mentor, **kwargs):
     return services.match_propose(
         actor=world.people["therapist"], patient=patient, mentor=mentor, **kwargs
     )

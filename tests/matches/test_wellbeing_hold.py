@@ -27,7 +27,7 @@ T0 = dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC)
 HOLD = rules.WELLBEING_HOLD_REASON
 
 
-def _signal(hours: int, acknowledged: bool = False, source: str = "checkin"):  # type: ignore[no-untyped-def]
+def _signal(hours: int, acknowledged: bool = False, source: str = "checkin"):
     return rules.DistressSignal(source, T0 + dt.timedelta(hours=hours), acknowledged)
 
 
@@ -51,7 +51,7 @@ def test_matchability_names_the_hold_apart_from_a_pause() -> None:
     assert "paused" not in HOLD.lower()
 
 
-def _held_mentor(world, **fields):  # type: ignore[no-untyped-def]
+def _held_mentor(world, **fields):
     mentor = ready_mentor(
         world.home, user=world.people["mentor"], supervisor=world.people["therapist"], **fields
     )

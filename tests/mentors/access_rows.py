@@ -13,7 +13,7 @@ from tests.mentors.factories import (
 )
 
 
-def _mentor(world):  # type: ignore[no-untyped-def]
+def _mentor(world):
     return {"mentor_id": home_mentor(world).pk}
 
 

@@ -9,6 +9,6 @@ TODAY = dt.date(2025, 6, 15)
 
 
 @pytest.fixture
-def frozen():  # type: ignore[no-untyped-def]
+def frozen():
     with time_machine.travel(dt.datetime(2025, 6, 15, 10, 0, tzinfo=dt.UTC), tick=False):
         yield TODAY

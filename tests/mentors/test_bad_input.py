@@ -42,7 +42,7 @@ GOOD: dict[str, Any] = {
         ),
     ],
 )
-def test_service_refuses_bad_profile(world, frozen, values, field, words) -> None:  # type: ignore[no-untyped-def]
+def test_service_refuses_bad_profile(world, frozen, values, field, words) -> None:
     with pytest.raises(ValidationError) as refused:
         services.mentor_create(
             actor=world.people["therapist"], service=world.home, values={**GOOD, **values}
@@ -51,7 +51,7 @@ def test_service_refuses_bad_profile(world, frozen, values, field, words) -> Non
     assert not Mentor.objects.exists()
 
 
-def test_the_form_names_the_field_and_saves_nothing(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_names_the_field_and_saves_nothing(world, frozen) -> None:
     client = world.client_for("therapist")
     response = client.post(
         "/mentors/new/",
@@ -73,7 +73,7 @@ def test_the_form_names_the_field_and_saves_nothing(world, frozen) -> None:  # t
     assert not Mentor.objects.exists()
 
 
-def test_check_expiry_before_issue_is_refused(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_check_expiry_before_issue_is_refused(world, frozen) -> None:
     mentor = MentorFactory(service=world.home)
     with pytest.raises(ValidationError) as refused:
         services.check_add(
@@ -98,7 +98,7 @@ def test_check_expiry_before_issue_is_refused(world, frozen) -> None:  # type: i
     assert not Check.objects.exists()
 
 
-def _claim(world, receipt):  # type: ignore[no-untyped-def]
+def _claim(world, receipt):
     home_mentor(world)
     return world.client_for("mentor").post(
         "/mentors/me/expenses/new/",
@@ -111,7 +111,7 @@ def _claim(world, receipt):  # type: ignore[no-untyped-def]
     )
 
 
-def test_receipt_must_really_be_an_image_or_pdf(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_receipt_must_really_be_an_image_or_pdf(world, frozen) -> None:
     # Named and labelled as a PDF, but it is an HTML page: the content decides.
     fake = SimpleUploadedFile(
         "receipt.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf"
@@ -122,7 +122,7 @@ def test_receipt_must_really_be_an_image_or_pdf(world, frozen) -> None:  # type:
     assert not ExpenseClaim.objects.exists()
 
 
-def test_receipt_over_5_mb_is_refused(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_receipt_over_5_mb_is_refused(world, frozen) -> None:
     big = SimpleUploadedFile(
         "big.pdf", PDF_BYTES + b"0" * (5 * 1024 * 1024), content_type="application/pdf"
     )
@@ -132,7 +132,7 @@ def test_receipt_over_5_mb_is_refused(world, frozen) -> None:  # type: ignore[no
     assert not ExpenseClaim.objects.exists()
 
 
-def test_a_real_pdf_receipt_is_accepted(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_pdf_receipt_is_accepted(world, frozen) -> None:
     response = _claim(world, SimpleUploadedFile("r.pdf", PDF_BYTES))
     assert response.status_code == 302
     claim = ExpenseClaim.objects.get()

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 DESCRIPTION = "This brought back a lot about my own accident."
 
 
-def _raise_distress(world):  # type: ignore[no-untyped-def]
+def _raise_distress(world):
     match = home_active_match(world)
     response = world.client_for("mentor").post(
         reverse("contacts:log", args=[match.pk]),
@@ -40,14 +40,14 @@ def _raise_distress(world):  # type: ignore[no-untyped-def]
     return match.mentor
 
 
-def _log_session(world, mentor, kind: str):  # type: ignore[no-untyped-def]
+def _log_session(world, mentor, kind: str):
     return world.client_for("therapist").post(
         reverse("mentors:supervision_log", args=[mentor.pk]),
         {"held_on": timezone.localdate().isoformat(), "kind": kind, "topics": "Talked it through"},
     )
 
 
-def test_distress_concern_opens_one_debrief_seen_by_supervisor_and_mentor(world) -> None:  # type: ignore[no-untyped-def]
+def test_distress_concern_opens_one_debrief_seen_by_supervisor_and_mentor(world) -> None:
     mentor = _raise_distress(world)
     concern = Concern.objects.get()
     debrief = DebriefRequest.objects.get()
@@ -68,7 +68,7 @@ def test_distress_concern_opens_one_debrief_seen_by_supervisor_and_mentor(world)
     assert "Upset by" not in mine and DESCRIPTION not in mine  # no reason, no clinical detail
 
 
-def test_opening_is_idempotent_per_source(world) -> None:  # type: ignore[no-untyped-def]
+def test_opening_is_idempotent_per_source(world) -> None:
     mentor = home_mentor(world)
     kwargs = {"mentor": mentor, "reason": "Upset.", "source": "concern", "source_id": 41}
     first = services.debrief_request_open(actor=world.people["mentor"], **kwargs)
@@ -81,7 +81,7 @@ def test_opening_is_idempotent_per_source(world) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.parametrize("persona", ["patient", "analyst", "outsider"])
-def test_only_the_mentor_or_their_team_open_a_debrief(world, persona) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_mentor_or_their_team_open_a_debrief(world, persona) -> None:
     with pytest.raises(Http404):
         services.debrief_request_open(
             actor=world.people[persona],
@@ -93,7 +93,7 @@ def test_only_the_mentor_or_their_team_open_a_debrief(world, persona) -> None:  
     assert not DebriefRequest.objects.exists()
 
 
-def test_opening_names_the_bad_field(world) -> None:  # type: ignore[no-untyped-def]
+def test_opening_names_the_bad_field(world) -> None:
     with pytest.raises(ValidationError) as caught:
         services.debrief_request_open(
             actor=world.people["therapist"],
@@ -114,7 +114,7 @@ def test_opening_names_the_bad_field(world) -> None:  # type: ignore[no-untyped-
     assert "source" in caught.value.message_dict
 
 
-def test_logging_a_debrief_session_closes_the_request(world) -> None:  # type: ignore[no-untyped-def]
+def test_logging_a_debrief_session_closes_the_request(world) -> None:
     mentor = _raise_distress(world)
     assert _log_session(world, mentor, "one_to_one").status_code == 302
     assert DebriefRequest.objects.get().closed_at is None  # an ordinary session does not
@@ -134,14 +134,14 @@ def test_logging_a_debrief_session_closes_the_request(world) -> None:  # type: i
     assert "talk it through" not in mine
 
 
-def test_a_debrief_session_for_another_mentor_leaves_the_request_open(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_debrief_session_for_another_mentor_leaves_the_request_open(world) -> None:
     _raise_distress(world)
     other = MentorFactory(service=world.home, status="active", supervisor=world.people["therapist"])
     assert _log_session(world, other, "debrief").status_code == 302
     assert DebriefRequest.objects.get().closed_at is None
 
 
-def test_supervisor_books_the_debrief_and_the_mentor_sees_the_date(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_supervisor_books_the_debrief_and_the_mentor_sees_the_date(world, frozen) -> None:
     _raise_distress(world)
     debrief = DebriefRequest.objects.get()
     url = reverse("mentors:debrief_book", args=[debrief.pk])
@@ -160,7 +160,7 @@ def test_supervisor_books_the_debrief_and_the_mentor_sees_the_date(world, frozen
     assert "Wednesday 18 June 2025" in mine
 
 
-def test_a_held_debrief_cannot_be_booked(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_a_held_debrief_cannot_be_booked(world, frozen) -> None:
     mentor = _raise_distress(world)
     _log_session(world, mentor, "debrief")
     debrief = DebriefRequest.objects.select_related("mentor").get()
@@ -171,7 +171,7 @@ def test_a_held_debrief_cannot_be_booked(world, frozen) -> None:  # type: ignore
     assert "booked_on" in caught.value.message_dict
 
 
-def test_mentor_colleague_and_other_service_cannot_book(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_mentor_colleague_and_other_service_cannot_book(world, frozen) -> None:
     _raise_distress(world)
     debrief = DebriefRequest.objects.get()
     url = reverse("mentors:debrief_book", args=[debrief.pk])
@@ -185,7 +185,7 @@ def test_mentor_colleague_and_other_service_cannot_book(world, frozen) -> None: 
     assert "Debrief to arrange" not in page
 
 
-def test_check_in_asking_to_talk_opens_a_debrief_and_acknowledging_books_it(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_check_in_asking_to_talk_opens_a_debrief_and_acknowledging_books_it(world, frozen) -> None:
     home_mentor(world)
     mentor_client = world.client_for("mentor")
     answers = {"score": "4", "affecting_me": "no", "wants_to_talk": "no", "comment": ""}
@@ -203,7 +203,7 @@ def test_check_in_asking_to_talk_opens_a_debrief_and_acknowledging_books_it(worl
     assert debrief.booked_on == dt.date(2025, 6, 19)
 
 
-def test_without_a_supervisor_the_managers_arrange_it(world) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_supervisor_the_managers_arrange_it(world) -> None:
     mentor = home_mentor(world)
     mentor.supervisor = None
     mentor.save()
@@ -217,7 +217,7 @@ def test_without_a_supervisor_the_managers_arrange_it(world) -> None:  # type: i
     assert debriefs_to_arrange_for(world.people["outsider"]) == []
 
 
-def test_home_panel_lists_debriefs_without_n_plus_1(world) -> None:  # type: ignore[no-untyped-def]
+def test_home_panel_lists_debriefs_without_n_plus_1(world) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

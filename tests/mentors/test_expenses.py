@@ -16,7 +16,7 @@ from alongside.mentors.models import ExpenseClaim
 from tests.mentors.factories import home_claim, home_mentor
 
 
-def test_approve_and_reject(world) -> None:  # type: ignore[no-untyped-def]
+def test_approve_and_reject(world) -> None:
     claim = home_claim(world)
     client = world.client_for("therapist")
     assert (
@@ -32,7 +32,7 @@ def test_approve_and_reject(world) -> None:  # type: ignore[no-untyped-def]
         services.expense_decide(actor=world.people["admin"], claim=claim, approve=False, note="x")
 
 
-def test_the_mentor_cannot_decide_or_submit_for_someone_else(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_mentor_cannot_decide_or_submit_for_someone_else(world) -> None:
     claim = home_claim(world)
     response = world.client_for("mentor").post(
         f"/mentors/expenses/{claim.pk}/decide/", {"decision": "approve"}
@@ -51,7 +51,7 @@ def test_the_mentor_cannot_decide_or_submit_for_someone_else(world) -> None:  # 
         )
 
 
-def test_csv_export_is_formula_safe(world) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export_is_formula_safe(world) -> None:
     claim = home_claim(world)
     ExpenseClaim.objects.filter(pk=claim.pk).update(purpose='=HYPERLINK("http://evil")')
     response = world.client_for("admin").get("/mentors/expenses/export.csv")
@@ -67,7 +67,7 @@ def test_spreadsheet_safe(value: str) -> None:
     assert spreadsheet_safe(value).startswith("'")
 
 
-def test_receipt_is_served_with_its_sniffed_type(world) -> None:  # type: ignore[no-untyped-def]
+def test_receipt_is_served_with_its_sniffed_type(world) -> None:
     claim = home_claim(world)
     response = world.client_for("mentor").get(f"/mentors/expenses/{claim.pk}/receipt/")
     assert response.status_code == 200
@@ -75,7 +75,7 @@ def test_receipt_is_served_with_its_sniffed_type(world) -> None:  # type: ignore
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_probe_13_receipt_is_served_as_an_attachment(world) -> None:  # type: ignore[no-untyped-def]
+def test_probe_13_receipt_is_served_as_an_attachment(world) -> None:
     claim = home_claim(world)
     response = world.client_for("therapist").get(f"/mentors/expenses/{claim.pk}/receipt/")
     assert response.status_code == 200

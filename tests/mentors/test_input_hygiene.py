@@ -21,13 +21,13 @@ GOOD: dict[str, Any] = {
 }
 
 
-def _create(world, service, **values: Any) -> Mentor:  # type: ignore[no-untyped-def]
+def _create(world, service, **values: Any) -> Mentor:
     return services.mentor_create(
         actor=world.people["admin"], service=service, values={**GOOD, **values}
     )
 
 
-def test_probe_9_mentor_phone_validated_for_service_country(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_mentor_phone_validated_for_service_country(world, frozen) -> None:
     mentor = _create(world, world.home, phone="0400 000 004", postcode=" 3000")
     assert (mentor.phone, mentor.postcode) == ("+61400000004", "3000")
     with pytest.raises(ValidationError) as refused:
@@ -37,14 +37,14 @@ def test_probe_9_mentor_phone_validated_for_service_country(world, frozen) -> No
 
 
 @pytest.mark.parametrize("field", ["first_name", "last_name"])
-def test_probe_9_mentor_name_refuses_bidi_override(world, frozen, field) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_mentor_name_refuses_bidi_override(world, frozen, field) -> None:
     with pytest.raises(ValidationError) as refused:
         _create(world, world.home, **{field: "Ada\u2067"})
     assert "U+2067" in refused.value.message_dict[field][0]
     assert not Mentor.objects.exists()
 
 
-def test_probe_9_mentor_form_names_the_field(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_mentor_form_names_the_field(world, frozen) -> None:
     form = MentorForm(
         data={
             "first_name": "Ada\u200b",

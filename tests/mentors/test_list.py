@@ -8,11 +8,11 @@ from alongside.mentors.models import Mentor
 from tests.mentors.factories import MentorFactory, make_ready_mentor
 
 
-def _names(response) -> set[str]:  # type: ignore[no-untyped-def]
+def _names(response) -> set[str]:
     return {m.full_name for m in response.context["mentors"]}
 
 
-def test_filters(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_filters(world, frozen) -> None:
     ready = make_ready_mentor(
         service=world.home,
         today=frozen,
@@ -54,7 +54,7 @@ def test_filters(world, frozen) -> None:  # type: ignore[no-untyped-def]
     assert _names(client.get("/mentors/?checks=expiring")) == {"Soon Expiring"}
 
 
-def test_htmx_gets_the_fragment(world) -> None:  # type: ignore[no-untyped-def]
+def test_htmx_gets_the_fragment(world) -> None:
     MentorFactory(service=world.home)
     response = world.client_for("therapist").get(
         "/mentors/?status=enquiry", headers={"HX-Request": "true"}
@@ -63,7 +63,7 @@ def test_htmx_gets_the_fragment(world) -> None:  # type: ignore[no-untyped-def]
     assert "<html" not in response.content.decode()
 
 
-def test_no_n_plus_one(world, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_no_n_plus_one(world, django_assert_max_num_queries) -> None:
     client = world.client_for("therapist")
     for _ in range(3):
         MentorFactory(service=world.home, supervisor=world.people["therapist"])

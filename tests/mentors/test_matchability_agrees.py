@@ -80,7 +80,7 @@ def test_queryset_pool_and_rule_agree_for_every_mentor(
     by_pool = {
         profile.mentor_id
         for profile in pool.pool.mentors
-        if all(check(None, profile) is None for check in gates)  # type: ignore[arg-type]
+        if all(check(None, profile) is None for check in gates)
     }
 
     assert by_rule, "some generated mentors must be matchable"

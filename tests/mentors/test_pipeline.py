@@ -21,7 +21,7 @@ from tests.mentors.factories import (
 
 
 @pytest.fixture
-def programme(world, frozen):  # type: ignore[no-untyped-def]
+def programme(world, frozen):
     SelectionCriterionFactory(service=world.home, name="Interview done")
     SelectionCriterionFactory(service=world.home, name="Two references")
     SelectionCriterionFactory(
@@ -32,7 +32,7 @@ def programme(world, frozen):  # type: ignore[no-untyped-def]
     return world
 
 
-def test_it_walks_enquiry_to_training_one_step_at_a_time(programme) -> None:  # type: ignore[no-untyped-def]
+def test_it_walks_enquiry_to_training_one_step_at_a_time(programme) -> None:
     therapist = programme.people["therapist"]
     mentor = MentorFactory(service=programme.home)
     for step in ("screening", "checks", "training"):
@@ -41,7 +41,7 @@ def test_it_walks_enquiry_to_training_one_step_at_a_time(programme) -> None:  # 
     assert AuditEvent.objects.filter(action="mentor.training", object_id=str(mentor.pk)).exists()
 
 
-def test_it_refuses_skipping_a_step(programme) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_skipping_a_step(programme) -> None:
     mentor = MentorFactory(service=programme.home)
     with pytest.raises(ProgrammeRuleError, match="cannot go from enquiry to checks"):
         services.mentor_advance(
@@ -50,7 +50,7 @@ def test_it_refuses_skipping_a_step(programme) -> None:  # type: ignore[no-untyp
     assert Mentor.objects.get(pk=mentor.pk).status == "enquiry"
 
 
-def test_activation_refuses_and_lists_everything_missing(programme, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_activation_refuses_and_lists_everything_missing(programme, frozen) -> None:
     mentor = MentorFactory(
         service=programme.home, status="training", date_of_injury=frozen - dt.timedelta(days=100)
     )
@@ -66,7 +66,7 @@ def test_activation_refuses_and_lists_everything_missing(programme, frozen) -> N
     assert Mentor.objects.get(pk=mentor.pk).status == "training"
 
 
-def test_activation_refuses_an_expired_check(programme, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_activation_refuses_an_expired_check(programme, frozen) -> None:
     mentor = make_ready_mentor(service=programme.home, today=frozen)
     mentor.checks.update(
         issued_on=frozen - dt.timedelta(days=800), expires_on=frozen - dt.timedelta(days=1)
@@ -75,14 +75,14 @@ def test_activation_refuses_an_expired_check(programme, frozen) -> None:  # type
         services.mentor_activate(actor=programme.people["therapist"], mentor=mentor)
 
 
-def test_activation_refuses_lapsed_training(programme, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_activation_refuses_lapsed_training(programme, frozen) -> None:
     mentor = make_ready_mentor(service=programme.home, today=frozen)
     mentor.training_completions.update(completed_on=frozen - dt.timedelta(days=800))
     with pytest.raises(ProgrammeRuleError, match="Required training lapsed"):
         services.mentor_activate(actor=programme.people["therapist"], mentor=mentor)
 
 
-def test_activation_succeeds_when_everything_is_in_place(programme, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_activation_succeeds_when_everything_is_in_place(programme, frozen) -> None:
     mentor = make_ready_mentor(
         service=programme.home, today=frozen, user=programme.people["patient"]
     )
@@ -93,7 +93,7 @@ def test_activation_succeeds_when_everything_is_in_place(programme, frozen) -> N
     assert programme.people["patient"].memberships.filter(role="mentor").exists()
 
 
-def test_pause_needs_a_reason_and_resume_rechecks_the_rules(programme, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_pause_needs_a_reason_and_resume_rechecks_the_rules(programme, frozen) -> None:
     therapist = programme.people["therapist"]
     mentor = make_ready_mentor(service=programme.home, today=frozen, status="active")
     with pytest.raises(ValidationError):
@@ -106,7 +106,7 @@ def test_pause_needs_a_reason_and_resume_rechecks_the_rules(programme, frozen) -
         services.mentor_resume(actor=therapist, mentor=paused)
 
 
-def test_pause_runs_the_hooks_of_other_apps(programme, frozen, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_pause_runs_the_hooks_of_other_apps(programme, frozen, monkeypatch) -> None:
     seen = []
     monkeypatch.setattr(services.pipeline.ON_PAUSE, "_items", [lambda m, actor: seen.append(m.pk)])
     mentor = make_ready_mentor(service=programme.home, today=frozen, status="active")
@@ -114,7 +114,7 @@ def test_pause_runs_the_hooks_of_other_apps(programme, frozen, monkeypatch) -> N
     assert seen == [mentor.pk]
 
 
-def test_decline_needs_a_reason_and_is_final(programme) -> None:  # type: ignore[no-untyped-def]
+def test_decline_needs_a_reason_and_is_final(programme) -> None:
     therapist = programme.people["therapist"]
     mentor = MentorFactory(service=programme.home)
     with pytest.raises(ValidationError):
@@ -124,7 +124,7 @@ def test_decline_needs_a_reason_and_is_final(programme) -> None:  # type: ignore
         services.mentor_advance(actor=therapist, mentor=declined, to_status="screening")
 
 
-def test_other_services_and_mentors_cannot_move_a_mentor(programme) -> None:  # type: ignore[no-untyped-def]
+def test_other_services_and_mentors_cannot_move_a_mentor(programme) -> None:
     mentor = MentorFactory(service=programme.home)
     for persona in ("outsider", "mentor", "analyst", "patient"):
         with pytest.raises(Http404):
@@ -133,7 +133,7 @@ def test_other_services_and_mentors_cannot_move_a_mentor(programme) -> None:  # 
             )
 
 
-def test_a_therapist_moves_an_applicant_through_the_pages(programme, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_a_therapist_moves_an_applicant_through_the_pages(programme, frozen) -> None:
     client = programme.client_for("therapist")
     mentor = make_ready_mentor(service=programme.home, today=frozen, status="enquiry")
     url = f"/mentors/{mentor.pk}/status/"
@@ -143,7 +143,7 @@ def test_a_therapist_moves_an_applicant_through_the_pages(programme, frozen) -> 
     assert Mentor.objects.get(pk=mentor.pk).status == "active"
 
 
-def test_the_page_lists_what_is_missing_when_activation_is_refused(programme) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_lists_what_is_missing_when_activation_is_refused(programme) -> None:
     client = programme.client_for("therapist")
     mentor = MentorFactory(service=programme.home, status="training")
     response = client.post(f"/mentors/{mentor.pk}/status/", {"action": "activate"})

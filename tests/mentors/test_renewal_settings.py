@@ -19,7 +19,7 @@ TODAY = dt.date(2025, 6, 15)
 
 
 @pytest.fixture
-def mentor_with_an_undated_check(world, frozen):  # type: ignore[no-untyped-def]
+def mentor_with_an_undated_check(world, frozen):
     mentor = make_ready_mentor(service=world.home, today=TODAY, status=MentorStatus.ACTIVE)
     Check.objects.filter(mentor=mentor).update(issued_on=dt.date(2023, 1, 10), expires_on=None)
     bulk_compliance_refresh([mentor])
@@ -28,7 +28,7 @@ def mentor_with_an_undated_check(world, frozen):  # type: ignore[no-untyped-def]
     return mentor
 
 
-def _url(world) -> str:  # type: ignore[no-untyped-def]
+def _url(world) -> str:
     return reverse("mentors:renewals", args=[world.home.slug])
 
 

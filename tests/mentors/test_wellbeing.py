@@ -9,7 +9,7 @@ from alongside.mentors.models import WellbeingCheckIn
 from tests.mentors.factories import home_mentor
 
 
-def _submit(world, score: str, talk: str = "no"):  # type: ignore[no-untyped-def]
+def _submit(world, score: str, talk: str = "no"):
     home_mentor(world)
     return world.client_for("mentor").post(
         "/mentors/me/check-in/",
@@ -24,7 +24,7 @@ def _submit(world, score: str, talk: str = "no"):  # type: ignore[no-untyped-def
 
 def test_a_low_score_reaches_the_supervisor_home_page_and_email(
     world, django_capture_on_commit_callbacks, run_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = _submit(world, "2")
     assert response.status_code == 302
@@ -45,14 +45,14 @@ def test_a_low_score_reaches_the_supervisor_home_page_and_email(
     assert len(mail.outbox) == 1  # exactly one, not re-sent
 
 
-def test_wanting_to_talk_flags_even_a_good_score(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_wanting_to_talk_flags_even_a_good_score(world, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _submit(world, "5", talk="yes")
     assert WellbeingCheckIn.objects.get().flagged
     assert len(callbacks) == 1
 
 
-def test_a_good_check_in_alerts_nobody(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_a_good_check_in_alerts_nobody(world, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _submit(world, "4")
     assert not WellbeingCheckIn.objects.get().flagged
@@ -60,7 +60,7 @@ def test_a_good_check_in_alerts_nobody(world, django_capture_on_commit_callbacks
     assert "Well-being alerts" not in world.client_for("therapist").get("/").content.decode()
 
 
-def test_acknowledging_clears_the_alert_and_books_a_debrief(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_acknowledging_clears_the_alert_and_books_a_debrief(world, frozen) -> None:
     _submit(world, "1")
     checkin = WellbeingCheckIn.objects.get()
     client = world.client_for("therapist")
@@ -71,7 +71,7 @@ def test_acknowledging_clears_the_alert_and_books_a_debrief(world, frozen) -> No
     assert "Well-being alerts" not in client.get("/").content.decode()
 
 
-def test_only_the_mentor_their_supervisor_and_the_manager_see_check_ins(world) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_mentor_their_supervisor_and_the_manager_see_check_ins(world) -> None:
     _submit(world, "4")
     mentor = home_mentor(world)
     visible = {
@@ -97,14 +97,14 @@ def test_only_the_mentor_their_supervisor_and_the_manager_see_check_ins(world) -
 
 
 @pytest.mark.parametrize("score", ["0", "6", "many"])
-def test_check_in_score_must_be_1_to_5(world, score: str) -> None:  # type: ignore[no-untyped-def]
+def test_check_in_score_must_be_1_to_5(world, score: str) -> None:
     assert _submit(world, score).status_code == 400
     assert not WellbeingCheckIn.objects.exists()
 
 
 def test_without_a_supervisor_the_active_managers_hear_and_a_deactivated_one_does_not(
     world, django_capture_on_commit_callbacks, run_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from alongside.accounts.models import Role
     from tests.factories import MembershipFactory, UserFactory
 

@@ -2,7 +2,7 @@ from alongside.notifications.services import notify
 from tests.access import LOGIN, Row, expect
 
 
-def _therapist_notification(world):  # type: ignore[no-untyped-def]
+def _therapist_notification(world):
     if "notification" not in world.objects:
         world.objects["notification"] = notify(
             recipient=world.people["therapist"],

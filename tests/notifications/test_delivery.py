@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def _notify(user, **extra):  # type: ignore[no-untyped-def]
+def _notify(user, **extra):
     values = {
         "recipient": user,
         "kind": "pair_quiet",
@@ -114,7 +114,7 @@ def test_smtp_down_is_retried_with_backoff_and_sent_once(
     calls = {"n": 0}
     real_send = services._send_email
 
-    def flaky(notification):  # type: ignore[no-untyped-def]
+    def flaky(notification):
         calls["n"] += 1
         if calls["n"] <= 2:
             raise smtplib.SMTPServerDisconnected("connection refused")

@@ -7,7 +7,7 @@ from alongside.notifications.services import notify
 pytestmark = pytest.mark.django_db
 
 
-def _make(user, n):  # type: ignore[no-untyped-def]
+def _make(user, n):
     return [
         notify(
             recipient=user, kind="test", event_key=str(i), subject=f"Note {i}", link="/contacts/"
@@ -96,7 +96,7 @@ def test_bad_preferences_are_explained_and_not_saved(world, data, field_message)
     assert not NotificationPreference.objects.exists()
 
 
-def test_times_are_the_services_own_and_say_their_zone(world) -> None:  # type: ignore[no-untyped-def]
+def test_times_are_the_services_own_and_say_their_zone(world) -> None:
     import datetime as dt
     import re
 

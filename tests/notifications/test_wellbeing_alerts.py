@@ -12,7 +12,7 @@ from alongside.notifications.models import DeliveryStatus, Notification, Notific
 from tests.mentors.factories import home_mentor
 
 
-def _low_check_in(world):  # type: ignore[no-untyped-def]
+def _low_check_in(world):
     home_mentor(world)
     response = world.client_for("mentor").post(
         "/mentors/me/check-in/",
@@ -23,7 +23,7 @@ def _low_check_in(world):  # type: ignore[no-untyped-def]
 
 def test_the_alert_is_listed_in_the_supervisors_notifications(
     world, django_capture_on_commit_callbacks, run_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _low_check_in(world)
     alert = Notification.objects.get(kind="mentor_wellbeing_alert")
@@ -41,7 +41,7 @@ def test_the_alert_is_listed_in_the_supervisors_notifications(
 
 def test_a_supervisor_who_opted_out_sees_it_in_the_app_only(
     world, django_capture_on_commit_callbacks, run_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     NotificationPreference.objects.create(
         user=world.people["therapist"], opt_out_non_essential=True
     )
@@ -56,7 +56,7 @@ def test_a_supervisor_who_opted_out_sees_it_in_the_app_only(
 
 def test_the_alert_waits_for_the_end_of_the_supervisors_quiet_hours(
     world, django_capture_on_commit_callbacks, run_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     NotificationPreference.objects.create(
         user=world.people["therapist"],
         quiet_hours_start=dt.time(21),

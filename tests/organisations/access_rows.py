@@ -24,7 +24,7 @@ ROWS = {
 }
 
 
-def home_closure(world):  # type: ignore[no-untyped-def]
+def home_closure(world):
     import datetime as dt
 
     from alongside.organisations.models import ClosureDay

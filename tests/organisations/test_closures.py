@@ -15,7 +15,7 @@ from alongside.organisations.selectors import closed_days
 pytestmark = pytest.mark.django_db
 
 
-def _url(world) -> str:  # type: ignore[no-untyped-def]
+def _url(world) -> str:
     return reverse("organisations:closures", args=[world.home.slug])
 
 

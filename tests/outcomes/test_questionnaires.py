@@ -29,20 +29,20 @@ PHQ9_POST = {f"item_{n}": "1" for n in range(1, 10)}
 
 
 @pytest.fixture
-def case(world: World):  # type: ignore[no-untyped-def]
+def case(world: World):
     return factories.accepted_patient(
         world.home, user=world.people["patient"], allocated_therapist=world.people["therapist"]
     )
 
 
-def _link(world: World, case, instrument_id: str = "phq9") -> str:  # type: ignore[no-untyped-def]
+def _link(world: World, case, instrument_id: str = "phq9") -> str:
     token = services.questionnaire_link_issue(
         actor=world.people["therapist"], due=factories.due(case, instrument_id)
     )
     return reverse("outcomes_link:link", args=[token])
 
 
-def test_acceptance_schedules_baseline_and_follow_ups_once(case) -> None:  # type: ignore[no-untyped-def]
+def test_acceptance_schedules_baseline_and_follow_ups_once(case) -> None:
     dues = QuestionnaireDue.objects.filter(patient=case)
     assert dues.count() == 5 * 6  # baseline, 3, 6, 12, 24 months × six free instruments
     phq9 = {d.time_point.label: d for d in dues.filter(instrument_id="phq9")}
@@ -52,7 +52,7 @@ def test_acceptance_schedules_baseline_and_follow_ups_once(case) -> None:  # typ
     assert services.questionnaires_schedule(patient=case) == 0
 
 
-def test_patient_answers_from_the_link_without_signing_in(world: World, case, client) -> None:  # type: ignore[no-untyped-def]
+def test_patient_answers_from_the_link_without_signing_in(world: World, case, client) -> None:
     url = _link(world, case)
     page = client.get(url)
     assert page.status_code == 200
@@ -66,7 +66,7 @@ def test_patient_answers_from_the_link_without_signing_in(world: World, case, cl
     assert factories.due(case, "phq9").status == DueStatus.COMPLETED
 
 
-def test_a_used_link_shows_a_clear_page_and_records_nothing(world: World, case, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_used_link_shows_a_clear_page_and_records_nothing(world: World, case, client) -> None:
     url = _link(world, case)
     client.post(url, PHQ9_POST)
     again = client.post(url, PHQ9_POST)
@@ -74,7 +74,7 @@ def test_a_used_link_shows_a_clear_page_and_records_nothing(world: World, case, 
     assert QuestionnaireResponse.objects.filter(patient=case).count() == 1
 
 
-def test_an_expired_link_shows_a_clear_page_and_records_nothing(world: World, case, client) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_link_shows_a_clear_page_and_records_nothing(world: World, case, client) -> None:
     url = _link(world, case)
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=15)):
         page = client.post(url, PHQ9_POST)
@@ -82,12 +82,12 @@ def test_an_expired_link_shows_a_clear_page_and_records_nothing(world: World, ca
     assert not QuestionnaireResponse.objects.filter(patient=case).exists()
 
 
-def test_an_unknown_link_is_not_found(client) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_link_is_not_found(client) -> None:
     page = client.get(reverse("outcomes_link:link", args=["not-a-real-token"]))
     assert page.status_code == 404 and b"This link does not work" in page.content
 
 
-def test_a_link_only_answers_its_own_questionnaire(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_only_answers_its_own_questionnaire(world: World, case) -> None:
     token = services.questionnaire_link_issue(
         actor=world.people["therapist"], due=factories.due(case, "hope")
     )
@@ -101,7 +101,7 @@ def test_a_link_only_answers_its_own_questionnaire(world: World, case) -> None: 
 
 def test_an_out_of_range_answer_names_the_item_and_records_nothing(
     world: World, case, client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url = _link(world, case)
     page = client.post(url, {**PHQ9_POST, "item_3": "7"})
     assert page.status_code == 400
@@ -110,7 +110,7 @@ def test_an_out_of_range_answer_names_the_item_and_records_nothing(
     assert client.get(url).status_code == 200  # the link still works
 
 
-def test_the_patient_answers_signed_in(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_the_patient_answers_signed_in(world: World, case) -> None:
     client = world.client_for("patient")
     mine = client.get(reverse("outcomes:mine"))
     assert b"Hope about the future" in mine.content
@@ -127,7 +127,7 @@ def test_the_patient_answers_signed_in(world: World, case) -> None:  # type: ign
     )
 
 
-def test_a_patient_never_reaches_another_patients_questionnaire(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_patient_never_reaches_another_patients_questionnaire(world: World, case) -> None:
     other = factories.accepted_patient(world.home)
     answered = factories.answered(other, "gad7", [3] * 7, world.people["therapist"])
     client = world.client_for("patient")
@@ -141,7 +141,7 @@ def test_a_patient_never_reaches_another_patients_questionnaire(world: World, ca
     assert client.get(reverse("outcomes:correct", args=[answered.pk])).status_code == 404
 
 
-def test_a_mentor_never_sees_answers(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_mentor_never_sees_answers(world: World, case) -> None:
     response = factories.answered(case, "phq9", [2] * 9, world.people["therapist"])
     client = world.client_for("mentor")
     for url in (
@@ -152,7 +152,7 @@ def test_a_mentor_never_sees_answers(world: World, case) -> None:  # type: ignor
         assert client.get(url).status_code == 404
 
 
-def test_staff_enter_answers_on_the_patients_behalf(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_staff_enter_answers_on_the_patients_behalf(world: World, case) -> None:
     client = world.client_for("therapist")
     due = factories.due(case, "gad7")
     posted = client.post(
@@ -166,7 +166,7 @@ def test_staff_enter_answers_on_the_patients_behalf(world: World, case) -> None:
     assert b"Staff, on the patient" in page.content and b"Moderate" in page.content
 
 
-def test_submitting_twice_records_once(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_submitting_twice_records_once(world: World, case) -> None:
     due = factories.due(case, "hope")
     services.response_submit(
         due=due, answers=[4], mode=EntryMode.STAFF, actor=world.people["therapist"]
@@ -178,7 +178,7 @@ def test_submitting_twice_records_once(world: World, case) -> None:  # type: ign
     assert QuestionnaireResponse.objects.filter(due=due).count() == 1
 
 
-def test_a_correction_is_a_new_version_with_a_reason(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_correction_is_a_new_version_with_a_reason(world: World, case) -> None:
     old = factories.answered(case, "gad7", [1] * 7, world.people["therapist"])
     client = world.client_for("therapist")
     url = reverse("outcomes:correct", args=[old.pk])
@@ -199,7 +199,7 @@ def test_a_correction_is_a_new_version_with_a_reason(world: World, case) -> None
     )
 
 
-def test_answers_cannot_be_corrected_to_nothing(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_answers_cannot_be_corrected_to_nothing(world: World, case) -> None:
     # A correction to all blanks would keep the questionnaire "answered" with no score.
     old = factories.answered(case, "gad7", [1] * 7, world.people["therapist"])
     response = world.client_for("therapist").post(
@@ -211,7 +211,7 @@ def test_answers_cannot_be_corrected_to_nothing(world: World, case) -> None:  # 
     assert old.is_current and QuestionnaireResponse.objects.count() == 1
 
 
-def test_phq9_item_9_tells_the_therapist_the_same_day(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_phq9_item_9_tells_the_therapist_the_same_day(world: World, case) -> None:
     factories.answered(case, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2], world.people["admin"])
     alert = Notification.objects.get(recipient=world.people["therapist"], kind="outcome_alert")
     assert alert.essential and "PHQ-9" in alert.subject
@@ -220,7 +220,7 @@ def test_phq9_item_9_tells_the_therapist_the_same_day(world: World, case) -> Non
 
 def test_the_work_status_answer_updates_the_timeline_from_the_first_day_back(
     world: World, case
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first_back = case.date_of_injury + dt.timedelta(days=60)
     factories.answered(
         case, "work_status", [1, 20, 1, 1, "", first_back.isoformat()], world.people["therapist"]
@@ -236,7 +236,7 @@ def test_the_work_status_answer_updates_the_timeline_from_the_first_day_back(
     assert b"60 days after injury" in page.content
 
 
-def test_the_service_page_shows_the_rtw_curve_with_a_table(world: World) -> None:  # type: ignore[no-untyped-def]
+def test_the_service_page_shows_the_rtw_curve_with_a_table(world: World) -> None:
     from alongside.patients.services import work_status_add
 
     for days in (30, 60, None, 90):
@@ -271,7 +271,7 @@ def test_accepting_a_referral_schedules_its_questionnaires(world: World) -> None
     )
 
 
-def test_the_sweep_tells_the_patient_once_and_reminds_once(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweep_tells_the_patient_once_and_reminds_once(world: World, case) -> None:
     from django.utils import timezone
 
     from alongside.outcomes.reminders import questionnaire_due_sweep
@@ -299,7 +299,7 @@ def test_the_sweep_asks_the_therapist_when_the_patient_has_no_account(world: Wor
     assert asked.count() == 2 and all("no account" in n.body for n in asked)
 
 
-def test_the_patients_home_names_the_questionnaires_their_list_names(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_the_patients_home_names_the_questionnaires_their_list_names(world: World, case) -> None:
     client = world.client_for("patient")
     home = client.get(reverse("accounts:home")).content.decode()
     mine = client.get(reverse("outcomes:mine")).content.decode()
@@ -310,7 +310,7 @@ def test_the_patients_home_names_the_questionnaires_their_list_names(world: Worl
 
 def test_saved_answers_come_back_and_nothing_is_recorded_until_sent(
     world: World, case, client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url = _link(world, case)
     saved = client.post(url, {"item_1": "2", "item_2": "3", "save": "later"})
     assert saved.status_code == 200 and b"Your answers so far are saved" in saved.content
@@ -362,7 +362,7 @@ def test_a_licensed_instrument_is_asked_only_after_its_licence_is_recorded(world
     assert other.status_code == 404  # the outsider is no manager of their own service either
 
 
-def test_the_service_sets_what_a_sustained_return_is(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_the_service_sets_what_a_sustained_return_is(world: World, case) -> None:
     from alongside.outcomes import selectors
     from alongside.patients.services import work_status_add
 
@@ -385,14 +385,14 @@ def test_the_service_sets_what_a_sustained_return_is(world: World, case) -> None
     )
 
 
-def _nothing_recorded(case, instrument_id: str = "phq9") -> bool:  # type: ignore[no-untyped-def]
+def _nothing_recorded(case, instrument_id: str = "phq9") -> bool:
     due = factories.due(case, instrument_id)
     return due.status == DueStatus.DUE and not QuestionnaireResponse.objects.filter(due=due)
 
 
 def test_an_empty_questionnaire_from_the_link_is_refused_and_the_link_still_works(
     world: World, case, client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url = _link(world, case)
     page = client.post(url, {})
     assert page.status_code == 400
@@ -403,7 +403,7 @@ def test_an_empty_questionnaire_from_the_link_is_refused_and_the_link_still_work
     assert client.post(url, PHQ9_POST).status_code == 302  # the link was not used up
 
 
-def test_an_empty_questionnaire_signed_in_is_refused(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_questionnaire_signed_in_is_refused(world: World, case) -> None:
     client = world.client_for("patient")
     due = factories.due(case, "hope")
     page = client.post(reverse("outcomes:own_answer", args=[due.pk]), {"item_1": ""})
@@ -412,7 +412,7 @@ def test_an_empty_questionnaire_signed_in_is_refused(world: World, case) -> None
     assert _nothing_recorded(case, "hope")
 
 
-def test_staff_cannot_record_an_empty_questionnaire(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_staff_cannot_record_an_empty_questionnaire(world: World, case) -> None:
     client = world.client_for("therapist")
     due = factories.due(case, "gad7")
     page = client.post(reverse("outcomes:enter", args=[due.pk]), {})
@@ -421,7 +421,7 @@ def test_staff_cannot_record_an_empty_questionnaire(world: World, case) -> None:
     assert _nothing_recorded(case, "gad7")
 
 
-def test_the_service_refuses_no_answers_but_keeps_partial_answers(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_the_service_refuses_no_answers_but_keeps_partial_answers(world: World, case) -> None:
     therapist = world.people["therapist"]
     with pytest.raises(ValidationError, match="at least one answer"):
         services.response_submit(
@@ -441,7 +441,7 @@ def test_the_service_refuses_no_answers_but_keeps_partial_answers(world: World, 
     assert partial.missing == 1 and partial.total is not None
 
 
-def test_a_questionnaire_past_its_date_says_it_can_still_be_answered(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_questionnaire_past_its_date_says_it_can_still_be_answered(world: World, case) -> None:
     closes = factories.due(case, "phq9").window_closes
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=20)):
         client = world.client_for("patient")  # signed in then: sessions do not last 20 days
@@ -455,14 +455,14 @@ def test_a_questionnaire_past_its_date_says_it_can_still_be_answered(world: Worl
     assert stale in on_time.lower() and "past the date" not in on_time  # today: on time
 
 
-def test_patients_read_a_plain_time_point_and_staff_keep_baseline(world: World, case) -> None:  # type: ignore[no-untyped-def]
+def test_patients_read_a_plain_time_point_and_staff_keep_baseline(world: World, case) -> None:
     mine = world.client_for("patient").get(reverse("outcomes:mine")).content.decode()
     assert "At the start" in mine and "Baseline" not in mine
     staff = world.client_for("therapist").get(reverse("outcomes:patient", args=[case.pk]))
     assert "Baseline" in staff.content.decode()
 
 
-def test_patients_see_a_plain_credit_not_a_software_licence(world: World, case, client) -> None:  # type: ignore[no-untyped-def]
+def test_patients_see_a_plain_credit_not_a_software_licence(world: World, case, client) -> None:
     patient = world.client_for("patient")
     hope = patient.get(reverse("outcomes:own_answer", args=[factories.due(case, "hope").pk]))
     assert "AGPL" not in hope.content.decode() and "licence" not in hope.content.decode()
@@ -476,7 +476,7 @@ def test_patients_see_a_plain_credit_not_a_software_licence(world: World, case, 
 
 def test_the_thank_you_page_gives_the_services_own_emergency_number(
     world: World, case, client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     done = client.post(_link(world, case), PHQ9_POST)
     assert done["Location"] == reverse("outcomes_link:thanks")  # the address names nobody
     melbourne = client.get(done["Location"]).content.decode()
@@ -495,6 +495,6 @@ def test_the_thank_you_page_gives_the_services_own_emergency_number(
     assert "tel:000" not in england and "in Australia" not in england
 
 
-def test_the_thank_you_page_opened_on_its_own_gives_both_numbers(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_thank_you_page_opened_on_its_own_gives_both_numbers(client) -> None:
     page = client.get(reverse("outcomes_link:thanks")).content.decode()
     assert "000 in Australia or 999 in the UK" in page

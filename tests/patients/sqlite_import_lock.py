@@ -40,7 +40,7 @@ def _write_csv(path: Path) -> None:
             writer.writerow(row)
 
 
-def _round(client_class, email: str, match) -> None:  # type: ignore[no-untyped-def]
+def _round(client_class, email: str, match) -> None:
     """Sign in, read a page, log a contact: three writes on SQLite."""
     from django.utils import timezone
 

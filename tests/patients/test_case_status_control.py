@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(world):  # type: ignore[no-untyped-def]
+def case(world):
     return PatientFactory(
         service=world.home,
         status=PatientStatus.ACTIVE,
@@ -83,7 +83,7 @@ def test_a_return_before_the_injury_is_refused_beside_the_date(world, case) -> N
     assert not WorkStatus.objects.exists()
 
 
-def _offered(world, case) -> list[str]:  # type: ignore[no-untyped-def]
+def _offered(world, case) -> list[str]:
     html = world.client_for("therapist").get(reverse("patients:detail", args=[case.pk]))
     page = html.content.decode()
     if '<select name="status"' not in page:
@@ -102,7 +102,7 @@ def _offered(world, case) -> list[str]:  # type: ignore[no-untyped-def]
         (PatientStatus.DISCHARGED, ["", "active"]),
     ],
 )
-def test_the_control_offers_only_the_moves_the_service_allows(world, status, offered) -> None:  # type: ignore[no-untyped-def]
+def test_the_control_offers_only_the_moves_the_service_allows(world, status, offered) -> None:
     # An active case was offered "Re-open as active", which the service then refused.
     case = PatientFactory(
         service=world.home, status=status, allocated_therapist=world.people["therapist"]
@@ -119,7 +119,7 @@ def test_the_control_offers_only_the_moves_the_service_allows(world, status, off
 
 def test_a_move_gone_since_the_page_was_opened_is_refused_and_the_control_shows_again_narrowed(
     world, case
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # The page was opened while the case was discharged; a colleague re-opened it since.
     response = world.client_for("therapist").post(
         reverse("patients:status", args=[case.pk]), {"status": "active"}

@@ -15,7 +15,7 @@ from alongside.patients.services import eligibility_rules_apply_preset
 pytestmark = pytest.mark.django_db
 
 
-def _url(world) -> str:  # type: ignore[no-untyped-def]
+def _url(world) -> str:
     return reverse("patients:rules_preset", args=[world.home.slug])
 
 

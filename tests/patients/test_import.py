@@ -228,7 +228,7 @@ def test_probe_3_checking_opens_no_transaction_and_writing_one(monkeypatch) -> N
     events: list[str] = []
     real_enter = transaction.Atomic.__enter__
 
-    def enter(self):  # type: ignore[no-untyped-def]
+    def enter(self):
         events.append("atomic")
         return real_enter(self)
 
@@ -327,7 +327,7 @@ def test_probe_3_the_row_limit_is_stated_and_named_when_exceeded(
 # --- The upload page: a background job with a progress page -----------------------------
 
 
-def _upload(client, world, content: bytes, **extra):  # type: ignore[no-untyped-def]
+def _upload(client, world, content: bytes, **extra):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
@@ -402,7 +402,7 @@ def test_probe_3_a_crash_in_the_worker_is_shown_not_a_spinner(
 ) -> None:
     from alongside.patients.models import ReferralImportJob, ReferralImportStatus
 
-    def broken(**kwargs):  # type: ignore[no-untyped-def]
+    def broken(**kwargs):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(importing, "referrals_check", broken)

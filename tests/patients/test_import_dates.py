@@ -14,7 +14,7 @@ def _csv(date_of_birth: str) -> bytes:
     return f"{header}\n{example.replace('1987-03-14', date_of_birth)}\n".encode()
 
 
-def _birth_problems(service, value: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _birth_problems(service, value: str) -> list[str]:
     report = importing.referrals_check(service=service, content=_csv(value))
     return [p.problem for p in report.problems if p.field == "date_of_birth"]
 

@@ -25,7 +25,7 @@ INJURED = date.today() - timedelta(days=20)
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Ann\u202eaxe" shows as "Annexa"
 
 
-def _referral(**overrides):  # type: ignore[no-untyped-def]
+def _referral(**overrides):
     data = dict(
         given_name="Ana",
         family_name="Silva",
@@ -39,7 +39,7 @@ def _referral(**overrides):  # type: ignore[no-untyped-def]
     return data
 
 
-def _refusal(world, service, **overrides) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def _refusal(world, service, **overrides) -> dict[str, list[str]]:
     before = Patient.objects.count()
     with pytest.raises(ValidationError) as refused:
         services.referral_create(
@@ -77,7 +77,7 @@ def test_probe_9_postcode_validated_for_service_country(world) -> None:
 
 
 @pytest.mark.parametrize("field", ["given_name", "family_name", "referrer_name"])
-def test_probe_9_name_refuses_bidi_override(world, field) -> None:  # type: ignore[no-untyped-def]
+def test_probe_9_name_refuses_bidi_override(world, field) -> None:
     problems = _refusal(world, world.home, **{field: f"Ann{RLO}axe"})
     assert list(problems) == [field]
     assert "U+202E" in problems[field][0]

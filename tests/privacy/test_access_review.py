@@ -16,7 +16,7 @@ from alongside.privacy import services
 pytestmark = pytest.mark.django_db
 
 
-def test_page_lists_roles_and_flags_dormant_accounts(world) -> None:  # type: ignore[no-untyped-def]
+def test_page_lists_roles_and_flags_dormant_accounts(world) -> None:
     User.objects.filter(pk=world.people["mentor"].pk).update(
         last_login=timezone.now() - dt.timedelta(days=120)
     )
@@ -34,7 +34,7 @@ def test_page_lists_roles_and_flags_dormant_accounts(world) -> None:  # type: ig
     assert "outsider@test.example" not in text
 
 
-def test_bulk_disable_asks_first_then_revokes_tokens_and_sessions(world) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_disable_asks_first_then_revokes_tokens_and_sessions(world) -> None:
     mentor = world.people["mentor"]
     api_token_issue(user=mentor, name="phone")
     world.client_for("mentor")  # a live session
@@ -57,7 +57,7 @@ def test_bulk_disable_asks_first_then_revokes_tokens_and_sessions(world) -> None
     assert AuditEvent.objects.filter(action="account.disable", object_id=str(mentor.pk)).exists()
 
 
-def test_cannot_disable_yourself_or_someone_from_another_service(world) -> None:  # type: ignore[no-untyped-def]
+def test_cannot_disable_yourself_or_someone_from_another_service(world) -> None:
     admin = world.people["admin"]
     with pytest.raises(services.DisableRefused, match="your own"):
         services.accounts_disable(actor=admin, user_ids=[admin.pk])

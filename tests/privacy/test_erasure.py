@@ -34,12 +34,12 @@ CONCERN = "Mentioned nightmares about the crash on the Westgate bridge"
 
 
 @pytest.fixture(autouse=True)
-def checkpoint_file(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def checkpoint_file(settings, tmp_path: Path) -> Path:
     settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
     return settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE
 
 
-def _distinctive_patient(world):  # type: ignore[no-untyped-def]
+def _distinctive_patient(world):
     """The contacts persona's patient, with details nothing else in the database shares."""
     match = home_active_match(world, persona_patient=True)
     patient = match.patient
@@ -108,14 +108,14 @@ def _every_column_containing(needle: str) -> list[str]:
     return hits
 
 
-def _erase(world, patient):  # type: ignore[no-untyped-def]
+def _erase(world, patient):
     erasure = services.erasure_request(
         actor=world.people["admin"], subject_type="patient", subject=patient, reason="asked"
     )
     return services.erasure_confirm(actor=world.people["admin"], erasure=erasure)
 
 
-def test_after_erasure_no_table_holds_the_person_and_audit_still_verifies(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_after_erasure_no_table_holds_the_person_and_audit_still_verifies(world, capsys) -> None:
     patient, user = _distinctive_patient(world)
     # The search can fail: before erasure it finds the person in many places.
     assert _every_column_containing(EMAIL) and _every_column_containing(FREE_TEXT)
@@ -139,7 +139,7 @@ def test_after_erasure_no_table_holds_the_person_and_audit_still_verifies(world,
     assert main(["audit", "verify"]) == 0, capsys.readouterr().err
 
 
-def test_exports_and_api_for_the_erased_patient_hold_none_of_it(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_exports_and_api_for_the_erased_patient_hold_none_of_it(world, tmp_path) -> None:
     patient, _ = _distinctive_patient(world)
     _erase(world, patient)
     fhir = tmp_path / "fhir.json"
@@ -164,13 +164,13 @@ def test_exports_and_api_for_the_erased_patient_hold_none_of_it(world, tmp_path)
         assert needle.lower() not in blob, needle
 
 
-def test_erasure_is_one_transaction(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_erasure_is_one_transaction(world, monkeypatch) -> None:
     patient, user = _distinctive_patient(world)
     erasure = services.erasure_request(
         actor=world.people["admin"], subject_type="patient", subject=patient, reason="asked"
     )
 
-    def fail(identifiers):  # type: ignore[no-untyped-def]
+    def fail(identifiers):
         raise RuntimeError("the disk filled up half-way")
 
     # A failure late in the erasure (after the rows were scrubbed) leaves nothing changed.
@@ -183,7 +183,7 @@ def test_erasure_is_one_transaction(world, monkeypatch) -> None:  # type: ignore
     assert Erasure.objects.get(pk=erasure.pk).status == ErasureStatus.PROPOSED
 
 
-def test_the_daily_sweep_lists_records_past_retention_and_erases_nothing(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_daily_sweep_lists_records_past_retention_and_erases_nothing(world) -> None:
     patient, _ = _distinctive_patient(world)
     assert services.retention_sweep() >= 1
     listed = Erasure.objects.get(subject_type="patient", subject_id=patient.pk)
@@ -193,7 +193,7 @@ def test_the_daily_sweep_lists_records_past_retention_and_erases_nothing(world) 
     assert patient.family_name == NAME[1]
 
 
-def test_confirmation_page_erases_only_after_the_box_is_ticked(world) -> None:  # type: ignore[no-untyped-def]
+def test_confirmation_page_erases_only_after_the_box_is_ticked(world) -> None:
     patient, _ = _distinctive_patient(world)
     erasure = services.erasure_request(
         actor=world.people["admin"], subject_type="patient", subject=patient, reason="asked"

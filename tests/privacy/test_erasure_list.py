@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 FIRST_ID = 900_000
 
 
-def test_the_waiting_list_is_paged_and_every_erasure_is_on_a_page(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_waiting_list_is_paged_and_every_erasure_is_on_a_page(world) -> None:
     Erasure.objects.bulk_create(
         Erasure(
             service=world.home,

@@ -108,7 +108,7 @@ def test_the_encrypted_columns_are_the_clinical_notes_reflections_and_transcript
     assert found == EXPECTED
 
 
-def test_raw_columns_hold_no_plain_text_and_the_app_reads_it_back(world) -> None:  # type: ignore[no-untyped-def]
+def test_raw_columns_hold_no_plain_text_and_the_app_reads_it_back(world) -> None:
     for obj, field, plain in _one_of_each(world):
         raw = _raw(type(obj), field, obj.pk)
         assert SECRET not in raw and "scaffold" not in raw, (obj, field)
@@ -131,7 +131,7 @@ def test_the_database_cannot_be_asked_to_search_an_encrypted_column() -> None:
     assert list(Contact.objects.exclude(reflection="")) == []
 
 
-def test_transcript_search_still_finds_passages(world) -> None:  # type: ignore[no-untyped-def]
+def test_transcript_search_still_finds_passages(world) -> None:
     lead = world.people["analyst"]
     study = evaluation.study(world.home, lead)
     evaluation.transcript(study, lead, label="PT-01", text="Participant: the SCAFFOLD fell.\n")
@@ -144,7 +144,7 @@ def test_transcript_search_still_finds_passages(world) -> None:  # type: ignore[
 
 def test_an_old_key_still_decrypts_and_after_rotation_only_the_new_key_is_needed(
     world, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.ALONGSIDE_FIELD_KEYS = [OLD]
     rows = _one_of_each(world)
     before = {(type(o), f, o.pk): _raw(type(o), f, o.pk) for o, f, _ in rows}
@@ -181,7 +181,7 @@ def test_an_old_key_still_decrypts_and_after_rotation_only_the_new_key_is_needed
         Contact.objects.get(pk=rows[5][0].pk)
 
 
-def test_rotation_stops_naming_the_row_no_key_decrypts(world, settings) -> None:  # type: ignore[no-untyped-def]
+def test_rotation_stops_naming_the_row_no_key_decrypts(world, settings) -> None:
     settings.ALONGSIDE_FIELD_KEYS = [OLD]
     contact = ContactFactory(match=home_active_match(world), reflection="under the old key")
     settings.ALONGSIDE_FIELD_KEYS = [NEW]  # the old key was dropped too early
@@ -189,7 +189,7 @@ def test_rotation_stops_naming_the_row_no_key_decrypts(world, settings) -> None:
         call_command("rotate_field_keys")
 
 
-def test_the_data_migrations_encrypt_the_rows_already_there_and_go_back(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_data_migrations_encrypt_the_rows_already_there_and_go_back(world) -> None:
     rows = _one_of_each(world)
     quote = connection.ops.quote_name
     # Put the rows back as a database from before the migrations held them: plain text.
@@ -223,7 +223,7 @@ def test_the_data_migrations_encrypt_the_rows_already_there_and_go_back(world) -
     assert [_raw(type(o), f, o.pk) for o, f, _ in rows] == [plain for _, _, plain in rows]
 
 
-def test_subject_access_shows_the_plain_text(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_subject_access_shows_the_plain_text(world, tmp_path) -> None:
     match = home_active_match(world, persona_patient=True)
     ContactFactory(match=match, reflection=f"reflection {SECRET}")
     EmployerContact.objects.create(
@@ -240,7 +240,7 @@ def test_subject_access_shows_the_plain_text(world, tmp_path) -> None:  # type: 
     assert SECRET in html and "gAAAAA" not in html
 
 
-def test_production_refuses_a_key_that_is_not_a_fernet_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_production_refuses_a_key_that_is_not_a_fernet_key(tmp_path) -> None:
     from tests.config.test_start_up import _alongside
 
     variables = {

@@ -14,11 +14,11 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-def _url(world) -> str:  # type: ignore[no-untyped-def]
+def _url(world) -> str:
     return reverse("privacy:retention", kwargs={"slug": world.home.slug})
 
 
-def test_manager_sees_the_current_periods_and_saves_new_ones(world) -> None:  # type: ignore[no-untyped-def]
+def test_manager_sees_the_current_periods_and_saves_new_ones(world) -> None:
     client = world.client_for("admin")
     page = client.get(_url(world))
     assert page.status_code == 200
@@ -42,7 +42,7 @@ def test_manager_sees_the_current_periods_and_saves_new_ones(world) -> None:  # 
     assert f'href="{_url(world)}"' in listing
 
 
-def test_bad_numbers_are_named_in_the_error_summary_and_nothing_is_saved(world) -> None:  # type: ignore[no-untyped-def]
+def test_bad_numbers_are_named_in_the_error_summary_and_nothing_is_saved(world) -> None:
     client = world.client_for("admin")
     before = AuditEvent.objects.filter(action="retention.update").count()
     answer = client.post(
@@ -63,7 +63,7 @@ def test_bad_numbers_are_named_in_the_error_summary_and_nothing_is_saved(world) 
     assert AuditEvent.objects.filter(action="retention.update").count() == before
 
 
-def test_another_services_periods_are_not_found(world) -> None:  # type: ignore[no-untyped-def]
+def test_another_services_periods_are_not_found(world) -> None:
     client = world.client_for("admin")
     other = reverse("privacy:retention", kwargs={"slug": world.other.slug})
     assert client.get(other).status_code == 404
@@ -73,7 +73,7 @@ def test_another_services_periods_are_not_found(world) -> None:  # type: ignore[
     assert not RetentionSettings.objects.filter(service=world.other, patient_years=1).exists()
 
 
-def test_the_service_refuses_out_of_range_values_whoever_calls_it(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_service_refuses_out_of_range_values_whoever_calls_it(world) -> None:
     admin = world.people["admin"]
     with pytest.raises(ValidationError) as refused:
         services.retention_settings_update(

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 REFLECTION = "Talked about the first week back on light duties"
 
 
-def _patient_with_history(world):  # type: ignore[no-untyped-def]
+def _patient_with_history(world):
     match = home_active_match(world, persona_patient=True)
     contact = ContactFactory(match=match, reflection=REFLECTION, logged_by=world.people["mentor"])
     Concern.objects.create(
@@ -37,7 +37,7 @@ def _patient_with_history(world):  # type: ignore[no-untyped-def]
     return match.patient
 
 
-def _open(path: Path) -> tuple[dict, str]:  # type: ignore[type-arg]
+def _open(path: Path) -> tuple[dict, str]:
     with zipfile.ZipFile(path) as archive:
         assert sorted(archive.namelist()) == ["subject-access.html", "subject-access.json"]
         return (
@@ -46,7 +46,7 @@ def _open(path: Path) -> tuple[dict, str]:  # type: ignore[type-arg]
         )
 
 
-def test_command_writes_json_and_html_for_a_patient_by_account_e_mail(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_command_writes_json_and_html_for_a_patient_by_account_e_mail(world, tmp_path) -> None:
     patient = _patient_with_history(world)
     out = tmp_path / "sar.zip"
     # call_command, not `alongside manage`: a management command run from argv closes the
@@ -77,7 +77,7 @@ def test_command_writes_json_and_html_for_a_patient_by_account_e_mail(world, tmp
     ).exists()
 
 
-def test_a_mentor_export_holds_their_own_reflections(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_mentor_export_holds_their_own_reflections(world, tmp_path) -> None:
     _patient_with_history(world)
     mentor = home_mentor(world)
     out = tmp_path / "mentor.zip"
@@ -88,7 +88,7 @@ def test_a_mentor_export_holds_their_own_reflections(world, tmp_path) -> None:  
     assert "patients.patient" not in report["records"]
 
 
-def test_unknown_person_is_one_line_and_exit_1(world, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_person_is_one_line_and_exit_1(world, tmp_path, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["manage", "subject_access", "nobody@test.example", str(tmp_path / "x.zip")])
     assert exit_.value.code == 1
@@ -96,7 +96,7 @@ def test_unknown_person_is_one_line_and_exit_1(world, tmp_path, capsys) -> None:
     assert not (tmp_path / "x.zip").exists()
 
 
-def test_manager_downloads_it_and_other_services_cannot(world) -> None:  # type: ignore[no-untyped-def]
+def test_manager_downloads_it_and_other_services_cannot(world) -> None:
     patient = _patient_with_history(world)
     client = world.client_for("admin")
     answer = client.post("/privacy/subject-access/", {"who": f"patient:{patient.pk}"})
@@ -113,7 +113,7 @@ def test_manager_downloads_it_and_other_services_cannot(world) -> None:  # type:
     )
 
 
-def test_list_reads_naming_the_person_are_included_with_only_their_ids(world) -> None:  # type: ignore[no-untyped-def]
+def test_list_reads_naming_the_person_are_included_with_only_their_ids(world) -> None:
     from alongside.privacy.subject_access import subject_access_report
 
     patient = _patient_with_history(world)

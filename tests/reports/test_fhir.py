@@ -54,7 +54,7 @@ def test_every_demo_patient_exports_a_valid_bundle() -> None:
 def _references(text: str) -> list[str]:
     found: list[str] = []
 
-    def note(node: dict) -> dict:  # type: ignore[type-arg]
+    def note(node: dict) -> dict:
         if set(node) == {"reference"}:
             found.append(node["reference"])
         return node
@@ -132,7 +132,7 @@ def test_the_endpoint_returns_the_bundle_to_the_clinical_team_only(world: World)
     assert _parsed(response.content.decode()).type == "collection"
 
 
-def test_the_command_writes_one_or_every_patient(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_writes_one_or_every_patient(world: World, tmp_path) -> None:
     first = PatientFactory(service=world.home)
     PatientFactory(service=world.other)
     out = tmp_path / "all.json"
@@ -146,7 +146,7 @@ def test_the_command_writes_one_or_every_patient(world: World, tmp_path) -> None
     assert sum(e.resource.get_resource_type() == "Patient" for e in one.entry) == 1
 
 
-def test_the_command_refuses_an_unknown_patient(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_refuses_an_unknown_patient(world: World, tmp_path) -> None:
     from alongside.config.cli import main
 
     assert main(["export", "fhir", str(tmp_path / "x.json"), "--patient", "999999"]) == 1

@@ -145,7 +145,7 @@ def test_an_empty_service_exports_files_with_headers(world: World) -> None:
     assert archive.read("patients.csv").decode("utf-8-sig").startswith("patient_id,")
 
 
-def test_the_command(filled: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_command(filled: World, tmp_path) -> None:
     from alongside.config.cli import main
 
     out = tmp_path / "research.zip"
@@ -163,7 +163,7 @@ def test_the_command(filled: World, tmp_path) -> None:  # type: ignore[no-untype
 
 def test_the_analysts_page_runs_in_the_worker_with_progress_and_an_expiring_link(
     filled: World, run_worker, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = filled.client_for("analyst")
     url = reverse("reports:research", args=[filled.home.slug])
     assert client.get(url).status_code == 200

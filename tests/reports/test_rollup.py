@@ -26,7 +26,7 @@ def _period() -> Period:
     return Period(today - dt.timedelta(days=400), today)
 
 
-def _start(client, capture, period: Period):  # type: ignore[no-untyped-def]
+def _start(client, capture, period: Period):
     with capture(execute=True):
         response = client.post(
             reverse("reports:rollup_start"),
@@ -38,7 +38,7 @@ def _start(client, capture, period: Period):  # type: ignore[no-untyped-def]
 
 def test_a_manager_of_two_services_gets_both_and_the_totals(
     world: World, run_worker, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     MembershipFactory(user=world.people["admin"], service=world.other, role=Role.ADMIN)
     populate(world.home, seed=2, patients=12)
     populate(world.other, seed=4, patients=7)
@@ -72,7 +72,7 @@ def test_a_manager_of_two_services_gets_both_and_the_totals(
 
 def test_only_the_services_the_person_manages_are_rolled_up(
     world: World, run_worker, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     MembershipFactory(user=world.people["admin"], service=world.other, role=Role.THERAPIST)
     client = world.client_for("admin")
     job, url = _start(client, django_capture_on_commit_callbacks, _period())
@@ -92,7 +92,7 @@ def test_a_bad_period_is_refused_naming_the_field(world: World) -> None:
 
 def test_a_manager_who_lost_the_role_gets_a_failed_job(
     world: World, run_worker, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = world.client_for("admin")
     job, url = _start(client, django_capture_on_commit_callbacks, _period())
     world.people["admin"].memberships.all().delete()

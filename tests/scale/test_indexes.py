@@ -111,7 +111,7 @@ def _page_urls() -> list[tuple[str, str, dict[str, str]]]:
     return pages
 
 
-def test_no_list_query_scans_a_large_table(client) -> None:  # type: ignore[no-untyped-def]
+def test_no_list_query_scans_a_large_table(client) -> None:
     national_load(PLAN, log=lambda _: None)
     people = {role: User.objects.get(email=email) for role, email in sign_ins(0).items()}
     _, secret = api_token_issue(user=people["therapist"], name="explain")

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def _postgresql_only(request) -> None:  # type: ignore[no-untyped-def]
+def _postgresql_only(request) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)")
 
@@ -50,13 +50,13 @@ def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def alongside(*args: str, env: dict[str, str], **popen) -> subprocess.Popen:  # type: ignore[no-untyped-def]
+def alongside(*args: str, env: dict[str, str], **popen) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "alongside.config.cli", *args], cwd=ROOT, env=env, **popen
     )
 
 
-def wait_for(check, *, timeout: float, every: float = 0.05, what: str = "condition"):  # type: ignore[no-untyped-def]
+def wait_for(check, *, timeout: float, every: float = 0.05, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()

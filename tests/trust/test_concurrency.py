@@ -31,7 +31,7 @@ MENTORS = [(1, 0), (2, 1), (3, 1)]
 OPEN = [MatchStatus.PROPOSED, MatchStatus.PATIENT_AGREED, MatchStatus.ACTIVE]
 
 
-def _round(world) -> tuple[Counter[str], dict[int, tuple[int, int]], int]:  # type: ignore[no-untyped-def]
+def _round(world) -> tuple[Counter[str], dict[int, tuple[int, int]], int]:
     mentors = []
     for capacity, taken in MENTORS:
         mentor = ready_mentor(world.home, capacity=capacity)
@@ -75,7 +75,7 @@ def _round(world) -> tuple[Counter[str], dict[int, tuple[int, int]], int]:  # ty
     return Counter(answers), load, created
 
 
-def test_32_threads_never_exceed_capacity_nor_lose_a_request_20_rounds(world) -> None:  # type: ignore[no-untyped-def]
+def test_32_threads_never_exceed_capacity_nor_lose_a_request_20_rounds(world) -> None:
     started = time.monotonic()
     free = sum(capacity - taken for capacity, taken in MENTORS)
     passed = 0

@@ -161,7 +161,7 @@ def _get(path: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def test_database_away_gives_503_and_the_app_recovers(tmp_path: Path, world) -> None:  # type: ignore[no-untyped-def]
+def test_database_away_gives_503_and_the_app_recovers(tmp_path: Path, world) -> None:
     from tests.personas import sign_in
 
     database = connection.settings_dict["NAME"]

@@ -6,8 +6,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 
 from alongside.core import person_details
+
+
+class FormRenderer(TemplatesSetting):
+    """The one way a form is drawn: ``{{ form }}`` is ``templates/_form.html`` (the error
+    summary, then each field with its label, hint and errors), and widgets use the
+    project's templates (``templates/django/forms/``)."""
+
+    form_template_name = "_form.html"
 
 
 def service_errors_to_form(

@@ -141,9 +141,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "alongside.config.urls"
 WSGI_APPLICATION = "alongside.config.wsgi.application"
 
-# Widgets render with the project's template engine, so templates/django/forms/ can say
-# the empty choice in words ("Choose…", not "---------").
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Forms and widgets render with the project's template engine: ``{{ form }}`` draws
+# templates/_form.html, and templates/django/forms/ can say the empty choice in words
+# ("Choose…", not "---------").
+FORM_RENDERER = "alongside.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -109,8 +109,8 @@ def test_every_url_has_a_row_for_every_persona() -> None:
         assert not stale, f"query baselines ({vendor}) for URLs without a row: {stale}"
 
 
-def _request(world: Any, persona: str, name: str, row: Row) -> tuple[int, int]:
-    """The status code and the number of queries the request ran."""
+def _request(world: Any, persona: str, name: str, row: Row) -> tuple[int, int, bytes]:
+    """The status code, the number of queries the request ran, and the body."""
     url = reverse(name, kwargs=row.kwargs(world))
     client = world.client_for("anonymous" if row.api else persona)
     headers = {}
@@ -127,7 +127,8 @@ def _request(world: Any, persona: str, name: str, row: Row) -> tuple[int, int]:
             )
         else:
             response = getattr(client, row.method)(url, data=data, headers=headers)
-    return response.status_code, len(queries.captured_queries)
+    body = b"" if getattr(response, "streaming", False) else response.content
+    return response.status_code, len(queries.captured_queries), body
 
 
 @pytest.mark.django_db
@@ -143,18 +144,23 @@ def test_access(name: str) -> None:
         audit_record(actor=None, action="test.audit_chain_warm", service_id=service.pk)
     actual = {}
     queries = {}
+    bodies: dict[str, bytes] = {}
     for persona in PERSONAS:
         if row.fresh_world:
             # Rows that change state (sign out, revoke) run each persona in a
             # savepoint that is rolled back, so every persona meets the same world.
             savepoint = transaction.savepoint()
-            actual[persona], queries[persona] = _request(world, persona, name, row)
+            actual[persona], queries[persona], bodies[persona] = _request(world, persona, name, row)
             transaction.savepoint_rollback(savepoint)
             world.objects.clear()
         else:
-            actual[persona], queries[persona] = _request(world, persona, name, row)
+            actual[persona], queries[persona], bodies[persona] = _request(world, persona, name, row)
     assert actual == row.expected
     if row.method == "get":
+        # A page just opened has sent nothing, so no form on it has a problem to show (the
+        # study page once bound its team form to the empty POST of every GET).
+        complaining = [p for p in PERSONAS if actual[p] == 200 and b"error-summary" in bodies[p]]
+        assert not complaining, f"{name} opens with an error summary for {complaining}"
         _check_query_baseline(
             name, {persona: queries[persona] for persona in PERSONAS if actual[persona] == 200}
         )

@@ -38,8 +38,18 @@ class StudyForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    email = forms.EmailField(label="Analyst's e-mail")
-    role = forms.ChoiceField(choices=TeamRole.choices)
+    email = forms.EmailField(
+        label="Analyst's e-mail",
+        error_messages={
+            "required": "Enter the e-mail address the analyst signs in with.",
+            "invalid": "Enter an e-mail address, like name@example.org.",
+        },
+    )
+    role = forms.ChoiceField(
+        choices=TeamRole.choices,
+        initial=TeamRole.CODER,  # the least a new member needs; the lead chooses more
+        error_messages={"required": "Choose the analyst's role in the study."},
+    )
 
 
 class ParticipantForm(forms.Form):

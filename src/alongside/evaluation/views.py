@@ -100,7 +100,9 @@ def study_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def study(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug)
-    team_form = forms.TeamForm(request.POST if "action" not in request.POST else None)
+    # Bound only to the team form's own POST: an empty GET is not a form sent empty.
+    sent = request.method == "POST" and "action" not in request.POST
+    team_form = forms.TeamForm(request.POST if sent else None)
     if request.method == "POST":
         _lead_or_404(request, study)
         if request.POST.get("action") == "suggestions":

@@ -57,3 +57,14 @@ def test_settings_labels_are_words_not_field_names(world) -> None:
             assert label[:1].isupper() or not label, (url, label)
         for jargon in ("Min iss", "Max age", "Min age", "Icd10", "Slug"):
             assert jargon not in body, (url, jargon)
+
+
+def test_the_country_is_chosen_by_name_and_shown_by_name(world) -> None:
+    # It was a typed ISO code ("AU"), and the list of services showed the code.
+    client = world.client_for("admin")
+    settings = client.get(reverse("organisations:settings", args=[world.home.slug]))
+    select = settings.content.decode().split('name="country"')[1].split("</select>")[0]
+    assert '<option value="AU"' in select and ">Australia</option>" in select
+    assert '<option value="GB"' in select and ">United Kingdom</option>" in select
+    listing = client.get(reverse("organisations:list")).content.decode()
+    assert world.home.country_name in listing and world.home.country_name != world.home.country

@@ -90,6 +90,12 @@ def public_holidays(country: str, subdivision: str, years: Iterable[int]) -> fro
     return frozenset(calendar.keys())
 
 
+def holiday_countries() -> list[str]:
+    """The two-letter codes (ISO 3166-1) of the countries whose public holidays are known,
+    which are the countries a service can be in: its targets count working days."""
+    return sorted(code for code in holiday_calendars.list_supported_countries() if len(code) == 2)
+
+
 def validate_holiday_calendar(country: str, subdivision: str) -> tuple[str, str]:
     """(country, subdivision) upper-cased, or FieldProblem naming what is unknown."""
     public_holidays(country, subdivision, [2000])

@@ -1,10 +1,35 @@
+from functools import cache
+
 from django import forms
 
 from alongside.core.eligibility import PRESETS
-from alongside.organisations.models import Icd10Modification, OccupationClassification, Service
+from alongside.core.targets import holiday_countries
+from alongside.organisations.models import (
+    Icd10Modification,
+    OccupationClassification,
+    Service,
+    country_name,
+)
+
+
+@cache
+def country_choices() -> list[tuple[str, str]]:
+    """The countries a service can be in, by their English names (CLDR, through Babel)."""
+    return sorted(((c, country_name(c)) for c in holiday_countries()), key=lambda c: c[1])
+
+
+def _country_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Country",
+        choices=lambda: [("", "Choose the country"), *country_choices()],
+        help_text="Its public holidays are left out when targets count working days.",
+        error_messages={"required": "Choose the service's country."},
+    )
 
 
 class ServiceSettingsForm(forms.ModelForm):
+    country = _country_field()
+
     class Meta:
         model = Service
         fields = [
@@ -66,12 +91,6 @@ class ServiceSettingsForm(forms.ModelForm):
                 raise forms.ValidationError(str(error)) from None
         return subdivision
 
-    def clean_country(self) -> str:
-        value = self.cleaned_data["country"].upper()
-        if len(value) != 2 or not value.isalpha():
-            raise forms.ValidationError("Use the two-letter country code, such as AU or GB.")
-        return value
-
 
 class ServiceCreateForm(forms.Form):
     """A superuser's form for a new service; service_create checks every value."""
@@ -81,7 +100,7 @@ class ServiceCreateForm(forms.Form):
         label="Short name", max_length=60, help_text="In addresses: letters, numbers, hyphens"
     )
     time_zone = forms.CharField(label="Time zone", max_length=64, help_text="e.g. Europe/London")
-    country = forms.CharField(label="Country", max_length=2, help_text="Two letters, e.g. GB or AU")
+    country = _country_field()
     subdivision = forms.CharField(
         label="State or nation",
         max_length=10,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
+from babel import Locale
 from django.db import models
 
 from alongside.core.crisis import CrisisNumbers, crisis_numbers
@@ -29,6 +30,11 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         from alongside.accounts import policy
 
         return self.filter(pk__in=policy.service_ids(user, action))
+
+
+def country_name(code: str) -> str:
+    """A country's English name (CLDR, through Babel); the code itself where unknown."""
+    return str(Locale("en").territories.get(code, code))
 
 
 class Service(models.Model):
@@ -110,6 +116,10 @@ class Service(models.Model):
     @property
     def crisis_numbers(self) -> CrisisNumbers:
         return crisis_numbers(self.country, self.emergency_number, self.crisis_line)
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
 
 
 class ServiceScopedQuerySet(models.QuerySet[Any]):

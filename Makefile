@@ -24,8 +24,8 @@ run: install
 	ALONGSIDE_DEMO_MODE=1 $(BIN)/alongside run --port $(PORT)
 
 # `make test COVERAGE=1` (CI's SQLite pass) also measures coverage against a floor that only
-# rises: when the figure goes up, raise COVERAGE_FLOOR to it, rounded down.
-COVERAGE_FLOOR := 90
+# rises: the best figure rounded down, less two points (docs/architecture.md, "Coverage floor").
+COVERAGE_FLOOR := 91
 test: install
 	$(BIN)/python -m pytest $(if $(COVERAGE),--cov=alongside --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)) $(PYTEST_ARGS)
 

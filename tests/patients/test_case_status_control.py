@@ -132,3 +132,22 @@ def test_a_move_gone_since_the_page_was_opened_is_refused_and_the_control_shows_
     assert offered == ["", "returned_phased", "returned_full", "returned_new_job", "discharged"]
     case.refresh_from_db()
     assert case.status == PatientStatus.ACTIVE
+
+
+def test_hours_on_the_timeline_read_as_people_write_them(world, case) -> None:
+    # "16.0 hours a week" and "0.0 hours a week" read like a machine wrote them.
+    client = world.client_for("therapist")
+    back = case.date_of_injury + dt.timedelta(days=20)
+    client.post(
+        reverse("patients:status", args=[case.pk]),
+        {"status": "returned_phased", "returned_on": back.isoformat(), "hours_per_week": "16"},
+    )
+    WorkStatus.objects.create(
+        patient=case,
+        from_date=back + dt.timedelta(days=7),
+        status="phased_return",
+        hours_per_week="7.5",
+    )
+    body = client.get(reverse("patients:detail", args=[case.pk])).content.decode()
+    assert "16 hours a week" in body and "7.5 hours a week" in body
+    assert "16.0 hours" not in body

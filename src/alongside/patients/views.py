@@ -456,12 +456,12 @@ def details_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResp
 
 
 def _plan_add(
-    form: type[forms.PlanRowForm], write: Callable[..., Any]
+    form_name: str, form: type[forms.PlanRowForm], write: Callable[..., Any]
 ) -> Callable[..., HttpResponse]:
-    """The view of a form that adds a row to the plan, from its fields as they are; the
-    case page knows the form as ``<row>_form`` (``goal_form`` for ``services.goal_add``)."""
+    """The view of a form that adds a row to the plan from its fields as they are; the case
+    page knows the form as ``form_name``."""
     return _case_action(
-        write.__name__.removesuffix("_add") + "_form",
+        form_name,
         lambda request, _case: form(request.POST),
         _adds(write),
         form.added,
@@ -469,11 +469,13 @@ def _plan_add(
     )
 
 
-goal_add = _plan_add(forms.GoalForm, services.goal_add)
-employer_contact_add = _plan_add(forms.EmployerContactForm, services.employer_contact_add)
-certificate_add = _plan_add(forms.CertificateForm, services.certificate_add)
-phased_step_add = _plan_add(forms.PhasedStepForm, services.phased_step_add)
-work_status_add = _plan_add(forms.WorkStatusForm, services.work_status_add)
+goal_add = _plan_add("goal_form", forms.GoalForm, services.goal_add)
+employer_contact_add = _plan_add(
+    "employer_contact_form", forms.EmployerContactForm, services.employer_contact_add
+)
+certificate_add = _plan_add("certificate_form", forms.CertificateForm, services.certificate_add)
+phased_step_add = _plan_add("phased_step_form", forms.PhasedStepForm, services.phased_step_add)
+work_status_add = _plan_add("work_status_form", forms.WorkStatusForm, services.work_status_add)
 
 
 @login_required

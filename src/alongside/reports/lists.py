@@ -520,7 +520,7 @@ def require_or_file(
     the page and its file ask the same, stated once in ``LISTS``); then the list as a file
     when one was asked for (``?format=csv|xlsx``), of what the page's filters show, made
     now when short, else a background job. None: show the page."""
-    policy.require(request.user, LISTS[name].action)
+    list_kind_for(request.user, name)
     fmt = wanted_format(request)
     return list_file(request, name, fmt, path=path) if fmt else None
 
